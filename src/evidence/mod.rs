@@ -1,0 +1,35 @@
+//! Counted evidence: measurements (metingen) of indicators per period and area.
+//!
+//! Domain only, no IO. Later parts of this module assemble counted and told evidence side by side per
+//! indicator; the types here are the figures themselves.
+
+pub mod period;
+
+pub use period::Period;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AreaId, IndicatorId};
+
+/// One figure for one indicator, period and area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    pub indicator: IndicatorId,
+    pub period: Period,
+    /// `None` is the whole municipality.
+    pub area: Option<AreaId>,
+    pub value: f64,
+    /// For a share: the count it is made of (for example respondents who agree).
+    pub numerator: Option<f64>,
+    /// For a share: the group it is a share of (for example all respondents).
+    pub denominator: Option<f64>,
+    /// Where the figure comes from; `None` means the indicator's own source.
+    pub source: Option<String>,
+}
+
+impl Measurement {
+    /// The key that makes a figure unique: one value per indicator, period and area.
+    pub fn key(&self) -> (IndicatorId, Period, Option<AreaId>) {
+        (self.indicator.clone(), self.period, self.area.clone())
+    }
+}

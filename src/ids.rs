@@ -1,0 +1,140 @@
+//! Stable text ids for everything that stories and figures refer to: goals, subgoals, indicators,
+//! statements, themes, areas, providers and activities.
+//!
+//! An id is what links survive on: titles and names may change, ids do not. They are short, readable
+//! and safe in URLs and file names: lowercase ASCII letters, digits, `-` and `_`, starting with a letter
+//! or digit. Each kind of id is its own newtype, so an area id cannot be passed where a subgoal id is
+//! expected.
+
+use std::fmt;
+
+/// Why a text is not a valid id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("an id may not be empty")]
+    Empty,
+    #[error("an id may be at most 80 characters long")]
+    TooLong,
+    #[error(
+        "an id may only hold lowercase letters a-z, digits, '-' and '_', and must start with a letter or digit; found {0:?}"
+    )]
+    Invalid(String),
+}
+
+/// Checks the id rules shared by every kind of id.
+pub fn check_id(text: &str) -> Result<(), IdError> {
+    if text.is_empty() {
+        return Err(IdError::Empty);
+    }
+    if text.len() > 80 {
+        return Err(IdError::TooLong);
+    }
+    let mut chars = text.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if first_ok && rest_ok {
+        Ok(())
+    } else {
+        Err(IdError::Invalid(text.to_string()))
+    }
+}
+
+macro_rules! text_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses a text into this id, checking the id rules.
+            pub fn parse(text: &str) -> Result<Self, IdError> {
+                check_id(text)?;
+                Ok(Self(text.to_string()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                Self::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+text_id!(
+    /// Id of a theme (thema), an optional grouping of goals.
+    ThemeId
+);
+text_id!(
+    /// Id of a goal (hoofddoel).
+    GoalId
+);
+text_id!(
+    /// Id of a subgoal (subdoel); stories link to subgoals.
+    SubgoalId
+);
+text_id!(
+    /// Id of an outcome indicator.
+    IndicatorId
+);
+text_id!(
+    /// Id of a statement (stelling) that participants score.
+    StatementId
+);
+text_id!(
+    /// Id of an area (stadsdeel, wijk, dorp).
+    AreaId
+);
+text_id!(
+    /// Id of a provider (aanbieder).
+    ProviderId
+);
+text_id!(
+    /// Id of an activity (activiteit) run by a provider.
+    ActivityId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_rules() {
+        let cases = [
+            ("sterker-netwerk", true),
+            ("a", true),
+            ("2025-plan", true),
+            ("met_underscore", true),
+            ("", false),
+            ("Hoofdletter", false),
+            ("-begint-met-streep", false),
+            ("spatie erin", false),
+            ("cliënt", false),
+            ("a/b", false),
+        ];
+        for (text, ok) in cases {
+            assert_eq!(check_id(text).is_ok(), ok, "{text:?}");
+        }
+        assert_eq!(check_id(&"a".repeat(81)), Err(IdError::TooLong));
+    }
+}

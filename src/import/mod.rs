@@ -1,0 +1,229 @@
+//! Bulk import: a file or a folder (recursively) of story files, stories and measurements CSVs,
+//! `municipality.toml` and `goals.toml`.
+//!
+//! Shaped like ripgrep's search over files: every problem is reported with its file and line, counted,
+//! and the run goes on; whatever was read correctly is stored. Settings come first (municipality, then
+//! the goal tree), then figures, then stories, because stories and figures are checked against them.
+//! Stories are written in batches, each durable before the next is read, so an interrupted import keeps
+//! what it acknowledged. Importing the same files again changes nothing: stories are stored by id.
+
+mod measurements;
+mod stories_csv;
+pub mod table;
+
+pub use measurements::read_measurements;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+
+use crate::goals::GoalTree;
+use crate::municipality::Municipality;
+use crate::source::LineError;
+use crate::store::{Store, StoreError};
+use crate::story::front_matter::parse_story_file;
+use crate::story::{Catalog, Story, StoryId};
+
+/// Stories are stored in batches of this many, each flushed to disk.
+const STORY_BATCH: usize = 500;
+
+/// A problem in one file, at one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub error: LineError,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.path.display(), self.error)
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub files: usize,
+    pub stories: usize,
+    pub measurements: usize,
+    pub municipality: bool,
+    pub goal_tree: bool,
+    /// Files that are not something Verhalenbank reads (images, notes without front matter named README).
+    pub skipped: Vec<PathBuf>,
+    pub errors: Vec<FileError>,
+    /// Files with at least one error.
+    pub failed_files: usize,
+}
+
+impl ImportReport {
+    pub fn is_success(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum FileKind {
+    Municipality,
+    Goals,
+    Csv,
+    Story,
+}
+
+fn kind_of(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?.to_lowercase();
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
+    match (name.as_str(), extension.as_deref()) {
+        ("municipality.toml", _) => Some(FileKind::Municipality),
+        ("goals.toml", _) => Some(FileKind::Goals),
+        ("readme.md", _) => None,
+        (_, Some("csv")) => Some(FileKind::Csv),
+        (_, Some("md" | "markdown")) => Some(FileKind::Story),
+        _ => None,
+    }
+}
+
+/// Lists the files under `paths` (folders recursively, hidden folders left out), sorted, with their kind.
+fn collect_files(paths: &[PathBuf], report: &mut ImportReport) -> Vec<(FileKind, PathBuf)> {
+    let mut files = Vec::new();
+    for root in paths {
+        let walker = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => match kind_of(entry.path()) {
+                    Some(kind) => files.push((kind, entry.into_path())),
+                    None => report.skipped.push(entry.into_path()),
+                },
+                Ok(_) => {}
+                Err(error) => {
+                    let path = error.path().unwrap_or(root).to_path_buf();
+                    report.errors.push(FileError {
+                        path,
+                        error: LineError::new(0, None, format!("cannot read: {error}")),
+                    });
+                    report.failed_files += 1;
+                }
+            }
+        }
+    }
+    // Settings before figures before stories; within a kind, in path order.
+    files.sort();
+    files
+}
+
+/// Imports everything under `paths` into the store. Problems in files are reported in the returned
+/// report; only a failing store ends the import early.
+pub fn import_paths(store: &Store, paths: &[PathBuf], progress: &ProgressBar) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let files = collect_files(paths, &mut report);
+    progress.set_length(files.len() as u64);
+    report.files = files.len();
+
+    let mut municipality = store.municipality()?.unwrap_or_default();
+    let mut goals = store.goal_tree()?.unwrap_or_default();
+    let mut pending: Vec<Story> = Vec::new();
+    let mut seen: HashMap<StoryId, PathBuf> = HashMap::new();
+
+    for (kind, path) in files {
+        progress.inc(1);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    report.fail(&path, vec![LineError::new(1, None, "the file is not UTF-8 text")]);
+                    continue;
+                }
+            },
+            Err(error) => {
+                report.fail(&path, vec![LineError::new(0, None, format!("cannot read: {error}"))]);
+                continue;
+            }
+        };
+        match kind {
+            FileKind::Municipality => match Municipality::from_toml(table::strip_bom(&text)) {
+                Ok(parsed) => {
+                    store.set_municipality(&parsed)?;
+                    municipality = parsed;
+                    report.municipality = true;
+                }
+                Err(error) => report.fail(&path, vec![error]),
+            },
+            FileKind::Goals => match GoalTree::from_toml(table::strip_bom(&text)) {
+                Ok(parsed) => {
+                    store.set_goal_tree(&parsed)?;
+                    goals = parsed;
+                    report.goal_tree = true;
+                }
+                Err(error) => report.fail(&path, vec![error]),
+            },
+            FileKind::Csv => {
+                let catalog = Catalog { municipality: &municipality, goals: &goals };
+                let columns = table::header_columns(&text);
+                if measurements::is_measurements_header(&columns) {
+                    let (figures, errors) = read_measurements(&text, catalog);
+                    store.put_measurements(&figures)?;
+                    report.measurements += figures.len();
+                    report.fail(&path, errors);
+                } else if stories_csv::is_stories_header(&columns) {
+                    let (stories, errors) = stories_csv::read_stories(&text, catalog);
+                    report.fail(&path, errors);
+                    for story in stories {
+                        report.queue(story, &path, &mut seen, &mut pending);
+                    }
+                } else {
+                    let message = "a CSV file needs an indicator column (measurements) or a text column (stories)";
+                    report.fail(&path, vec![LineError::new(1, None, message)]);
+                }
+            }
+            FileKind::Story => {
+                let catalog = Catalog { municipality: &municipality, goals: &goals };
+                match parse_story_file(&text, catalog) {
+                    Ok(story) => report.queue(story, &path, &mut seen, &mut pending),
+                    Err(errors) => report.fail(&path, errors),
+                }
+            }
+        }
+        if pending.len() >= STORY_BATCH {
+            report.stories += pending.len();
+            store.put_stories(&std::mem::take(&mut pending))?;
+        }
+    }
+    if !pending.is_empty() {
+        report.stories += pending.len();
+        store.put_stories(&pending)?;
+    }
+    progress.finish_and_clear();
+    Ok(report)
+}
+
+impl ImportReport {
+    fn fail(&mut self, path: &Path, errors: Vec<LineError>) {
+        if errors.is_empty() {
+            return;
+        }
+        self.failed_files += 1;
+        self.errors.extend(errors.into_iter().map(|error| FileError {
+            path: path.to_path_buf(),
+            error,
+        }));
+    }
+
+    /// Queues a story for storing, unless another file of this import already holds the same id.
+    fn queue(&mut self, story: Story, path: &Path, seen: &mut HashMap<StoryId, PathBuf>, pending: &mut Vec<Story>) {
+        if let Some(first) = seen.get(&story.id) {
+            let message = format!(
+                "this story has the same id ({}) as {}; give one of them another id, or remove the copy",
+                story.id,
+                first.display()
+            );
+            self.fail(path, vec![LineError::new(1, Some("id"), message)]);
+            return;
+        }
+        seen.insert(story.id, path.to_path_buf());
+        pending.push(story);
+    }
+}

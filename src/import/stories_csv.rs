@@ -1,0 +1,126 @@
+//! Reading stories from a spreadsheet: one story per row, columns as the front matter fields plus
+//! `text`. Each row goes through the same typed conversion as a story file, so the rules and messages
+//! are the same; errors point at the row's line and the column.
+
+use std::collections::BTreeMap;
+
+use crate::source::LineError;
+use crate::story::front_matter::{RawStory, RawValue};
+use crate::story::{Catalog, Story};
+
+use super::table::{Table, read_table};
+
+/// Accepted Dutch column names (lowercase) and the canonical names they stand for.
+pub const STORY_COLUMNS: &[(&str, &str)] = &[
+    ("titel", "title"),
+    ("datum", "date"),
+    ("verteller", "teller"),
+    ("valentie", "valence"),
+    ("toestemming", "consent"),
+    ("aanbieder", "provider"),
+    ("gebied", "area"),
+    ("activiteit", "activity"),
+    ("subdoelen", "subgoals"),
+    ("taal", "language"),
+    ("tekst", "text"),
+    ("verhaal", "text"),
+    ("scores", "scores"),
+];
+
+/// Whether a CSV header (lowercase column names) belongs to a stories file.
+pub fn is_stories_header(columns: &[String]) -> bool {
+    columns.iter().any(|column| {
+        STORY_COLUMNS
+            .iter()
+            .any(|(alias, canonical)| *canonical == "text" && (column == alias || column == canonical))
+    })
+}
+
+/// Reads every row; good rows become stories, bad rows become errors with their line and column.
+pub fn read_stories(text: &str, catalog: Catalog<'_>) -> (Vec<Story>, Vec<LineError>) {
+    match read_table(text, STORY_COLUMNS) {
+        Ok(table) => parse_story_rows(table, catalog),
+        Err(error) => (Vec::new(), vec![error]),
+    }
+}
+
+fn parse_story_rows(table: Table, catalog: Catalog<'_>) -> (Vec<Story>, Vec<LineError>) {
+    let mut stories = Vec::new();
+    let mut errors = Vec::new();
+    for row in table.rows {
+        let row = match row {
+            Ok(row) => row,
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        let mut cells: BTreeMap<String, RawValue> = BTreeMap::new();
+        let mut body = String::new();
+        for (column, cell) in row.cells {
+            match column.as_str() {
+                "text" => body = cell,
+                "scores" => {
+                    cells.insert(column, scores_cell(&cell));
+                }
+                _ => {
+                    cells.insert(column, RawValue::Text(cell));
+                }
+            }
+        }
+        match RawStory::from_row(row.line, cells, body).into_story(catalog) {
+            Ok(story) => stories.push(story),
+            Err(row_errors) => errors.extend(row_errors),
+        }
+    }
+    (stories, errors)
+}
+
+/// `statement-id=4|other=2` as a table of scores; what is not a whole number stays text so the typed
+/// conversion can say what is wrong with it.
+fn scores_cell(cell: &str) -> RawValue {
+    RawValue::Table(
+        cell.split('|')
+            .filter(|pair| !pair.trim().is_empty())
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let value = value.trim();
+                let value = value
+                    .parse::<i64>()
+                    .map_or_else(|_| RawValue::Text(value.to_string()), RawValue::Integer);
+                (key.trim().to_string(), value)
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::table::header_columns;
+    use crate::story::{TellerRole, Valence};
+    use crate::testing;
+
+    #[test]
+    fn reads_rows_like_story_files() {
+        let municipality = testing::municipality();
+        let goals = testing::goal_tree();
+        let catalog = Catalog { municipality: &municipality, goals: &goals };
+        let text = "titel;datum;verteller;valentie;toestemming;gebied;subdoelen;tags;scores;tekst\n\
+Hulp bij de post;2025-02-03;vrijwilliger;mixed;internal;zuid;grip-op-geld;schulden|post;;\"Ik help meneer\nelke week.\"\n\
+Koffie;2025-02-04;resident;positive;public;;sterker-netwerk;;ken-meer-mensen=5;Fijn.\n\
+Kapot;2025-02-30;resident;positive;public;;;;;Tekst\n\
+Score;2025-02-04;resident;positive;public;;;;ken-meer-mensen=veel;Tekst\n";
+        assert!(is_stories_header(&header_columns(text)));
+        let (stories, errors) = read_stories(text, catalog);
+        assert_eq!(stories.len(), 2);
+        assert_eq!(stories[0].teller, TellerRole::Volunteer);
+        assert_eq!(stories[0].valence, Valence::Mixed);
+        assert_eq!(stories[0].tags, vec!["schulden", "post"]);
+        assert_eq!(stories[0].text.as_str(), "Ik help meneer\nelke week.");
+        assert_eq!(stories[1].scores.len(), 1);
+        let got: Vec<(usize, &str)> =
+            errors.iter().map(|e| (e.line, e.field.as_deref().unwrap())).collect();
+        assert_eq!(got, vec![(5, "date"), (6, "scores")]);
+    }
+}

@@ -1,0 +1,26 @@
+//! Verhalenbank: a narrative-evidence story bank with search for Dutch municipalities and the
+//! social-work providers they fund. It puts counted evidence (figures per outcome indicator) and told
+//! evidence (stories linked to subgoals) side by side: *tellen en vertellen*.
+//!
+//! Modules in reading order: the domain (ids, language, municipality, goals, story, evidence) does no
+//! IO; `store` is the sled source of truth; `import` and `export` move the bank in and out of files;
+//! `cli`, `config`, `commands` and `telemetry` make the program. See ARCHITECTURE.md for the map and
+//! the invariants.
+
+pub mod ids;
+pub mod source;
+pub mod language;
+pub mod municipality;
+pub mod goals;
+pub mod story;
+pub mod evidence;
+pub mod store;
+pub mod import;
+pub mod export;
+pub mod config;
+pub mod cli;
+pub mod commands;
+pub mod telemetry;
+
+#[doc(hidden)]
+pub mod testing;

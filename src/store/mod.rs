@@ -1,0 +1,338 @@
+//! The sled store: the single source of truth for stories, figures, the goal tree and the municipality.
+//!
+//! Key layout (one sled tree per subject):
+//! - `meta`: `format_version` → u32 big-endian. Opening refuses a newer or unknown format.
+//! - `stories`: story id (16 bytes) → [`records::StoryRecord`] as JSON.
+//! - `outbox`: sequence number (u64 big-endian) → [`records::OutboxRecord`]: what the index must catch up on.
+//! - `measurements`: `indicator \0 period \0 area` → [`records::MeasurementRecord`].
+//! - `settings`: `municipality`, `goal_tree` → their TOML file text in a versioned record.
+//!
+//! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
+//! never miss a change; every write is flushed to disk before the call returns, so whatever the store
+//! acknowledged survives a crash; writes that touch the outbox are serialised, so outbox sequence
+//! numbers are committed in order and "everything up to N is indexed" means what it says.
+
+mod records;
+
+pub use records::{OutboxEntry, OutboxOp};
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use crate::evidence::Measurement;
+use crate::goals::GoalTree;
+use crate::municipality::Municipality;
+use crate::story::{Story, StoryId};
+use records::{MeasurementRecord, OutboxRecord, StoryRecord, TomlDocumentRecord};
+
+/// The on-disk format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+const FORMAT_VERSION_KEY: &[u8] = b"format_version";
+const MUNICIPALITY_KEY: &[u8] = b"municipality";
+const GOAL_TREE_KEY: &[u8] = b"goal_tree";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error(
+        "the data in this folder was written by a newer Verhalenbank (format {found}, this version reads up to {supported}); upgrade Verhalenbank to open it"
+    )]
+    NewerFormat { found: u32, supported: u32 },
+    #[error("this folder holds data that is not a Verhalenbank store (no format version); refusing to open it")]
+    UnknownFormat,
+    #[error("damaged record ({what}): {detail}")]
+    Corrupt { what: String, detail: String },
+}
+
+/// The durable store. Cheap to share behind an `Arc`; all methods take `&self`.
+pub struct Store {
+    db: sled::Db,
+    stories: sled::Tree,
+    outbox: sled::Tree,
+    measurements: sled::Tree,
+    settings: sled::Tree,
+    /// Serialises writes that add outbox entries, so sequence numbers commit in order.
+    outbox_writer: Mutex<()>,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `path`, checking its format version.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(64 * 1024 * 1024)
+            .open()?;
+        let meta = db.open_tree("meta")?;
+        match meta.get(FORMAT_VERSION_KEY)? {
+            Some(bytes) => {
+                let found = u32::from_be_bytes(
+                    bytes
+                        .as_ref()
+                        .try_into()
+                        .map_err(|_| StoreError::UnknownFormat)?,
+                );
+                if found > FORMAT_VERSION {
+                    return Err(StoreError::NewerFormat {
+                        found,
+                        supported: FORMAT_VERSION,
+                    });
+                }
+                if found == 0 {
+                    return Err(StoreError::UnknownFormat);
+                }
+            }
+            None => {
+                let has_data = db.tree_names().iter().any(|name| {
+                    name.as_ref() != b"meta"
+                        && name.as_ref() != b"__sled__default"
+                        && db.open_tree(name).is_ok_and(|tree| !tree.is_empty())
+                }) || !db.is_empty();
+                if has_data {
+                    return Err(StoreError::UnknownFormat);
+                }
+                meta.insert(FORMAT_VERSION_KEY, &FORMAT_VERSION.to_be_bytes())?;
+                db.flush()?;
+            }
+        }
+        Ok(Store {
+            stories: db.open_tree("stories")?,
+            outbox: db.open_tree("outbox")?,
+            measurements: db.open_tree("measurements")?,
+            settings: db.open_tree("settings")?,
+            db,
+            outbox_writer: Mutex::new(()),
+        })
+    }
+
+    /// Writes everything to disk. Every write method already does this before it returns.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Stores a story (new or changed) with its outbox entry, durably. Returns the outbox sequence number.
+    pub fn put_story(&self, story: &Story) -> Result<u64, StoreError> {
+        self.put_stories(std::slice::from_ref(story))
+    }
+
+    /// Stores many stories in one transaction with one flush; returns the last outbox sequence number.
+    pub fn put_stories(&self, stories: &[Story]) -> Result<u64, StoreError> {
+        let encoded: Vec<(StoryId, Vec<u8>)> = stories
+            .iter()
+            .map(|story| (story.id, encode(&StoryRecord::from_story(story))))
+            .collect();
+        let ops: Vec<OutboxEntry> = stories
+            .iter()
+            .map(|story| OutboxEntry {
+                story: story.id,
+                op: OutboxOp::Upsert,
+            })
+            .collect();
+        self.write_with_outbox(&ops, |stories_tree| {
+            for (id, bytes) in &encoded {
+                stories_tree.insert(id.as_bytes().as_slice(), bytes.as_slice())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes a story from the store, with an outbox entry that takes it out of the index.
+    /// Returns whether the story existed.
+    pub fn erase_story(&self, id: StoryId) -> Result<bool, StoreError> {
+        let existed = self.stories.contains_key(id.as_bytes())?;
+        let entry = OutboxEntry {
+            story: id,
+            op: OutboxOp::Erase,
+        };
+        self.write_with_outbox(&[entry], |stories_tree| {
+            stories_tree.remove(id.as_bytes().as_slice())?;
+            Ok(())
+        })?;
+        Ok(existed)
+    }
+
+    /// Runs `change` on the stories tree and appends `entries` to the outbox in one transaction, then
+    /// flushes. Returns the sequence number of the last entry.
+    fn write_with_outbox(
+        &self,
+        entries: &[OutboxEntry],
+        change: impl Fn(&sled::transaction::TransactionalTree) -> Result<(), ConflictableTransactionError<StoreError>>,
+    ) -> Result<u64, StoreError> {
+        let _writer = self.outbox_writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut numbered = Vec::with_capacity(entries.len());
+        for entry in entries {
+            // Sequence numbers start at 1, so 0 can mean "nothing indexed yet".
+            let seq = self.db.generate_id()? + 1;
+            numbered.push((seq, encode(&OutboxRecord::from_entry(*entry))));
+        }
+        let result = (&self.stories, &self.outbox).transaction(|(stories_tree, outbox_tree)| {
+            change(stories_tree)?;
+            for (seq, bytes) in &numbered {
+                outbox_tree.insert(&seq.to_be_bytes(), bytes.as_slice())?;
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Abort(error)) => return Err(error),
+            Err(TransactionError::Storage(error)) => return Err(error.into()),
+        }
+        self.db.flush()?;
+        Ok(numbered.last().map_or(0, |(seq, _)| *seq))
+    }
+
+    pub fn get_story(&self, id: StoryId) -> Result<Option<Story>, StoreError> {
+        self.stories
+            .get(id.as_bytes())?
+            .map(|bytes| decode::<StoryRecord>(&bytes, "story")?.into_story())
+            .transpose()
+    }
+
+    /// Every story, in id order.
+    pub fn stories(&self) -> impl Iterator<Item = Result<Story, StoreError>> + '_ {
+        self.stories.iter().map(|item| {
+            let (_, bytes) = item?;
+            decode::<StoryRecord>(&bytes, "story")?.into_story()
+        })
+    }
+
+    pub fn story_count(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// Outbox entries with a sequence number above `after`, oldest first, at most `limit`.
+    pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
+        let start = after.saturating_add(1).to_be_bytes();
+        self.outbox
+            .range(start..)
+            .take(limit)
+            .map(|item| {
+                let (key, bytes) = item?;
+                let seq = u64::from_be_bytes(key.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                    what: "outbox key".to_string(),
+                    detail: format!("{} bytes", key.len()),
+                })?);
+                Ok((seq, decode::<OutboxRecord>(&bytes, "outbox entry")?.into_entry()?))
+            })
+            .collect()
+    }
+
+    /// The highest outbox sequence number written, or 0 when the outbox is empty.
+    pub fn last_outbox_seq(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .outbox
+            .last()?
+            .and_then(|(key, _)| key.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0))
+    }
+
+    /// Drops outbox entries up to and including `through`, once the index has durably taken them in.
+    pub fn prune_outbox(&self, through: u64) -> Result<(), StoreError> {
+        let end = through.saturating_add(1).to_be_bytes();
+        let keys: Vec<sled::IVec> = self
+            .outbox
+            .range(..end)
+            .keys()
+            .collect::<Result<_, _>>()?;
+        let mut batch = sled::Batch::default();
+        for key in keys {
+            batch.remove(key);
+        }
+        self.outbox.apply_batch(batch)?;
+        Ok(())
+    }
+
+    pub fn municipality(&self) -> Result<Option<Municipality>, StoreError> {
+        self.toml_document(MUNICIPALITY_KEY, "municipality", Municipality::from_toml)
+    }
+
+    pub fn set_municipality(&self, municipality: &Municipality) -> Result<(), StoreError> {
+        self.set_toml_document(MUNICIPALITY_KEY, municipality.to_toml())
+    }
+
+    pub fn goal_tree(&self) -> Result<Option<GoalTree>, StoreError> {
+        self.toml_document(GOAL_TREE_KEY, "goal tree", GoalTree::from_toml)
+    }
+
+    pub fn set_goal_tree(&self, tree: &GoalTree) -> Result<(), StoreError> {
+        self.set_toml_document(GOAL_TREE_KEY, tree.to_toml())
+    }
+
+    fn toml_document<T>(
+        &self,
+        key: &[u8],
+        what: &str,
+        parse: impl Fn(&str) -> Result<T, crate::source::LineError>,
+    ) -> Result<Option<T>, StoreError> {
+        let Some(bytes) = self.settings.get(key)? else {
+            return Ok(None);
+        };
+        let TomlDocumentRecord::V1 { toml } = decode(&bytes, what)?;
+        parse(&toml).map(Some).map_err(|error| StoreError::Corrupt {
+            what: what.to_string(),
+            detail: error.to_string(),
+        })
+    }
+
+    fn set_toml_document(&self, key: &[u8], toml: String) -> Result<(), StoreError> {
+        self.settings.insert(key, encode(&TomlDocumentRecord::V1 { toml }))?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Stores figures; a figure for the same indicator, period and area replaces the old one.
+    pub fn put_measurements(&self, measurements: &[Measurement]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for measurement in measurements {
+            batch.insert(
+                measurement_key(measurement),
+                encode(&MeasurementRecord::from_measurement(measurement)),
+            );
+        }
+        self.measurements.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Every figure, ordered by indicator, then period text, then area.
+    pub fn measurements(&self) -> Result<Vec<Measurement>, StoreError> {
+        self.measurements
+            .iter()
+            .values()
+            .map(|bytes| decode::<MeasurementRecord>(&bytes?, "measurement")?.into_measurement())
+            .collect()
+    }
+
+    pub fn measurement_count(&self) -> usize {
+        self.measurements.len()
+    }
+
+    /// Whether the store holds nothing yet (no stories, figures or settings).
+    pub fn is_empty(&self) -> bool {
+        self.stories.is_empty() && self.measurements.is_empty() && self.settings.is_empty()
+    }
+}
+
+fn measurement_key(measurement: &Measurement) -> Vec<u8> {
+    let area = measurement.area.as_ref().map_or("", |area| area.as_str());
+    format!("{}\0{}\0{}", measurement.indicator, measurement.period, area).into_bytes()
+}
+
+fn encode<T: serde::Serialize>(record: &T) -> Vec<u8> {
+    serde_json::to_vec(record).expect("records always serialise")
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt {
+        what: what.to_string(),
+        detail: error.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,261 @@
+//! The on-disk records: versioned structs that are kept apart from the domain types.
+//!
+//! A domain type may be refactored freely; these may not. Every record carries its version in a `v`
+//! tag, is stored as JSON (self-describing, so optional fields can be added without a migration), and
+//! converts to and from the domain with explicit code. A new incompatible shape becomes a new version
+//! variant, and the old variant keeps being read. Enum values are stored as their documented codes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::StoreError;
+use crate::evidence::Measurement;
+use crate::ids::{ActivityId, AreaId, IndicatorId, ProviderId, StatementId, SubgoalId};
+use crate::language::Language;
+use crate::story::{Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "v")]
+pub(super) enum StoryRecord {
+    #[serde(rename = "1")]
+    V1(StoryV1),
+}
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct StoryV1 {
+    id: String,
+    title: String,
+    date: String,
+    teller: String,
+    valence: String,
+    consent: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    area: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    activity: Option<String>,
+    #[serde(default)]
+    subgoals: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
+    #[serde(default)]
+    scores: BTreeMap<String, u8>,
+    status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rejection_reason: Option<String>,
+    text: String,
+}
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        what: what.to_string(),
+        detail: detail.to_string(),
+    }
+}
+
+impl StoryRecord {
+    pub(super) fn from_story(story: &Story) -> StoryRecord {
+        StoryRecord::V1(StoryV1 {
+            id: story.id.to_string(),
+            title: story.title.clone(),
+            date: story.date.to_string(),
+            teller: story.teller.code().to_string(),
+            valence: story.valence.code().to_string(),
+            consent: story.consent.code().to_string(),
+            provider: story.provider.as_ref().map(ToString::to_string),
+            area: story.area.as_ref().map(ToString::to_string),
+            activity: story.activity.as_ref().map(ToString::to_string),
+            subgoals: story.subgoals.iter().map(ToString::to_string).collect(),
+            tags: story.tags.clone(),
+            language: story.language.as_ref().map(ToString::to_string),
+            scores: story
+                .scores
+                .iter()
+                .map(|(id, score)| (id.to_string(), *score))
+                .collect(),
+            status: story.moderation.code().to_string(),
+            rejection_reason: match &story.moderation {
+                Moderation::Rejected(reason) => Some(reason.clone()),
+                _ => None,
+            },
+            text: story.text.as_str().to_string(),
+        })
+    }
+
+    pub(super) fn into_story(self) -> Result<Story, StoreError> {
+        let StoryRecord::V1(record) = self;
+        let what = format!("story {}", record.id);
+        let bad = |field: &str, detail: &dyn std::fmt::Display| corrupt(&what, format!("{field}: {detail}"));
+        let id = StoryId::parse(&record.id).map_err(|error| bad("id", &error))?;
+        let date = record.date.parse().map_err(|error| bad("date", &error))?;
+        let teller = TellerRole::parse_code(&record.teller).ok_or_else(|| bad("teller", &record.teller))?;
+        let valence = Valence::parse_code(&record.valence).ok_or_else(|| bad("valence", &record.valence))?;
+        let consent = Consent::parse_code(&record.consent).ok_or_else(|| bad("consent", &record.consent))?;
+        let moderation = match (record.status.as_str(), record.rejection_reason) {
+            ("submitted", _) => Moderation::Submitted,
+            ("published", _) => Moderation::Published,
+            ("rejected", reason) => Moderation::Rejected(reason.unwrap_or_default()),
+            (other, _) => return Err(bad("status", &other)),
+        };
+        let ids = |field: &str, items: &[String]| -> Result<Vec<SubgoalId>, StoreError> {
+            items
+                .iter()
+                .map(|item| SubgoalId::parse(item).map_err(|error| bad(field, &error)))
+                .collect()
+        };
+        Ok(Story {
+            id,
+            title: record.title,
+            date,
+            teller,
+            valence,
+            consent,
+            provider: record
+                .provider
+                .map(|id| ProviderId::parse(&id).map_err(|error| bad("provider", &error)))
+                .transpose()?,
+            area: record
+                .area
+                .map(|id| AreaId::parse(&id).map_err(|error| bad("area", &error)))
+                .transpose()?,
+            activity: record
+                .activity
+                .map(|id| ActivityId::parse(&id).map_err(|error| bad("activity", &error)))
+                .transpose()?,
+            subgoals: ids("subgoals", &record.subgoals)?,
+            tags: record.tags,
+            language: record
+                .language
+                .map(|code| Language::parse(&code).map_err(|error| bad("language", &error)))
+                .transpose()?,
+            scores: record
+                .scores
+                .into_iter()
+                .map(|(id, score)| {
+                    StatementId::parse(&id)
+                        .map(|id| (id, score))
+                        .map_err(|error| bad("scores", &error))
+                })
+                .collect::<Result<_, _>>()?,
+            moderation,
+            text: Markdown::new(&record.text),
+        })
+    }
+}
+
+/// What happened to a story, for the search index to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxOp {
+    /// The story was created or changed: (re)index it.
+    Upsert,
+    /// The story was erased: remove it from the index.
+    Erase,
+}
+
+/// One entry of the outbox: the index must bring `story` up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub story: StoryId,
+    pub op: OutboxOp,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "v")]
+pub(super) enum OutboxRecord {
+    #[serde(rename = "1")]
+    V1 { story: String, op: String },
+}
+
+impl OutboxRecord {
+    pub(super) fn from_entry(entry: OutboxEntry) -> Self {
+        OutboxRecord::V1 {
+            story: entry.story.to_string(),
+            op: match entry.op {
+                OutboxOp::Upsert => "upsert",
+                OutboxOp::Erase => "erase",
+            }
+            .to_string(),
+        }
+    }
+
+    pub(super) fn into_entry(self) -> Result<OutboxEntry, StoreError> {
+        let OutboxRecord::V1 { story, op } = self;
+        let id = StoryId::parse(&story).map_err(|error| corrupt("outbox entry", error))?;
+        let op = match op.as_str() {
+            "upsert" => OutboxOp::Upsert,
+            "erase" => OutboxOp::Erase,
+            other => return Err(corrupt("outbox entry", format!("unknown operation {other}"))),
+        };
+        Ok(OutboxEntry { story: id, op })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "v")]
+pub(super) enum MeasurementRecord {
+    #[serde(rename = "1")]
+    V1 {
+        indicator: String,
+        period: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        area: Option<String>,
+        value: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        numerator: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        denominator: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+}
+
+impl MeasurementRecord {
+    pub(super) fn from_measurement(measurement: &Measurement) -> Self {
+        MeasurementRecord::V1 {
+            indicator: measurement.indicator.to_string(),
+            period: measurement.period.to_string(),
+            area: measurement.area.as_ref().map(ToString::to_string),
+            value: measurement.value,
+            numerator: measurement.numerator,
+            denominator: measurement.denominator,
+            source: measurement.source.clone(),
+        }
+    }
+
+    pub(super) fn into_measurement(self) -> Result<Measurement, StoreError> {
+        let MeasurementRecord::V1 {
+            indicator,
+            period,
+            area,
+            value,
+            numerator,
+            denominator,
+            source,
+        } = self;
+        let bad = |detail: String| corrupt(&format!("measurement of {indicator}"), detail);
+        Ok(Measurement {
+            indicator: IndicatorId::parse(&indicator).map_err(|error| bad(error.to_string()))?,
+            period: period.parse().map_err(|error: crate::evidence::period::PeriodError| bad(error.to_string()))?,
+            area: area
+                .map(|id| AreaId::parse(&id).map_err(|error| bad(error.to_string())))
+                .transpose()?,
+            value,
+            numerator,
+            denominator,
+            source,
+        })
+    }
+}
+
+/// A settings document (the municipality, the goal tree) stored as its documented TOML file text:
+/// the file format is already the stable, versioned contract for these.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "v")]
+pub(super) enum TomlDocumentRecord {
+    #[serde(rename = "1")]
+    V1 { toml: String },
+}

@@ -1,0 +1,104 @@
+//! Unit tests of the store: records round trip, the outbox follows every write, format versions guard
+//! the data.
+
+use super::*;
+use crate::evidence::Period;
+use crate::ids::{AreaId, IndicatorId, SubgoalId};
+use crate::testing;
+
+fn open_temp() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn stories_round_trip_and_feed_the_outbox() {
+    let (_dir, store) = open_temp();
+    let mut story = testing::story("Weer onder de mensen", "Ik ga elke dinsdag naar de koffie-inloop.");
+    story.subgoals = vec![SubgoalId::parse("sterker-netwerk").unwrap()];
+    story.area = Some(AreaId::parse("de-hoven").unwrap());
+    story.tags = vec!["koffie".to_string()];
+    let first = store.put_story(&story).unwrap();
+    assert_eq!(store.get_story(story.id).unwrap(), Some(story.clone()));
+
+    let other = testing::story("Hulp bij de post", "Meneer krijgt veel brieven.");
+    let second = store.put_story(&other).unwrap();
+    assert!(second > first);
+    assert_eq!(store.story_count(), 2);
+
+    let outbox = store.outbox_after(0, 10).unwrap();
+    let ops: Vec<_> = outbox.iter().map(|(_, entry)| (entry.story, entry.op)).collect();
+    assert_eq!(ops, vec![(story.id, OutboxOp::Upsert), (other.id, OutboxOp::Upsert)]);
+    assert_eq!(store.outbox_after(first, 10).unwrap().len(), 1);
+    assert_eq!(store.last_outbox_seq().unwrap(), second);
+
+    assert!(store.erase_story(story.id).unwrap());
+    assert_eq!(store.get_story(story.id).unwrap(), None);
+    let last = store.outbox_after(second, 10).unwrap();
+    assert_eq!(last.len(), 1);
+    assert_eq!(last[0].1, OutboxEntry { story: story.id, op: OutboxOp::Erase });
+
+    store.prune_outbox(second).unwrap();
+    assert_eq!(store.outbox_after(0, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn settings_and_measurements_round_trip() {
+    let (_dir, store) = open_temp();
+    assert!(store.is_empty());
+    store.set_municipality(&testing::municipality()).unwrap();
+    store.set_goal_tree(&testing::goal_tree()).unwrap();
+    assert_eq!(store.municipality().unwrap(), Some(testing::municipality()));
+    assert_eq!(store.goal_tree().unwrap(), Some(testing::goal_tree()));
+
+    let measurement = Measurement {
+        indicator: IndicatorId::parse("bezoekers-koffie-inloop").unwrap(),
+        period: Period::Quarter(2025, 1),
+        area: None,
+        value: 42.5,
+        numerator: None,
+        denominator: None,
+        source: Some("Registratie".to_string()),
+    };
+    store.put_measurements(&[measurement.clone()]).unwrap();
+    let replaced = Measurement { value: 43.0, ..measurement.clone() };
+    store.put_measurements(&[replaced.clone()]).unwrap();
+    assert_eq!(store.measurements().unwrap(), vec![replaced]);
+}
+
+#[test]
+fn refuses_newer_and_unknown_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    {
+        let db = sled::open(&path).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(FORMAT_VERSION_KEY, &(FORMAT_VERSION + 1).to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let error = Store::open(&path).err().expect("newer format refused");
+    assert!(matches!(error, StoreError::NewerFormat { .. }), "{error}");
+    assert!(error.to_string().contains("newer Verhalenbank"));
+
+    let other = dir.path().join("other");
+    {
+        let db = sled::open(&other).unwrap();
+        db.insert(b"iets", b"anders").unwrap();
+        db.flush().unwrap();
+    }
+    let error = Store::open(&other).err().expect("unknown format refused");
+    assert!(matches!(error, StoreError::UnknownFormat), "{error}");
+}
+
+#[test]
+fn damaged_records_are_reported_not_panicked_on() {
+    let (_dir, store) = open_temp();
+    let story = testing::story("Titel", "Tekst");
+    store.put_story(&story).unwrap();
+    store.stories.insert(story.id.as_bytes(), b"{\"v\":\"1\",\"id\":\"x\"}".as_slice()).unwrap();
+    let error = store.get_story(story.id).unwrap_err();
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+}

@@ -1,0 +1,179 @@
+//! Writing a story as a file: TOML front matter between `+++` lines, then the Markdown text.
+//!
+//! The output is what [`super::front_matter::parse_story_file`] reads back into the same story, so the
+//! Markdown export of a bank can be imported again unchanged. Field order follows the documented format.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Coded, Moderation, Story};
+
+#[derive(Serialize)]
+struct FrontMatterOut<'a> {
+    title: &'a str,
+    date: toml::value::Datetime,
+    teller: &'static str,
+    valence: &'static str,
+    consent: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    area: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    subgoals: Vec<&'a str>,
+    #[serde(skip_serializing_if = "no_tags")]
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejection_reason: Option<&'a str>,
+    id: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    scores: BTreeMap<&'a str, u8>,
+}
+
+fn no_tags(tags: &&[String]) -> bool {
+    tags.is_empty()
+}
+
+/// The story as file text: `+++` TOML front matter `+++`, then the Markdown text and a final newline.
+pub fn story_to_file(story: &Story) -> String {
+    let date = toml::value::Datetime {
+        date: Some(toml::value::Date {
+            year: story.date.year() as u16,
+            month: story.date.month() as u8,
+            day: story.date.day() as u8,
+        }),
+        time: None,
+        offset: None,
+    };
+    let front_matter = FrontMatterOut {
+        title: &story.title,
+        date,
+        teller: story.teller.code(),
+        valence: story.valence.code(),
+        consent: story.consent.code(),
+        provider: story.provider.as_ref().map(|id| id.as_str()),
+        area: story.area.as_ref().map(|id| id.as_str()),
+        activity: story.activity.as_ref().map(|id| id.as_str()),
+        subgoals: story.subgoals.iter().map(|id| id.as_str()).collect(),
+        tags: &story.tags,
+        language: story.language.as_ref().map(|language| language.code()),
+        status: story.moderation.code(),
+        rejection_reason: match &story.moderation {
+            Moderation::Rejected(reason) => Some(reason),
+            _ => None,
+        },
+        id: story.id.to_string(),
+        scores: story
+            .scores
+            .iter()
+            .map(|(id, score)| (id.as_str(), *score))
+            .collect(),
+    };
+    let toml = toml::to_string(&front_matter).expect("front matter always serialises to TOML");
+    format!("+++\n{toml}+++\n{}\n", story.text.as_str())
+}
+
+/// A file name for the story: date, a slug of the title and the start of its id, so names sort by date
+/// and never collide.
+pub fn story_file_name(story: &Story) -> String {
+    let mut slug = String::new();
+    for c in story.title.chars().flat_map(fold_to_ascii) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 48 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    let slug = if slug.is_empty() { "verhaal" } else { slug };
+    format!("{}-{}-{}.md", story.date, slug, story.id.short())
+}
+
+/// Folds common accented letters to their ASCII base for file names ("cliënt" → "client").
+fn fold_to_ascii(c: char) -> Option<char> {
+    const FOLDS: &[(&str, char)] = &[
+        ("àáâãäå", 'a'),
+        ("çć", 'c'),
+        ("èéêëę", 'e'),
+        ("ìíîï", 'i'),
+        ("ñń", 'n'),
+        ("òóôõöø", 'o'),
+        ("ùúûü", 'u'),
+        ("ýÿ", 'y'),
+        ("şś", 's'),
+        ("ğ", 'g'),
+        ("ł", 'l'),
+        ("żź", 'z'),
+        ("ı", 'i'),
+    ];
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    if lower.is_ascii() {
+        return Some(lower);
+    }
+    FOLDS
+        .iter()
+        .find(|(from, _)| from.contains(lower))
+        .map(|(_, to)| *to)
+        .or(Some(' '))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::story::{Consent, Markdown, StoryId, TellerRole, Valence};
+
+    fn story() -> Story {
+        Story {
+            id: StoryId::parse("0b7a4c7e-6a43-5b1f-9a65-3c1b1a6d2f10").unwrap(),
+            title: "Een \"cliënt\" vertelt".to_string(),
+            date: jiff::civil::date(2025, 3, 4),
+            teller: TellerRole::Carer,
+            valence: Valence::Mixed,
+            consent: Consent::Internal,
+            provider: None,
+            area: None,
+            activity: None,
+            subgoals: Vec::new(),
+            tags: vec!["mantelzorg".to_string()],
+            language: None,
+            scores: BTreeMap::new(),
+            moderation: Moderation::Rejected("bevat een naam".to_string()),
+            text: Markdown::new("Tekst\n\n+++\nmet een streep"),
+        }
+    }
+
+    #[test]
+    fn writes_documented_front_matter() {
+        insta::assert_snapshot!(story_to_file(&story()), @r#"
+        +++
+        title = 'Een "cliënt" vertelt'
+        date = 2025-03-04
+        teller = "carer"
+        valence = "mixed"
+        consent = "internal"
+        tags = ["mantelzorg"]
+        status = "rejected"
+        rejection_reason = "bevat een naam"
+        id = "0b7a4c7e-6a43-5b1f-9a65-3c1b1a6d2f10"
+        +++
+        Tekst
+
+        +++
+        met een streep
+        "#);
+    }
+
+    #[test]
+    fn file_names_are_readable() {
+        assert_eq!(story_file_name(&story()), "2025-03-04-een-client-vertelt-0b7a4c7e.md");
+    }
+}

@@ -1,0 +1,115 @@
+//! Builders for tests and benchmarks: a small municipality and goal tree, and stories to vary.
+//!
+//! Public (but hidden from the docs) so unit tests, the integration tests and the benches share one set of
+//! fixtures instead of each writing their own.
+
+use std::collections::BTreeMap;
+
+use crate::goals::GoalTree;
+use crate::municipality::Municipality;
+use crate::story::{Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
+
+pub const MUNICIPALITY_TOML: &str = r#"
+name = "Gemeente Proefstad"
+default_language = "nl"
+
+[[areas]]
+id = "noord"
+name = "Noord"
+kind = "stadsdeel"
+
+[[areas]]
+id = "de-hoven"
+name = "De Hoven"
+kind = "wijk"
+parent = "noord"
+
+[[areas]]
+id = "zuid"
+name = "Zuid"
+kind = "stadsdeel"
+
+[[providers]]
+id = "buurtwerk"
+name = "Stichting Buurtwerk"
+
+[[providers]]
+id = "schuldhulp"
+name = "Schuldhulp Proefstad"
+
+[[activities]]
+id = "koffie-inloop"
+name = "Koffie-inloop"
+provider = "buurtwerk"
+"#;
+
+pub const GOALS_TOML: &str = r#"
+[[themes]]
+id = "meedoen"
+name = "Meedoen"
+
+[[goals]]
+id = "meedoen"
+title = "Inwoners doen mee"
+theme = "meedoen"
+
+[[subgoals]]
+id = "sterker-netwerk"
+goal = "meedoen"
+title = "Inwoners hebben een sterker sociaal netwerk"
+plain = "Mensen leren kennen"
+
+[[subgoals]]
+id = "grip-op-geld"
+goal = "meedoen"
+title = "Inwoners hebben grip op hun geld"
+
+[[indicators]]
+id = "bezoekers-koffie-inloop"
+subgoal = "sterker-netwerk"
+title = "Bezoekers koffie-inloop"
+level = "reach"
+unit = "personen"
+direction = "up"
+baseline = 100
+target = 150
+source = "Registratie"
+frequency = "quarter"
+target_group = 3000
+
+[[statements]]
+id = "ken-meer-mensen"
+subgoal = "sterker-netwerk"
+text = "Doordat ik meedoe ken ik meer mensen"
+scale = "five_point"
+"#;
+
+pub fn municipality() -> Municipality {
+    Municipality::from_toml(MUNICIPALITY_TOML).expect("test municipality parses")
+}
+
+pub fn goal_tree() -> GoalTree {
+    GoalTree::from_toml(GOALS_TOML).expect("test goal tree parses")
+}
+
+/// A published, public, positive resident story with the given title and text.
+pub fn story(title: &str, text: &str) -> Story {
+    let date = jiff::civil::date(2025, 3, 14);
+    Story {
+        id: StoryId::derived(title, date, text),
+        title: title.to_string(),
+        date,
+        teller: TellerRole::Resident,
+        valence: Valence::Positive,
+        consent: Consent::Public,
+        provider: None,
+        area: None,
+        activity: None,
+        subgoals: Vec::new(),
+        tags: Vec::new(),
+        language: None,
+        scores: BTreeMap::new(),
+        moderation: Moderation::Published,
+        text: Markdown::new(text),
+    }
+}
