@@ -16,7 +16,12 @@ use crate::export::ExportFormat;
 )]
 pub struct Cli {
     /// Folder that holds the store and the search index.
-    #[arg(long, global = true, env = "VERHALENBANK_DATA_DIR", default_value = "./data")]
+    #[arg(
+        long,
+        global = true,
+        env = "VERHALENBANK_DATA_DIR",
+        default_value = "./data"
+    )]
     pub data_dir: PathBuf,
 
     #[command(subcommand)]

@@ -47,11 +47,22 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         report.stories,
         report.measurements,
         report.files,
-        if report.municipality { ", the municipality" } else { "" },
-        if report.goal_tree { ", the goal tree" } else { "" },
+        if report.municipality {
+            ", the municipality"
+        } else {
+            ""
+        },
+        if report.goal_tree {
+            ", the goal tree"
+        } else {
+            ""
+        },
     );
     if !report.skipped.is_empty() {
-        println!("skipped {} files that are not stories, figures or settings", report.skipped.len());
+        println!(
+            "skipped {} files that are not stories, figures or settings",
+            report.skipped.len()
+        );
     }
     if report.is_success() {
         Ok(ExitCode::SUCCESS)
@@ -65,7 +76,11 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn export_command(config: &Config, format: ExportFormat, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn export_command(
+    config: &Config,
+    format: ExportFormat,
+    out: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     let store = open_store(config)?;
     let summary = export(&store, format, out)?;
     println!(

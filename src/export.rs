@@ -44,7 +44,9 @@ pub fn export(store: &Store, format: ExportFormat, out: &Path) -> anyhow::Result
         .collect::<Result<_, _>>()
         .context("reading stories from the store")?;
     stories.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
-    let measurements = store.measurements().context("reading measurements from the store")?;
+    let measurements = store
+        .measurements()
+        .context("reading measurements from the store")?;
     let municipality = store.municipality()?.unwrap_or_default();
     let goals = store.goal_tree()?.unwrap_or_default();
 
@@ -68,7 +70,10 @@ pub fn export(store: &Store, format: ExportFormat, out: &Path) -> anyhow::Result
             write("goals.toml", goals.to_toml().as_bytes())?;
             write("measurements.csv", &measurements_csv(&measurements)?)?;
             for story in &stories {
-                write(&format!("stories/{}", story_file_name(story)), story_to_file(story).as_bytes())?;
+                write(
+                    &format!("stories/{}", story_file_name(story)),
+                    story_to_file(story).as_bytes(),
+                )?;
             }
         }
         ExportFormat::Csv => {
@@ -87,7 +92,8 @@ pub fn export(store: &Store, format: ExportFormat, out: &Path) -> anyhow::Result
 
 fn prepare_empty_dir(out: &Path) -> anyhow::Result<()> {
     if out.exists() {
-        let mut entries = fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?;
+        let mut entries =
+            fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?;
         if entries.next().is_some() {
             bail!(
                 "the folder {} is not empty; choose an empty or new folder so files of an earlier export do not mix with this one",
@@ -110,11 +116,15 @@ fn pretty_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<Vec<u8>> {
 fn spreadsheet_writer() -> csv::Writer<Vec<u8>> {
     let mut buffer = Vec::new();
     buffer.extend_from_slice("\u{feff}".as_bytes());
-    csv::WriterBuilder::new().delimiter(b';').from_writer(buffer)
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(buffer)
 }
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> anyhow::Result<Vec<u8>> {
-    writer.into_inner().map_err(|error| anyhow::anyhow!("writing CSV: {error}"))
+    writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("writing CSV: {error}"))
 }
 
 /// Protects a text cell against formula injection: a spreadsheet runs cells that start with `=`, `+`,
@@ -134,7 +144,15 @@ pub fn dutch_number(number: f64) -> String {
 
 pub fn measurements_csv(measurements: &[Measurement]) -> anyhow::Result<Vec<u8>> {
     let mut writer = spreadsheet_writer();
-    writer.write_record(["indicator", "period", "area", "value", "numerator", "denominator", "source"])?;
+    writer.write_record([
+        "indicator",
+        "period",
+        "area",
+        "value",
+        "numerator",
+        "denominator",
+        "source",
+    ])?;
     for m in measurements {
         writer.write_record([
             m.indicator.to_string(),
@@ -178,18 +196,40 @@ pub fn stories_csv(stories: &[Story]) -> anyhow::Result<Vec<u8>> {
             story.teller.code().to_string(),
             story.valence.code().to_string(),
             story.consent.code().to_string(),
-            story.provider.as_ref().map(ToString::to_string).unwrap_or_default(),
-            story.area.as_ref().map(ToString::to_string).unwrap_or_default(),
-            story.activity.as_ref().map(ToString::to_string).unwrap_or_default(),
+            story
+                .provider
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            story
+                .area
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            story
+                .activity
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             join(story.subgoals.iter().map(ToString::to_string).collect()),
             protect_cell(&join(story.tags.clone())),
-            story.language.as_ref().map(ToString::to_string).unwrap_or_default(),
+            story
+                .language
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             story.moderation.code().to_string(),
             match &story.moderation {
                 Moderation::Rejected(reason) => protect_cell(reason),
                 _ => String::new(),
             },
-            join(story.scores.iter().map(|(id, score)| format!("{id}={score}")).collect()),
+            join(
+                story
+                    .scores
+                    .iter()
+                    .map(|(id, score)| format!("{id}={score}"))
+                    .collect(),
+            ),
             protect_cell(story.text.as_str()),
         ])?;
     }
@@ -205,7 +245,10 @@ mod tests {
         assert_eq!(protect_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(protect_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(protect_cell("gewoon"), "gewoon");
-        assert_eq!(crate::import::table::unprotect_cell(&protect_cell("-2+3")), "-2+3");
+        assert_eq!(
+            crate::import::table::unprotect_cell(&protect_cell("-2+3")),
+            "-2+3"
+        );
         assert_eq!(dutch_number(42.5), "42,5");
         assert_eq!(dutch_number(3.0), "3");
     }

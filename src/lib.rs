@@ -7,19 +7,19 @@
 //! `cli`, `config`, `commands` and `telemetry` make the program. See ARCHITECTURE.md for the map and
 //! the invariants.
 
-pub mod ids;
-pub mod source;
-pub mod language;
-pub mod municipality;
-pub mod goals;
-pub mod story;
-pub mod evidence;
-pub mod store;
-pub mod import;
-pub mod export;
-pub mod config;
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod evidence;
+pub mod export;
+pub mod goals;
+pub mod ids;
+pub mod import;
+pub mod language;
+pub mod municipality;
+pub mod source;
+pub mod store;
+pub mod story;
 pub mod telemetry;
 
 #[doc(hidden)]

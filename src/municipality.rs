@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{ActivityId, AreaId, ProviderId};
 use crate::language::Language;
-use crate::source::{LineError, line_of_assignment, duplicate_id, toml_error};
+use crate::source::{LineError, duplicate_id, line_of_assignment, toml_error};
 
 /// What kind of place an area is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,7 +115,11 @@ impl Municipality {
                 let chain = self.area_and_ancestors(&area.id);
                 let distinct: std::collections::HashSet<_> = chain.iter().collect();
                 if distinct.len() != chain.len() {
-                    return Err(at(area.id.as_str(), "parent", format!("area {} lies in itself", area.id)));
+                    return Err(at(
+                        area.id.as_str(),
+                        "parent",
+                        format!("area {} lies in itself", area.id),
+                    ));
                 }
             }
         }
@@ -184,7 +188,10 @@ impl Municipality {
             .filter(move |area| area.parent.as_ref() == Some(id))
     }
 
-    pub fn activities_of<'a>(&'a self, provider: &'a ProviderId) -> impl Iterator<Item = &'a Activity> + 'a {
+    pub fn activities_of<'a>(
+        &'a self,
+        provider: &'a ProviderId,
+    ) -> impl Iterator<Item = &'a Activity> + 'a {
         self.activities
             .iter()
             .filter(move |activity| &activity.provider == provider)
@@ -195,7 +202,8 @@ impl Municipality {
     }
 
     pub fn provider_name<'a>(&'a self, id: &'a ProviderId) -> &'a str {
-        self.provider(id).map_or(id.as_str(), |provider| provider.name.as_str())
+        self.provider(id)
+            .map_or(id.as_str(), |provider| provider.name.as_str())
     }
 }
 

@@ -41,7 +41,11 @@ impl std::error::Error for LineError {}
 /// The 1-based line that holds byte `offset` of `text`.
 pub fn line_at(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The key a `key = value` (TOML) or `key: value` (YAML) line sets, if it is such a line.
@@ -62,13 +66,21 @@ pub fn line_of_key(text: &str, key: &str, first_line: usize) -> Option<usize> {
     text.lines()
         .position(|line| {
             key_of_line(line) == Some(key)
-                || line.trim().strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) == Some(key)
+                || line
+                    .trim()
+                    .strip_prefix('[')
+                    .and_then(|rest| rest.strip_suffix(']'))
+                    == Some(key)
         })
         .map(|index| first_line + index)
 }
 
 /// The 1-based lines of every `field = "value"` (TOML) or `field: value` (YAML) assignment.
-pub fn assignment_lines<'a>(text: &'a str, field: &'a str, value: &'a str) -> impl Iterator<Item = usize> + 'a {
+pub fn assignment_lines<'a>(
+    text: &'a str,
+    field: &'a str,
+    value: &'a str,
+) -> impl Iterator<Item = usize> + 'a {
     let quoted = format!("\"{value}\"");
     text.lines().enumerate().filter_map(move |(index, line)| {
         let assigns = key_of_line(line) == Some(field)

@@ -77,8 +77,9 @@ impl Period {
 
     /// A short Dutch label: "2025", "2025 K1", "mrt 2025".
     pub fn dutch_label(self) -> String {
-        const MONTHS: [&str; 12] =
-            ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+        ];
         match self {
             Period::Year(year) => year.to_string(),
             Period::Quarter(year, quarter) => format!("{year} K{quarter}"),
@@ -121,7 +122,10 @@ impl FromStr for Period {
             if part.len() != 4 {
                 return Err(error());
             }
-            part.parse::<i16>().ok().filter(|year| (1900..=2999).contains(year)).ok_or_else(error)
+            part.parse::<i16>()
+                .ok()
+                .filter(|year| (1900..=2999).contains(year))
+                .ok_or_else(error)
         };
         match trimmed.split_once('-') {
             None => Ok(Period::Year(parse_year(trimmed)?)),
@@ -192,7 +196,10 @@ mod tests {
         assert_eq!(Period::Quarter(2025, 1).previous(), q4);
         assert!(Period::Year(2024) < Period::Quarter(2024, 1));
         assert!(Period::Quarter(2024, 1) < Period::Month(2024, 2));
-        assert_eq!(Period::quarter_of(date(2025, 8, 9)), Period::Quarter(2025, 3));
+        assert_eq!(
+            Period::quarter_of(date(2025, 8, 9)),
+            Period::Quarter(2025, 3)
+        );
         assert_eq!(Period::Quarter(2025, 2).dutch_label(), "2025 K2");
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{GoalId, IndicatorId, StatementId, SubgoalId, ThemeId};
-use crate::source::{LineError, line_of_assignment, duplicate_id, toml_error};
+use crate::source::{LineError, duplicate_id, line_of_assignment, toml_error};
 
 /// The four levels of counted evidence (Haarlem's monitoring).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -186,21 +186,40 @@ impl GoalTree {
         };
         unique("theme", self.themes.iter().map(|t| t.id.as_str()).collect())?;
         unique("goal", self.goals.iter().map(|g| g.id.as_str()).collect())?;
-        unique("subgoal", self.subgoals.iter().map(|s| s.id.as_str()).collect())?;
-        unique("indicator", self.indicators.iter().map(|i| i.id.as_str()).collect())?;
-        unique("statement", self.statements.iter().map(|s| s.id.as_str()).collect())?;
+        unique(
+            "subgoal",
+            self.subgoals.iter().map(|s| s.id.as_str()).collect(),
+        )?;
+        unique(
+            "indicator",
+            self.indicators.iter().map(|i| i.id.as_str()).collect(),
+        )?;
+        unique(
+            "statement",
+            self.statements.iter().map(|s| s.id.as_str()).collect(),
+        )?;
 
-        let unknown = |kind: &str, id: &str| format!("unknown {kind} {id}; expected one of the {kind} ids in this file");
+        let unknown = |kind: &str, id: &str| {
+            format!("unknown {kind} {id}; expected one of the {kind} ids in this file")
+        };
         for goal in &self.goals {
             if let Some(theme) = &goal.theme
                 && self.theme(theme).is_none()
             {
-                return Err(at("theme", theme.as_str(), unknown("theme", theme.as_str())));
+                return Err(at(
+                    "theme",
+                    theme.as_str(),
+                    unknown("theme", theme.as_str()),
+                ));
             }
         }
         for subgoal in &self.subgoals {
             if self.goal(&subgoal.goal).is_none() {
-                return Err(at("goal", subgoal.goal.as_str(), unknown("goal", subgoal.goal.as_str())));
+                return Err(at(
+                    "goal",
+                    subgoal.goal.as_str(),
+                    unknown("goal", subgoal.goal.as_str()),
+                ));
             }
         }
         for statement in &self.statements {
@@ -245,16 +264,24 @@ impl GoalTree {
     }
 
     pub fn subgoals_of<'a>(&'a self, goal: &'a GoalId) -> impl Iterator<Item = &'a Subgoal> + 'a {
-        self.subgoals.iter().filter(move |subgoal| &subgoal.goal == goal)
+        self.subgoals
+            .iter()
+            .filter(move |subgoal| &subgoal.goal == goal)
     }
 
-    pub fn indicators_of<'a>(&'a self, subgoal: &'a SubgoalId) -> impl Iterator<Item = &'a Indicator> + 'a {
+    pub fn indicators_of<'a>(
+        &'a self,
+        subgoal: &'a SubgoalId,
+    ) -> impl Iterator<Item = &'a Indicator> + 'a {
         self.indicators
             .iter()
             .filter(move |indicator| &indicator.subgoal == subgoal)
     }
 
-    pub fn statements_of<'a>(&'a self, subgoal: &'a SubgoalId) -> impl Iterator<Item = &'a Statement> + 'a {
+    pub fn statements_of<'a>(
+        &'a self,
+        subgoal: &'a SubgoalId,
+    ) -> impl Iterator<Item = &'a Statement> + 'a {
         self.statements
             .iter()
             .filter(move |statement| &statement.subgoal == subgoal)
@@ -262,7 +289,8 @@ impl GoalTree {
 
     /// The goal a subgoal belongs to.
     pub fn goal_of(&self, subgoal: &SubgoalId) -> Option<&Goal> {
-        self.subgoal(subgoal).and_then(|subgoal| self.goal(&subgoal.goal))
+        self.subgoal(subgoal)
+            .and_then(|subgoal| self.goal(&subgoal.goal))
     }
 }
 
@@ -330,15 +358,39 @@ scale = "five_point"
     #[test]
     fn reports_errors_with_line_and_field() {
         let cases = [
-            (SAMPLE.replace("goal = \"meedoen\"", "goal = \"werk\""), 13, "goal"),
-            (SAMPLE.replace("level = \"reach\"", "level = \"bereik\""), 21, "level"),
-            (SAMPLE.replace("statement = \"ken-meer-mensen\"", "statement = \"x\""), 39, "statement"),
-            (SAMPLE.replace("id = \"meer-mensen\"", "id = \"bezoekers\""), 31, "id"),
-            (SAMPLE.replace("baseline = 140", "baseline = \"veel\""), 24, "baseline"),
+            (
+                SAMPLE.replace("goal = \"meedoen\"", "goal = \"werk\""),
+                13,
+                "goal",
+            ),
+            (
+                SAMPLE.replace("level = \"reach\"", "level = \"bereik\""),
+                21,
+                "level",
+            ),
+            (
+                SAMPLE.replace("statement = \"ken-meer-mensen\"", "statement = \"x\""),
+                39,
+                "statement",
+            ),
+            (
+                SAMPLE.replace("id = \"meer-mensen\"", "id = \"bezoekers\""),
+                31,
+                "id",
+            ),
+            (
+                SAMPLE.replace("baseline = 140", "baseline = \"veel\""),
+                24,
+                "baseline",
+            ),
         ];
         for (text, line, field) in cases {
             let error = GoalTree::from_toml(&text).unwrap_err();
-            assert_eq!((error.line, error.field.as_deref()), (line, Some(field)), "{error}");
+            assert_eq!(
+                (error.line, error.field.as_deref()),
+                (line, Some(field)),
+                "{error}"
+            );
         }
     }
 

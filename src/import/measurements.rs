@@ -31,10 +31,15 @@ pub fn read_measurements(text: &str, catalog: Catalog<'_>) -> (Vec<Measurement>,
     parse_measurement_rows(table, catalog)
 }
 
-fn parse_measurement_rows(table: Table, catalog: Catalog<'_>) -> (Vec<Measurement>, Vec<LineError>) {
+fn parse_measurement_rows(
+    table: Table,
+    catalog: Catalog<'_>,
+) -> (Vec<Measurement>, Vec<LineError>) {
     for required in ["indicator", "period", "value"] {
         if !table.columns.iter().any(|column| column == required) {
-            let message = format!("the header has no {required} column; expected indicator, period, area, value");
+            let message = format!(
+                "the header has no {required} column; expected indicator, period, area, value"
+            );
             return (Vec::new(), vec![LineError::new(1, Some(required), message)]);
         }
     }
@@ -52,10 +57,12 @@ fn parse_measurement_rows(table: Table, catalog: Catalog<'_>) -> (Vec<Measuremen
 fn parse_row(row: &Row, catalog: Catalog<'_>) -> Result<Measurement, LineError> {
     let error = |field: &str, message: String| LineError::new(row.line, Some(field), message);
     let cell = |field: &str| row.cells.get(field).map(String::as_str);
-    let required = |field: &str| cell(field).ok_or_else(|| error(field, "missing value".to_string()));
+    let required =
+        |field: &str| cell(field).ok_or_else(|| error(field, "missing value".to_string()));
 
     let indicator_text = required("indicator")?;
-    let indicator = IndicatorId::parse(indicator_text).map_err(|e| error("indicator", e.to_string()))?;
+    let indicator =
+        IndicatorId::parse(indicator_text).map_err(|e| error("indicator", e.to_string()))?;
     if catalog.goals.indicator(&indicator).is_none() {
         return Err(error(
             "indicator",
@@ -72,7 +79,9 @@ fn parse_row(row: &Row, catalog: Catalog<'_>) -> Result<Measurement, LineError> 
             if catalog.municipality.area(&id).is_none() {
                 return Err(error(
                     "area",
-                    format!("unknown area {id}; expected an area id from municipality.toml, or empty for the whole municipality"),
+                    format!(
+                        "unknown area {id}; expected an area id from municipality.toml, or empty for the whole municipality"
+                    ),
                 ));
             }
             Some(id)
@@ -81,7 +90,12 @@ fn parse_row(row: &Row, catalog: Catalog<'_>) -> Result<Measurement, LineError> 
     let number = |field: &str| -> Result<Option<f64>, LineError> {
         cell(field)
             .map(|text| {
-                parse_number(text).ok_or_else(|| error(field, format!("expected a number such as 42 or 42,5, found {text:?}")))
+                parse_number(text).ok_or_else(|| {
+                    error(
+                        field,
+                        format!("expected a number such as 42 or 42,5, found {text:?}"),
+                    )
+                })
             })
             .transpose()
     };
@@ -106,7 +120,10 @@ mod tests {
     fn reads_good_rows_and_reports_bad_ones() {
         let municipality = testing::municipality();
         let goals = testing::goal_tree();
-        let catalog = Catalog { municipality: &municipality, goals: &goals };
+        let catalog = Catalog {
+            municipality: &municipality,
+            goals: &goals,
+        };
         let text = "indicator,period,area,value,numerator,denominator,source\n\
 bezoekers-koffie-inloop,2025-Q1,noord,120,,,Registratie\n\
 bezoekers-koffie-inloop,2025-Q2,,\"130,5\",,,\n\
@@ -118,8 +135,13 @@ bezoekers-koffie-inloop,2025-Q3,,veel,,,\n";
         assert_eq!(measurements.len(), 2);
         assert_eq!(measurements[1].value, 130.5);
         assert_eq!(measurements[0].area.as_ref().unwrap().as_str(), "noord");
-        let got: Vec<(usize, &str)> =
-            errors.iter().map(|e| (e.line, e.field.as_deref().unwrap())).collect();
-        assert_eq!(got, vec![(4, "indicator"), (5, "period"), (6, "area"), (7, "value")]);
+        let got: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.field.as_deref().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(4, "indicator"), (5, "period"), (6, "area"), (7, "value")]
+        );
     }
 }

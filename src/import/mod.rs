@@ -73,7 +73,10 @@ enum FileKind {
 
 fn kind_of(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?.to_lowercase();
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
     match (name.as_str(), extension.as_deref()) {
         ("municipality.toml", _) => Some(FileKind::Municipality),
         ("goals.toml", _) => Some(FileKind::Goals),
@@ -91,7 +94,9 @@ fn collect_files(paths: &[PathBuf], report: &mut ImportReport) -> Vec<(FileKind,
         let walker = walkdir::WalkDir::new(root)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+            .filter_entry(|entry| {
+                entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+            });
         for entry in walker {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => match kind_of(entry.path()) {
@@ -117,7 +122,11 @@ fn collect_files(paths: &[PathBuf], report: &mut ImportReport) -> Vec<(FileKind,
 
 /// Imports everything under `paths` into the store. Problems in files are reported in the returned
 /// report; only a failing store ends the import early.
-pub fn import_paths(store: &Store, paths: &[PathBuf], progress: &ProgressBar) -> Result<ImportReport, StoreError> {
+pub fn import_paths(
+    store: &Store,
+    paths: &[PathBuf],
+    progress: &ProgressBar,
+) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let files = collect_files(paths, &mut report);
     progress.set_length(files.len() as u64);
@@ -134,12 +143,18 @@ pub fn import_paths(store: &Store, paths: &[PathBuf], progress: &ProgressBar) ->
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(_) => {
-                    report.fail(&path, vec![LineError::new(1, None, "the file is not UTF-8 text")]);
+                    report.fail(
+                        &path,
+                        vec![LineError::new(1, None, "the file is not UTF-8 text")],
+                    );
                     continue;
                 }
             },
             Err(error) => {
-                report.fail(&path, vec![LineError::new(0, None, format!("cannot read: {error}"))]);
+                report.fail(
+                    &path,
+                    vec![LineError::new(0, None, format!("cannot read: {error}"))],
+                );
                 continue;
             }
         };
@@ -161,7 +176,10 @@ pub fn import_paths(store: &Store, paths: &[PathBuf], progress: &ProgressBar) ->
                 Err(error) => report.fail(&path, vec![error]),
             },
             FileKind::Csv => {
-                let catalog = Catalog { municipality: &municipality, goals: &goals };
+                let catalog = Catalog {
+                    municipality: &municipality,
+                    goals: &goals,
+                };
                 let columns = table::header_columns(&text);
                 if measurements::is_measurements_header(&columns) {
                     let (figures, errors) = read_measurements(&text, catalog);
@@ -180,7 +198,10 @@ pub fn import_paths(store: &Store, paths: &[PathBuf], progress: &ProgressBar) ->
                 }
             }
             FileKind::Story => {
-                let catalog = Catalog { municipality: &municipality, goals: &goals };
+                let catalog = Catalog {
+                    municipality: &municipality,
+                    goals: &goals,
+                };
                 match parse_story_file(&text, catalog) {
                     Ok(story) => report.queue(story, &path, &mut seen, &mut pending),
                     Err(errors) => report.fail(&path, errors),
@@ -206,14 +227,21 @@ impl ImportReport {
             return;
         }
         self.failed_files += 1;
-        self.errors.extend(errors.into_iter().map(|error| FileError {
-            path: path.to_path_buf(),
-            error,
-        }));
+        self.errors
+            .extend(errors.into_iter().map(|error| FileError {
+                path: path.to_path_buf(),
+                error,
+            }));
     }
 
     /// Queues a story for storing, unless another file of this import already holds the same id.
-    fn queue(&mut self, story: Story, path: &Path, seen: &mut HashMap<StoryId, PathBuf>, pending: &mut Vec<Story>) {
+    fn queue(
+        &mut self,
+        story: Story,
+        path: &Path,
+        seen: &mut HashMap<StoryId, PathBuf>,
+        pending: &mut Vec<Story>,
+    ) {
         if let Some(first) = seen.get(&story.id) {
             let message = format!(
                 "this story has the same id ({}) as {}; give one of them another id, or remove the copy",

@@ -30,9 +30,9 @@ pub const STORY_COLUMNS: &[(&str, &str)] = &[
 /// Whether a CSV header (lowercase column names) belongs to a stories file.
 pub fn is_stories_header(columns: &[String]) -> bool {
     columns.iter().any(|column| {
-        STORY_COLUMNS
-            .iter()
-            .any(|(alias, canonical)| *canonical == "text" && (column == alias || column == canonical))
+        STORY_COLUMNS.iter().any(|(alias, canonical)| {
+            *canonical == "text" && (column == alias || column == canonical)
+        })
     })
 }
 
@@ -105,7 +105,10 @@ mod tests {
     fn reads_rows_like_story_files() {
         let municipality = testing::municipality();
         let goals = testing::goal_tree();
-        let catalog = Catalog { municipality: &municipality, goals: &goals };
+        let catalog = Catalog {
+            municipality: &municipality,
+            goals: &goals,
+        };
         let text = "titel;datum;verteller;valentie;toestemming;gebied;subdoelen;tags;scores;tekst\n\
 Hulp bij de post;2025-02-03;vrijwilliger;mixed;internal;zuid;grip-op-geld;schulden|post;;\"Ik help meneer\nelke week.\"\n\
 Koffie;2025-02-04;resident;positive;public;;sterker-netwerk;;ken-meer-mensen=5;Fijn.\n\
@@ -119,8 +122,10 @@ Score;2025-02-04;resident;positive;public;;;;ken-meer-mensen=veel;Tekst\n";
         assert_eq!(stories[0].tags, vec!["schulden", "post"]);
         assert_eq!(stories[0].text.as_str(), "Ik help meneer\nelke week.");
         assert_eq!(stories[1].scores.len(), 1);
-        let got: Vec<(usize, &str)> =
-            errors.iter().map(|e| (e.line, e.field.as_deref().unwrap())).collect();
+        let got: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.field.as_deref().unwrap()))
+            .collect();
         assert_eq!(got, vec![(5, "date"), (6, "scores")]);
     }
 }

@@ -51,7 +51,12 @@ pub fn header_columns(text: &str) -> Vec<String> {
         .delimiter(separator(text))
         .from_reader(text.as_bytes())
         .headers()
-        .map(|header| header.iter().map(|name| name.trim().to_lowercase()).collect())
+        .map(|header| {
+            header
+                .iter()
+                .map(|name| name.trim().to_lowercase())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -80,26 +85,40 @@ pub fn read_table(text: &str, aliases: &[(&str, &str)]) -> Result<Table, LineErr
     for record in reader.records() {
         rows.push(match record {
             Ok(record) => {
-                let line = record.position().map_or(0, |position| record_line(text, position));
+                let line = record
+                    .position()
+                    .map_or(0, |position| record_line(text, position));
                 if record.len() > columns.len() {
                     Err(LineError::new(
                         line,
                         None,
-                        format!("row has {} cells, the header has {} columns", record.len(), columns.len()),
+                        format!(
+                            "row has {} cells, the header has {} columns",
+                            record.len(),
+                            columns.len()
+                        ),
                     ))
                 } else {
                     let cells = columns
                         .iter()
                         .zip(record.iter())
-                        .map(|(column, cell)| (column.clone(), unprotect_cell(cell.trim()).to_string()))
+                        .map(|(column, cell)| {
+                            (column.clone(), unprotect_cell(cell.trim()).to_string())
+                        })
                         .filter(|(_, cell)| !cell.is_empty())
                         .collect();
                     Ok(Row { line, cells })
                 }
             }
             Err(error) => {
-                let line = error.position().map_or(0, |position| record_line(text, position));
-                Err(LineError::new(line, None, format!("cannot read this row: {error}")))
+                let line = error
+                    .position()
+                    .map_or(0, |position| record_line(text, position));
+                Err(LineError::new(
+                    line,
+                    None,
+                    format!("cannot read this row: {error}"),
+                ))
             }
         });
     }
@@ -125,7 +144,10 @@ pub fn parse_number(text: &str) -> Option<f64> {
     } else {
         text
     };
-    normal.parse::<f64>().ok().filter(|number| number.is_finite())
+    normal
+        .parse::<f64>()
+        .ok()
+        .filter(|number| number.is_finite())
 }
 
 #[cfg(test)]

@@ -43,7 +43,9 @@ pub enum StoreError {
         "the data in this folder was written by a newer Verhalenbank (format {found}, this version reads up to {supported}); upgrade Verhalenbank to open it"
     )]
     NewerFormat { found: u32, supported: u32 },
-    #[error("this folder holds data that is not a Verhalenbank store (no format version); refusing to open it")]
+    #[error(
+        "this folder holds data that is not a Verhalenbank store (no format version); refusing to open it"
+    )]
     UnknownFormat,
     #[error("damaged record ({what}): {detail}")]
     Corrupt { what: String, detail: String },
@@ -161,9 +163,14 @@ impl Store {
     fn write_with_outbox(
         &self,
         entries: &[OutboxEntry],
-        change: impl Fn(&sled::transaction::TransactionalTree) -> Result<(), ConflictableTransactionError<StoreError>>,
+        change: impl Fn(
+            &sled::transaction::TransactionalTree,
+        ) -> Result<(), ConflictableTransactionError<StoreError>>,
     ) -> Result<u64, StoreError> {
-        let _writer = self.outbox_writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _writer = self
+            .outbox_writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut numbered = Vec::with_capacity(entries.len());
         for entry in entries {
             // Sequence numbers start at 1, so 0 can mean "nothing indexed yet".
@@ -206,18 +213,27 @@ impl Store {
     }
 
     /// Outbox entries with a sequence number above `after`, oldest first, at most `limit`.
-    pub fn outbox_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
+    pub fn outbox_after(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
         let start = after.saturating_add(1).to_be_bytes();
         self.outbox
             .range(start..)
             .take(limit)
             .map(|item| {
                 let (key, bytes) = item?;
-                let seq = u64::from_be_bytes(key.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-                    what: "outbox key".to_string(),
-                    detail: format!("{} bytes", key.len()),
+                let seq = u64::from_be_bytes(key.as_ref().try_into().map_err(|_| {
+                    StoreError::Corrupt {
+                        what: "outbox key".to_string(),
+                        detail: format!("{} bytes", key.len()),
+                    }
                 })?);
-                Ok((seq, decode::<OutboxRecord>(&bytes, "outbox entry")?.into_entry()?))
+                Ok((
+                    seq,
+                    decode::<OutboxRecord>(&bytes, "outbox entry")?.into_entry()?,
+                ))
             })
             .collect()
     }
@@ -234,11 +250,7 @@ impl Store {
     /// Drops outbox entries up to and including `through`, once the index has durably taken them in.
     pub fn prune_outbox(&self, through: u64) -> Result<(), StoreError> {
         let end = through.saturating_add(1).to_be_bytes();
-        let keys: Vec<sled::IVec> = self
-            .outbox
-            .range(..end)
-            .keys()
-            .collect::<Result<_, _>>()?;
+        let keys: Vec<sled::IVec> = self.outbox.range(..end).keys().collect::<Result<_, _>>()?;
         let mut batch = sled::Batch::default();
         for key in keys {
             batch.remove(key);
@@ -280,7 +292,8 @@ impl Store {
     }
 
     fn set_toml_document(&self, key: &[u8], toml: String) -> Result<(), StoreError> {
-        self.settings.insert(key, encode(&TomlDocumentRecord::V1 { toml }))?;
+        self.settings
+            .insert(key, encode(&TomlDocumentRecord::V1 { toml }))?;
         self.db.flush()?;
         Ok(())
     }
@@ -320,7 +333,11 @@ impl Store {
 
 fn measurement_key(measurement: &Measurement) -> Vec<u8> {
     let area = measurement.area.as_ref().map_or("", |area| area.as_str());
-    format!("{}\0{}\0{}", measurement.indicator, measurement.period, area).into_bytes()
+    format!(
+        "{}\0{}\0{}",
+        measurement.indicator, measurement.period, area
+    )
+    .into_bytes()
 }
 
 fn encode<T: serde::Serialize>(record: &T) -> Vec<u8> {

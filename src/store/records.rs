@@ -89,12 +89,17 @@ impl StoryRecord {
     pub(super) fn into_story(self) -> Result<Story, StoreError> {
         let StoryRecord::V1(record) = self;
         let what = format!("story {}", record.id);
-        let bad = |field: &str, detail: &dyn std::fmt::Display| corrupt(&what, format!("{field}: {detail}"));
+        let bad = |field: &str, detail: &dyn std::fmt::Display| {
+            corrupt(&what, format!("{field}: {detail}"))
+        };
         let id = StoryId::parse(&record.id).map_err(|error| bad("id", &error))?;
         let date = record.date.parse().map_err(|error| bad("date", &error))?;
-        let teller = TellerRole::parse_code(&record.teller).ok_or_else(|| bad("teller", &record.teller))?;
-        let valence = Valence::parse_code(&record.valence).ok_or_else(|| bad("valence", &record.valence))?;
-        let consent = Consent::parse_code(&record.consent).ok_or_else(|| bad("consent", &record.consent))?;
+        let teller =
+            TellerRole::parse_code(&record.teller).ok_or_else(|| bad("teller", &record.teller))?;
+        let valence =
+            Valence::parse_code(&record.valence).ok_or_else(|| bad("valence", &record.valence))?;
+        let consent =
+            Consent::parse_code(&record.consent).ok_or_else(|| bad("consent", &record.consent))?;
         let moderation = match (record.status.as_str(), record.rejection_reason) {
             ("submitted", _) => Moderation::Submitted,
             ("published", _) => Moderation::Published,
@@ -188,7 +193,12 @@ impl OutboxRecord {
         let op = match op.as_str() {
             "upsert" => OutboxOp::Upsert,
             "erase" => OutboxOp::Erase,
-            other => return Err(corrupt("outbox entry", format!("unknown operation {other}"))),
+            other => {
+                return Err(corrupt(
+                    "outbox entry",
+                    format!("unknown operation {other}"),
+                ));
+            }
         };
         Ok(OutboxEntry { story: id, op })
     }
@@ -239,7 +249,9 @@ impl MeasurementRecord {
         let bad = |detail: String| corrupt(&format!("measurement of {indicator}"), detail);
         Ok(Measurement {
             indicator: IndicatorId::parse(&indicator).map_err(|error| bad(error.to_string()))?,
-            period: period.parse().map_err(|error: crate::evidence::period::PeriodError| bad(error.to_string()))?,
+            period: period
+                .parse()
+                .map_err(|error: crate::evidence::period::PeriodError| bad(error.to_string()))?,
             area: area
                 .map(|id| AreaId::parse(&id).map_err(|error| bad(error.to_string())))
                 .transpose()?,

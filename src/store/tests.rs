@@ -15,7 +15,10 @@ fn open_temp() -> (tempfile::TempDir, Store) {
 #[test]
 fn stories_round_trip_and_feed_the_outbox() {
     let (_dir, store) = open_temp();
-    let mut story = testing::story("Weer onder de mensen", "Ik ga elke dinsdag naar de koffie-inloop.");
+    let mut story = testing::story(
+        "Weer onder de mensen",
+        "Ik ga elke dinsdag naar de koffie-inloop.",
+    );
     story.subgoals = vec![SubgoalId::parse("sterker-netwerk").unwrap()];
     story.area = Some(AreaId::parse("de-hoven").unwrap());
     story.tags = vec!["koffie".to_string()];
@@ -28,8 +31,14 @@ fn stories_round_trip_and_feed_the_outbox() {
     assert_eq!(store.story_count(), 2);
 
     let outbox = store.outbox_after(0, 10).unwrap();
-    let ops: Vec<_> = outbox.iter().map(|(_, entry)| (entry.story, entry.op)).collect();
-    assert_eq!(ops, vec![(story.id, OutboxOp::Upsert), (other.id, OutboxOp::Upsert)]);
+    let ops: Vec<_> = outbox
+        .iter()
+        .map(|(_, entry)| (entry.story, entry.op))
+        .collect();
+    assert_eq!(
+        ops,
+        vec![(story.id, OutboxOp::Upsert), (other.id, OutboxOp::Upsert)]
+    );
     assert_eq!(store.outbox_after(first, 10).unwrap().len(), 1);
     assert_eq!(store.last_outbox_seq().unwrap(), second);
 
@@ -37,7 +46,13 @@ fn stories_round_trip_and_feed_the_outbox() {
     assert_eq!(store.get_story(story.id).unwrap(), None);
     let last = store.outbox_after(second, 10).unwrap();
     assert_eq!(last.len(), 1);
-    assert_eq!(last[0].1, OutboxEntry { story: story.id, op: OutboxOp::Erase });
+    assert_eq!(
+        last[0].1,
+        OutboxEntry {
+            story: story.id,
+            op: OutboxOp::Erase
+        }
+    );
 
     store.prune_outbox(second).unwrap();
     assert_eq!(store.outbox_after(0, 10).unwrap().len(), 1);
@@ -61,9 +76,16 @@ fn settings_and_measurements_round_trip() {
         denominator: None,
         source: Some("Registratie".to_string()),
     };
-    store.put_measurements(&[measurement.clone()]).unwrap();
-    let replaced = Measurement { value: 43.0, ..measurement.clone() };
-    store.put_measurements(&[replaced.clone()]).unwrap();
+    store
+        .put_measurements(std::slice::from_ref(&measurement))
+        .unwrap();
+    let replaced = Measurement {
+        value: 43.0,
+        ..measurement.clone()
+    };
+    store
+        .put_measurements(std::slice::from_ref(&replaced))
+        .unwrap();
     assert_eq!(store.measurements().unwrap(), vec![replaced]);
 }
 
@@ -98,7 +120,13 @@ fn damaged_records_are_reported_not_panicked_on() {
     let (_dir, store) = open_temp();
     let story = testing::story("Titel", "Tekst");
     store.put_story(&story).unwrap();
-    store.stories.insert(story.id.as_bytes(), b"{\"v\":\"1\",\"id\":\"x\"}".as_slice()).unwrap();
+    store
+        .stories
+        .insert(
+            story.id.as_bytes(),
+            b"{\"v\":\"1\",\"id\":\"x\"}".as_slice(),
+        )
+        .unwrap();
     let error = store.get_story(story.id).unwrap_err();
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
 }

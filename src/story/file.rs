@@ -174,6 +174,9 @@ mod tests {
 
     #[test]
     fn file_names_are_readable() {
-        assert_eq!(story_file_name(&story()), "2025-03-04-een-client-vertelt-0b7a4c7e.md");
+        assert_eq!(
+            story_file_name(&story()),
+            "2025-03-04-een-client-vertelt-0b7a4c7e.md"
+        );
     }
 }

@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::{Catalog, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence, normalise_tag};
+use super::{
+    Catalog, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
+    normalise_tag,
+};
 use crate::ids::{ActivityId, AreaId, ProviderId, StatementId, SubgoalId};
 use crate::language::Language;
 use crate::source::{LineError, line_of_key, toml_error};
@@ -48,7 +51,9 @@ impl RawValue {
             toml::Value::Float(number) => RawValue::Float(number),
             toml::Value::Boolean(value) => RawValue::Bool(value),
             toml::Value::Datetime(datetime) => RawValue::Date(datetime.to_string()),
-            toml::Value::Array(items) => RawValue::List(items.into_iter().map(RawValue::from_toml).collect()),
+            toml::Value::Array(items) => {
+                RawValue::List(items.into_iter().map(RawValue::from_toml).collect())
+            }
             toml::Value::Table(table) => RawValue::Table(
                 table
                     .into_iter()
@@ -137,17 +142,16 @@ impl RawStory {
             return Err(LineError::new(
                 1,
                 None,
-                format!("the front matter that starts on line 1 is not closed with a {delimiter} line"),
+                format!(
+                    "the front matter that starts on line 1 is not closed with a {delimiter} line"
+                ),
             ));
         };
-        let body: String = text
-            .split_inclusive('\n')
-            .skip(closing_line)
-            .collect();
+        let body: String = text.split_inclusive('\n').skip(closing_line).collect();
         let fields = match syntax {
             Syntax::Toml => {
-                let table: toml::Table =
-                    toml::from_str(&front_matter).map_err(|error| toml_error(&front_matter, &error, 2))?;
+                let table: toml::Table = toml::from_str(&front_matter)
+                    .map_err(|error| toml_error(&front_matter, &error, 2))?;
                 table
                     .into_iter()
                     .map(|(key, value)| (key, RawValue::from_toml(value)))
@@ -157,7 +161,10 @@ impl RawStory {
         };
         Ok(RawStory {
             fields,
-            locator: Locator::FrontMatter { text: front_matter, first_line: 2 },
+            locator: Locator::FrontMatter {
+                text: front_matter,
+                first_line: 2,
+            },
             body_line: closing_line + 1,
             body,
         })
@@ -165,13 +172,20 @@ impl RawStory {
 
     /// A raw story from one spreadsheet row: its cells by column name (empty cells left out) and the text.
     pub fn from_row(line: usize, cells: BTreeMap<String, RawValue>, body: String) -> RawStory {
-        RawStory { fields: cells, locator: Locator::Row { line }, body_line: line, body }
+        RawStory {
+            fields: cells,
+            locator: Locator::Row { line },
+            body_line: line,
+            body,
+        }
     }
 
     /// The line a field is set on; for front matter without the field, the opening line.
     fn line_of(&self, key: &str) -> usize {
         match &self.locator {
-            Locator::FrontMatter { text, first_line } => line_of_key(text, key, *first_line).unwrap_or(1),
+            Locator::FrontMatter { text, first_line } => {
+                line_of_key(text, key, *first_line).unwrap_or(1)
+            }
             Locator::Row { line } => *line,
         }
     }
@@ -179,7 +193,10 @@ impl RawStory {
     /// Converts the raw front matter and body into a typed story, checking every reference against the
     /// catalog. Returns every problem found, each with its line and field.
     pub fn into_story(self, catalog: Catalog<'_>) -> Result<Story, Vec<LineError>> {
-        let mut reader = FieldReader { raw: &self, errors: Vec::new() };
+        let mut reader = FieldReader {
+            raw: &self,
+            errors: Vec::new(),
+        };
         let title = reader.required("title", |value| match value {
             RawValue::Text(text) if !text.trim().is_empty() => Ok(text.trim().to_string()),
             _ => Err("expected a title as text".to_string()),
@@ -194,7 +211,9 @@ impl RawStory {
                 .municipality
                 .provider(&id)
                 .map(|_| id.clone())
-                .ok_or_else(|| format!("unknown provider {id}; expected a provider id from municipality.toml"))
+                .ok_or_else(|| {
+                    format!("unknown provider {id}; expected a provider id from municipality.toml")
+                })
         });
         let area = reader.optional("area", |value| {
             let id = id_of(value, AreaId::parse)?;
@@ -202,7 +221,9 @@ impl RawStory {
                 .municipality
                 .area(&id)
                 .map(|_| id.clone())
-                .ok_or_else(|| format!("unknown area {id}; expected an area id from municipality.toml"))
+                .ok_or_else(|| {
+                    format!("unknown area {id}; expected an area id from municipality.toml")
+                })
         });
         let activity = reader.optional("activity", |value| {
             let id = id_of(value, ActivityId::parse)?;
@@ -210,7 +231,9 @@ impl RawStory {
                 .municipality
                 .activity(&id)
                 .map(|_| id.clone())
-                .ok_or_else(|| format!("unknown activity {id}; expected an activity id from municipality.toml"))
+                .ok_or_else(|| {
+                    format!("unknown activity {id}; expected an activity id from municipality.toml")
+                })
         });
         let subgoals = reader
             .optional("subgoals", |value| {
@@ -218,7 +241,9 @@ impl RawStory {
                 for item in list_items(value)? {
                     let id = id_of(&item, SubgoalId::parse)?;
                     if catalog.goals.subgoal(&id).is_none() {
-                        return Err(format!("unknown subgoal {id}; expected a subgoal id from goals.toml"));
+                        return Err(format!(
+                            "unknown subgoal {id}; expected a subgoal id from goals.toml"
+                        ));
                     }
                     if !subgoals.contains(&id) {
                         subgoals.push(id);
@@ -244,7 +269,10 @@ impl RawStory {
             .unwrap_or_default();
         let language = reader.optional("language", |value| match value {
             RawValue::Text(text) => Language::parse(text).map_err(|error| error.to_string()),
-            other => Err(format!("expected a language code such as nl, found {}", other.describe())),
+            other => Err(format!(
+                "expected a language code such as nl, found {}",
+                other.describe()
+            )),
         });
         let mut scores = BTreeMap::new();
         match self.fields.get("scores") {
@@ -259,7 +287,10 @@ impl RawStory {
                     }
                 }
             }
-            Some(_) => reader.error("scores", "expected a table of statement id = score".to_string()),
+            Some(_) => reader.error(
+                "scores",
+                "expected a table of statement id = score".to_string(),
+            ),
         }
         let moderation = reader
             .optional("status", |value| match value {
@@ -267,25 +298,40 @@ impl RawStory {
                     "submitted" | "ingediend" => Ok(Moderation::Submitted),
                     "published" | "gepubliceerd" => Ok(Moderation::Published),
                     "rejected" | "afgewezen" => Ok(Moderation::Rejected(String::new())),
-                    other => Err(format!("expected submitted, published or rejected, found {other:?}")),
+                    other => Err(format!(
+                        "expected submitted, published or rejected, found {other:?}"
+                    )),
                 },
-                other => Err(format!("expected submitted, published or rejected, found {}", other.describe())),
+                other => Err(format!(
+                    "expected submitted, published or rejected, found {}",
+                    other.describe()
+                )),
             })
             .unwrap_or(Moderation::Submitted);
         let reason = reader.optional("rejection_reason", |value| match value {
             RawValue::Text(text) => Ok(text.trim().to_string()),
-            other => Err(format!("expected the reason as text, found {}", other.describe())),
+            other => Err(format!(
+                "expected the reason as text, found {}",
+                other.describe()
+            )),
         });
         let moderation = match (moderation, reason) {
-            (Moderation::Rejected(_), Some(reason)) if !reason.is_empty() => Moderation::Rejected(reason),
+            (Moderation::Rejected(_), Some(reason)) if !reason.is_empty() => {
+                Moderation::Rejected(reason)
+            }
             (Moderation::Rejected(_), _) => {
-                reader.error("rejection_reason", "a rejected story needs a rejection_reason".to_string());
+                reader.error(
+                    "rejection_reason",
+                    "a rejected story needs a rejection_reason".to_string(),
+                );
                 Moderation::Submitted
             }
             (other, _) => other,
         };
         let explicit_id = reader.optional("id", |value| match value {
-            RawValue::Text(text) => StoryId::parse(text).map_err(|_| format!("expected a UUID, found {text:?}")),
+            RawValue::Text(text) => {
+                StoryId::parse(text).map_err(|_| format!("expected a UUID, found {text:?}"))
+            }
             other => Err(format!("expected a UUID, found {}", other.describe())),
         });
         let text = Markdown::new(&self.body);
@@ -299,8 +345,11 @@ impl RawStory {
 
         let errors = reader.errors;
         match (title, date, teller, valence, consent) {
-            (Some(title), Some(date), Some(teller), Some(valence), Some(consent)) if errors.is_empty() => {
-                let id = explicit_id.unwrap_or_else(|| StoryId::derived(&title, date, text.as_str()));
+            (Some(title), Some(date), Some(teller), Some(valence), Some(consent))
+                if errors.is_empty() =>
+            {
+                let id =
+                    explicit_id.unwrap_or_else(|| StoryId::derived(&title, date, text.as_str()));
                 Ok(Story {
                     id,
                     title,
@@ -336,29 +385,50 @@ fn parse_yaml(front_matter: &str) -> Result<BTreeMap<String, RawValue>, LineErro
         return Ok(BTreeMap::new());
     }
     let value: serde_json::Value = serde_saphyr::from_str(front_matter).map_err(|error| {
-        let line = error.location().map_or(1, |location| location.line() as usize + 1);
+        let line = error
+            .location()
+            .map_or(1, |location| location.line() as usize + 1);
         let message = error.to_string();
-        let message = message.lines().next().unwrap_or("invalid YAML").trim().to_string();
+        let message = message
+            .lines()
+            .next()
+            .unwrap_or("invalid YAML")
+            .trim()
+            .to_string();
         let field = front_matter
             .lines()
             .nth(line.saturating_sub(2))
             .and_then(crate::source::key_of_line)
             .map(str::to_string);
-        LineError { line, field, message: format!("invalid YAML: {message}") }
+        LineError {
+            line,
+            field,
+            message: format!("invalid YAML: {message}"),
+        }
     })?;
     match value {
         serde_json::Value::Object(map) => Ok(map
             .into_iter()
             .filter_map(|(key, value)| RawValue::from_yaml(value).map(|value| (key, value)))
             .collect()),
-        _ => Err(LineError::new(2, None, "expected the front matter to be a list of key: value lines")),
+        _ => Err(LineError::new(
+            2,
+            None,
+            "expected the front matter to be a list of key: value lines",
+        )),
     }
 }
 
-fn parse_score(key: &str, score: &RawValue, catalog: Catalog<'_>) -> Result<(StatementId, u8), String> {
+fn parse_score(
+    key: &str,
+    score: &RawValue,
+    catalog: Catalog<'_>,
+) -> Result<(StatementId, u8), String> {
     let id = StatementId::parse(key).map_err(|error| error.to_string())?;
     let Some(statement) = catalog.goals.statement(&id) else {
-        return Err(format!("unknown statement {id}; expected a statement id from goals.toml"));
+        return Err(format!(
+            "unknown statement {id}; expected a statement id from goals.toml"
+        ));
     };
     let range = statement.scale.range();
     match score {
@@ -398,7 +468,11 @@ impl FieldReader<'_> {
         self.errors.push(LineError::new(line, Some(key), message));
     }
 
-    fn optional<T>(&mut self, key: &str, convert: impl FnOnce(&RawValue) -> Result<T, String>) -> Option<T> {
+    fn optional<T>(
+        &mut self,
+        key: &str,
+        convert: impl FnOnce(&RawValue) -> Result<T, String>,
+    ) -> Option<T> {
         let value = self.raw.fields.get(key)?;
         match convert(value) {
             Ok(value) => Some(value),
@@ -409,10 +483,15 @@ impl FieldReader<'_> {
         }
     }
 
-    fn required<T>(&mut self, key: &str, convert: impl FnOnce(&RawValue) -> Result<T, String>) -> Option<T> {
+    fn required<T>(
+        &mut self,
+        key: &str,
+        convert: impl FnOnce(&RawValue) -> Result<T, String>,
+    ) -> Option<T> {
         if !self.raw.fields.contains_key(key) {
             let line = self.raw.line_of(key);
-            self.errors.push(LineError::new(line, Some(key), "missing required field"));
+            self.errors
+                .push(LineError::new(line, Some(key), "missing required field"));
             return None;
         }
         self.optional(key, convert)
@@ -422,7 +501,12 @@ impl FieldReader<'_> {
 fn parse_date(value: &RawValue) -> Result<Date, String> {
     let text = match value {
         RawValue::Text(text) | RawValue::Date(text) => text.trim(),
-        other => return Err(format!("expected a date as YYYY-MM-DD, found {}", other.describe())),
+        other => {
+            return Err(format!(
+                "expected a date as YYYY-MM-DD, found {}",
+                other.describe()
+            ));
+        }
     };
     // A date-time (as notes apps write "2025-03-14 10:30") counts for its date.
     let date_part = text.get(..10).unwrap_or(text);
@@ -438,11 +522,18 @@ fn coded<T: Coded>(value: &RawValue) -> Result<T, String> {
         RawValue::Text(text) => {
             T::parse_code(text).ok_or_else(|| format!("expected {}, found {text:?}", T::expected()))
         }
-        other => Err(format!("expected {}, found {}", T::expected(), other.describe())),
+        other => Err(format!(
+            "expected {}, found {}",
+            T::expected(),
+            other.describe()
+        )),
     }
 }
 
-fn id_of<T, E: std::fmt::Display>(value: &RawValue, parse: impl Fn(&str) -> Result<T, E>) -> Result<T, String> {
+fn id_of<T, E: std::fmt::Display>(
+    value: &RawValue,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<T, String> {
     match value {
         RawValue::Text(text) => parse(text.trim()).map_err(|error| error.to_string()),
         other => Err(format!("expected an id, found {}", other.describe())),
@@ -510,7 +601,13 @@ scale = "five_point"
 
     fn parse(text: &str) -> Result<Story, Vec<LineError>> {
         let (municipality, goals) = catalog_parts();
-        parse_story_file(text, Catalog { municipality: &municipality, goals: &goals })
+        parse_story_file(
+            text,
+            Catalog {
+                municipality: &municipality,
+                goals: &goals,
+            },
+        )
     }
 
     const GOOD: &str = "+++\ntitle = \"Weer onder de mensen\"\ndate = 2025-03-14\nteller = \"resident\"\nvalence = \"positive\"\nconsent = \"public\"\nprovider = \"buurtwerk\"\narea = \"noord\"\nactivity = \"koffie\"\nsubgoals = [\"netwerk\"]\ntags = [\"Buurthuis\", \"koffie\"]\nstatus = \"published\"\n\n[scores]\nken-meer = 4\n+++\n\nIk ga **elke dinsdag**.\n";
@@ -525,7 +622,10 @@ scale = "five_point"
         assert_eq!(story.scores.values().copied().collect::<Vec<_>>(), vec![4]);
         assert_eq!(story.moderation, Moderation::Published);
         assert_eq!(story.text.as_str(), "Ik ga **elke dinsdag**.");
-        assert_eq!(story.id, StoryId::derived(&story.title, story.date, story.text.as_str()));
+        assert_eq!(
+            story.id,
+            StoryId::derived(&story.title, story.date, story.text.as_str())
+        );
     }
 
     #[test]
@@ -542,23 +642,50 @@ scale = "five_point"
     #[test]
     fn reports_each_problem_with_line_and_field() {
         let cases: Vec<(String, Vec<(usize, &str)>)> = vec![
-            (GOOD.replace("date = 2025-03-14", "date = \"2025-13-45\""), vec![(3, "date")]),
-            (GOOD.replace("date = 2025-03-14", "date = 2024-13-45"), vec![(3, "date")]),
-            (GOOD.replace("subgoals = [\"netwerk\"]", "subgoals = [\"onbekend\"]"), vec![(10, "subgoals")]),
-            (GOOD.replace("teller = \"resident\"\n", ""), vec![(1, "teller")]),
             (
-                GOOD.replace("valence = \"positive\"", "valence = \"blij\"").replace("area = \"noord\"", "area = \"zuid\""),
+                GOOD.replace("date = 2025-03-14", "date = \"2025-13-45\""),
+                vec![(3, "date")],
+            ),
+            (
+                GOOD.replace("date = 2025-03-14", "date = 2024-13-45"),
+                vec![(3, "date")],
+            ),
+            (
+                GOOD.replace("subgoals = [\"netwerk\"]", "subgoals = [\"onbekend\"]"),
+                vec![(10, "subgoals")],
+            ),
+            (
+                GOOD.replace("teller = \"resident\"\n", ""),
+                vec![(1, "teller")],
+            ),
+            (
+                GOOD.replace("valence = \"positive\"", "valence = \"blij\"")
+                    .replace("area = \"noord\"", "area = \"zuid\""),
                 vec![(5, "valence"), (8, "area")],
             ),
-            (GOOD.replace("ken-meer = 4", "ken-meer = 9"), vec![(15, "scores")]),
-            (GOOD.replace("status = \"published\"", "status = \"rejected\""), vec![(1, "rejection_reason")]),
-            (GOOD.replace("\nIk ga **elke dinsdag**.\n", "\n"), vec![(17, "text")]),
-            ("+++\ntitle = \"kapot\ndate = 2024-13-45\n+++\nTekst.\n".to_string(), vec![(2, "title")]),
+            (
+                GOOD.replace("ken-meer = 4", "ken-meer = 9"),
+                vec![(15, "scores")],
+            ),
+            (
+                GOOD.replace("status = \"published\"", "status = \"rejected\""),
+                vec![(1, "rejection_reason")],
+            ),
+            (
+                GOOD.replace("\nIk ga **elke dinsdag**.\n", "\n"),
+                vec![(17, "text")],
+            ),
+            (
+                "+++\ntitle = \"kapot\ndate = 2024-13-45\n+++\nTekst.\n".to_string(),
+                vec![(2, "title")],
+            ),
         ];
         for (text, want) in cases {
             let errors = parse(&text).unwrap_err();
-            let got: Vec<(usize, &str)> =
-                errors.iter().map(|e| (e.line, e.field.as_deref().unwrap_or(""))).collect();
+            let got: Vec<(usize, &str)> = errors
+                .iter()
+                .map(|e| (e.line, e.field.as_deref().unwrap_or("")))
+                .collect();
             assert_eq!(got, want, "{errors:?}");
         }
     }

@@ -155,8 +155,16 @@ impl Coded for Valence {
 
 impl Coded for TellerRole {
     const CODES: &'static [(&'static str, &'static [&'static str], Self)] = &[
-        ("resident", &["inwoner", "bewoner", "client", "cliënt", "deelnemer"], TellerRole::Resident),
-        ("professional", &["beroepskracht", "sociaal werker"], TellerRole::Professional),
+        (
+            "resident",
+            &["inwoner", "bewoner", "client", "cliënt", "deelnemer"],
+            TellerRole::Resident,
+        ),
+        (
+            "professional",
+            &["beroepskracht", "sociaal werker"],
+            TellerRole::Professional,
+        ),
         ("volunteer", &["vrijwilliger"], TellerRole::Volunteer),
         ("carer", &["mantelzorger"], TellerRole::Carer),
         ("municipality", &["gemeente"], TellerRole::Municipality),
@@ -179,7 +187,11 @@ impl Markdown {
     /// Normalises line endings and surrounding blank space, so a story reads back exactly as stored.
     pub fn new(text: &str) -> Self {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        Markdown(text.trim_end().trim_start_matches(['\n', ' ', '\t']).to_string())
+        Markdown(
+            text.trim_end()
+                .trim_start_matches(['\n', ' ', '\t'])
+                .to_string(),
+        )
     }
 
     pub fn as_str(&self) -> &str {
@@ -241,7 +253,10 @@ mod tests {
     #[test]
     fn codes_and_aliases() {
         assert_eq!(Valence::parse_code("Knelpunt"), Some(Valence::Negative));
-        assert_eq!(TellerRole::parse_code("mantelzorger"), Some(TellerRole::Carer));
+        assert_eq!(
+            TellerRole::parse_code("mantelzorger"),
+            Some(TellerRole::Carer)
+        );
         assert_eq!(Consent::parse_code("public"), Some(Consent::Public));
         assert_eq!(Consent::parse_code("misschien"), None);
         assert_eq!(Valence::Mixed.code(), "mixed");
@@ -250,7 +265,10 @@ mod tests {
 
     #[test]
     fn markdown_is_normalised() {
-        assert_eq!(Markdown::new("\r\n\nHallo\r\nwereld  \n\n").as_str(), "Hallo\nwereld");
+        assert_eq!(
+            Markdown::new("\r\n\nHallo\r\nwereld  \n\n").as_str(),
+            "Hallo\nwereld"
+        );
     }
 
     #[test]

@@ -66,6 +66,37 @@ pub fn render_markdown(markdown: &Markdown) -> SafeHtml {
     SafeHtml(clean)
 }
 
+/// The story's words without Markdown syntax, for indexing, language detection and snippets.
+/// Blocks are separated by a blank line so words of different paragraphs never run together.
+pub fn plain_text(markdown: &Markdown) -> String {
+    let mut out = String::with_capacity(markdown.as_str().len());
+    for event in Parser::new_ext(
+        markdown.as_str(),
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    ) {
+        match event {
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                out.push_str(&text)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell,
+            ) => {
+                if !out.ends_with(char::is_whitespace) {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,12 +150,26 @@ mod tests {
             }
         }
         assert!(render("<b>vet</b>").contains("&lt;b&gt;vet&lt;/b&gt;"));
-        assert_eq!(render("![een foto van de buurt](https://example.org/x.png)"), "<p>een foto van de buurt</p>\n");
+        assert_eq!(
+            render("![een foto van de buurt](https://example.org/x.png)"),
+            "<p>een foto van de buurt</p>\n"
+        );
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        let text = plain_text(&Markdown::new(
+            "# Kop\n\nIk ga **elke** [dinsdag](https://x.nl).\n\n- koffie\n- thee",
+        ));
+        assert_eq!(text, "Kop\nIk ga elke dinsdag.\nkoffie\nthee");
     }
 
     #[test]
     fn links_get_safe_rel() {
         let html = render("[site](https://example.org)");
-        assert!(html.contains("rel=\"nofollow noopener noreferrer\""), "{html}");
+        assert!(
+            html.contains("rel=\"nofollow noopener noreferrer\""),
+            "{html}"
+        );
     }
 }

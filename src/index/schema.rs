@@ -1,0 +1,140 @@
+//! The index schema: per analysed language a title and a text field; keyword fields for every filter
+//! and facet; the story date as a number for ranges and sorting.
+//!
+//! Keyword fields are fast fields, so facet counts read column values instead of stored documents, and
+//! the story id is read the same way. No story text is stored in the index: snippets are made from
+//! the text in the store, so the index never holds a second copy that could outlive an erasure.
+
+use std::collections::HashMap;
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, SchemaBuilder, TextFieldIndexing, TextOptions,
+};
+
+use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage};
+
+/// Bumped whenever the schema or analysis changes; an index of another version is rebuilt from the store.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The keyword fields a search can filter and count on, by their public name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacetField {
+    Goal,
+    Subgoal,
+    Area,
+    Provider,
+    Teller,
+    Valence,
+    Tag,
+    Language,
+    Year,
+    Quarter,
+    Status,
+    Consent,
+}
+
+impl FacetField {
+    pub const ALL: [FacetField; 12] = [
+        FacetField::Goal,
+        FacetField::Subgoal,
+        FacetField::Area,
+        FacetField::Provider,
+        FacetField::Teller,
+        FacetField::Valence,
+        FacetField::Tag,
+        FacetField::Language,
+        FacetField::Year,
+        FacetField::Quarter,
+        FacetField::Status,
+        FacetField::Consent,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetField::Goal => "goal",
+            FacetField::Subgoal => "subgoal",
+            FacetField::Area => "area",
+            FacetField::Provider => "provider",
+            FacetField::Teller => "teller",
+            FacetField::Valence => "valence",
+            FacetField::Tag => "tag",
+            FacetField::Language => "language",
+            FacetField::Year => "year",
+            FacetField::Quarter => "quarter",
+            FacetField::Status => "status",
+            FacetField::Consent => "consent",
+        }
+    }
+
+    /// Parses a field name as people type it in a query or on the command line (English or Dutch).
+    pub fn parse(name: &str) -> Option<FacetField> {
+        let name = name.trim().to_lowercase();
+        let field = match name.as_str() {
+            "goal" | "doel" | "hoofddoel" => FacetField::Goal,
+            "subgoal" | "subdoel" => FacetField::Subgoal,
+            "area" | "gebied" | "wijk" | "stadsdeel" => FacetField::Area,
+            "provider" | "aanbieder" => FacetField::Provider,
+            "teller" | "verteller" | "role" => FacetField::Teller,
+            "valence" | "valentie" | "toon" => FacetField::Valence,
+            "tag" | "tags" => FacetField::Tag,
+            "language" | "lang" | "taal" => FacetField::Language,
+            "year" | "jaar" => FacetField::Year,
+            "quarter" | "kwartaal" => FacetField::Quarter,
+            "status" => FacetField::Status,
+            "consent" | "toestemming" => FacetField::Consent,
+            _ => return None,
+        };
+        Some(field)
+    }
+}
+
+/// The fields of the index schema.
+#[derive(Clone)]
+pub struct Fields {
+    pub id: Field,
+    /// Story date as `yyyymmdd`, for date ranges and sorting by date.
+    pub day: Field,
+    pub keywords: HashMap<FacetField, Field>,
+    /// (analysed language code, title field, text field)
+    pub texts: Vec<(&'static str, Field, Field)>,
+}
+
+impl Fields {
+    pub fn keyword(&self, facet: FacetField) -> Field {
+        self.keywords[&facet]
+    }
+
+    /// The title and text fields for stories in an analysed language.
+    pub fn text_fields(&self, language: &AnalysedLanguage) -> (Field, Field) {
+        self.texts
+            .iter()
+            .find(|(code, ..)| *code == language.code)
+            .map(|(_, title, text)| (*title, *text))
+            .expect("every analysed language has fields")
+    }
+}
+
+pub fn build_schema() -> (Schema, Fields) {
+    let mut builder: SchemaBuilder = Schema::builder();
+    let id = builder.add_text_field("id", STRING | FAST);
+    let day = builder.add_u64_field("day", INDEXED | FAST);
+    let keywords = FacetField::ALL
+        .iter()
+        .map(|facet| (*facet, builder.add_text_field(facet.name(), STRING | FAST)))
+        .collect();
+    let texts = ANALYSED_LANGUAGES
+        .iter()
+        .map(|language| {
+            let options = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(&language.analyzer_name())
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            let title = builder.add_text_field(&format!("title_{}", language.code), options.clone());
+            let text = builder.add_text_field(&format!("text_{}", language.code), options);
+            (language.code, title, text)
+        })
+        .collect();
+    (builder.build(), Fields { id, day, keywords, texts })
+}

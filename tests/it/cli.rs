@@ -1,0 +1,223 @@
+//! The import and export commands, driven through the real binary as an operator would.
+
+use super::support::{fixture_folder, read_tree, repo_root, run, story_file, text};
+
+#[test]
+fn import_export_import_gives_the_same_bank() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("bron");
+    fixture_folder(&source, 12);
+    let (first, second) = (temp.path().join("a"), temp.path().join("b"));
+    let (export_a, export_b) = (temp.path().join("export-a"), temp.path().join("export-b"));
+
+    let output = run(&first, &["import", source.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("imported 12 stories and 2 measurements"),
+        "{}",
+        text(&output)
+    );
+
+    let output = run(
+        &first,
+        &[
+            "export",
+            "--format",
+            "markdown",
+            "--out",
+            export_a.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let output = run(&second, &["import", export_a.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    let output = run(
+        &second,
+        &[
+            "export",
+            "--format",
+            "markdown",
+            "--out",
+            export_b.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+
+    let (a, b) = (read_tree(&export_a), read_tree(&export_b));
+    assert_eq!(a.len(), 12 + 3);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn importing_twice_is_idempotent() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("bron");
+    fixture_folder(&source, 5);
+    let data = temp.path().join("data");
+    for _ in 0..2 {
+        let output = run(&data, &["import", source.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    let out = temp.path().join("export");
+    run(
+        &data,
+        &["export", "--format", "json", "--out", out.to_str().unwrap()],
+    );
+    let stories: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("stories.json")).unwrap()).unwrap();
+    assert_eq!(stories.as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn a_malformed_file_is_reported_and_the_good_ones_are_kept() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("bron");
+    fixture_folder(&source, 6);
+    std::fs::write(
+        source.join("stories").join("zz-kapot.md"),
+        "+++\ntitle = \"kapot\ndate = 2024-13-45\n+++\nTekst.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        source.join("stories").join("zz-onbekend-subdoel.md"),
+        story_file("Onbekend", "subgoals = [\"bestaat-niet\"]\n", "Tekst."),
+    )
+    .unwrap();
+    let data = temp.path().join("data");
+    let output = run(&data, &["import", source.to_str().unwrap()]);
+    let report = text(&output);
+    assert!(!output.status.success(), "{report}");
+    assert!(report.contains("zz-kapot.md:2: field title:"), "{report}");
+    assert!(
+        report.contains("zz-onbekend-subdoel.md:7: field subgoals: unknown subgoal bestaat-niet"),
+        "{report}"
+    );
+    assert!(report.contains("imported 6 stories"), "{report}");
+
+    let out = temp.path().join("export");
+    run(
+        &data,
+        &[
+            "export",
+            "--format",
+            "markdown",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(std::fs::read_dir(out.join("stories")).unwrap().count(), 6);
+}
+
+#[test]
+fn export_refuses_a_folder_that_is_not_empty() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("export");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("oud.md"), "oud").unwrap();
+    let output = run(
+        &temp.path().join("data"),
+        &["export", "--format", "csv", "--out", out.to_str().unwrap()],
+    );
+    assert!(!output.status.success());
+    assert!(text(&output).contains("is not empty"), "{}", text(&output));
+}
+
+#[test]
+fn csv_export_opens_in_dutch_spreadsheets() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("bron");
+    fixture_folder(&source, 2);
+    std::fs::write(
+        source.join("stories").join("formule.md"),
+        story_file(
+            "=HYPERLINK(\\\"http://x\\\")",
+            "",
+            "Tekst met ; en \"quotes\".",
+        ),
+    )
+    .unwrap();
+    let data = temp.path().join("data");
+    assert!(
+        run(&data, &["import", source.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = temp.path().join("csv");
+    assert!(
+        run(
+            &data,
+            &["export", "--format", "csv", "--out", out.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
+    let stories = std::fs::read(out.join("stories.csv")).unwrap();
+    assert!(stories.starts_with("\u{feff}id;title;".as_bytes()));
+    let stories = String::from_utf8(stories).unwrap();
+    assert!(stories.contains(";\"'=HYPERLINK"), "{stories}");
+    let measurements = std::fs::read_to_string(out.join("measurements.csv")).unwrap();
+    assert!(
+        measurements.contains("bezoekers-koffie-inloop;2025-Q2;;130,5;"),
+        "{measurements}"
+    );
+
+    // The spreadsheet export reads back in: same stories, formula protection undone.
+    let again = temp.path().join("again");
+    let output = run(
+        &again,
+        &[
+            "import",
+            source.join("municipality.toml").to_str().unwrap(),
+            source.join("goals.toml").to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("imported 3 stories and 2 measurements"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn the_demo_municipality_round_trips() {
+    let temp = tempfile::tempdir().unwrap();
+    let sample = repo_root().join("stories-sample");
+    let (first, second) = (temp.path().join("a"), temp.path().join("b"));
+    let (export_a, export_b) = (temp.path().join("export-a"), temp.path().join("export-b"));
+    let output = run(&first, &["import", sample.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    run(
+        &first,
+        &[
+            "export",
+            "--format",
+            "markdown",
+            "--out",
+            export_a.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run(&second, &["import", export_a.to_str().unwrap()])
+            .status
+            .success()
+    );
+    run(
+        &second,
+        &[
+            "export",
+            "--format",
+            "markdown",
+            "--out",
+            export_b.to_str().unwrap(),
+        ],
+    );
+    let exported = read_tree(&export_a);
+    assert!(
+        exported.len() >= 80 + 3,
+        "only {} files in the demo export",
+        exported.len()
+    );
+    assert_eq!(exported, read_tree(&export_b));
+}

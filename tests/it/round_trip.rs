@@ -1,0 +1,164 @@
+//! Property tests of round trips: story → file → story, and bank → Markdown export → import → same bank.
+
+use std::collections::BTreeMap;
+
+use indicatif::ProgressBar;
+use proptest::prelude::*;
+use verhalenbank::evidence::{Measurement, Period};
+use verhalenbank::export::{ExportFormat, export};
+use verhalenbank::ids::{AreaId, IndicatorId, StatementId, SubgoalId};
+use verhalenbank::import::import_paths;
+use verhalenbank::language::Language;
+use verhalenbank::store::Store;
+use verhalenbank::story::file::story_to_file;
+use verhalenbank::story::front_matter::parse_story_file;
+use verhalenbank::story::{
+    Catalog, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence, normalise_tag,
+};
+use verhalenbank::testing;
+
+fn title() -> impl Strategy<Value = String> {
+    "[\\PC&&[^\\s]][\\PC]{0,40}"
+        .prop_map(|title| title.trim().to_string())
+        .prop_filter("non-empty title", |title| !title.is_empty())
+}
+
+fn text() -> impl Strategy<Value = Markdown> {
+    prop_oneof![
+        "[a-zA-Zëéï0-9 .,!?*_#>\\-\n]{1,300}",
+        "\\PC{1,200}",
+        Just("Regel één\n\n+++\nnog een regel met +++ en ---\n---".to_string()),
+        Just("<script>alert(1)</script> [x](javascript:alert(1))".to_string()),
+    ]
+    .prop_map(|text| Markdown::new(&text))
+    .prop_filter("non-empty text", |text| !text.is_empty())
+}
+
+fn story() -> impl Strategy<Value = Story> {
+    (
+        (title(), 1900i16..2100, 1i8..=12, 1i8..=28, text()),
+        (0usize..5, 0usize..3, 0usize..2, 0usize..3),
+        (
+            proptest::option::of(prop_oneof![Just("noord"), Just("de-hoven"), Just("zuid")]),
+            proptest::sample::subsequence(vec!["sterker-netwerk", "grip-op-geld"], 0..=2),
+            proptest::collection::vec("[a-zA-Zé ]{1,12}", 0..4),
+            proptest::option::of(prop_oneof![Just("nl"), Just("en"), Just("tr")]),
+            proptest::option::of(1u8..=5),
+            prop_oneof![Just(0u8), Just(1), Just(2)],
+            any::<[u8; 16]>(),
+        ),
+    )
+        .prop_map(
+            |((title, year, month, day, text), (teller, valence, consent, provider), rest)| {
+                let (area, subgoals, tags, language, score, state, id) = rest;
+                let mut clean_tags: Vec<String> = Vec::new();
+                for tag in tags.iter().map(|tag| normalise_tag(tag)) {
+                    if !tag.is_empty() && !clean_tags.contains(&tag) {
+                        clean_tags.push(tag);
+                    }
+                }
+                Story {
+                    id: StoryId::from_bytes(id),
+                    title,
+                    date: jiff::civil::date(year, month, day),
+                    teller: [
+                        TellerRole::Resident,
+                        TellerRole::Professional,
+                        TellerRole::Volunteer,
+                        TellerRole::Carer,
+                        TellerRole::Municipality,
+                    ][teller],
+                    valence: [Valence::Positive, Valence::Negative, Valence::Mixed][valence],
+                    consent: [Consent::Internal, Consent::Public][consent],
+                    provider: [None, Some("buurtwerk"), Some("schuldhulp")][provider]
+                        .map(|id| verhalenbank::ids::ProviderId::parse(id).unwrap()),
+                    area: area.map(|id| AreaId::parse(id).unwrap()),
+                    activity: None,
+                    subgoals: subgoals
+                        .into_iter()
+                        .map(|id| SubgoalId::parse(id).unwrap())
+                        .collect(),
+                    tags: clean_tags,
+                    language: language.map(|code| Language::parse(code).unwrap()),
+                    scores: score
+                        .map(|score| {
+                            BTreeMap::from([(
+                                StatementId::parse("ken-meer-mensen").unwrap(),
+                                score,
+                            )])
+                        })
+                        .unwrap_or_default(),
+                    moderation: match state {
+                        0 => Moderation::Submitted,
+                        1 => Moderation::Published,
+                        _ => Moderation::Rejected("bevat een adres".to_string()),
+                    },
+                    text,
+                }
+            },
+        )
+}
+
+fn measurement() -> impl Strategy<Value = Measurement> {
+    (
+        prop_oneof![
+            (2000i16..2030).prop_map(Period::Year),
+            (2000i16..2030, 1u8..=4).prop_map(|(y, q)| Period::Quarter(y, q)),
+            (2000i16..2030, 1u8..=12).prop_map(|(y, m)| Period::Month(y, m)),
+        ],
+        proptest::option::of(prop_oneof![Just("noord"), Just("zuid")]),
+        -1.0e6f64..1.0e6,
+        proptest::option::of(0.0f64..1000.0),
+        proptest::option::of("[a-zA-Z =+@-]{1,20}"),
+    )
+        .prop_map(|(period, area, value, numerator, source)| Measurement {
+            indicator: IndicatorId::parse("bezoekers-koffie-inloop").unwrap(),
+            period,
+            area: area.map(|id| AreaId::parse(id).unwrap()),
+            value,
+            numerator,
+            denominator: numerator.map(|n| n * 2.0),
+            source: source
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+        })
+}
+
+proptest! {
+    #[test]
+    fn story_file_round_trip(story in story()) {
+        let municipality = testing::municipality();
+        let goals = testing::goal_tree();
+        let file = story_to_file(&story);
+        let parsed = parse_story_file(&file, Catalog { municipality: &municipality, goals: &goals });
+        prop_assert_eq!(parsed, Ok(story), "{}", file);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+    #[test]
+    fn bank_export_import_round_trip(
+        stories in proptest::collection::vec(story(), 0..30),
+        measurements in proptest::collection::vec(measurement(), 0..20),
+    ) {
+        let temp = tempfile::tempdir().unwrap();
+        let first = Store::open(&temp.path().join("a")).unwrap();
+        first.set_municipality(&testing::municipality()).unwrap();
+        first.set_goal_tree(&testing::goal_tree()).unwrap();
+        first.put_stories(&stories).unwrap();
+        first.put_measurements(&measurements).unwrap();
+
+        let folder = temp.path().join("export");
+        export(&first, ExportFormat::Markdown, &folder).unwrap();
+        let second = Store::open(&temp.path().join("b")).unwrap();
+        let report = import_paths(&second, &[folder], &ProgressBar::hidden()).unwrap();
+        prop_assert!(report.is_success(), "{:?}", report.errors);
+
+        let all = |store: &Store| store.stories().collect::<Result<Vec<_>, _>>().unwrap();
+        prop_assert_eq!(all(&first), all(&second));
+        prop_assert_eq!(first.measurements().unwrap(), second.measurements().unwrap());
+        prop_assert_eq!(first.goal_tree().unwrap(), second.goal_tree().unwrap());
+        prop_assert_eq!(first.municipality().unwrap(), second.municipality().unwrap());
+    }
+}

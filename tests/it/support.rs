@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests: run the real binary on a temporary data folder, write small
+//! fixture folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use verhalenbank::testing;
+
+/// The repository root, where `stories-sample/` lives.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `verhalenbank --data-dir DATA args...` and returns its output.
+pub fn run(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the verhalenbank binary runs")
+}
+
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A story file with the required fields and the given extra front matter lines.
+pub fn story_file(title: &str, extra: &str, body: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2025-03-14\nteller = \"resident\"\nvalence = \"positive\"\nconsent = \"public\"\n{extra}+++\n{body}\n"
+    )
+}
+
+/// A folder with the test municipality, goal tree, a measurements CSV and `count` good story files.
+pub fn fixture_folder(dir: &Path, count: usize) {
+    std::fs::create_dir_all(dir.join("stories")).unwrap();
+    std::fs::write(dir.join("municipality.toml"), testing::MUNICIPALITY_TOML).unwrap();
+    std::fs::write(dir.join("goals.toml"), testing::GOALS_TOML).unwrap();
+    std::fs::write(
+        dir.join("measurements.csv"),
+        "indicator;period;area;value\nbezoekers-koffie-inloop;2025-Q1;noord;120\nbezoekers-koffie-inloop;2025-Q2;;130,5\n",
+    )
+    .unwrap();
+    for n in 0..count {
+        let file = story_file(
+            &format!("Verhaal {n}"),
+            "area = \"de-hoven\"\nsubgoals = [\"sterker-netwerk\"]\ntags = [\"koffie\"]\nstatus = \"published\"\n",
+            &format!("Dit is verhaal nummer {n} over de buurt."),
+        );
+        std::fs::write(dir.join("stories").join(format!("verhaal-{n:03}.md")), file).unwrap();
+    }
+}
+
+/// Every file under `dir` with its contents, for comparing two exports.
+pub fn read_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
+        .into_iter()
+        .map(|path| {
+            let contents = std::fs::read(&path).unwrap();
+            (path.strip_prefix(dir).unwrap().to_path_buf(), contents)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
