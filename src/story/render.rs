@@ -86,11 +86,7 @@ pub fn plain_text(markdown: &Markdown) -> String {
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell,
-            ) => {
-                if !out.ends_with(char::is_whitespace) {
-                    out.push('\n');
-                }
-            }
+            ) if !out.ends_with(char::is_whitespace) => out.push('\n'),
             _ => {}
         }
     }
