@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::export::ExportFormat;
+use crate::index::SortOrder;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,4 +45,50 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Search the stories from the command line, for scripts and checks.
+    Search {
+        /// What to look for: words (all must match), "exact phrases", -exclusions, OR, field:value filters.
+        query: String,
+        /// Filter on a field, as FIELD=VALUE (goal, subgoal, indicator, area, provider, teller, valence, tag,
+        /// language, year, quarter, status, consent); repeat for more.
+        #[arg(long = "facet", value_name = "FIELD=VALUE")]
+        facets: Vec<String>,
+        /// Whose view to search with: municipality (everything), public, or provider:ID.
+        #[arg(long, default_value = "municipality")]
+        scope: String,
+        #[arg(long, value_enum, default_value = "relevance")]
+        sort: SortArg,
+        /// Only stories on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<jiff::civil::Date>,
+        /// Only stories on or before this date (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<jiff::civil::Date>,
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        #[arg(long, default_value_t = 10)]
+        per_page: usize,
+        /// Print the results (hits, snippets, facet counts) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the store.
+    Reindex,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl From<SortArg> for SortOrder {
+    fn from(sort: SortArg) -> SortOrder {
+        match sort {
+            SortArg::Relevance => SortOrder::Relevance,
+            SortArg::Newest => SortOrder::Newest,
+            SortArg::Oldest => SortOrder::Oldest,
+        }
+    }
 }

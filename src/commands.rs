@@ -7,10 +7,14 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use std::time::Instant;
+
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::export::{ExportFormat, export};
+use crate::ids::ProviderId;
 use crate::import::import_paths;
+use crate::index::{FacetField, Scope, SearchIndex, SearchRequest};
 use crate::store::Store;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -18,14 +22,130 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
+        Command::Search {
+            query,
+            facets,
+            scope,
+            sort,
+            from,
+            to,
+            page,
+            per_page,
+            json,
+        } => {
+            let mut request = SearchRequest::new(&query, parse_scope(&scope)?);
+            for facet in &facets {
+                let (field, value) = facet.split_once(['=', ':']).with_context(|| {
+                    format!("--facet {facet}: expected FIELD=VALUE, for example area=noord")
+                })?;
+                let field = FacetField::parse(field).with_context(|| {
+                    format!("--facet {facet}: unknown field {field}; expected one of goal, subgoal, indicator, area, provider, teller, valence, tag, language, year, quarter, status, consent")
+                })?;
+                request = request.filter(field, value);
+            }
+            request.sort = sort.into();
+            request.from = from;
+            request.to = to;
+            request.page = page;
+            request.per_page = per_page;
+            search(&config, &request, json)
+        }
+        Command::Reindex => reindex(&config),
     }
 }
 
-fn open_store(config: &Config) -> anyhow::Result<Store> {
+/// Opens the store, explaining the one failure operators meet: another process has the folder open.
+pub fn open_store(config: &Config) -> anyhow::Result<Store> {
     let path = config.store_path();
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
-    Store::open(&path).with_context(|| format!("opening the store in {}", path.display()))
+    Store::open(&path).map_err(|error| {
+        if error.to_string().contains("could not acquire lock") {
+            anyhow::anyhow!(
+                "the data folder {} is in use by another Verhalenbank process (is the server running?); stop it first, or use the web pages or the API",
+                config.data_dir.display()
+            )
+        } else {
+            anyhow::Error::new(error).context(format!("opening the store in {}", path.display()))
+        }
+    })
+}
+
+pub fn open_index(config: &Config, store: &Store) -> anyhow::Result<SearchIndex> {
+    let path = config.index_path();
+    SearchIndex::open(&path, store)
+        .with_context(|| format!("opening the search index in {}", path.display()))
+}
+
+fn parse_scope(scope: &str) -> anyhow::Result<Scope> {
+    match scope.split_once(':') {
+        None if scope == "municipality" => Ok(Scope::Municipality),
+        None if scope == "public" => Ok(Scope::Public),
+        Some(("provider", id)) => Ok(Scope::Provider(
+            ProviderId::parse(id).with_context(|| format!("--scope {scope}: bad provider id"))?,
+        )),
+        _ => anyhow::bail!("--scope {scope}: expected municipality, public or provider:ID"),
+    }
+}
+
+fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(config)?;
+    let index = open_index(config, &store)?;
+    let results = index.search(&store, request)?;
+    let output = if json {
+        serde_json::to_string_pretty(&results)? + "\n"
+    } else {
+        let mut text = format!("{} stories\n", results.total);
+        for hit in &results.hits {
+            let snippet = hit
+                .snippet
+                .as_str()
+                .replace("<mark>", "*")
+                .replace("</mark>", "*");
+            let snippet = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+            text += &format!(
+                "\n{}  {}  ({})\n  {}\n",
+                hit.story.date,
+                hit.story.title,
+                hit.story.id,
+                unescape(&snippet)
+            );
+        }
+        text
+    };
+    write_stdout(&output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output; a reader that stopped reading (`| head`) is not an error.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Turns the escaped snippet back into plain text for a terminal.
+fn unescape(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn reindex(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open_store(config)?;
+    let started = Instant::now();
+    let index = open_index(config, &store)?;
+    index.rebuild(&store)?;
+    println!(
+        "rebuilt the search index: {} stories in {:.1} s",
+        index.document_count(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
@@ -38,7 +158,15 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} bestanden ({eta})")
             .expect("valid progress template"),
     );
+    let started = Instant::now();
     let report = import_paths(&store, paths, &progress)?;
+    let index = open_index(config, &store)?;
+    index.catch_up(&store)?;
+    tracing::info!(
+        stories = report.stories,
+        seconds = started.elapsed().as_secs_f64(),
+        "import stored and indexed"
+    );
     for error in &report.errors {
         eprintln!("error: {error}");
     }

@@ -110,15 +110,36 @@ impl LanguageDetector {
         if letters < MIN_LETTERS_TO_DETECT {
             return fallback.clone();
         }
-        self.detector
-            .detect(text)
-            .and_then(|info| {
-                KNOWN_LANGUAGES
-                    .iter()
-                    .find(|(_, lang, ..)| *lang == info.lang())
-            })
-            .map_or_else(|| fallback.clone(), |(code, ..)| Language(code.to_string()))
+        // Loan words with western accents ("café", "ideeën") can tip whatlang towards French in an English
+        // text; the same text without those accents is asked too, and the surer answer wins. Letters that
+        // mark Turkish and Polish (ş, ğ, ı, ą, ł, ...) are kept in both.
+        let folded = fold_western_accents(text);
+        let best = [self.detector.detect(text), self.detector.detect(&folded)]
+            .into_iter()
+            .flatten()
+            .max_by(|a, b| a.confidence().total_cmp(&b.confidence()));
+        best.and_then(|info| {
+            KNOWN_LANGUAGES
+                .iter()
+                .find(|(_, lang, ..)| *lang == info.lang())
+        })
+        .map_or_else(|| fallback.clone(), |(code, ..)| Language(code.to_string()))
     }
+}
+
+/// Replaces accented vowels and ç, ñ as western European languages write them by their base letter.
+fn fold_western_accents(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' => 'u',
+            'ñ' => 'n',
+            other => other,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -156,6 +177,14 @@ mod tests {
                 "ar",
             ),
             ("Fijn!", "nl"),
+            (
+                "Café The language café helped me to meet volunteers in my neighbourhood.",
+                "en",
+            ),
+            (
+                "De cliënt had veel ideeën over het café in de buurt en wilde graag meedoen.",
+                "nl",
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(detector.detect(text, &dutch).code(), want, "{text}");

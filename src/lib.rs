@@ -15,6 +15,7 @@ pub mod export;
 pub mod goals;
 pub mod ids;
 pub mod import;
+pub mod index;
 pub mod language;
 pub mod municipality;
 pub mod source;

@@ -2,17 +2,19 @@
 //!
 //! Each analysed language has its own text fields in the index and its own analyzer: words split on
 //! anything that is not a letter or digit, lowercased, diacritics folded (so "cliënt" and "client" meet),
-//! then stemmed with that language's Snowball stemmer (so "gesprekken" meets "gesprek"). Dutch gets one
-//! more step: Snowball only undoubles a final kk, dd or tt, so "krentenbollen" would stem to
-//! "krentenboll" and miss "krentenbol"; [`DutchUndouble`] undoubles every final consonant pair. Turkish is
+//! then stemmed with that language's Snowball stemmer (so "gesprekken" meets "gesprek"). Stemmers come
+//! from `frostem`, the Snowball port tantivy itself uses, called directly so we can pick the algorithm:
+//! for Dutch the Porter variant, which keeps "schulden"/"schuld", "dagen"/"dag" and "gezonde"/"gezond"
+//! together where Kraaij-Pohlmann splits them (and merges "gezond" with "zon"). Dutch then gets two
+//! spelling rules Snowball leaves out: a final double consonant is undoubled ("krentenboll" → "krentenbol",
+//! "less" → "les") and a final z or v becomes s or f ("huiz" → "huis", "briev" → "brief"). Turkish is
 //! stemmed before folding, because its stemmer needs the dotless ı and ş. Languages without a stemmer
-//! (Polish among them) share the `other` fields: lowercase and folding only.
+//! share the `other` fields: lowercase and folding only.
 
-use std::mem;
-
+use frostem::Algorithm;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language as StemmerLanguage, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
 use crate::language::Language;
@@ -21,23 +23,67 @@ use crate::language::Language;
 #[derive(Debug, Clone, Copy)]
 pub struct AnalysedLanguage {
     pub code: &'static str,
-    stemmer: Option<StemmerLanguage>,
+    stemmer: Option<Algorithm>,
 }
 
 /// The languages with their own fields. `other` takes every language not listed.
 pub const ANALYSED_LANGUAGES: &[AnalysedLanguage] = &[
-    AnalysedLanguage { code: "nl", stemmer: Some(StemmerLanguage::Dutch) },
-    AnalysedLanguage { code: "en", stemmer: Some(StemmerLanguage::English) },
-    AnalysedLanguage { code: "tr", stemmer: Some(StemmerLanguage::Turkish) },
-    AnalysedLanguage { code: "ar", stemmer: Some(StemmerLanguage::Arabic) },
-    AnalysedLanguage { code: "de", stemmer: Some(StemmerLanguage::German) },
-    AnalysedLanguage { code: "fr", stemmer: Some(StemmerLanguage::French) },
-    AnalysedLanguage { code: "es", stemmer: Some(StemmerLanguage::Spanish) },
-    AnalysedLanguage { code: "pt", stemmer: Some(StemmerLanguage::Portuguese) },
-    AnalysedLanguage { code: "it", stemmer: Some(StemmerLanguage::Italian) },
-    AnalysedLanguage { code: "ro", stemmer: Some(StemmerLanguage::Romanian) },
-    AnalysedLanguage { code: "ru", stemmer: Some(StemmerLanguage::Russian) },
-    AnalysedLanguage { code: "other", stemmer: None },
+    AnalysedLanguage {
+        code: "nl",
+        stemmer: Some(Algorithm::DutchPorter),
+    },
+    AnalysedLanguage {
+        code: "en",
+        stemmer: Some(Algorithm::English),
+    },
+    AnalysedLanguage {
+        code: "tr",
+        stemmer: Some(Algorithm::Turkish),
+    },
+    AnalysedLanguage {
+        code: "ar",
+        stemmer: Some(Algorithm::Arabic),
+    },
+    AnalysedLanguage {
+        code: "pl",
+        stemmer: Some(Algorithm::Polish),
+    },
+    AnalysedLanguage {
+        code: "de",
+        stemmer: Some(Algorithm::German),
+    },
+    AnalysedLanguage {
+        code: "fr",
+        stemmer: Some(Algorithm::French),
+    },
+    AnalysedLanguage {
+        code: "es",
+        stemmer: Some(Algorithm::Spanish),
+    },
+    AnalysedLanguage {
+        code: "pt",
+        stemmer: Some(Algorithm::Portuguese),
+    },
+    AnalysedLanguage {
+        code: "it",
+        stemmer: Some(Algorithm::Italian),
+    },
+    AnalysedLanguage {
+        code: "ro",
+        stemmer: Some(Algorithm::Romanian),
+    },
+    AnalysedLanguage {
+        code: "ru",
+        stemmer: Some(Algorithm::Russian),
+    },
+    AnalysedLanguage {
+        code: "fa",
+        stemmer: Some(Algorithm::Persian),
+    },
+    AnalysedLanguage {
+        code: "other",
+        stemmer: None,
+    },
 ];
 
 /// Tokens longer than this are dropped (they are never words people search for).
@@ -63,16 +109,14 @@ impl AnalysedLanguage {
             .filter(LowerCaser);
         match self.stemmer {
             None => base.filter(AsciiFoldingFilter).build(),
-            Some(StemmerLanguage::Turkish) => base
-                .filter(Stemmer::new(StemmerLanguage::Turkish))
+            Some(algorithm @ (Algorithm::Turkish | Algorithm::Polish)) => base
+                .filter(Stem::new(algorithm))
                 .filter(AsciiFoldingFilter)
                 .build(),
-            Some(StemmerLanguage::Dutch) => base
+            Some(algorithm) => base
                 .filter(AsciiFoldingFilter)
-                .filter(Stemmer::new(StemmerLanguage::Dutch))
-                .filter(DutchUndouble)
+                .filter(Stem::new(algorithm))
                 .build(),
-            Some(stemmer) => base.filter(AsciiFoldingFilter).filter(Stemmer::new(stemmer)).build(),
         }
     }
 }
@@ -96,59 +140,88 @@ pub fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     terms
 }
 
-/// Undoubles a final double consonant after Dutch stemming: "krentenboll" → "krentenbol",
-/// "buss" → "bus". Dutch spelling writes no double consonant at the end of a word, so the pair only
-/// comes from cutting off an ending.
-#[derive(Clone)]
-pub struct DutchUndouble;
+/// Stems each token with a Snowball algorithm; for Dutch, applies the spelling rules described above.
+#[derive(Clone, Copy)]
+pub struct Stem {
+    stemmer: frostem::Stemmer,
+    dutch: bool,
+}
 
-impl TokenFilter for DutchUndouble {
-    type Tokenizer<T: Tokenizer> = DutchUndoubleFilter<T>;
+impl Stem {
+    pub fn new(algorithm: Algorithm) -> Stem {
+        Stem {
+            stemmer: frostem::Stemmer::new(algorithm),
+            dutch: matches!(algorithm, Algorithm::DutchPorter | Algorithm::Dutch),
+        }
+    }
+
+    fn apply(&self, word: &str) -> String {
+        let mut stem = self.stemmer.stem(word).into_owned();
+        if self.dutch {
+            dutch_spelling(&mut stem);
+        }
+        stem
+    }
+}
+
+/// Dutch writes no double consonant at the end of a word and no final z or v, so a stem that has one
+/// only has it because an ending was cut off.
+fn dutch_spelling(stem: &mut String) {
+    let bytes = stem.as_bytes();
+    let n = bytes.len();
+    if n < 3 {
+        return;
+    }
+    let (a, b) = (bytes[n - 2], bytes[n - 1]);
+    if a == b && b.is_ascii_lowercase() && !b"aeiouy".contains(&b) {
+        stem.pop();
+    } else if b == b'z' || b == b'v' {
+        stem.pop();
+        stem.push(if b == b'z' { 's' } else { 'f' });
+    }
+}
+
+impl TokenFilter for Stem {
+    type Tokenizer<T: Tokenizer> = StemFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        DutchUndoubleFilter { tokenizer }
+        StemFilter {
+            tokenizer,
+            stem: self,
+        }
     }
 }
 
 #[derive(Clone)]
-pub struct DutchUndoubleFilter<T> {
+pub struct StemFilter<T> {
     tokenizer: T,
+    stem: Stem,
 }
 
-impl<T: Tokenizer> Tokenizer for DutchUndoubleFilter<T> {
-    type TokenStream<'a> = DutchUndoubleStream<T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for StemFilter<T> {
+    type TokenStream<'a> = StemStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        DutchUndoubleStream {
+        StemStream {
             tail: self.tokenizer.token_stream(text),
+            stem: self.stem,
         }
     }
 }
 
-pub struct DutchUndoubleStream<T> {
+pub struct StemStream<T> {
     tail: T,
+    stem: Stem,
 }
 
-fn undouble(word: &mut String) {
-    let bytes = word.as_bytes();
-    let n = bytes.len();
-    if n >= 4 {
-        let (a, b) = (bytes[n - 2], bytes[n - 1]);
-        if a == b && a.is_ascii_lowercase() && !b"aeiouy".contains(&a) {
-            word.pop();
-        }
-    }
-}
-
-impl<T: TokenStream> TokenStream for DutchUndoubleStream<T> {
+impl<T: TokenStream> TokenStream for StemStream<T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        let mut text = mem::take(&mut token.text);
-        undouble(&mut text);
-        token.text = text;
+        let stemmed = self.stem.apply(&token.text);
+        token.text = stemmed;
         true
     }
 
@@ -167,7 +240,10 @@ mod tests {
 
     fn terms(code: &str, text: &str) -> Vec<String> {
         let language = Language::parse(code).unwrap();
-        analyse(&mut AnalysedLanguage::for_language(&language).analyzer(), text)
+        analyse(
+            &mut AnalysedLanguage::for_language(&language).analyzer(),
+            text,
+        )
     }
 
     /// Pairs of words that must become the same term.
@@ -184,18 +260,27 @@ mod tests {
             ("Café", "cafe"),
             ("bussen", "bus"),
             ("schulden", "schuld"),
+            ("dagen", "dag"),
+            ("gezonde", "gezond"),
+            ("huizen", "huis"),
+            ("brieven", "brief"),
+            ("lessen", "les"),
+            ("eenzaamheid", "eenzaam"),
+            ("wachtlijsten", "wachtlijst"),
         ];
         for (a, b) in pairs {
             assert_eq!(terms("nl", a), terms("nl", b), "{a} / {b}");
         }
         assert_ne!(terms("nl", "buurt"), terms("nl", "boot"));
+        assert_ne!(terms("nl", "gezond"), terms("nl", "zon"));
     }
 
     #[test]
     fn other_languages_stem_or_fold() {
         assert_eq!(terms("en", "volunteers"), terms("en", "volunteer"));
         assert_eq!(terms("tr", "arkadaşlar"), terms("tr", "arkadaş"));
-        assert_eq!(terms("pl", "Sąsiadów"), vec!["sasiadow"]);
+        assert_eq!(terms("pl", "Sąsiadów"), terms("pl", "sąsiad"));
+        assert_eq!(terms("uk", "Привіт"), vec!["привіт"]);
         assert_eq!(terms("nl", "koffie-inloop"), vec!["koffie", "inlop"]);
         assert!(terms("nl", &"a".repeat(100)).is_empty());
     }

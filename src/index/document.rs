@@ -24,8 +24,10 @@ impl DocumentContext {
     /// The language a story is in: as given, or detected from its text.
     pub fn language_of(&self, story: &Story, plain: &str) -> Language {
         story.language.clone().unwrap_or_else(|| {
-            self.detector
-                .detect(&format!("{} {plain}", story.title), &self.municipality.default_language)
+            self.detector.detect(
+                &format!("{} {plain}", story.title),
+                &self.municipality.default_language,
+            )
         })
     }
 
@@ -73,7 +75,10 @@ impl DocumentContext {
         }
         keyword(FacetField::Language, language.code());
         keyword(FacetField::Year, &story.date.year().to_string());
-        keyword(FacetField::Quarter, &Period::quarter_of(story.date).to_string());
+        keyword(
+            FacetField::Quarter,
+            &Period::quarter_of(story.date).to_string(),
+        );
         keyword(FacetField::Status, story.moderation.code());
         keyword(
             FacetField::Consent,

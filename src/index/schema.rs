@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, SchemaBuilder, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, SchemaBuilder, TextFieldIndexing,
+    TextOptions,
 };
 
 use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage};
@@ -21,6 +22,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[serde(rename_all = "snake_case")]
 pub enum FacetField {
     Goal,
+    /// Not a field of its own: an indicator filters and counts through its subgoal.
+    Indicator,
     Subgoal,
     Area,
     Provider,
@@ -35,7 +38,8 @@ pub enum FacetField {
 }
 
 impl FacetField {
-    pub const ALL: [FacetField; 12] = [
+    /// The facets that are keyword fields in the index (all but [`FacetField::Indicator`]).
+    pub const INDEXED: [FacetField; 12] = [
         FacetField::Goal,
         FacetField::Subgoal,
         FacetField::Area,
@@ -53,6 +57,7 @@ impl FacetField {
     pub fn name(self) -> &'static str {
         match self {
             FacetField::Goal => "goal",
+            FacetField::Indicator => "indicator",
             FacetField::Subgoal => "subgoal",
             FacetField::Area => "area",
             FacetField::Provider => "provider",
@@ -73,6 +78,7 @@ impl FacetField {
         let field = match name.as_str() {
             "goal" | "doel" | "hoofddoel" => FacetField::Goal,
             "subgoal" | "subdoel" => FacetField::Subgoal,
+            "indicator" => FacetField::Indicator,
             "area" | "gebied" | "wijk" | "stadsdeel" => FacetField::Area,
             "provider" | "aanbieder" => FacetField::Provider,
             "teller" | "verteller" | "role" => FacetField::Teller,
@@ -101,6 +107,7 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// The keyword field of an indexed facet.
     pub fn keyword(&self, facet: FacetField) -> Field {
         self.keywords[&facet]
     }
@@ -119,7 +126,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let mut builder: SchemaBuilder = Schema::builder();
     let id = builder.add_text_field("id", STRING | FAST);
     let day = builder.add_u64_field("day", INDEXED | FAST);
-    let keywords = FacetField::ALL
+    let keywords = FacetField::INDEXED
         .iter()
         .map(|facet| (*facet, builder.add_text_field(facet.name(), STRING | FAST)))
         .collect();
@@ -131,10 +138,19 @@ pub fn build_schema() -> (Schema, Fields) {
                     .set_tokenizer(&language.analyzer_name())
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             );
-            let title = builder.add_text_field(&format!("title_{}", language.code), options.clone());
+            let title =
+                builder.add_text_field(&format!("title_{}", language.code), options.clone());
             let text = builder.add_text_field(&format!("text_{}", language.code), options);
             (language.code, title, text)
         })
         .collect();
-    (builder.build(), Fields { id, day, keywords, texts })
+    (
+        builder.build(),
+        Fields {
+            id,
+            day,
+            keywords,
+            texts,
+        },
+    )
 }

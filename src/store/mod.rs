@@ -17,7 +17,8 @@ mod records;
 pub use records::{OutboxEntry, OutboxOp};
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -32,6 +33,8 @@ use records::{MeasurementRecord, OutboxRecord, StoryRecord, TomlDocumentRecord};
 pub const FORMAT_VERSION: u32 = 1;
 
 const FORMAT_VERSION_KEY: &[u8] = b"format_version";
+const SETTINGS_VERSION_KEY: &[u8] = b"settings_version";
+const PRUNED_THROUGH_KEY: &[u8] = b"outbox_pruned_through";
 const MUNICIPALITY_KEY: &[u8] = b"municipality";
 const GOAL_TREE_KEY: &[u8] = b"goal_tree";
 
@@ -51,15 +54,27 @@ pub enum StoreError {
     Corrupt { what: String, detail: String },
 }
 
+impl From<TransactionError<StoreError>> for StoreError {
+    fn from(error: TransactionError<StoreError>) -> Self {
+        match error {
+            TransactionError::Abort(error) => error,
+            TransactionError::Storage(error) => error.into(),
+        }
+    }
+}
+
 /// The durable store. Cheap to share behind an `Arc`; all methods take `&self`.
 pub struct Store {
     db: sled::Db,
+    meta: sled::Tree,
     stories: sled::Tree,
     outbox: sled::Tree,
     measurements: sled::Tree,
     settings: sled::Tree,
     /// Serialises writes that add outbox entries, so sequence numbers commit in order.
     outbox_writer: Mutex<()>,
+    /// The last outbox sequence number written, to wake whoever waits for new entries.
+    outbox_written: (Mutex<u64>, Condvar),
 }
 
 impl Store {
@@ -101,14 +116,18 @@ impl Store {
                 db.flush()?;
             }
         }
-        Ok(Store {
+        let store = Store {
             stories: db.open_tree("stories")?,
             outbox: db.open_tree("outbox")?,
             measurements: db.open_tree("measurements")?,
             settings: db.open_tree("settings")?,
+            meta,
             db,
             outbox_writer: Mutex::new(()),
-        })
+            outbox_written: (Mutex::new(0), Condvar::new()),
+        };
+        *lock(&store.outbox_written.0) = store.last_outbox_seq()?;
+        Ok(store)
     }
 
     /// Writes everything to disk. Every write method already does this before it returns.
@@ -184,13 +203,28 @@ impl Store {
             }
             Ok(())
         });
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(error)) => return Err(error),
-            Err(TransactionError::Storage(error)) => return Err(error.into()),
-        }
+        result?;
         self.db.flush()?;
-        Ok(numbered.last().map_or(0, |(seq, _)| *seq))
+        let last = numbered.last().map_or(0, |(seq, _)| *seq);
+        let (written, signal) = &self.outbox_written;
+        *lock(written) = last;
+        signal.notify_all();
+        Ok(last)
+    }
+
+    /// Waits until the outbox holds an entry after `seq`, or `timeout` passes. Returns whether there is one.
+    pub fn wait_for_outbox_after(&self, seq: u64, timeout: Duration) -> bool {
+        let (written, signal) = &self.outbox_written;
+        let guard = lock(written);
+        let (guard, _) = signal
+            .wait_timeout_while(guard, timeout, |last| *last <= seq)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *guard > seq
+    }
+
+    /// Wakes everyone waiting in [`Store::wait_for_outbox_after`], for example to let them see a shutdown.
+    pub fn wake_outbox_waiters(&self) {
+        self.outbox_written.1.notify_all();
     }
 
     pub fn get_story(&self, id: StoryId) -> Result<Option<Story>, StoreError> {
@@ -256,7 +290,30 @@ impl Store {
             batch.remove(key);
         }
         self.outbox.apply_batch(batch)?;
+        let pruned = self.outbox_pruned_through()?.max(through);
+        self.meta
+            .insert(PRUNED_THROUGH_KEY, &pruned.to_be_bytes())?;
         Ok(())
+    }
+
+    /// The highest sequence number pruned from the outbox: an index that has not taken in everything up
+    /// to here can no longer catch up from the outbox and must be rebuilt.
+    pub fn outbox_pruned_through(&self) -> Result<u64, StoreError> {
+        self.meta_u64(PRUNED_THROUGH_KEY)
+    }
+
+    /// A number that changes whenever the municipality or the goal tree changes, so derived data
+    /// (such as an index that counts stories per goal and stadsdeel) knows to refresh.
+    pub fn settings_version(&self) -> Result<u64, StoreError> {
+        self.meta_u64(SETTINGS_VERSION_KEY)
+    }
+
+    fn meta_u64(&self, key: &[u8]) -> Result<u64, StoreError> {
+        Ok(self
+            .meta
+            .get(key)?
+            .and_then(|bytes| bytes.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0))
     }
 
     pub fn municipality(&self) -> Result<Option<Municipality>, StoreError> {
@@ -292,8 +349,16 @@ impl Store {
     }
 
     fn set_toml_document(&self, key: &[u8], toml: String) -> Result<(), StoreError> {
-        self.settings
-            .insert(key, encode(&TomlDocumentRecord::V1 { toml }))?;
+        let record = encode(&TomlDocumentRecord::V1 { toml });
+        if self.settings.get(key)?.as_deref() == Some(record.as_slice()) {
+            return Ok(());
+        }
+        let version = self.settings_version()? + 1;
+        (&self.settings, &self.meta).transaction(|(settings, meta)| {
+            settings.insert(key, record.as_slice())?;
+            meta.insert(SETTINGS_VERSION_KEY, &version.to_be_bytes())?;
+            Ok::<(), ConflictableTransactionError<StoreError>>(())
+        })?;
         self.db.flush()?;
         Ok(())
     }
@@ -329,6 +394,13 @@ impl Store {
     pub fn is_empty(&self) -> bool {
         self.stories.is_empty() && self.measurements.is_empty() && self.settings.is_empty()
     }
+}
+
+/// Locks a mutex; a panic elsewhere while holding it leaves plain data that is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn measurement_key(measurement: &Measurement) -> Vec<u8> {

@@ -90,6 +90,27 @@ fn settings_and_measurements_round_trip() {
 }
 
 #[test]
+fn settings_changes_are_counted_and_pruning_remembered() {
+    let (_dir, store) = open_temp();
+    assert_eq!(store.settings_version().unwrap(), 0);
+    store.set_goal_tree(&testing::goal_tree()).unwrap();
+    store.set_goal_tree(&testing::goal_tree()).unwrap();
+    assert_eq!(
+        store.settings_version().unwrap(),
+        1,
+        "an unchanged tree is no change"
+    );
+    store.set_municipality(&testing::municipality()).unwrap();
+    assert_eq!(store.settings_version().unwrap(), 2);
+
+    let seq = store.put_story(&testing::story("Titel", "Tekst")).unwrap();
+    assert!(store.wait_for_outbox_after(seq - 1, std::time::Duration::ZERO));
+    assert!(!store.wait_for_outbox_after(seq, std::time::Duration::from_millis(1)));
+    store.prune_outbox(seq).unwrap();
+    assert_eq!(store.outbox_pruned_through().unwrap(), seq);
+}
+
+#[test]
 fn refuses_newer_and_unknown_formats() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store");

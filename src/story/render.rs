@@ -18,6 +18,12 @@ impl SafeHtml {
         &self.0
     }
 
+    /// HTML built by code in this crate that escaped every piece of text it did not write itself, such
+    /// as search snippets with highlight marks.
+    pub(crate) fn from_escaped(html: String) -> SafeHtml {
+        SafeHtml(html)
+    }
+
     /// Text escaped for HTML: always safe.
     pub fn escape(text: &str) -> SafeHtml {
         SafeHtml(escape_html(text))

@@ -1,0 +1,282 @@
+//! The tantivy search index: derived from the store, never the source of truth.
+//!
+//! The index is fed only through the store's outbox. [`SearchIndex::catch_up`] takes the outbox entries
+//! after the last indexed sequence number, applies them (delete the story's document, add it again if the
+//! story still exists), and commits with the new sequence number in the commit payload, together with the
+//! schema version and the store's settings version. On opening, the payload says where to resume, so a
+//! crash between a store write and an index commit heals itself. The index is rebuilt from the store when
+//! it is new, of another schema version, older than what the outbox still holds, or when the goal tree or
+//! the municipality changed (documents carry goals and stadsdeel derived from them).
+//!
+//! One writer lives for the life of the index, behind a mutex; the background [`indexer::Indexer`] and the
+//! command line both drive it through `catch_up`. Readers reload after every commit, and waiters on
+//! [`SearchIndex::wait_until_indexed`] are woken, so "searchable after submit" is a signal, not a sleep.
+
+pub mod analysis;
+mod document;
+mod facets;
+pub mod indexer;
+pub mod query;
+pub mod schema;
+mod search;
+
+pub use schema::FacetField;
+pub use search::{FacetCount, Hit, Scope, SearchRequest, SearchResults, SortOrder};
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Schema;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::language::LanguageDetector;
+use crate::store::{OutboxOp, Store, StoreError};
+use document::DocumentContext;
+use schema::{Fields, SCHEMA_VERSION, build_schema};
+
+/// While there is work, the writer commits at least this often.
+const COMMIT_INTERVAL: Duration = Duration::from_millis(500);
+/// Outbox entries read per step.
+const OUTBOX_BATCH: usize = 1_000;
+/// Memory for the writer's in-memory segment before it is written out.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("search index folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What a commit records about itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct CommitPayload {
+    schema: u32,
+    /// Every outbox entry up to and including this one is in the index.
+    seq: u64,
+    /// The store's settings version the documents were derived with.
+    settings: u64,
+}
+
+struct Writer {
+    writer: IndexWriter<TantivyDocument>,
+    /// What the last commit holds.
+    committed: CommitPayload,
+    /// The context documents are derived with, and the settings version it was read at.
+    context: Arc<DocumentContext>,
+}
+
+/// The search index of one data folder.
+pub struct SearchIndex {
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<Writer>,
+    /// The last committed outbox sequence number, to wake waiters.
+    indexed: (Mutex<u64>, Condvar),
+    /// The context searches resolve goals, indicators and areas with; replaced on rebuild.
+    context: Mutex<Arc<DocumentContext>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn load_context(store: &Store) -> Result<DocumentContext, StoreError> {
+    Ok(DocumentContext {
+        goals: store.goal_tree()?.unwrap_or_default(),
+        municipality: store.municipality()?.unwrap_or_default(),
+        detector: LanguageDetector::default(),
+    })
+}
+
+/// Opens the index in `path`, or creates a fresh one when there is none or it cannot be used.
+fn open_or_create(path: &Path, schema: &Schema) -> Result<(Index, bool), IndexError> {
+    let io = |source| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(path).map_err(io)?;
+    if path.join("meta.json").exists() {
+        match Index::open_in_dir(path) {
+            Ok(index) => {
+                let payload = read_payload(&index);
+                if index.schema() == *schema && payload.is_some_and(|p| p.schema == SCHEMA_VERSION)
+                {
+                    return Ok((index, false));
+                }
+                tracing::info!("search index is of another version; rebuilding it from the store");
+            }
+            Err(error) => {
+                tracing::warn!(%error, "search index cannot be opened; rebuilding it from the store")
+            }
+        }
+        std::fs::remove_dir_all(path).map_err(io)?;
+        std::fs::create_dir_all(path).map_err(io)?;
+    }
+    Ok((Index::create_in_dir(path, schema.clone())?, true))
+}
+
+fn read_payload(index: &Index) -> Option<CommitPayload> {
+    let metas = index.load_metas().ok()?;
+    serde_json::from_str(metas.payload.as_deref()?).ok()
+}
+
+impl SearchIndex {
+    /// Opens the index in `path` and brings it up to date with the store.
+    pub fn open(path: &Path, store: &Store) -> Result<SearchIndex, IndexError> {
+        let (schema, fields) = build_schema();
+        let (index, created) = open_or_create(path, &schema)?;
+        analysis::register_analyzers(&index);
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let committed = if created {
+            CommitPayload::default()
+        } else {
+            read_payload(&index).unwrap_or_default()
+        };
+        let context = Arc::new(load_context(store)?);
+        let search_index = SearchIndex {
+            fields,
+            reader,
+            writer: Mutex::new(Writer {
+                writer,
+                committed,
+                context: context.clone(),
+            }),
+            indexed: (Mutex::new(committed.seq), Condvar::new()),
+            context: Mutex::new(context),
+        };
+        let needs_rebuild = created
+            || committed.seq < store.outbox_pruned_through()?
+            || committed.settings != store.settings_version()?;
+        if needs_rebuild {
+            search_index.rebuild(store)?;
+        } else {
+            search_index.catch_up(store)?;
+        }
+        Ok(search_index)
+    }
+
+    /// The outbox sequence number everything up to which is searchable.
+    pub fn indexed_seq(&self) -> u64 {
+        *lock(&self.indexed.0)
+    }
+
+    /// Waits until everything up to outbox entry `seq` is searchable, or `timeout` passes.
+    pub fn wait_until_indexed(&self, seq: u64, timeout: Duration) -> bool {
+        let (indexed, signal) = &self.indexed;
+        let guard = lock(indexed);
+        let (guard, _) = signal
+            .wait_timeout_while(guard, timeout, |indexed| *indexed < seq)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *guard >= seq
+    }
+
+    /// Applies every outbox entry not yet in the index, committing at least every [`COMMIT_INTERVAL`].
+    /// Returns the sequence number the index is now at.
+    pub fn catch_up(&self, store: &Store) -> Result<u64, IndexError> {
+        let mut writer = lock(&self.writer);
+        if writer.committed.settings != store.settings_version()? {
+            drop(writer);
+            return self.rebuild(store);
+        }
+        let mut applied = writer.committed.seq;
+        let mut since_commit = Instant::now();
+        loop {
+            let entries = store.outbox_after(applied, OUTBOX_BATCH)?;
+            if entries.is_empty() {
+                break;
+            }
+            for (seq, entry) in entries {
+                writer.writer.delete_term(Term::from_field_text(
+                    self.fields.id,
+                    &entry.story.to_string(),
+                ));
+                if entry.op == OutboxOp::Upsert
+                    && let Some(story) = store.get_story(entry.story)?
+                {
+                    let document = writer.context.document(&self.fields, &story);
+                    writer.writer.add_document(document)?;
+                }
+                applied = seq;
+            }
+            if since_commit.elapsed() >= COMMIT_INTERVAL {
+                self.commit(&mut writer, store, applied)?;
+                since_commit = Instant::now();
+            }
+        }
+        if applied > writer.committed.seq {
+            self.commit(&mut writer, store, applied)?;
+        }
+        Ok(applied)
+    }
+
+    /// Rebuilds the whole index from the store.
+    pub fn rebuild(&self, store: &Store) -> Result<u64, IndexError> {
+        let mut writer = lock(&self.writer);
+        // Read the outbox position and settings first: whatever is written while the stories are read
+        // is in the outbox after this position, and is applied again by the next catch-up.
+        let seq = store.last_outbox_seq()?;
+        let settings = store.settings_version()?;
+        let context = Arc::new(load_context(store)?);
+        writer.context = context.clone();
+        *lock(&self.context) = context.clone();
+        writer.committed.settings = settings;
+        writer.writer.delete_all_documents()?;
+        for story in store.stories() {
+            let story = story?;
+            writer
+                .writer
+                .add_document(context.document(&self.fields, &story))?;
+        }
+        self.commit(&mut writer, store, seq)?;
+        tracing::info!(
+            stories = store.story_count(),
+            "search index rebuilt from the store"
+        );
+        Ok(seq)
+    }
+
+    fn commit(&self, writer: &mut Writer, store: &Store, seq: u64) -> Result<(), IndexError> {
+        let payload = CommitPayload {
+            schema: SCHEMA_VERSION,
+            seq,
+            settings: writer.committed.settings,
+        };
+        let mut prepared = writer.writer.prepare_commit()?;
+        prepared.set_payload(&serde_json::to_string(&payload).expect("payload serialises"));
+        prepared.commit()?;
+        writer.committed = payload;
+        self.reader.reload()?;
+        store.prune_outbox(seq)?;
+        let (indexed, signal) = &self.indexed;
+        *lock(indexed) = seq;
+        signal.notify_all();
+        Ok(())
+    }
+
+    /// Number of stories in the index (any state).
+    pub fn document_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn context(&self) -> Arc<DocumentContext> {
+        lock(&self.context).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests;

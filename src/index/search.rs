@@ -1,0 +1,556 @@
+//! Running a search: the parsed query, the caller's scope, filters and a date range become one tantivy
+//! query; the top stories come back with highlighted snippets, and facet counts with them.
+//!
+//! Visibility is part of the query itself (never a filter on results afterwards), so counts, totals and
+//! pages can only ever reflect what the caller may see. Facet counts are "multi-select": the counts of a
+//! field with an active filter are taken as if that field were not filtered, so a reader can widen a
+//! choice as well as narrow it. Snippets are made from the story text in the store and HTML-escaped
+//! before the highlight marks are added.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, Term};
+
+use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage, analyse};
+use super::document::day_number;
+use super::facets::FacetCounter;
+use super::query::{Item, parse_query};
+use super::schema::FacetField;
+use super::{IndexError, SearchIndex};
+use crate::ids::{IndicatorId, ProviderId};
+use crate::language::Language;
+use crate::store::Store;
+use crate::story::render::{SafeHtml, escape_html, plain_text};
+use crate::story::{Story, StoryId};
+
+/// Who is searching, which decides what they may find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Anyone: published stories whose teller allowed public use.
+    Public,
+    /// Staff of a provider: their own organisation's stories in any state, and the public ones.
+    Provider(ProviderId),
+    /// The municipality's analysts and facilitators: everything.
+    Municipality,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Best match first; without search words, newest first.
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+/// A search as a caller asks it.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// What the person typed, in the query language of [`super::query`].
+    pub text: String,
+    /// Values per field: a story matches a field when it has any of its values, and must match every field.
+    pub filters: BTreeMap<FacetField, BTreeSet<String>>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub sort: SortOrder,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+    pub scope: Scope,
+}
+
+/// Results per page at most.
+pub const MAX_PER_PAGE: usize = 100;
+/// Characters in a snippet.
+const SNIPPET_CHARS: usize = 220;
+
+impl SearchRequest {
+    pub fn new(text: &str, scope: Scope) -> SearchRequest {
+        SearchRequest {
+            text: text.to_string(),
+            filters: BTreeMap::new(),
+            from: None,
+            to: None,
+            sort: SortOrder::Relevance,
+            page: 1,
+            per_page: 10,
+            scope,
+        }
+    }
+
+    /// Adds a filter value (lowercased, as keyword values are).
+    pub fn filter(mut self, field: FacetField, value: &str) -> SearchRequest {
+        self.filters
+            .entry(field)
+            .or_default()
+            .insert(normalise_value(field, value));
+        self
+    }
+}
+
+fn normalise_value(field: FacetField, value: &str) -> String {
+    match field {
+        FacetField::Tag => crate::story::normalise_tag(value),
+        FacetField::Quarter => value.trim().to_uppercase().replace('K', "Q"),
+        _ => value.trim().to_lowercase(),
+    }
+}
+
+/// One found story.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub story: Story,
+    /// The relevance score, when sorted by relevance.
+    pub score: Option<f32>,
+    /// An excerpt with the matched words marked, safe to show as HTML.
+    pub snippet: SafeHtml,
+    /// The language the story was indexed in (given or detected).
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u32,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// Stories that match, over all pages.
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<Hit>,
+    /// Counts per field, most frequent first.
+    pub facets: BTreeMap<FacetField, Vec<FacetCount>>,
+}
+
+impl Serialize for SafeHtml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+type BoxQuery = Box<dyn Query>;
+
+fn filter_clause(query: BoxQuery) -> (Occur, BoxQuery) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
+}
+
+impl SearchIndex {
+    fn term(&self, facet: FacetField, value: &str) -> Term {
+        Term::from_field_text(self.fields.keyword(facet), value)
+    }
+
+    fn any_of(&self, facet: FacetField, values: impl IntoIterator<Item = String>) -> BoxQuery {
+        let terms: Vec<Term> = values
+            .into_iter()
+            .map(|value| self.term(facet, &value))
+            .collect();
+        if terms.is_empty() {
+            Box::new(EmptyQuery)
+        } else {
+            Box::new(TermSetQuery::new(terms))
+        }
+    }
+
+    /// The query for one word or phrase: in every analysed language, its text (and title, weighted
+    /// double), as a term when the language analyses it to one term, as a phrase when to several.
+    fn item_query(&self, item: &Item, titles: bool) -> Option<BoxQuery> {
+        let text = match item {
+            Item::Word(text) | Item::Phrase(text) => text,
+        };
+        let mut alternatives: Vec<BoxQuery> = Vec::new();
+        for language in ANALYSED_LANGUAGES {
+            let terms = analyse(&mut language.analyzer(), text);
+            if terms.is_empty() {
+                continue;
+            }
+            let (title_field, text_field) = self.fields.text_fields(language);
+            let mut fields = vec![(text_field, 1.0)];
+            if titles {
+                fields.push((title_field, 2.0));
+            }
+            for (field, boost) in fields {
+                let field_terms: Vec<Term> = terms
+                    .iter()
+                    .map(|term| Term::from_field_text(field, term))
+                    .collect();
+                let query: BoxQuery = if field_terms.len() == 1 {
+                    Box::new(TermQuery::new(
+                        field_terms[0].clone(),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                } else {
+                    Box::new(PhraseQuery::new(field_terms))
+                };
+                alternatives.push(if boost == 1.0 {
+                    query
+                } else {
+                    Box::new(BoostQuery::new(query, boost))
+                });
+            }
+        }
+        (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::union(alternatives)) as BoxQuery)
+    }
+
+    fn scope_clause(&self, scope: &Scope) -> Option<BoxQuery> {
+        let public = || -> BoxQuery {
+            Box::new(BooleanQuery::intersection(vec![
+                Box::new(TermQuery::new(
+                    self.term(FacetField::Status, "published"),
+                    IndexRecordOption::Basic,
+                )),
+                Box::new(TermQuery::new(
+                    self.term(FacetField::Consent, "public"),
+                    IndexRecordOption::Basic,
+                )),
+            ]))
+        };
+        match scope {
+            Scope::Municipality => None,
+            Scope::Public => Some(public()),
+            Scope::Provider(provider) => Some(Box::new(BooleanQuery::union(vec![
+                Box::new(TermQuery::new(
+                    self.term(FacetField::Provider, provider.as_str()),
+                    IndexRecordOption::Basic,
+                )),
+                public(),
+            ]))),
+        }
+    }
+
+    /// The filter for one field's values. Indicators filter through their subgoals.
+    fn field_filter(&self, field: FacetField, values: &BTreeSet<String>) -> BoxQuery {
+        if field == FacetField::Indicator {
+            let context = self.context();
+            let subgoals = values
+                .iter()
+                .filter_map(|value| IndicatorId::parse(value).ok())
+                .filter_map(|id| {
+                    context
+                        .goals
+                        .indicator(&id)
+                        .map(|indicator| indicator.subgoal.to_string())
+                });
+            return self.any_of(FacetField::Subgoal, subgoals);
+        }
+        self.any_of(field, values.iter().cloned())
+    }
+
+    /// Runs a search. The store supplies the stories and their text for snippets.
+    pub fn search(
+        &self,
+        store: &Store,
+        request: &SearchRequest,
+    ) -> Result<SearchResults, IndexError> {
+        let parsed = parse_query(&request.text);
+        let mut filters = request.filters.clone();
+        for (field, value) in &parsed.filters {
+            filters
+                .entry(*field)
+                .or_default()
+                .insert(normalise_value(*field, value));
+        }
+
+        // Text, scope and dates: the part of the query every count shares.
+        let mut base: Vec<(Occur, BoxQuery)> = Vec::new();
+        let mut highlight: Vec<BoxQuery> = Vec::new();
+        for group in &parsed.required {
+            let alternatives: Vec<BoxQuery> = group
+                .iter()
+                .filter_map(|item| self.item_query(item, true))
+                .collect();
+            if alternatives.is_empty() {
+                continue;
+            }
+            highlight.extend(group.iter().filter_map(|item| self.item_query(item, false)));
+            base.push((Occur::Must, Box::new(BooleanQuery::union(alternatives))));
+        }
+        let has_text = !base.is_empty();
+        if !has_text {
+            base.push((Occur::Must, Box::new(AllQuery)));
+        }
+        for item in &parsed.excluded {
+            if let Some(query) = self.item_query(item, true) {
+                base.push((Occur::MustNot, query));
+            }
+        }
+        if let Some(scope) = self.scope_clause(&request.scope) {
+            base.push(filter_clause(scope));
+        }
+        if request.from.is_some() || request.to.is_some() {
+            let bound = |date: Option<Date>| match date {
+                Some(date) => {
+                    Bound::Included(Term::from_field_u64(self.fields.day, day_number(date)))
+                }
+                None => Bound::Unbounded,
+            };
+            base.push(filter_clause(Box::new(RangeQuery::new(
+                bound(request.from),
+                bound(request.to),
+            ))));
+        }
+
+        let filter_clauses: Vec<(FacetField, BoxQuery)> = filters
+            .iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(field, values)| (*field, self.field_filter(*field, values)))
+            .collect();
+        let query_without = |left_out: Option<FacetField>| -> BooleanQuery {
+            let mut clauses: Vec<(Occur, BoxQuery)> = base
+                .iter()
+                .map(|(occur, query)| (*occur, query.box_clone()))
+                .collect();
+            for (field, query) in &filter_clauses {
+                if Some(*field) != left_out {
+                    clauses.push(filter_clause(query.box_clone()));
+                }
+            }
+            BooleanQuery::new(clauses)
+        };
+
+        let searcher = self.reader.searcher();
+        let query = query_without(None);
+        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+        let page = request.page.max(1);
+        let offset = (page - 1) * per_page;
+        let sort = match (request.sort, has_text) {
+            (SortOrder::Relevance, false) => SortOrder::Newest,
+            (sort, _) => sort,
+        };
+
+        let counted: Vec<FacetField> = FacetField::INDEXED.to_vec();
+        let counter = FacetCounter {
+            fields: counted.iter().map(|f| f.name().to_string()).collect(),
+        };
+        let top = TopDocs::with_limit(per_page).and_offset(offset);
+        let (addresses, total, tally): (Vec<(Option<f32>, DocAddress)>, usize, _) = match sort {
+            SortOrder::Relevance => {
+                let (docs, total, tally) =
+                    searcher.search(&query, &(top.order_by_score(), Count, counter))?;
+                (
+                    docs.into_iter()
+                        .map(|(score, address)| (Some(score), address))
+                        .collect(),
+                    total,
+                    tally,
+                )
+            }
+            SortOrder::Newest | SortOrder::Oldest => {
+                let order = if sort == SortOrder::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let (docs, total, tally) = searcher.search(
+                    &query,
+                    &(top.order_by_fast_field::<u64>("day", order), Count, counter),
+                )?;
+                (
+                    docs.into_iter()
+                        .map(|(_, address)| (None, address))
+                        .collect(),
+                    total,
+                    tally,
+                )
+            }
+        };
+
+        let mut counts: HashMap<FacetField, HashMap<String, u32>> =
+            counted.into_iter().zip(tally).collect();
+        // A filtered field is counted without its own filter, so its other values keep their counts.
+        for (field, _) in &filter_clauses {
+            let counted_field = if *field == FacetField::Indicator {
+                FacetField::Subgoal
+            } else {
+                *field
+            };
+            let counter = FacetCounter {
+                fields: vec![counted_field.name().to_string()],
+            };
+            let mut tally = searcher.search(&query_without(Some(*field)), &counter)?;
+            let values = tally.pop().unwrap_or_default();
+            if *field == FacetField::Indicator {
+                counts.insert(FacetField::Indicator, self.indicator_counts(&values));
+            } else {
+                counts.insert(*field, values);
+            }
+        }
+        if !counts.contains_key(&FacetField::Indicator) {
+            let by_subgoal = counts
+                .get(&FacetField::Subgoal)
+                .cloned()
+                .unwrap_or_default();
+            counts.insert(FacetField::Indicator, self.indicator_counts(&by_subgoal));
+        }
+        let facets = counts
+            .into_iter()
+            .map(|(field, values)| {
+                let selected = filters.get(&field);
+                let mut list: Vec<FacetCount> = values
+                    .into_iter()
+                    .map(|(value, count)| FacetCount {
+                        selected: selected.is_some_and(|selected| selected.contains(&value)),
+                        value,
+                        count,
+                    })
+                    .collect();
+                list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                (field, list)
+            })
+            .collect();
+
+        let hits = self.hits(store, &searcher, &addresses, &highlight)?;
+        Ok(SearchResults {
+            total,
+            page,
+            per_page,
+            hits,
+            facets,
+        })
+    }
+
+    /// Indicator counts from subgoal counts: an indicator counts the stories of its subgoal.
+    fn indicator_counts(&self, by_subgoal: &HashMap<String, u32>) -> HashMap<String, u32> {
+        let context = self.context();
+        context
+            .goals
+            .indicators
+            .iter()
+            .filter_map(|indicator| {
+                by_subgoal
+                    .get(indicator.subgoal.as_str())
+                    .map(|count| (indicator.id.to_string(), *count))
+            })
+            .collect()
+    }
+
+    fn hits(
+        &self,
+        store: &Store,
+        searcher: &Searcher,
+        addresses: &[(Option<f32>, DocAddress)],
+        highlight: &[BoxQuery],
+    ) -> Result<Vec<Hit>, IndexError> {
+        let highlight_query =
+            BooleanQuery::union(highlight.iter().map(|query| query.box_clone()).collect());
+        let mut generators: HashMap<&'static str, SnippetGenerator> = HashMap::new();
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let Some(id) = keyword_value(segment, "id", address.doc_id)
+                .and_then(|id| StoryId::parse(&id).ok())
+            else {
+                continue;
+            };
+            // The store decides: a story erased a moment ago is not shown, even if the index still has it.
+            let Some(story) = store.get_story(id)? else {
+                continue;
+            };
+            let language = keyword_value(segment, FacetField::Language.name(), address.doc_id)
+                .and_then(|code| Language::parse(&code).ok())
+                .unwrap_or_else(Language::dutch);
+            let analysed = AnalysedLanguage::for_language(&language);
+            let plain = plain_text(&story.text);
+            let snippet = if highlight.is_empty() {
+                None
+            } else {
+                let generator = match generators.entry(analysed.code) {
+                    std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        let (_, text_field) = self.fields.text_fields(analysed);
+                        let mut generator =
+                            SnippetGenerator::create(searcher, &highlight_query, text_field)?;
+                        generator.set_max_num_chars(SNIPPET_CHARS);
+                        entry.insert(generator)
+                    }
+                };
+                let snippet = generator.snippet(&plain);
+                (!snippet.is_empty())
+                    .then(|| highlighted_html(snippet.fragment(), snippet.highlighted()))
+            };
+            hits.push(Hit {
+                snippet: snippet
+                    .unwrap_or_else(|| SafeHtml::escape(&opening(&plain, SNIPPET_CHARS))),
+                score: *score,
+                story,
+                language,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// The first value of a keyword column for a document.
+fn keyword_value(
+    segment: &tantivy::SegmentReader,
+    field: &str,
+    doc: tantivy::DocId,
+) -> Option<String> {
+    let column = segment.fast_fields().str(field).ok()??;
+    let ord = column.term_ords(doc).next()?;
+    let mut value = String::new();
+    column.ord_to_str(ord, &mut value).ok()?.then_some(value)
+}
+
+/// The fragment with each highlighted range in `<mark>`, every piece escaped first.
+fn highlighted_html(fragment: &str, ranges: &[std::ops::Range<usize>]) -> SafeHtml {
+    let mut html = String::with_capacity(fragment.len() + ranges.len() * 13);
+    let mut position = 0;
+    for range in ranges {
+        if range.start < position || range.end > fragment.len() {
+            continue;
+        }
+        html.push_str(&escape_html(&fragment[position..range.start]));
+        html.push_str("<mark>");
+        html.push_str(&escape_html(&fragment[range.clone()]));
+        html.push_str("</mark>");
+        position = range.end;
+    }
+    html.push_str(&escape_html(&fragment[position..]));
+    SafeHtml::from_escaped(html)
+}
+
+/// The first `max` characters of a text, cut at a word, with an ellipsis when cut.
+pub fn opening(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut} …")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_are_added_after_escaping() {
+        let html = highlighted_html("<b>buurt</b> & meer", &[3..8, 20..30]);
+        assert_eq!(
+            html.as_str(),
+            "&lt;b&gt;<mark>buurt</mark>&lt;/b&gt; &amp; meer"
+        );
+    }
+
+    #[test]
+    fn openings_cut_at_a_word() {
+        assert_eq!(opening("een twee drie", 100), "een twee drie");
+        assert_eq!(opening("een twee drie", 9), "een twee …");
+    }
+}

@@ -1,0 +1,331 @@
+//! Unit tests of the search index on a real store and a real tantivy index in a temporary folder.
+
+use std::time::Duration;
+
+use super::*;
+use crate::ids::{AreaId, ProviderId, SubgoalId};
+use crate::story::{Consent, Moderation, Story, Valence};
+use crate::testing;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    index: SearchIndex,
+    path: PathBuf,
+}
+
+fn fixture(stories: &[Story]) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    store.set_municipality(&testing::municipality()).unwrap();
+    store.set_goal_tree(&testing::goal_tree()).unwrap();
+    store.put_stories(stories).unwrap();
+    let path = dir.path().join("index");
+    let index = SearchIndex::open(&path, &store).unwrap();
+    Fixture {
+        _dir: dir,
+        store,
+        index,
+        path,
+    }
+}
+
+fn titles(fixture: &Fixture, request: &SearchRequest) -> Vec<String> {
+    let results = fixture.index.search(&fixture.store, request).unwrap();
+    let mut titles: Vec<String> = results
+        .hits
+        .into_iter()
+        .map(|hit| hit.story.title)
+        .collect();
+    titles.sort();
+    titles
+}
+
+fn find(fixture: &Fixture, text: &str) -> Vec<String> {
+    titles(fixture, &SearchRequest::new(text, Scope::Municipality))
+}
+
+fn corpus() -> Vec<Story> {
+    let mut stories = vec![
+        testing::story(
+            "Koffie",
+            "Ik ga elke dinsdag naar de koffie-inloop in de buurt. De vrijwilliger schenkt in.",
+        ),
+        testing::story(
+            "Gesprek",
+            "Het gesprek met de cliënt is beëindigd. Daarna kwam er een nieuw plan.",
+        ),
+        testing::story(
+            "Schulden",
+            "Ik had schulden en stond op een wachtlijst. Het duurde lang.",
+        ),
+        testing::story(
+            "Café",
+            "The language café helped me to meet volunteers in my neighbourhood.",
+        ),
+        testing::story(
+            "Scoring <b>",
+            "Tekst met <script>alert(1)</script> over de buurt.",
+        ),
+    ];
+    stories[1].consent = Consent::Internal;
+    stories[2].moderation = Moderation::Submitted;
+    stories[2].provider = Some(ProviderId::parse("schuldhulp").unwrap());
+    stories[2].valence = Valence::Negative;
+    stories[0].area = Some(AreaId::parse("de-hoven").unwrap());
+    stories[0].subgoals = vec![SubgoalId::parse("sterker-netwerk").unwrap()];
+    stories[2].subgoals = vec![SubgoalId::parse("grip-op-geld").unwrap()];
+    stories[0].tags = vec!["koffie".to_string()];
+    stories
+}
+
+#[test]
+fn finds_inflections_diacritics_phrases_and_exclusions() {
+    let fixture = fixture(&corpus());
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("vrijwilligers", vec!["Koffie"]),
+        ("client", vec!["Gesprek"]),
+        ("beeindigd gesprekken", vec!["Gesprek"]),
+        ("\"elke dinsdag\"", vec!["Koffie"]),
+        ("\"dinsdag elke\"", vec![]),
+        ("buurt -koffie", vec!["Scoring <b>"]),
+        ("wachtlijst OR gesprek", vec!["Gesprek", "Schulden"]),
+        ("volunteer", vec!["Café"]),
+        ("cafe", vec!["Café"]),
+        ("koffie-inloop", vec!["Koffie"]),
+        ("gebied:noord", vec!["Koffie"]),
+        ("subdoel:grip-op-geld", vec!["Schulden"]),
+        ("indicator:bezoekers-koffie-inloop", vec!["Koffie"]),
+        ("goal:meedoen valence:negative", vec!["Schulden"]),
+    ];
+    for (query, want) in cases {
+        assert_eq!(find(&fixture, query), want, "{query}");
+    }
+}
+
+#[test]
+fn malformed_queries_give_results_not_errors() {
+    let fixture = fixture(&corpus());
+    let long = "a".repeat(10_000);
+    for query in [
+        "\"onafgesloten",
+        "OR",
+        "-",
+        "AND AND (",
+        "\"\"",
+        "-buurt",
+        "::",
+        long.as_str(),
+    ] {
+        let request = SearchRequest::new(query, Scope::Municipality);
+        fixture.index.search(&fixture.store, &request).unwrap();
+    }
+    assert_eq!(find(&fixture, "-buurt").len(), 3);
+    assert_eq!(find(&fixture, "").len(), 5);
+}
+
+#[test]
+fn scope_is_part_of_the_query_and_its_counts() {
+    let fixture = fixture(&corpus());
+    let public = SearchRequest::new("", Scope::Public);
+    assert_eq!(
+        titles(&fixture, &public),
+        vec!["Café", "Koffie", "Scoring <b>"]
+    );
+    let results = fixture.index.search(&fixture.store, &public).unwrap();
+    assert_eq!(results.total, 3);
+    let status = &results.facets[&FacetField::Status];
+    assert_eq!(
+        status,
+        &vec![FacetCount {
+            value: "published".to_string(),
+            count: 3,
+            selected: false
+        }]
+    );
+
+    let provider = SearchRequest::new(
+        "",
+        Scope::Provider(ProviderId::parse("schuldhulp").unwrap()),
+    );
+    assert_eq!(
+        titles(&fixture, &provider),
+        vec!["Café", "Koffie", "Schulden", "Scoring <b>"]
+    );
+    let other = SearchRequest::new(
+        "schulden",
+        Scope::Provider(ProviderId::parse("buurtwerk").unwrap()),
+    );
+    assert!(titles(&fixture, &other).is_empty());
+    assert_eq!(find(&fixture, "").len(), 5);
+}
+
+#[test]
+fn facet_counts_keep_other_values_of_a_filtered_field() {
+    let fixture = fixture(&corpus());
+    let request =
+        SearchRequest::new("", Scope::Municipality).filter(FacetField::Valence, "negative");
+    let results = fixture.index.search(&fixture.store, &request).unwrap();
+    assert_eq!(results.total, 1);
+    let valence = &results.facets[&FacetField::Valence];
+    assert!(valence.contains(&FacetCount {
+        value: "positive".to_string(),
+        count: 4,
+        selected: false
+    }));
+    assert!(valence.contains(&FacetCount {
+        value: "negative".to_string(),
+        count: 1,
+        selected: true
+    }));
+    // Other fields count within the filtered result.
+    assert_eq!(
+        results.facets[&FacetField::Subgoal],
+        vec![FacetCount {
+            value: "grip-op-geld".to_string(),
+            count: 1,
+            selected: false
+        }]
+    );
+    // A story in a wijk counts for its stadsdeel too; indicators count through their subgoal.
+    let all = fixture
+        .index
+        .search(&fixture.store, &SearchRequest::new("", Scope::Municipality))
+        .unwrap();
+    let areas: Vec<(&str, u32)> = all.facets[&FacetField::Area]
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(areas, vec![("de-hoven", 1), ("noord", 1)]);
+    assert_eq!(
+        all.facets[&FacetField::Indicator][0].value,
+        "bezoekers-koffie-inloop"
+    );
+}
+
+#[test]
+fn snippets_are_escaped_then_marked() {
+    let fixture = fixture(&corpus());
+    let results = fixture
+        .index
+        .search(
+            &fixture.store,
+            &SearchRequest::new("buurt", Scope::Municipality),
+        )
+        .unwrap();
+    let hit = results
+        .hits
+        .iter()
+        .find(|hit| hit.story.title == "Scoring <b>")
+        .unwrap();
+    let html = hit.snippet.as_str();
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+    assert!(html.contains("<mark>buurt</mark>"), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+}
+
+#[test]
+fn sorts_and_pages() {
+    let stories: Vec<Story> = (1..=25)
+        .map(|day| {
+            let mut story = testing::story(&format!("Dag {day:02}"), "Een verhaal over de buurt.");
+            story.date = jiff::civil::date(2025, 1, day);
+            story
+        })
+        .collect();
+    let fixture = fixture(&stories);
+    let mut request = SearchRequest::new("buurt", Scope::Municipality);
+    request.sort = SortOrder::Newest;
+    request.page = 2;
+    let results = fixture.index.search(&fixture.store, &request).unwrap();
+    assert_eq!(results.total, 25);
+    let got: Vec<&str> = results
+        .hits
+        .iter()
+        .map(|hit| hit.story.title.as_str())
+        .collect();
+    assert_eq!(got[0], "Dag 15");
+    assert_eq!(got.len(), 10);
+    request.sort = SortOrder::Oldest;
+    request.from = Some(jiff::civil::date(2025, 1, 20));
+    request.page = 1;
+    let results = fixture.index.search(&fixture.store, &request).unwrap();
+    assert_eq!(results.total, 6);
+    assert_eq!(results.hits[0].story.title, "Dag 20");
+}
+
+#[test]
+fn erased_stories_leave_the_index() {
+    let fixture = fixture(&corpus());
+    let story = &corpus()[0];
+    assert_eq!(find(&fixture, "vrijwilliger"), vec!["Koffie"]);
+    fixture.store.erase_story(story.id).unwrap();
+    fixture.index.catch_up(&fixture.store).unwrap();
+    assert!(find(&fixture, "vrijwilliger").is_empty());
+    assert_eq!(fixture.index.document_count(), 4);
+}
+
+#[test]
+fn a_store_write_not_yet_indexed_is_caught_up_on_reopening() {
+    let Fixture {
+        _dir,
+        store,
+        index,
+        path,
+    } = fixture(&corpus());
+    let late = testing::story(
+        "Laat",
+        "Geschreven vlak voor een crash: krentenbollen bij de koffie.",
+    );
+    let seq = store.put_story(&late).unwrap();
+    assert!(index.indexed_seq() < seq);
+    drop(index);
+
+    let reopened = SearchIndex::open(&path, &store).unwrap();
+    assert!(reopened.wait_until_indexed(seq, Duration::ZERO));
+    let results = reopened
+        .search(
+            &store,
+            &SearchRequest::new("krentenbol", Scope::Municipality),
+        )
+        .unwrap();
+    assert_eq!(results.hits.len(), 1);
+    assert_eq!(reopened.document_count(), 6);
+}
+
+#[test]
+fn a_changed_goal_tree_rebuilds_the_derived_fields() {
+    let fixture = fixture(&corpus());
+    assert_eq!(find(&fixture, "goal:meedoen").len(), 2);
+    let mut tree = testing::goal_tree();
+    tree.goals.push(crate::goals::Goal {
+        id: crate::ids::GoalId::parse("geld").unwrap(),
+        title: "Geld".to_string(),
+        theme: None,
+        description: None,
+    });
+    tree.subgoals[1].goal = crate::ids::GoalId::parse("geld").unwrap();
+    fixture.store.set_goal_tree(&tree).unwrap();
+    fixture.index.catch_up(&fixture.store).unwrap();
+    assert_eq!(find(&fixture, "goal:meedoen"), vec!["Koffie"]);
+    assert_eq!(find(&fixture, "goal:geld"), vec!["Schulden"]);
+}
+
+#[test]
+fn the_indexer_thread_makes_a_submit_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("store")).unwrap());
+    let index = Arc::new(SearchIndex::open(&dir.path().join("index"), &store).unwrap());
+    let indexer = indexer::Indexer::start(store.clone(), index.clone());
+    let story = testing::story("Direct", "Direct na het insturen vindbaar in de wijk.");
+    let seq = store.put_story(&story).unwrap();
+    assert!(
+        index.wait_until_indexed(seq, Duration::from_secs(1)),
+        "searchable within a second"
+    );
+    let results = index
+        .search(&store, &SearchRequest::new("wijken", Scope::Municipality))
+        .unwrap();
+    assert_eq!(results.hits.len(), 1);
+    indexer.stop();
+}
