@@ -74,6 +74,20 @@ pub enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Measure import, indexing and search on a corpus folder and print a report.
+    Bench {
+        /// The corpus to measure on (a folder of story files with its goal tree).
+        #[arg(long, default_value = "stories-sample")]
+        corpus: PathBuf,
+        /// How often to rebuild the index from the store.
+        #[arg(long, default_value_t = 5)]
+        rebuilds: usize,
+        /// How often to run the query set.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

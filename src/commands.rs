@@ -51,6 +51,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             search(&config, &request, json)
         }
         Command::Reindex => reindex(&config),
+        Command::Bench {
+            corpus,
+            rebuilds,
+            rounds,
+            seed,
+        } => {
+            let work = tempfile::tempdir().context("making a folder for the bench")?;
+            crate::bench::search_bench(&corpus, work.path(), rebuilds, rounds, seed)?.print();
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
