@@ -182,6 +182,7 @@ pub fn stories_csv(stories: &[Story]) -> anyhow::Result<Vec<u8>> {
         "subgoals",
         "tags",
         "language",
+        "name",
         "status",
         "rejection_reason",
         "scores",
@@ -218,6 +219,7 @@ pub fn stories_csv(stories: &[Story]) -> anyhow::Result<Vec<u8>> {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
+            protect_cell(story.teller_name.as_deref().unwrap_or("")),
             story.moderation.code().to_string(),
             match &story.moderation {
                 Moderation::Rejected(reason) => protect_cell(reason),

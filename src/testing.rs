@@ -108,6 +108,7 @@ pub fn story(title: &str, text: &str) -> Story {
         subgoals: Vec::new(),
         tags: Vec::new(),
         language: None,
+        teller_name: None,
         scores: BTreeMap::new(),
         moderation: Moderation::Published,
         text: Markdown::new(text),

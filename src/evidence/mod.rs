@@ -1,11 +1,15 @@
 //! Counted evidence: measurements (metingen) of indicators per period and area.
 //!
-//! Domain only, no IO. Later parts of this module assemble counted and told evidence side by side per
-//! indicator; the types here are the figures themselves.
+//! Domain only, no IO: the figures themselves, the counted side of an indicator's evidence
+//! ([`counted`]) and the signals that come from reading counted and told evidence together ([`signals`]).
 
+pub mod counted;
 pub mod period;
+pub mod signals;
 
+pub use counted::{CountedEvidence, EvidenceFilter, Trend, counted_evidence};
 pub use period::Period;
+pub use signals::{Signal, ToldSummary, signals};
 
 use serde::{Deserialize, Serialize};
 

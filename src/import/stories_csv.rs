@@ -22,6 +22,7 @@ pub const STORY_COLUMNS: &[(&str, &str)] = &[
     ("activiteit", "activity"),
     ("subdoelen", "subgoals"),
     ("taal", "language"),
+    ("naam", "name"),
     ("tekst", "text"),
     ("verhaal", "text"),
     ("scores", "scores"),

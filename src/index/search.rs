@@ -64,6 +64,8 @@ pub struct SearchRequest {
     pub from: Option<Date>,
     pub to: Option<Date>,
     pub sort: SortOrder,
+    /// Words to mark in snippets when the query itself has none, such as an indicator's recurring tags.
+    pub highlight: Option<String>,
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
@@ -83,6 +85,7 @@ impl SearchRequest {
             from: None,
             to: None,
             sort: SortOrder::Relevance,
+            highlight: None,
             page: 1,
             per_page: 10,
             scope,
@@ -280,6 +283,10 @@ impl SearchIndex {
             base.push((Occur::Must, Box::new(BooleanQuery::union(alternatives))));
         }
         let has_text = !base.is_empty();
+        if !has_text && let Some(words) = &request.highlight {
+            let extra = parse_query(words);
+            highlight.extend(extra.required.iter().flatten().filter_map(|item| self.item_query(item, false)));
+        }
         if !has_text {
             base.push((Occur::Must, Box::new(AllQuery)));
         }

@@ -6,6 +6,8 @@
 //! - `outbox`: sequence number (u64 big-endian) → [`records::OutboxRecord`]: what the index must catch up on.
 //! - `measurements`: `indicator \0 period \0 area` → [`records::MeasurementRecord`].
 //! - `settings`: `municipality`, `goal_tree` → their TOML file text in a versioned record.
+//! - `receipts`: `h:` + SHA-256 of a receipt code → story id, and `s:` + story id → that hash, so a
+//!   resident finds their story by code and erasing the story removes the code too.
 //!
 //! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
 //! never miss a change; every write is flushed to disk before the call returns, so whatever the store
@@ -21,11 +23,13 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use sled::Transactional;
+use sled::transaction::TransactionalTree;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use crate::evidence::Measurement;
 use crate::goals::GoalTree;
 use crate::municipality::Municipality;
+use crate::story::receipt::ReceiptHash;
 use crate::story::{Story, StoryId};
 use records::{MeasurementRecord, OutboxRecord, StoryRecord, TomlDocumentRecord};
 
@@ -71,6 +75,7 @@ pub struct Store {
     outbox: sled::Tree,
     measurements: sled::Tree,
     settings: sled::Tree,
+    receipts: sled::Tree,
     /// Serialises writes that add outbox entries, so sequence numbers commit in order.
     outbox_writer: Mutex<()>,
     /// The last outbox sequence number written, to wake whoever waits for new entries.
@@ -121,6 +126,7 @@ impl Store {
             outbox: db.open_tree("outbox")?,
             measurements: db.open_tree("measurements")?,
             settings: db.open_tree("settings")?,
+            receipts: db.open_tree("receipts")?,
             meta,
             db,
             outbox_writer: Mutex::new(()),
@@ -154,12 +160,43 @@ impl Store {
                 op: OutboxOp::Upsert,
             })
             .collect();
-        self.write_with_outbox(&ops, |stories_tree| {
+        self.write_with_outbox(&ops, |stories_tree, _| {
             for (id, bytes) in &encoded {
                 stories_tree.insert(id.as_bytes().as_slice(), bytes.as_slice())?;
             }
             Ok(())
         })
+    }
+
+    /// Stores a story told through a form, with the hash of the receipt code its teller got, durably.
+    pub fn put_story_with_receipt(
+        &self,
+        story: &Story,
+        receipt: &ReceiptHash,
+    ) -> Result<u64, StoreError> {
+        let bytes = encode(&StoryRecord::from_story(story));
+        let entry = OutboxEntry {
+            story: story.id,
+            op: OutboxOp::Upsert,
+        };
+        self.write_with_outbox(&[entry], |stories_tree, receipts_tree| {
+            stories_tree.insert(story.id.as_bytes().as_slice(), bytes.as_slice())?;
+            receipts_tree.insert(receipt_hash_key(&receipt.0), story.id.as_bytes().as_slice())?;
+            receipts_tree.insert(receipt_story_key(story.id), receipt.0.as_slice())?;
+            Ok(())
+        })
+    }
+
+    /// The story a receipt code belongs to.
+    pub fn story_by_receipt(&self, receipt: &ReceiptHash) -> Result<Option<Story>, StoreError> {
+        let Some(id) = self.receipts.get(receipt_hash_key(&receipt.0))? else {
+            return Ok(None);
+        };
+        let bytes: [u8; 16] = id.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+            what: "receipt".to_string(),
+            detail: "story id of the wrong length".to_string(),
+        })?;
+        self.get_story(StoryId::from_bytes(bytes))
     }
 
     /// Removes a story from the store, with an outbox entry that takes it out of the index.
@@ -170,8 +207,13 @@ impl Store {
             story: id,
             op: OutboxOp::Erase,
         };
-        self.write_with_outbox(&[entry], |stories_tree| {
+        let receipt = self.receipts.get(receipt_story_key(id))?;
+        self.write_with_outbox(&[entry], |stories_tree, receipts_tree| {
             stories_tree.remove(id.as_bytes().as_slice())?;
+            if let Some(hash) = &receipt {
+                receipts_tree.remove(receipt_hash_key(hash))?;
+                receipts_tree.remove(receipt_story_key(id))?;
+            }
             Ok(())
         })?;
         Ok(existed)
@@ -183,26 +225,26 @@ impl Store {
         &self,
         entries: &[OutboxEntry],
         change: impl Fn(
-            &sled::transaction::TransactionalTree,
+            &TransactionalTree,
+            &TransactionalTree,
         ) -> Result<(), ConflictableTransactionError<StoreError>>,
     ) -> Result<u64, StoreError> {
-        let _writer = self
-            .outbox_writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _writer = lock(&self.outbox_writer);
         let mut numbered = Vec::with_capacity(entries.len());
         for entry in entries {
             // Sequence numbers start at 1, so 0 can mean "nothing indexed yet".
             let seq = self.db.generate_id()? + 1;
             numbered.push((seq, encode(&OutboxRecord::from_entry(*entry))));
         }
-        let result = (&self.stories, &self.outbox).transaction(|(stories_tree, outbox_tree)| {
-            change(stories_tree)?;
-            for (seq, bytes) in &numbered {
-                outbox_tree.insert(&seq.to_be_bytes(), bytes.as_slice())?;
-            }
-            Ok(())
-        });
+        let result = (&self.stories, &self.outbox, &self.receipts).transaction(
+            |(stories_tree, outbox_tree, receipts_tree)| {
+                change(stories_tree, receipts_tree)?;
+                for (seq, bytes) in &numbered {
+                    outbox_tree.insert(&seq.to_be_bytes(), bytes.as_slice())?;
+                }
+                Ok(())
+            },
+        );
         result?;
         self.db.flush()?;
         let last = numbered.last().map_or(0, |(seq, _)| *seq);
@@ -401,6 +443,14 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn receipt_hash_key(hash: &[u8]) -> Vec<u8> {
+    [b"h:".as_slice(), hash].concat()
+}
+
+fn receipt_story_key(id: StoryId) -> Vec<u8> {
+    [b"s:".as_slice(), id.as_bytes().as_slice()].concat()
 }
 
 fn measurement_key(measurement: &Measurement) -> Vec<u8> {

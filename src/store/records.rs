@@ -42,6 +42,8 @@ pub(super) struct StoryV1 {
     tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    teller_name: Option<String>,
     #[serde(default)]
     scores: BTreeMap<String, u8>,
     status: String,
@@ -72,6 +74,7 @@ impl StoryRecord {
             subgoals: story.subgoals.iter().map(ToString::to_string).collect(),
             tags: story.tags.clone(),
             language: story.language.as_ref().map(ToString::to_string),
+            teller_name: story.teller_name.clone(),
             scores: story
                 .scores
                 .iter()
@@ -137,6 +140,7 @@ impl StoryRecord {
                 .language
                 .map(|code| Language::parse(&code).map_err(|error| bad("language", &error)))
                 .transpose()?,
+            teller_name: record.teller_name,
             scores: record
                 .scores
                 .into_iter()

@@ -59,6 +59,23 @@ fn stories_round_trip_and_feed_the_outbox() {
 }
 
 #[test]
+fn receipts_find_their_story_and_leave_with_it() {
+    let (_dir, store) = open_temp();
+    let story = testing::story("Mijn verhaal", "Ik vertel het via het formulier.");
+    let code = crate::story::receipt::ReceiptCode::generate();
+    store.put_story_with_receipt(&story, &code.hash()).unwrap();
+    assert_eq!(
+        store.story_by_receipt(&code.hash()).unwrap(),
+        Some(story.clone())
+    );
+    let other = crate::story::receipt::ReceiptCode::generate();
+    assert_eq!(store.story_by_receipt(&other.hash()).unwrap(), None);
+    store.erase_story(story.id).unwrap();
+    assert_eq!(store.story_by_receipt(&code.hash()).unwrap(), None);
+    assert!(store.receipts.is_empty());
+}
+
+#[test]
 fn settings_and_measurements_round_trip() {
     let (_dir, store) = open_temp();
     assert!(store.is_empty());

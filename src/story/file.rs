@@ -28,6 +28,8 @@ struct FrontMatterOut<'a> {
     tags: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rejection_reason: Option<&'a str>,
@@ -63,6 +65,7 @@ pub fn story_to_file(story: &Story) -> String {
         subgoals: story.subgoals.iter().map(|id| id.as_str()).collect(),
         tags: &story.tags,
         language: story.language.as_ref().map(|language| language.code()),
+        name: story.teller_name.as_deref(),
         status: story.moderation.code(),
         rejection_reason: match &story.moderation {
             Moderation::Rejected(reason) => Some(reason),
@@ -145,6 +148,7 @@ mod tests {
             subgoals: Vec::new(),
             tags: vec!["mantelzorg".to_string()],
             language: None,
+            teller_name: None,
             scores: BTreeMap::new(),
             moderation: Moderation::Rejected("bevat een naam".to_string()),
             text: Markdown::new("Tekst\n\n+++\nmet een streep"),

@@ -328,6 +328,11 @@ impl RawStory {
             }
             (other, _) => other,
         };
+        let teller_name = reader.optional("name", |value| match value {
+            RawValue::Text(text) => Ok(text.trim().to_string()),
+            other => Err(format!("expected a name as text, found {}", other.describe())),
+        });
+        let teller_name = teller_name.filter(|name| !name.is_empty());
         let explicit_id = reader.optional("id", |value| match value {
             RawValue::Text(text) => {
                 StoryId::parse(text).map_err(|_| format!("expected a UUID, found {text:?}"))
@@ -363,6 +368,7 @@ impl RawStory {
                     subgoals,
                     tags,
                     language,
+                    teller_name,
                     scores,
                     moderation,
                     text,

@@ -7,6 +7,7 @@
 
 pub mod file;
 pub mod front_matter;
+pub mod receipt;
 pub mod render;
 
 use std::collections::BTreeMap;
@@ -220,6 +221,8 @@ pub struct Story {
     pub tags: Vec<String>,
     /// The language given in the front matter; `None` means it is detected from the text.
     pub language: Option<Language>,
+    /// The teller's name, only when they chose to give it; shown to moderators, never on public pages.
+    pub teller_name: Option<String>,
     pub scores: BTreeMap<StatementId, u8>,
     pub moderation: Moderation,
     pub text: Markdown,
