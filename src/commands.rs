@@ -9,13 +9,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use std::time::Instant;
 
+use crate::bank::{open_index, open_store};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::export::{ExportFormat, export};
 use crate::ids::ProviderId;
 use crate::import::import_paths;
-use crate::index::{FacetField, Scope, SearchIndex, SearchRequest};
-use crate::store::Store;
+use crate::index::{FacetField, Scope, SearchRequest};
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::new(&cli.data_dir);
@@ -62,29 +62,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// Opens the store, explaining the one failure operators meet: another process has the folder open.
-pub fn open_store(config: &Config) -> anyhow::Result<Store> {
-    let path = config.store_path();
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
-    Store::open(&path).map_err(|error| {
-        if error.to_string().contains("could not acquire lock") {
-            anyhow::anyhow!(
-                "the data folder {} is in use by another Verhalenbank process (is the server running?); stop it first, or use the web pages or the API",
-                config.data_dir.display()
-            )
-        } else {
-            anyhow::Error::new(error).context(format!("opening the store in {}", path.display()))
-        }
-    })
-}
-
-pub fn open_index(config: &Config, store: &Store) -> anyhow::Result<SearchIndex> {
-    let path = config.index_path();
-    SearchIndex::open(&path, store)
-        .with_context(|| format!("opening the search index in {}", path.display()))
 }
 
 fn parse_scope(scope: &str) -> anyhow::Result<Scope> {

@@ -5,11 +5,19 @@
 //! then stemmed with that language's Snowball stemmer (so "gesprekken" meets "gesprek"). Stemmers come
 //! from `frostem`, the Snowball port tantivy itself uses, called directly so we can pick the algorithm:
 //! for Dutch the Porter variant, which keeps "schulden"/"schuld", "dagen"/"dag" and "gezonde"/"gezond"
-//! together where Kraaij-Pohlmann splits them (and merges "gezond" with "zon"). Dutch then gets two
-//! spelling rules Snowball leaves out: a final double consonant is undoubled ("krentenboll" → "krentenbol",
-//! "less" → "les") and a final z or v becomes s or f ("huiz" → "huis", "briev" → "brief"). Turkish is
-//! stemmed before folding, because its stemmer needs the dotless ı and ş. Languages without a stemmer
-//! share the `other` fields: lowercase and folding only.
+//! together where Kraaij-Pohlmann splits them (and merges "gezond" with "zon").
+//!
+//! Dutch then gets what Snowball leaves out ([`dutch_spelling`] and [`DUTCH_WORDS`]): a final double
+//! consonant is undoubled ("krentenboll" → "krentenbol"); a final z or v becomes s or f ("huiz" →
+//! "huis"); an s left after a consonant once -en is gone goes too, as it does for the singular
+//! ("huisartsen" → "huisart" like "huisarts"); "ideeën" loses its -en; plurals in -eren and words the
+//! stemmer would merge with another meaning ("ouders"/"ouderen", "kans"/"kan") are looked up in a short
+//! list.
+//!
+//! Turkish is stemmed before folding, because its stemmer needs ü, ş and ı to see vowel harmony. A word
+//! typed without those letters ("gonulluler") is left unstemmed by it; then a plural ending (-lar/-ler
+//! with its case endings) is cut from the folded word, so it still meets "gönüllüler". Languages without a
+//! stemmer share the `other` fields: lowercase and folding only.
 
 use frostem::Algorithm;
 use tantivy::tokenizer::{
@@ -145,6 +153,7 @@ pub fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 pub struct Stem {
     stemmer: frostem::Stemmer,
     dutch: bool,
+    turkish: bool,
 }
 
 impl Stem {
@@ -152,16 +161,76 @@ impl Stem {
         Stem {
             stemmer: frostem::Stemmer::new(algorithm),
             dutch: matches!(algorithm, Algorithm::DutchPorter | Algorithm::Dutch),
+            turkish: algorithm == Algorithm::Turkish,
         }
     }
 
     fn apply(&self, word: &str) -> String {
+        if self.dutch
+            && let Some((_, term)) = DUTCH_WORDS.iter().find(|(surface, _)| *surface == word)
+        {
+            return (*term).to_string();
+        }
+        let word = match word.strip_suffix("en") {
+            Some(base) if self.dutch && (base.ends_with("ee") || base.ends_with("ie")) => base,
+            _ => word,
+        };
         let mut stem = self.stemmer.stem(word).into_owned();
         if self.dutch {
+            // An s left after a consonant (not j) once -en is gone is what the stemmer cuts from the
+            // singular ("huisarts" → "huisart"); cut it and stem again, as the singular was.
+            let bytes = stem.as_bytes();
+            let n = bytes.len();
+            if n > 3 && bytes[n - 1] == b's' && is_consonant(bytes[n - 2]) && bytes[n - 2] != b'j' {
+                stem = self.stemmer.stem(&stem[..n - 1]).into_owned();
+            }
             dutch_spelling(&mut stem);
+        } else if self.turkish && stem == word {
+            strip_turkish_plural(&mut stem);
         }
         stem
     }
+}
+
+/// Dutch words the stemmer gets wrong, with the term they are indexed as: plurals in -eren, and pairs
+/// it would merge although they mean different things (ouders are parents, ouderen the elderly).
+pub const DUTCH_WORDS: &[(&str, &str)] = &[
+    ("kinderen", "kind"),
+    ("eieren", "ei"),
+    ("liederen", "lied"),
+    ("bladeren", "blad"),
+    ("kalveren", "kalf"),
+    ("lammeren", "lam"),
+    ("goederen", "goed"),
+    ("volkeren", "volk"),
+    ("beenderen", "been"),
+    ("raderen", "rad"),
+    ("gelederen", "gelid"),
+    ("ouderen", "oudere"),
+    ("oudere", "oudere"),
+    ("jongeren", "jongere"),
+    ("jongere", "jongere"),
+    ("kans", "kans"),
+    ("kansen", "kans"),
+];
+
+/// Cuts a Turkish plural ending, with the case or possessive ending after it, from a word the stemmer
+/// left alone (typed without Turkish letters).
+fn strip_turkish_plural(word: &mut String) {
+    const ENDINGS: &[&str] = &[
+        "lardan", "lerden", "larda", "lerde", "larin", "lerin", "lara", "lere", "lari", "leri",
+        "lar", "ler",
+    ];
+    for ending in ENDINGS {
+        if word.len() > ending.len() + 2 && word.ends_with(ending) {
+            word.truncate(word.len() - ending.len());
+            return;
+        }
+    }
+}
+
+fn is_consonant(c: u8) -> bool {
+    c.is_ascii_lowercase() && !b"aeiouy".contains(&c)
 }
 
 /// Dutch writes no double consonant at the end of a word and no final z or v, so a stem that has one
@@ -173,7 +242,7 @@ fn dutch_spelling(stem: &mut String) {
         return;
     }
     let (a, b) = (bytes[n - 2], bytes[n - 1]);
-    if a == b && b.is_ascii_lowercase() && !b"aeiouy".contains(&b) {
+    if a == b && is_consonant(b) {
         stem.pop();
     } else if b == b'z' || b == b'v' {
         stem.pop();
@@ -267,18 +336,32 @@ mod tests {
             ("lessen", "les"),
             ("eenzaamheid", "eenzaam"),
             ("wachtlijsten", "wachtlijst"),
+            ("huisartsen", "huisarts"),
+            ("mensen", "mens"),
+            ("plaatsen", "plaats"),
+            ("kinderen", "kind"),
+            ("ideeën", "idee"),
+            ("knieën", "knie"),
+            ("prijzen", "prijs"),
+            ("reizen", "reis"),
+            ("kansen", "kans"),
         ];
         for (a, b) in pairs {
             assert_eq!(terms("nl", a), terms("nl", b), "{a} / {b}");
         }
         assert_ne!(terms("nl", "buurt"), terms("nl", "boot"));
         assert_ne!(terms("nl", "gezond"), terms("nl", "zon"));
+        assert_ne!(terms("nl", "ouders"), terms("nl", "ouderen"));
+        assert_ne!(terms("nl", "jongeren"), terms("nl", "jonger"));
+        assert_ne!(terms("nl", "kans"), terms("nl", "kan"));
     }
 
     #[test]
     fn other_languages_stem_or_fold() {
         assert_eq!(terms("en", "volunteers"), terms("en", "volunteer"));
         assert_eq!(terms("tr", "arkadaşlar"), terms("tr", "arkadaş"));
+        assert_eq!(terms("tr", "gonulluler"), terms("tr", "gönüllüler"));
+        assert_eq!(terms("tr", "komsular"), terms("tr", "komşular"));
         assert_eq!(terms("pl", "Sąsiadów"), terms("pl", "sąsiad"));
         assert_eq!(terms("uk", "Привіт"), vec!["привіт"]);
         assert_eq!(terms("nl", "koffie-inloop"), vec!["koffie", "inlop"]);

@@ -285,7 +285,13 @@ impl SearchIndex {
         let has_text = !base.is_empty();
         if !has_text && let Some(words) = &request.highlight {
             let extra = parse_query(words);
-            highlight.extend(extra.required.iter().flatten().filter_map(|item| self.item_query(item, false)));
+            highlight.extend(
+                extra
+                    .required
+                    .iter()
+                    .flatten()
+                    .filter_map(|item| self.item_query(item, false)),
+            );
         }
         if !has_text {
             base.push((Occur::Must, Box::new(AllQuery)));

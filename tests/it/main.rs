@@ -3,5 +3,6 @@
 
 mod cli;
 mod durability;
+mod retrieval;
 mod round_trip;
 mod support;

@@ -80,7 +80,7 @@ fn story() -> impl Strategy<Value = Story> {
                         .collect(),
                     tags: clean_tags,
                     language: language.map(|code| Language::parse(code).unwrap()),
-                teller_name: score.map(|score| format!("Naam {score}")),
+                    teller_name: score.map(|score| format!("Naam {score}")),
                     scores: score
                         .map(|score| {
                             BTreeMap::from([(

@@ -1,0 +1,514 @@
+//! The running bank: the store, the search index and its indexer, the settings read from the store, and
+//! the questions pages and the API ask of them (the goal overview, an indicator's evidence, submitting a
+//! story). The web layer and the command line call into this; it is the one place that combines store
+//! and index, so both show the same numbers.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+
+use anyhow::Context;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::evidence::{
+    CountedEvidence, EvidenceFilter, Measurement, Signal, ToldSummary, counted_evidence, signals,
+};
+use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal, Theme};
+use crate::ids::{AreaId, IndicatorId};
+use crate::index::indexer::Indexer;
+use crate::index::{
+    FacetCount, FacetField, Hit, Scope, SearchIndex, SearchRequest, SearchResults, SortOrder,
+};
+use crate::municipality::Municipality;
+use crate::store::Store;
+use crate::story::Story;
+use crate::story::receipt::ReceiptCode;
+
+/// The municipality and goal tree as last read from the store.
+pub struct Settings {
+    pub version: u64,
+    pub municipality: Municipality,
+    pub goals: GoalTree,
+}
+
+pub struct Bank {
+    pub store: Arc<Store>,
+    pub index: Arc<SearchIndex>,
+    settings: RwLock<Arc<Settings>>,
+    indexer: Mutex<Option<Indexer>>,
+}
+
+/// Opens the store, explaining the one failure operators meet: another process has the folder open.
+pub fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let path = config.store_path();
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+    Store::open(&path).map_err(|error| {
+        if error.to_string().contains("could not acquire lock") {
+            anyhow::anyhow!(
+                "the data folder {} is in use by another Verhalenbank process (is the server running?); stop it first, or use the web pages or the API",
+                config.data_dir.display()
+            )
+        } else {
+            anyhow::Error::new(error).context(format!("opening the store in {}", path.display()))
+        }
+    })
+}
+
+pub fn open_index(config: &Config, store: &Store) -> anyhow::Result<SearchIndex> {
+    let path = config.index_path();
+    SearchIndex::open(&path, store)
+        .with_context(|| format!("opening the search index in {}", path.display()))
+}
+
+/// Stories and their valence balance.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Balance {
+    pub count: u32,
+    pub positive: u32,
+    pub negative: u32,
+    pub mixed: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorOverview {
+    pub indicator: Indicator,
+    pub counted: CountedEvidence,
+    pub signals: Vec<Signal>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubgoalOverview {
+    pub subgoal: Subgoal,
+    pub stories: Balance,
+    pub indicators: Vec<IndicatorOverview>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalOverview {
+    pub goal: Goal,
+    pub theme: Option<Theme>,
+    pub subgoals: Vec<SubgoalOverview>,
+}
+
+/// The whole goal tree with each indicator's latest figure next to its stories.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub goals: Vec<GoalOverview>,
+    pub stories: Balance,
+}
+
+/// Counted and told evidence for one indicator, side by side.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidencePage {
+    pub goal: Goal,
+    pub subgoal: Subgoal,
+    pub indicator: Indicator,
+    pub statement: Option<Statement>,
+    pub counted: CountedEvidence,
+    pub told: ToldSummary,
+    /// A handful of stories chosen for a mix of valence, area and teller.
+    pub excerpts: Vec<Hit>,
+    /// Results of a search within this indicator's stories, when one was asked.
+    pub within: Option<SearchResults>,
+    pub signals: Vec<Signal>,
+}
+
+/// How many representative excerpts an evidence page shows per valence.
+const EXCERPTS_PER_VALENCE: usize = 2;
+
+impl Bank {
+    /// Opens store and index in the data folder and brings the index up to date.
+    pub fn open(config: &Config) -> anyhow::Result<Bank> {
+        let store = Arc::new(open_store(config)?);
+        let index = Arc::new(open_index(config, &store)?);
+        Bank::from_parts(store, index)
+    }
+
+    pub fn from_parts(store: Arc<Store>, index: Arc<SearchIndex>) -> anyhow::Result<Bank> {
+        let settings = RwLock::new(Arc::new(read_settings(&store)?));
+        Ok(Bank {
+            store,
+            index,
+            settings,
+            indexer: Mutex::new(None),
+        })
+    }
+
+    /// Starts the background indexer that makes every store write searchable.
+    pub fn start_indexer(&self) {
+        let mut indexer = self.indexer.lock().unwrap_or_else(|p| p.into_inner());
+        if indexer.is_none() {
+            *indexer = Some(Indexer::start(self.store.clone(), self.index.clone()));
+        }
+    }
+
+    /// Stops the indexer after a last catch-up and flushes the store.
+    pub fn shutdown(&self) -> anyhow::Result<()> {
+        if let Some(indexer) = self
+            .indexer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            indexer.stop();
+        }
+        self.index.catch_up(&self.store)?;
+        self.store.flush()?;
+        Ok(())
+    }
+
+    /// The current municipality and goal tree, re-read when they changed in the store.
+    pub fn settings(&self) -> anyhow::Result<Arc<Settings>> {
+        let version = self.store.settings_version()?;
+        let current = self
+            .settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if current.version == version {
+            return Ok(current);
+        }
+        let fresh = Arc::new(read_settings(&self.store)?);
+        *self.settings.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        Ok(fresh)
+    }
+
+    /// Imports the demo municipality when the store is empty. Returns whether it did.
+    pub fn load_demo_if_empty(&self, sample: &Path) -> anyhow::Result<bool> {
+        if !self.store.is_empty() {
+            return Ok(false);
+        }
+        let report = crate::import::import_paths(
+            &self.store,
+            &[sample.to_path_buf()],
+            &indicatif::ProgressBar::hidden(),
+        )?;
+        anyhow::ensure!(
+            report.is_success(),
+            "the demo data in {} has {} problems",
+            sample.display(),
+            report.errors.len()
+        );
+        self.index.catch_up(&self.store)?;
+        Ok(true)
+    }
+
+    /// Stores a story durably (flushed before this returns) with the hash of its receipt code, and
+    /// returns the outbox sequence number to wait on for it to be searchable.
+    pub fn submit(&self, story: &Story, receipt: Option<&ReceiptCode>) -> anyhow::Result<u64> {
+        let seq = match receipt {
+            Some(code) => self.store.put_story_with_receipt(story, &code.hash())?,
+            None => self.store.put_story(story)?,
+        };
+        tracing::info!(story = %story.id, "story stored");
+        Ok(seq)
+    }
+
+    fn measurements_of(&self, indicator: &IndicatorId) -> anyhow::Result<Vec<Measurement>> {
+        Ok(self
+            .store
+            .measurements()?
+            .into_iter()
+            .filter(|m| &m.indicator == indicator)
+            .collect())
+    }
+
+    /// A search request limited to the filter's area and period.
+    fn filtered(&self, scope: &Scope, filter: &EvidenceFilter) -> SearchRequest {
+        let mut request = SearchRequest::new("", scope.clone());
+        if let Some(area) = &filter.area {
+            request = request.filter(FacetField::Area, area.as_str());
+        }
+        if let Some(period) = filter.period {
+            request.from = Some(period.first_day());
+            request.to = Some(period.last_day());
+        }
+        request.per_page = 1;
+        request
+    }
+
+    /// The goal overview.
+    pub fn overview(
+        &self,
+        filter: &EvidenceFilter,
+        scope: &Scope,
+        today: Date,
+    ) -> anyhow::Result<Overview> {
+        let settings = self.settings()?;
+        let measurements = self.store.measurements()?;
+        let area_order: Vec<AreaId> = settings
+            .municipality
+            .areas
+            .iter()
+            .map(|a| a.id.clone())
+            .collect();
+        let top_areas: Vec<AreaId> = settings
+            .municipality
+            .top_areas()
+            .map(|a| a.id.clone())
+            .collect();
+
+        // Stories per subgoal and valence: one count per valence.
+        let mut balances: HashMap<String, Balance> = HashMap::new();
+        let mut total = Balance::default();
+        for valence in ["positive", "negative", "mixed"] {
+            let request = self
+                .filtered(scope, filter)
+                .filter(FacetField::Valence, valence);
+            let results = self.index.search(&self.store, &request)?;
+            add_valence(&mut total, valence, results.total as u32);
+            for count in results
+                .facets
+                .get(&FacetField::Subgoal)
+                .into_iter()
+                .flatten()
+            {
+                add_valence(
+                    balances.entry(count.value.clone()).or_default(),
+                    valence,
+                    count.count,
+                );
+            }
+        }
+
+        let goals = settings
+            .goals
+            .goals
+            .iter()
+            .map(|goal| GoalOverview {
+                goal: goal.clone(),
+                theme: goal
+                    .theme
+                    .as_ref()
+                    .and_then(|id| settings.goals.theme(id))
+                    .cloned(),
+                subgoals: settings
+                    .goals
+                    .subgoals_of(&goal.id)
+                    .map(|subgoal| {
+                        let stories = balances
+                            .get(subgoal.id.as_str())
+                            .copied()
+                            .unwrap_or_default();
+                        let told = ToldSummary {
+                            count: stories.count,
+                            positive: stories.positive,
+                            negative: stories.negative,
+                            mixed: stories.mixed,
+                            ..Default::default()
+                        };
+                        SubgoalOverview {
+                            subgoal: subgoal.clone(),
+                            stories,
+                            indicators: settings
+                                .goals
+                                .indicators_of(&subgoal.id)
+                                .map(|indicator| {
+                                    let counted = counted_evidence(
+                                        indicator,
+                                        &measurements,
+                                        filter,
+                                        &area_order,
+                                        today,
+                                    );
+                                    // Per-area signals need story counts per area; the evidence page has them.
+                                    let signals = signals(&counted, &told, &top_areas)
+                                        .into_iter()
+                                        .filter(|signal| {
+                                            !matches!(
+                                                signal,
+                                                Signal::FiguresWithoutStories { .. }
+                                                    | Signal::StoriesWithoutFigures { .. }
+                                            )
+                                        })
+                                        .collect();
+                                    IndicatorOverview {
+                                        indicator: indicator.clone(),
+                                        counted,
+                                        signals,
+                                    }
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Overview {
+            goals,
+            stories: total,
+        })
+    }
+
+    /// The evidence page of one indicator; `None` when there is no such indicator.
+    pub fn evidence(
+        &self,
+        indicator: &IndicatorId,
+        filter: &EvidenceFilter,
+        scope: &Scope,
+        within: Option<&str>,
+        today: Date,
+    ) -> anyhow::Result<Option<EvidencePage>> {
+        let settings = self.settings()?;
+        let goals = &settings.goals;
+        let Some(indicator) = goals.indicator(indicator).cloned() else {
+            return Ok(None);
+        };
+        let subgoal = goals
+            .subgoal(&indicator.subgoal)
+            .cloned()
+            .context("indicator without subgoal")?;
+        let goal = goals
+            .goal(&subgoal.goal)
+            .cloned()
+            .context("subgoal without goal")?;
+        let statement = indicator
+            .statement
+            .as_ref()
+            .and_then(|id| goals.statement(id))
+            .cloned();
+
+        let area_order: Vec<AreaId> = settings
+            .municipality
+            .areas
+            .iter()
+            .map(|a| a.id.clone())
+            .collect();
+        let top_areas: Vec<AreaId> = settings
+            .municipality
+            .top_areas()
+            .map(|a| a.id.clone())
+            .collect();
+        let counted = counted_evidence(
+            &indicator,
+            &self.measurements_of(&indicator.id)?,
+            filter,
+            &area_order,
+            today,
+        );
+
+        let base = self
+            .filtered(scope, filter)
+            .filter(FacetField::Subgoal, subgoal.id.as_str());
+        let results = self.index.search(&self.store, &base)?;
+        let facet = |field: FacetField| -> Vec<(String, u32)> {
+            results
+                .facets
+                .get(&field)
+                .into_iter()
+                .flatten()
+                .map(|FacetCount { value, count, .. }| (value.clone(), *count))
+                .collect()
+        };
+        let valence = facet(FacetField::Valence);
+        let of = |name: &str| {
+            valence
+                .iter()
+                .find(|(value, _)| value == name)
+                .map_or(0, |(_, count)| *count)
+        };
+        let mut top_tags = facet(FacetField::Tag);
+        top_tags.truncate(8);
+        let told = ToldSummary {
+            count: results.total as u32,
+            positive: of("positive"),
+            negative: of("negative"),
+            mixed: of("mixed"),
+            by_area: facet(FacetField::Area),
+            by_teller: facet(FacetField::Teller),
+            top_tags,
+        };
+
+        let highlight = told
+            .top_tags
+            .iter()
+            .take(4)
+            .map(|(tag, _)| tag.clone())
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let mut per_valence = Vec::new();
+        for valence in ["positive", "negative", "mixed"] {
+            let mut request = base.clone().filter(FacetField::Valence, valence);
+            request.sort = SortOrder::Newest;
+            request.per_page = 12;
+            request.highlight = Some(highlight.clone());
+            per_valence.push(diverse(
+                self.index.search(&self.store, &request)?.hits,
+                EXCERPTS_PER_VALENCE,
+            ));
+        }
+        let mut excerpts = Vec::new();
+        for round in 0..EXCERPTS_PER_VALENCE {
+            for hits in &per_valence {
+                if let Some(hit) = hits.get(round) {
+                    excerpts.push(hit.clone());
+                }
+            }
+        }
+
+        let within = match within.map(str::trim).filter(|text| !text.is_empty()) {
+            Some(text) => {
+                let mut request = base.clone();
+                request.text = text.to_string();
+                request.per_page = 20;
+                Some(self.index.search(&self.store, &request)?)
+            }
+            None => None,
+        };
+        let signals = signals(&counted, &told, &top_areas);
+        Ok(Some(EvidencePage {
+            goal,
+            subgoal,
+            indicator,
+            statement,
+            counted,
+            told,
+            excerpts,
+            within,
+            signals,
+        }))
+    }
+}
+
+fn add_valence(balance: &mut Balance, valence: &str, count: u32) {
+    balance.count += count;
+    match valence {
+        "positive" => balance.positive += count,
+        "negative" => balance.negative += count,
+        _ => balance.mixed += count,
+    }
+}
+
+/// Picks up to `count` hits, preferring ones whose area and teller differ from those already picked.
+fn diverse(hits: Vec<Hit>, count: usize) -> Vec<Hit> {
+    let mut picked: Vec<Hit> = Vec::new();
+    let mut rest = hits;
+    while picked.len() < count && !rest.is_empty() {
+        let best = rest
+            .iter()
+            .enumerate()
+            .max_by_key(|(position, hit)| {
+                let new_area = !picked.iter().any(|p| p.story.area == hit.story.area);
+                let new_teller = !picked.iter().any(|p| p.story.teller == hit.story.teller);
+                (
+                    new_area as u8 + new_teller as u8,
+                    std::cmp::Reverse(*position),
+                )
+            })
+            .map(|(position, _)| position)
+            .expect("rest is not empty");
+        picked.push(rest.remove(best));
+    }
+    picked
+}
+
+fn read_settings(store: &Store) -> anyhow::Result<Settings> {
+    Ok(Settings {
+        version: store.settings_version()?,
+        municipality: store.municipality()?.unwrap_or_default(),
+        goals: store.goal_tree()?.unwrap_or_default(),
+    })
+}
