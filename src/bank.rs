@@ -207,6 +207,50 @@ impl Bank {
         Ok(seq)
     }
 
+    /// The years that have figures or stories, oldest first, for the period filter.
+    pub fn years(&self) -> anyhow::Result<Vec<i16>> {
+        let mut years: Vec<i16> = self
+            .store
+            .measurements()?
+            .iter()
+            .map(|m| m.period.year())
+            .collect();
+        let results = self
+            .index
+            .search(&self.store, &SearchRequest::new("", Scope::Municipality))?;
+        years.extend(
+            results
+                .facets
+                .get(&FacetField::Year)
+                .into_iter()
+                .flatten()
+                .filter_map(|count| count.value.parse::<i16>().ok()),
+        );
+        years.sort_unstable();
+        years.dedup();
+        Ok(years)
+    }
+
+    /// A story if `scope` may see it: the same rule the search index applies inside its queries.
+    pub fn visible_story(
+        &self,
+        id: crate::story::StoryId,
+        scope: &Scope,
+    ) -> anyhow::Result<Option<Story>> {
+        let story = self.store.get_story(id)?;
+        Ok(story.filter(|story| scope.may_see(story)))
+    }
+
+    /// The language a story is in: as given, or detected from its text.
+    pub fn language_of(&self, story: &Story, settings: &Settings) -> crate::language::Language {
+        let plain = crate::story::render::plain_text(&story.text);
+        story.language_or_detect(
+            &plain,
+            &crate::language::LanguageDetector::default(),
+            &settings.municipality.default_language,
+        )
+    }
+
     fn measurements_of(&self, indicator: &IndicatorId) -> anyhow::Result<Vec<Measurement>> {
         Ok(self
             .store

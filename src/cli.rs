@@ -31,6 +31,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the web application. With an empty data folder it first loads the demo municipality.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, env = "VERHALENBANK_BIND", default_value = "127.0.0.1:3000")]
+        bind: std::net::SocketAddr,
+        /// Do not load the demo municipality into an empty data folder.
+        #[arg(long, env = "VERHALENBANK_NO_DEMO")]
+        no_demo: bool,
+        /// The demo municipality to load.
+        #[arg(long, default_value = "stories-sample")]
+        sample: PathBuf,
+    },
     /// Import story files, stories or measurements CSV, goals.toml and municipality.toml (folders recursively).
     Import {
         /// Files or folders to import.

@@ -20,6 +20,11 @@ use crate::index::{FacetField, Scope, SearchRequest};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::new(&cli.data_dir);
     match cli.command {
+        Command::Serve {
+            bind,
+            no_demo,
+            sample,
+        } => serve(&config, bind, !no_demo, sample),
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
         Command::Search {
@@ -62,6 +67,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn serve(
+    config: &Config,
+    bind: std::net::SocketAddr,
+    demo: bool,
+    sample: PathBuf,
+) -> anyhow::Result<ExitCode> {
+    // Run from anywhere: the demo next to the sources is used when there is none here.
+    let sample = if sample.exists() || sample.is_absolute() {
+        sample
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&sample)
+    };
+    let bank = std::sync::Arc::new(crate::bank::Bank::open(config)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(crate::web::serve(
+        bank,
+        crate::web::ServeOptions { bind, demo, sample },
+    ))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_scope(scope: &str) -> anyhow::Result<Scope> {

@@ -24,6 +24,7 @@ pub mod source;
 pub mod store;
 pub mod story;
 pub mod telemetry;
+pub mod web;
 
 #[doc(hidden)]
 pub mod testing;

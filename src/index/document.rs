@@ -8,7 +8,7 @@ use super::analysis::AnalysedLanguage;
 use super::schema::{FacetField, Fields};
 use crate::evidence::Period;
 use crate::goals::GoalTree;
-use crate::language::{Language, LanguageDetector};
+use crate::language::LanguageDetector;
 use crate::municipality::Municipality;
 use crate::story::render::plain_text;
 use crate::story::{Coded, Consent, Story};
@@ -21,19 +21,10 @@ pub struct DocumentContext {
 }
 
 impl DocumentContext {
-    /// The language a story is in: as given, or detected from its text.
-    pub fn language_of(&self, story: &Story, plain: &str) -> Language {
-        story.language.clone().unwrap_or_else(|| {
-            self.detector.detect(
-                &format!("{} {plain}", story.title),
-                &self.municipality.default_language,
-            )
-        })
-    }
-
     pub fn document(&self, fields: &Fields, story: &Story) -> TantivyDocument {
         let plain = plain_text(&story.text);
-        let language = self.language_of(story, &plain);
+        let language =
+            story.language_or_detect(&plain, &self.detector, &self.municipality.default_language);
         let analysed = AnalysedLanguage::for_language(&language);
         let (title_field, text_field) = fields.text_fields(analysed);
 

@@ -38,6 +38,23 @@ pub enum FacetField {
 }
 
 impl FacetField {
+    /// Every facet a search can filter on.
+    pub const ALL: [FacetField; 13] = [
+        FacetField::Goal,
+        FacetField::Indicator,
+        FacetField::Subgoal,
+        FacetField::Area,
+        FacetField::Provider,
+        FacetField::Teller,
+        FacetField::Valence,
+        FacetField::Tag,
+        FacetField::Language,
+        FacetField::Year,
+        FacetField::Quarter,
+        FacetField::Status,
+        FacetField::Consent,
+    ];
+
     /// The facets that are keyword fields in the index (all but [`FacetField::Indicator`]).
     pub const INDEXED: [FacetField; 12] = [
         FacetField::Goal,

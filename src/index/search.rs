@@ -44,6 +44,19 @@ pub enum Scope {
     Municipality,
 }
 
+impl Scope {
+    /// Whether this scope may see a story: the rule [`SearchIndex`] applies inside its queries, for
+    /// reading one story by id.
+    pub fn may_see(&self, story: &Story) -> bool {
+        let public = story.is_published() && story.consent == crate::story::Consent::Public;
+        match self {
+            Scope::Municipality => true,
+            Scope::Public => public,
+            Scope::Provider(provider) => public || story.provider.as_ref() == Some(provider),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
@@ -492,8 +505,18 @@ impl SearchIndex {
                     }
                 };
                 let snippet = generator.snippet(&plain);
-                (!snippet.is_empty())
-                    .then(|| highlighted_html(snippet.fragment(), snippet.highlighted()))
+                (!snippet.is_empty()).then(|| {
+                    let range = snippet.fragment_range();
+                    let html = highlighted_html(snippet.fragment(), snippet.highlighted());
+                    // Show that the excerpt is taken from the middle of the text.
+                    let before = if range.start > 0 { "… " } else { "" };
+                    let after = if range.end < plain.trim_end().len() {
+                        " …"
+                    } else {
+                        ""
+                    };
+                    SafeHtml::from_escaped(format!("{before}{}{after}", html.as_str()))
+                })
             };
             hits.push(Hit {
                 snippet: snippet

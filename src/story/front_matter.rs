@@ -63,8 +63,9 @@ impl RawValue {
         }
     }
 
-    /// `None` for YAML's null, which means the same as leaving the field out.
-    fn from_yaml(value: serde_json::Value) -> Option<RawValue> {
+    /// `None` for null, which means the same as leaving the field out. YAML front matter and JSON
+    /// bodies both arrive as JSON values.
+    pub fn from_json(value: serde_json::Value) -> Option<RawValue> {
         Some(match value {
             serde_json::Value::Null => return None,
             serde_json::Value::String(text) => RawValue::Text(text),
@@ -74,11 +75,11 @@ impl RawValue {
                 None => RawValue::Float(number.as_f64().unwrap_or(f64::NAN)),
             },
             serde_json::Value::Array(items) => {
-                RawValue::List(items.into_iter().filter_map(RawValue::from_yaml).collect())
+                RawValue::List(items.into_iter().filter_map(RawValue::from_json).collect())
             }
             serde_json::Value::Object(map) => RawValue::Table(
                 map.into_iter()
-                    .filter_map(|(key, value)| RawValue::from_yaml(value).map(|value| (key, value)))
+                    .filter_map(|(key, value)| RawValue::from_json(value).map(|value| (key, value)))
                     .collect(),
             ),
         })
@@ -330,7 +331,10 @@ impl RawStory {
         };
         let teller_name = reader.optional("name", |value| match value {
             RawValue::Text(text) => Ok(text.trim().to_string()),
-            other => Err(format!("expected a name as text, found {}", other.describe())),
+            other => Err(format!(
+                "expected a name as text, found {}",
+                other.describe()
+            )),
         });
         let teller_name = teller_name.filter(|name| !name.is_empty());
         let explicit_id = reader.optional("id", |value| match value {
@@ -415,7 +419,7 @@ fn parse_yaml(front_matter: &str) -> Result<BTreeMap<String, RawValue>, LineErro
     match value {
         serde_json::Value::Object(map) => Ok(map
             .into_iter()
-            .filter_map(|(key, value)| RawValue::from_yaml(value).map(|value| (key, value)))
+            .filter_map(|(key, value)| RawValue::from_json(value).map(|value| (key, value)))
             .collect()),
         _ => Err(LineError::new(
             2,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::goals::GoalTree;
 use crate::ids::{ActivityId, AreaId, ProviderId, StatementId, SubgoalId};
-use crate::language::Language;
+use crate::language::{Language, LanguageDetector};
 use crate::municipality::Municipality;
 
 /// A story's stable id: a UUID.
@@ -231,6 +231,18 @@ pub struct Story {
 impl Story {
     pub fn is_published(&self) -> bool {
         self.moderation == Moderation::Published
+    }
+
+    /// The language the story is in: as given, or detected from its title and `plain` text.
+    pub fn language_or_detect(
+        &self,
+        plain: &str,
+        detector: &LanguageDetector,
+        fallback: &Language,
+    ) -> Language {
+        self.language
+            .clone()
+            .unwrap_or_else(|| detector.detect(&format!("{} {plain}", self.title), fallback))
     }
 }
 

@@ -1,0 +1,85 @@
+//! Errors as visitors see them: a friendly page in Dutch and English (or `application/problem+json`
+//! under `/api`), with the status code that fits. The cause goes to the log, never to the page.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::i18n::{Texts, dutch, english};
+
+#[derive(Debug)]
+pub enum AppError {
+    NotFound,
+    /// The request was not understood; the message key says why.
+    BadRequest(&'static str),
+    Internal(anyhow::Error),
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nl: &'static Texts,
+    en: &'static Texts,
+    key: &'static str,
+    status: u16,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message key of the explanation.
+    pub fn key(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "error.not_found",
+            AppError::BadRequest(key) => key,
+            AppError::Internal(_) => "error.internal",
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(error) = self {
+            tracing::error!(error = format!("{error:#}"), "request failed");
+        }
+    }
+
+    /// The error as `application/problem+json` (RFC 9457), for the API.
+    pub fn problem(self) -> Response {
+        self.log();
+        let status = self.status();
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": english().get(self.key()),
+        });
+        let mut response = (status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let page = ErrorPage {
+            nl: dutch(),
+            en: english(),
+            key: self.key(),
+            status: status.as_u16(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, status.canonical_reason().unwrap_or("Error")).into_response(),
+        }
+    }
+}

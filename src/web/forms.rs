@@ -1,0 +1,69 @@
+//! Reading submitted forms and query strings into domain values. Forms arrive as name/value pairs
+//! (checkboxes repeat their name); each form's reader turns them into a story or a filter and says what
+//! is missing or wrong with message keys, so the page can show the form again with the problem marked.
+
+use std::collections::BTreeMap;
+
+/// The pairs of a form body or query string.
+pub struct FormData {
+    pairs: Vec<(String, String)>,
+}
+
+impl FormData {
+    pub fn new(pairs: Vec<(String, String)>) -> FormData {
+        FormData { pairs }
+    }
+
+    /// The first non-empty value of a field, trimmed.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.trim())
+            .find(|value| !value.is_empty())
+    }
+
+    /// Every non-empty value of a field.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(key, value)| key == name && !value.trim().is_empty())
+            .map(|(_, value)| value.trim().to_string())
+            .collect()
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or("").to_string()
+    }
+
+    /// Fields as a map of lists, to fill a form again after an error.
+    pub fn values(&self) -> BTreeMap<String, Vec<String>> {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (key, value) in &self.pairs {
+            map.entry(key.clone()).or_default().push(value.clone());
+        }
+        map
+    }
+}
+
+/// Problems found in a submitted form: field name → message key.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors(pub Vec<(&'static str, &'static str)>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        self.0.push((field, key));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message key for a field, if it has a problem.
+    pub fn of(&self, field: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, key)| *key)
+    }
+}

@@ -1,0 +1,304 @@
+//! The JSON API under `/api/v1`: create a story (returns its id, receipt code and page), read a story,
+//! search stories with facets, the goal tree, the evidence of an indicator, measurements, and the
+//! OpenAPI document describing all of it. Errors are `application/problem+json`.
+//!
+//! A story posted here takes the same fields as a story file's front matter and goes through the same
+//! typed conversion, so the rules and messages are those of the file format (docs/formats.md).
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::index::Scope;
+use crate::story::front_matter::{RawStory, RawValue};
+use crate::story::receipt::ReceiptCode;
+use crate::story::{Catalog, Moderation, StoryId};
+use crate::web::filters::read_filter;
+use crate::web::forms::FormData;
+use crate::web::handlers::search::read_request;
+use crate::web::{AppError, AppState};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Verhalenbank API",
+        description = "Stories and figures side by side: tellen en vertellen."
+    ),
+    paths(
+        create_story,
+        get_story,
+        list_stories,
+        goal_tree,
+        evidence,
+        measurements
+    ),
+    components(schemas(NewStory, CreatedStory, FieldProblem))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/stories", get(list_stories).post(create_story))
+        .route("/stories/{id}", get(get_story))
+        .route("/goals", get(goal_tree))
+        .route("/indicators/{id}/evidence", get(evidence))
+        .route("/measurements", get(measurements))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { AppError::NotFound.problem() })
+}
+
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// A story to store: the fields of a story file's front matter, and its text.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct NewStory {
+    /// Short title.
+    title: String,
+    /// YYYY-MM-DD; today when left out.
+    date: Option<String>,
+    /// resident, professional, volunteer, carer or municipality.
+    teller: String,
+    /// positive, negative or mixed.
+    valence: String,
+    /// internal or public.
+    consent: String,
+    /// The story in Markdown.
+    text: String,
+    provider: Option<String>,
+    area: Option<String>,
+    activity: Option<String>,
+    subgoals: Option<Vec<String>>,
+    tags: Option<Vec<String>>,
+    /// ISO 639-1; detected when left out.
+    language: Option<String>,
+    /// The teller's name, only if they chose to give it.
+    name: Option<String>,
+    /// Statement id → score on that statement's scale.
+    scores: Option<BTreeMap<String, u8>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedStory {
+    id: String,
+    /// Give this code to the teller: with it they can look up or withdraw the story. Shown only now.
+    receipt_code: String,
+    /// The story's page once it is published.
+    url: String,
+    status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    field: Option<String>,
+    message: String,
+}
+
+fn problems(status: StatusCode, detail: &str, errors: Vec<FieldProblem>) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+        "errors": errors,
+    });
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
+
+/// Create a story. It enters moderation.
+#[utoipa::path(post, path = "/api/v1/stories", request_body = NewStory, responses(
+    (status = 201, description = "Stored durably", body = CreatedStory),
+    (status = 422, description = "Fields missing or wrong", content_type = "application/problem+json"),
+))]
+async fn create_story(
+    State(state): State<AppState>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Response {
+    let Json(value) = match body {
+        Ok(body) => body,
+        Err(rejection) => return problems(rejection.status(), &rejection.body_text(), Vec::new()),
+    };
+    let serde_json::Value::Object(mut object) = value else {
+        return problems(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "expected a JSON object",
+            Vec::new(),
+        );
+    };
+    let text = match object.remove("text") {
+        Some(serde_json::Value::String(text)) => text,
+        _ => String::new(),
+    };
+    // The server decides the id and the moderation state.
+    for ignored in ["id", "status", "rejection_reason"] {
+        object.remove(ignored);
+    }
+    let today = state.today();
+    let mut fields: BTreeMap<String, RawValue> = object
+        .into_iter()
+        .filter_map(|(key, value)| RawValue::from_json(value).map(|value| (key, value)))
+        .collect();
+    fields
+        .entry("date".to_string())
+        .or_insert_with(|| RawValue::Text(today.to_string()));
+    let settings = match state.run(|bank| bank.settings()).await {
+        Ok(settings) => settings,
+        Err(error) => return error.problem(),
+    };
+    let catalog = Catalog {
+        municipality: &settings.municipality,
+        goals: &settings.goals,
+    };
+    let mut story = match RawStory::from_row(0, fields, text).into_story(catalog) {
+        Ok(story) => story,
+        Err(errors) => {
+            let errors = errors
+                .into_iter()
+                .map(|error| FieldProblem {
+                    field: error.field,
+                    message: error.message,
+                })
+                .collect();
+            return problems(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the story has fields that are missing or wrong",
+                errors,
+            );
+        }
+    };
+    story.id = StoryId::new_random();
+    story.moderation = Moderation::Submitted;
+    let code = ReceiptCode::generate();
+    let created = CreatedStory {
+        id: story.id.to_string(),
+        receipt_code: code.to_string(),
+        url: format!("/verhaal/{}", story.id),
+        status: "submitted".to_string(),
+    };
+    match state
+        .run(move |bank| bank.submit(&story, Some(&code)))
+        .await
+    {
+        Ok(_) => (StatusCode::CREATED, Json(created)).into_response(),
+        Err(error) => error.problem(),
+    }
+}
+
+/// Read a published story.
+#[utoipa::path(get, path = "/api/v1/stories/{id}", params(("id" = String, Path, description = "Story id (UUID)")), responses(
+    (status = 200, description = "The story", body = Object),
+    (status = 404, description = "No such published story", content_type = "application/problem+json"),
+))]
+async fn get_story(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = StoryId::parse(&id) else {
+        return AppError::NotFound.problem();
+    };
+    match state
+        .run(move |bank| bank.visible_story(id, &Scope::Public))
+        .await
+    {
+        Ok(Some(story)) => Json(story).into_response(),
+        Ok(None) => AppError::NotFound.problem(),
+        Err(error) => error.problem(),
+    }
+}
+
+/// Search published stories: `q` in the query language, facet filters as `field=value` (repeatable),
+/// `sorteer` (relevant, nieuw, oud), `pagina`. Returns hits with snippets and facet counts.
+#[utoipa::path(get, path = "/api/v1/stories", params(
+    ("q" = Option<String>, Query, description = "Words, \"phrases\", -exclusions, OR, field:value"),
+    ("area" = Option<String>, Query, description = "Area id; also goal, subgoal, indicator, provider, teller, valence, tag, language, year, quarter"),
+    ("sorteer" = Option<String>, Query, description = "relevant, nieuw or oud"),
+    ("pagina" = Option<u32>, Query, description = "Page, from 1"),
+), responses((status = 200, description = "Results", body = Object)))]
+async fn list_stories(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let request = read_request(&FormData::new(pairs), Scope::Public);
+    match state
+        .run(move |bank| Ok(bank.index.search(&bank.store, &request)?))
+        .await
+    {
+        Ok(results) => Json(results).into_response(),
+        Err(error) => error.problem(),
+    }
+}
+
+/// The goal tree: themes, goals, subgoals, indicators and statements.
+#[utoipa::path(get, path = "/api/v1/goals", responses((status = 200, description = "The goal tree", body = Object)))]
+async fn goal_tree(State(state): State<AppState>) -> Response {
+    match state.run(|bank| bank.settings()).await {
+        Ok(settings) => Json(&settings.goals).into_response(),
+        Err(error) => error.problem(),
+    }
+}
+
+/// Counted and told evidence of one indicator, with its signals. Filters: `gebied`, `periode`, `q`.
+#[utoipa::path(get, path = "/api/v1/indicators/{id}/evidence", params(
+    ("id" = String, Path, description = "Indicator id"),
+    ("gebied" = Option<String>, Query, description = "Area id"),
+    ("periode" = Option<String>, Query, description = "Year, such as 2025"),
+    ("q" = Option<String>, Query, description = "Search within the indicator's stories"),
+), responses(
+    (status = 200, description = "The evidence", body = Object),
+    (status = 404, description = "No such indicator", content_type = "application/problem+json"),
+))]
+async fn evidence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let Ok(id) = crate::ids::IndicatorId::parse(&id) else {
+        return AppError::NotFound.problem();
+    };
+    let today = state.today();
+    let form = FormData::new(pairs);
+    let result = state
+        .run(move |bank| {
+            let settings = bank.settings()?;
+            let filter = read_filter(&form, &settings.municipality);
+            bank.evidence(&id, &filter, &Scope::Public, form.get("q"), today)
+        })
+        .await;
+    match result {
+        Ok(Some(page)) => Json(page).into_response(),
+        Ok(None) => AppError::NotFound.problem(),
+        Err(error) => error.problem(),
+    }
+}
+
+/// Figures, optionally of one indicator (`indicator=id`).
+#[utoipa::path(get, path = "/api/v1/measurements", params(("indicator" = Option<String>, Query, description = "Indicator id")),
+    responses((status = 200, description = "Figures", body = Object)))]
+async fn measurements(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData::new(pairs);
+    let indicator = form.text("indicator");
+    match state.run(|bank| Ok(bank.store.measurements()?)).await {
+        Ok(all) => {
+            let list: Vec<_> = all
+                .into_iter()
+                .filter(|m| indicator.is_empty() || m.indicator.as_str() == indicator)
+                .collect();
+            Json(list).into_response()
+        }
+        Err(error) => error.problem(),
+    }
+}

@@ -1,0 +1,304 @@
+//! The evidence page of one indicator, the heart of the product: counted and told evidence side by
+//! side, the signals that come from reading them together, and a search within the indicator's stories.
+//! The area and period filter applies to both sides at once.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{OriginalUri, Path, Query, State};
+
+use crate::goals::{Direction, IndicatorLevel};
+use crate::ids::IndicatorId;
+use crate::index::Scope;
+use crate::story::render::SafeHtml;
+use crate::web::cards::{StoryCard, hit_card};
+use crate::web::chart::{Point, line_chart};
+use crate::web::filters::{FilterView, filter_view, read_filter};
+use crate::web::forms::FormData;
+use crate::web::i18n::Lang;
+use crate::web::page::{Nav, Page};
+use crate::web::views::{
+    BalanceView, SignalView, TrendView, balance_view, measurement_text, signal_views, trend_view,
+    value_text,
+};
+use crate::web::{AppError, AppState};
+
+pub struct Row {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct Count {
+    pub label: String,
+    pub count: u32,
+    pub href: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "evidence.html")]
+pub struct EvidencePage {
+    pub page: Page,
+    pub filter: FilterView,
+    /// Where the filter form goes: this page.
+    pub action: String,
+    pub id: String,
+    pub goal: String,
+    pub subgoal: String,
+    pub subgoal_id: String,
+    pub title: String,
+    pub facts: Vec<Row>,
+    pub statement: Option<String>,
+    pub signals: Vec<SignalView>,
+    pub latest: Option<String>,
+    pub latest_period: String,
+    pub trend: TrendView,
+    pub since_baseline: TrendView,
+    pub target_note: Option<String>,
+    pub reach_note: Option<String>,
+    pub area_note: Option<String>,
+    pub chart: SafeHtml,
+    pub series: Vec<Row>,
+    pub by_area: Vec<Row>,
+    pub balance: BalanceView,
+    pub told_by_area: Vec<Count>,
+    pub told_by_teller: Vec<Count>,
+    pub tags: Vec<Count>,
+    pub excerpts: Vec<StoryCard>,
+    pub query: String,
+    /// The heading ("3 verhalen gevonden") and the cards of a search within.
+    pub within: Option<(String, Vec<StoryCard>)>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<EvidencePage, AppError> {
+    let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let today = state.today();
+    let form = FormData::new(pairs);
+    let query = form.text("q");
+    let within = query.clone();
+    let (settings, filter, evidence, years) = state
+        .run(move |bank| {
+            let settings = bank.settings()?;
+            let filter = read_filter(&form, &settings.municipality);
+            let evidence = bank.evidence(&id, &filter, &Scope::Public, Some(&within), today)?;
+            Ok((settings, filter, evidence, bank.years()?))
+        })
+        .await?;
+    let evidence = evidence.ok_or(AppError::NotFound)?;
+    let municipality = &settings.municipality;
+    let indicator = &evidence.indicator;
+    let counted = &evidence.counted;
+    let filter_view = filter_view(t, municipality, &filter, &years);
+
+    let mut facts = vec![
+        Row {
+            label: t.get("indicator.level").to_string(),
+            value: t.code("level", indicator.level.code()),
+        },
+        Row {
+            label: t.get("indicator.direction").to_string(),
+            value: t
+                .get(match indicator.direction {
+                    Direction::Up => "indicator.up",
+                    Direction::Down => "indicator.down",
+                })
+                .to_string(),
+        },
+        Row {
+            label: t.get("indicator.source").to_string(),
+            value: indicator.source.clone(),
+        },
+        Row {
+            label: t.get("indicator.frequency").to_string(),
+            value: t.code(
+                "frequency",
+                &format!("{:?}", indicator.frequency).to_lowercase(),
+            ),
+        },
+    ];
+    if let Some(baseline) = indicator.baseline {
+        facts.push(Row {
+            label: t.get("figure.baseline").to_string(),
+            value: value_text(t, baseline, &indicator.unit),
+        });
+    }
+    if let Some(target) = indicator.target {
+        facts.push(Row {
+            label: t.get("figure.target").to_string(),
+            value: value_text(t, target, &indicator.unit),
+        });
+    }
+    if let Some(group) = indicator.target_group {
+        facts.push(Row {
+            label: t.get("indicator.target_group").to_string(),
+            value: t.number(group),
+        });
+    }
+
+    let reach_note = match (indicator.level, indicator.target_group, &counted.latest) {
+        (IndicatorLevel::Reach, Some(group), Some(latest)) if group > 0.0 => Some(
+            t.get("indicator.reach_share")
+                .replace("{share}", &t.number(100.0 * latest.value / group))
+                .replace("{group}", &t.number(group)),
+        ),
+        _ => None,
+    };
+    let target_note = counted.target_reached.map(|reached| {
+        t.get(if reached {
+            "figure.target_reached"
+        } else {
+            "figure.target_not_reached"
+        })
+        .to_string()
+    });
+    let area_note = match (&filter.area, counted.area_fallback) {
+        (Some(area), true) => Some(t.with("figure.area_fallback", municipality.area_name(area))),
+        _ => None,
+    };
+    let points: Vec<Point> = counted
+        .series
+        .iter()
+        .map(|m| Point {
+            label: t.period(&m.period),
+            value: m.value,
+        })
+        .collect();
+    let chart = line_chart(
+        t,
+        "grafiek",
+        &indicator.title,
+        &points,
+        indicator.baseline,
+        indicator.target,
+    );
+    let series = counted
+        .series
+        .iter()
+        .map(|m| Row {
+            label: t.period(&m.period),
+            value: measurement_text(t, m, indicator),
+        })
+        .collect();
+    let by_area = counted
+        .by_area
+        .iter()
+        .map(|m| Row {
+            label: m
+                .area
+                .as_ref()
+                .map(|a| format!("{} ({})", municipality.area_name(a), t.period(&m.period)))
+                .unwrap_or_default(),
+            value: measurement_text(t, m, indicator),
+        })
+        .collect();
+
+    let told = &evidence.told;
+    let subgoal_id = evidence.subgoal.id.to_string();
+    let search_href = |field: &str, value: &str| {
+        format!(
+            "/zoeken?{}",
+            serde_urlencoded::to_string([("subgoal", subgoal_id.as_str()), (field, value)])
+                .unwrap_or_default()
+        )
+    };
+    let told_by_area = told
+        .by_area
+        .iter()
+        .filter_map(|(area, count)| {
+            let id = crate::ids::AreaId::parse(area).ok()?;
+            let area = municipality.area(&id)?;
+            // Only the top of the hierarchy, so every story counts once in this list.
+            area.parent.is_none().then(|| Count {
+                label: area.name.clone(),
+                count: *count,
+                href: search_href("area", area.id.as_str()),
+            })
+        })
+        .collect();
+    let told_by_teller = told
+        .by_teller
+        .iter()
+        .map(|(code, count)| Count {
+            label: t.code("teller", code),
+            count: *count,
+            href: search_href("teller", code),
+        })
+        .collect();
+    let tags = told
+        .top_tags
+        .iter()
+        .map(|(tag, count)| Count {
+            label: tag.clone(),
+            count: *count,
+            href: search_href("tag", tag),
+        })
+        .collect();
+    let balance = crate::bank::Balance {
+        count: told.count,
+        positive: told.positive,
+        negative: told.negative,
+        mixed: told.mixed,
+    };
+    let excerpts = evidence
+        .excerpts
+        .iter()
+        .map(|hit| hit_card(t, municipality, hit))
+        .collect();
+    let within = evidence.within.as_ref().map(|results| {
+        let cards = results
+            .hits
+            .iter()
+            .map(|hit| hit_card(t, municipality, hit))
+            .collect();
+        (t.count("search.results", &results.total), cards)
+    });
+
+    Ok(EvidencePage {
+        page: Page::new(
+            t,
+            &municipality.name,
+            indicator.title.clone(),
+            Nav::Goals,
+            &uri,
+            state.demo,
+        ),
+        filter: filter_view,
+        action: format!("/indicator/{}", indicator.id),
+        id: indicator.id.to_string(),
+        goal: evidence.goal.title.clone(),
+        subgoal: evidence.subgoal.title.clone(),
+        subgoal_id: subgoal_id.clone(),
+        title: indicator.title.clone(),
+        facts,
+        statement: evidence.statement.as_ref().map(|s| s.text.clone()),
+        signals: signal_views(t, municipality, &evidence.signals),
+        latest: counted
+            .latest
+            .as_ref()
+            .map(|m| measurement_text(t, m, indicator)),
+        latest_period: counted
+            .latest
+            .as_ref()
+            .map(|m| t.period(&m.period))
+            .unwrap_or_default(),
+        trend: trend_view(t, counted.trend, "trend"),
+        since_baseline: trend_view(t, counted.since_baseline, "since_baseline"),
+        target_note,
+        reach_note,
+        area_note,
+        chart,
+        series,
+        by_area,
+        balance: balance_view(t, &balance),
+        told_by_area,
+        told_by_teller,
+        tags,
+        excerpts,
+        query,
+        within,
+    })
+}

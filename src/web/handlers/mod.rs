@@ -1,0 +1,12 @@
+//! The request handlers, one module per page or group of pages.
+
+pub mod api;
+pub mod assets;
+pub mod evidence;
+pub mod language;
+pub mod moderation;
+pub mod overview;
+pub mod provider;
+pub mod search;
+pub mod story;
+pub mod tell;

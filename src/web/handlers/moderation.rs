@@ -1,0 +1,209 @@
+//! Moderation: the queue of stories waiting for a decision (and the published and rejected ones), and
+//! the page where a moderator checks a story, corrects its details and links, and publishes or rejects
+//! it with a reason.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
+use crate::story::{Moderation, StoryId};
+use crate::web::cards::{StoryCard, hit_card};
+use crate::web::forms::{FormData, FormErrors};
+use crate::web::i18n::Lang;
+use crate::web::page::{Nav, Page};
+use crate::web::story_form::{FormView, read_full_story, values_of};
+use crate::web::{AppError, AppState};
+
+pub struct Tab {
+    pub code: &'static str,
+    pub label: String,
+    pub count: u32,
+    pub current: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "moderation.html")]
+pub struct QueuePage {
+    pub page: Page,
+    pub tabs: Vec<Tab>,
+    pub cards: Vec<StoryCard>,
+    pub saved: Option<String>,
+}
+
+const STATES: [&str; 3] = ["submitted", "published", "rejected"];
+
+pub async fn queue(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<QueuePage, AppError> {
+    let form = FormData::new(pairs);
+    let status: &'static str = form
+        .get("status")
+        .and_then(|s| STATES.iter().find(|c| **c == s))
+        .copied()
+        .unwrap_or("submitted");
+    let saved_id = form
+        .get("opgeslagen")
+        .and_then(|id| StoryId::parse(id).ok());
+    let (settings, results, saved) = state
+        .run(move |bank| {
+            let mut request =
+                SearchRequest::new("", Scope::Municipality).filter(FacetField::Status, status);
+            request.sort = if status == "submitted" {
+                SortOrder::Oldest
+            } else {
+                SortOrder::Newest
+            };
+            request.per_page = 100;
+            let results = bank.index.search(&bank.store, &request)?;
+            let saved = match saved_id {
+                Some(id) => bank.store.get_story(id)?.map(|story| story.title),
+                None => None,
+            };
+            Ok((bank.settings()?, results, saved))
+        })
+        .await?;
+    let counts = results
+        .facets
+        .get(&FacetField::Status)
+        .cloned()
+        .unwrap_or_default();
+    let tabs = STATES
+        .iter()
+        .map(|code| Tab {
+            code,
+            label: t.code("status", code),
+            count: counts
+                .iter()
+                .find(|c| c.value == *code)
+                .map_or(0, |c| c.count),
+            current: *code == status,
+        })
+        .collect();
+    Ok(QueuePage {
+        page: Page::new(
+            t,
+            &settings.municipality.name,
+            t.get("moderation.title").to_string(),
+            Nav::Moderation,
+            &uri,
+            state.demo,
+        ),
+        tabs,
+        cards: results
+            .hits
+            .iter()
+            .map(|hit| hit_card(t, &settings.municipality, hit))
+            .collect(),
+        saved,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "moderate.html")]
+pub struct ModeratePage {
+    pub page: Page,
+    pub id: String,
+    pub status: String,
+    pub reason: String,
+    pub decision_error: Option<String>,
+    pub form: FormView,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+) -> Result<ModeratePage, AppError> {
+    let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let (settings, story) = state
+        .run(move |bank| Ok((bank.settings()?, bank.store.get_story(id)?)))
+        .await?;
+    let story = story.ok_or(AppError::NotFound)?;
+    let reason = match &story.moderation {
+        Moderation::Rejected(reason) => reason.clone(),
+        _ => String::new(),
+    };
+    Ok(ModeratePage {
+        page: Page::new(
+            t,
+            &settings.municipality.name,
+            t.get("moderation.edit_title").to_string(),
+            Nav::Moderation,
+            &uri,
+            state.demo,
+        ),
+        id: story.id.to_string(),
+        status: t.code("status", story.moderation.code()),
+        reason,
+        decision_error: None,
+        form: FormView::new(
+            t,
+            &settings,
+            values_of(&story),
+            &FormErrors::default(),
+            false,
+        ),
+    })
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let form = FormData::new(pairs);
+    let (settings, existing) = state
+        .run(move |bank| Ok((bank.settings()?, bank.store.get_story(id)?)))
+        .await?;
+    let existing = existing.ok_or(AppError::NotFound)?;
+    let reason = form.text("reden");
+    let decision = match form.get("besluit") {
+        Some("publish") => Ok(Some(Moderation::Published)),
+        Some("reject") if !reason.is_empty() => Ok(Some(Moderation::Rejected(reason.clone()))),
+        Some("reject") => Err("moderation.error_reason"),
+        _ => Ok(None),
+    };
+    let read = read_full_story(&form, &settings, Some(&existing), state.today());
+    match (read, decision) {
+        (Ok(mut story), Ok(decision)) => {
+            if let Some(moderation) = decision {
+                story.moderation = moderation;
+            }
+            let id = story.id;
+            state.run(move |bank| bank.submit(&story, None)).await?;
+            Ok(Redirect::to(&format!("/moderatie?opgeslagen={id}")).into_response())
+        }
+        (read, decision) => {
+            let errors = read.err().unwrap_or_default();
+            let page = Page::new(
+                t,
+                &settings.municipality.name,
+                t.get("moderation.edit_title_error").to_string(),
+                Nav::Moderation,
+                &uri,
+                state.demo,
+            );
+            let mut response = ModeratePage {
+                page,
+                id: existing.id.to_string(),
+                status: t.code("status", existing.moderation.code()),
+                reason,
+                decision_error: decision.err().map(|key| t.get(key).to_string()),
+                form: FormView::new(t, &settings, form.values(), &errors, false),
+            }
+            .into_response();
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The goal overview (home): the whole goal tree, each indicator's latest figure and trend next to the
+//! number and balance of its stories, filtered by area and period.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{OriginalUri, Query, State};
+
+use crate::bank::Overview;
+use crate::index::Scope;
+use crate::web::filters::{FilterView, filter_view, read_filter};
+use crate::web::forms::FormData;
+use crate::web::i18n::Lang;
+use crate::web::page::{Nav, Page};
+use crate::web::views::{
+    BalanceView, SignalView, TrendView, balance_view, measurement_text, signal_views, trend_view,
+    value_text,
+};
+use crate::web::{AppError, AppState};
+
+pub struct IndicatorRow {
+    pub id: String,
+    pub title: String,
+    pub level: String,
+    pub latest: Option<String>,
+    pub period: String,
+    pub trend: TrendView,
+    pub baseline: Option<String>,
+    pub target: Option<String>,
+    pub signals: Vec<SignalView>,
+}
+
+pub struct SubgoalBlock {
+    pub id: String,
+    pub title: String,
+    pub balance: BalanceView,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+pub struct GoalBlock {
+    pub id: String,
+    pub title: String,
+    pub theme: Option<String>,
+    pub description: Option<String>,
+    pub subgoals: Vec<SubgoalBlock>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "overview.html")]
+pub struct OverviewPage {
+    pub page: Page,
+    pub filter: FilterView,
+    pub goals: Vec<GoalBlock>,
+    pub total: BalanceView,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<OverviewPage, AppError> {
+    let today = state.today();
+    let form = FormData::new(pairs);
+    let (settings, filter, overview, years) = state
+        .run(move |bank| {
+            let settings = bank.settings()?;
+            let filter = read_filter(&form, &settings.municipality);
+            let overview: Overview = bank.overview(&filter, &Scope::Public, today)?;
+            let years = bank.years()?;
+            Ok((settings, filter, overview, years))
+        })
+        .await?;
+    let goals = overview
+        .goals
+        .iter()
+        .map(|goal| GoalBlock {
+            id: goal.goal.id.to_string(),
+            title: goal.goal.title.clone(),
+            theme: goal.theme.as_ref().map(|theme| theme.name.clone()),
+            description: goal.goal.description.clone(),
+            subgoals: goal
+                .subgoals
+                .iter()
+                .map(|subgoal| SubgoalBlock {
+                    id: subgoal.subgoal.id.to_string(),
+                    title: subgoal.subgoal.title.clone(),
+                    balance: balance_view(t, &subgoal.stories),
+                    indicators: subgoal
+                        .indicators
+                        .iter()
+                        .map(|row| {
+                            let indicator = &row.indicator;
+                            IndicatorRow {
+                                id: indicator.id.to_string(),
+                                title: indicator.title.clone(),
+                                level: t.code("level", indicator.level.code()),
+                                latest: row
+                                    .counted
+                                    .latest
+                                    .as_ref()
+                                    .map(|m| measurement_text(t, m, indicator)),
+                                period: row
+                                    .counted
+                                    .latest
+                                    .as_ref()
+                                    .map(|m| t.period(&m.period))
+                                    .unwrap_or_default(),
+                                trend: trend_view(t, row.counted.trend, "trend"),
+                                baseline: indicator
+                                    .baseline
+                                    .map(|v| value_text(t, v, &indicator.unit)),
+                                target: indicator.target.map(|v| value_text(t, v, &indicator.unit)),
+                                signals: signal_views(t, &settings.municipality, &row.signals),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let page = Page::new(
+        t,
+        &settings.municipality.name,
+        t.get("overview.title").to_string(),
+        Nav::Goals,
+        &uri,
+        state.demo,
+    );
+    Ok(OverviewPage {
+        filter: filter_view(t, &settings.municipality, &filter, &years),
+        total: balance_view(t, &overview.stories),
+        goals,
+        page,
+    })
+}

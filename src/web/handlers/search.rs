@@ -1,0 +1,218 @@
+//! The search page: a search box, facets as checkboxes with counts, snippets, sorting and pages. All
+//! state is in the query string, so a search can be shared as a link and works without JavaScript.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{OriginalUri, Query, State};
+
+use crate::bank::Settings;
+use crate::ids::{GoalId, IndicatorId, ProviderId, SubgoalId};
+use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
+use crate::language::Language;
+use crate::web::cards::{StoryCard, hit_card};
+use crate::web::forms::FormData;
+use crate::web::i18n::{Lang, Texts};
+use crate::web::page::{Nav, Page};
+use crate::web::{AppError, AppState};
+
+/// The facets shown on the public search page, in this order.
+const SHOWN: [FacetField; 9] = [
+    FacetField::Goal,
+    FacetField::Subgoal,
+    FacetField::Area,
+    FacetField::Provider,
+    FacetField::Teller,
+    FacetField::Valence,
+    FacetField::Tag,
+    FacetField::Language,
+    FacetField::Year,
+];
+/// At most this many values per facet (the selected ones always show).
+const MAX_VALUES: usize = 12;
+
+pub struct FacetOption {
+    pub value: String,
+    pub label: String,
+    pub count: u32,
+    pub selected: bool,
+    pub id: String,
+}
+
+pub struct FacetGroup {
+    pub name: &'static str,
+    pub legend: String,
+    pub options: Vec<FacetOption>,
+}
+
+pub struct PageLink {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub page: Page,
+    pub query: String,
+    pub sort: &'static str,
+    pub total: usize,
+    pub cards: Vec<StoryCard>,
+    pub facets: Vec<FacetGroup>,
+    pub pages: Vec<PageLink>,
+}
+
+/// A facet value's label in the visitor's language.
+pub fn facet_label(t: &Texts, settings: &Settings, field: FacetField, value: &str) -> String {
+    let goals = &settings.goals;
+    let municipality = &settings.municipality;
+    let label = match field {
+        FacetField::Goal => GoalId::parse(value)
+            .ok()
+            .and_then(|id| goals.goal(&id).map(|g| g.title.clone())),
+        FacetField::Subgoal => SubgoalId::parse(value)
+            .ok()
+            .and_then(|id| goals.subgoal(&id).map(|s| s.title.clone())),
+        FacetField::Indicator => IndicatorId::parse(value)
+            .ok()
+            .and_then(|id| goals.indicator(&id).map(|i| i.title.clone())),
+        FacetField::Area => crate::ids::AreaId::parse(value)
+            .ok()
+            .and_then(|id| municipality.area(&id).map(|a| a.name.clone())),
+        FacetField::Provider => ProviderId::parse(value)
+            .ok()
+            .and_then(|id| municipality.provider(&id).map(|p| p.name.clone())),
+        FacetField::Teller => Some(t.code("teller", value)),
+        FacetField::Valence => Some(t.code("valence", value)),
+        FacetField::Status => Some(t.code("status", value)),
+        FacetField::Consent => Some(t.code("consent", value)),
+        FacetField::Language => Language::parse(value).ok().map(|l| {
+            if t.lang == "nl" {
+                l.dutch_name().to_string()
+            } else {
+                l.native_name().to_string()
+            }
+        }),
+        FacetField::Quarter => value.parse().ok().map(|p| t.period(&p)),
+        FacetField::Tag | FacetField::Year => None,
+    };
+    label.unwrap_or_else(|| value.to_string())
+}
+
+/// The search request a query string asks for.
+pub fn read_request(form: &FormData, scope: Scope) -> SearchRequest {
+    let mut request = SearchRequest::new(&form.text("q"), scope);
+    for field in FacetField::ALL {
+        for value in form.all(field.name()) {
+            request = request.filter(field, &value);
+        }
+    }
+    request.sort = match form.get("sorteer") {
+        Some("nieuw") => SortOrder::Newest,
+        Some("oud") => SortOrder::Oldest,
+        _ => SortOrder::Relevance,
+    };
+    request.from = form.get("van").and_then(|d| d.parse().ok());
+    request.to = form.get("tot").and_then(|d| d.parse().ok());
+    request.page = form
+        .get("pagina")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 1000);
+    request
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<SearchPage, AppError> {
+    let form = FormData::new(pairs.clone());
+    let request = read_request(&form, Scope::Public);
+    let (settings, results) = {
+        let request = request.clone();
+        state
+            .run(move |bank| Ok((bank.settings()?, bank.index.search(&bank.store, &request)?)))
+            .await?
+    };
+    let facets = SHOWN
+        .iter()
+        .filter_map(|field| {
+            let counts = results.facets.get(field)?;
+            let mut options: Vec<FacetOption> = counts
+                .iter()
+                .enumerate()
+                .filter(|(rank, count)| *rank < MAX_VALUES || count.selected)
+                .map(|(_, count)| FacetOption {
+                    label: facet_label(t, &settings, *field, &count.value),
+                    id: format!(
+                        "f-{}-{}",
+                        field.name(),
+                        count.value.replace(|c: char| !c.is_alphanumeric(), "-")
+                    ),
+                    value: count.value.clone(),
+                    count: count.count,
+                    selected: count.selected,
+                })
+                .collect();
+            if *field == FacetField::Year {
+                options.sort_by(|a, b| b.value.cmp(&a.value));
+            }
+            (!options.is_empty()).then(|| FacetGroup {
+                name: field.name(),
+                legend: t.code("facet", field.name()),
+                options,
+            })
+        })
+        .collect();
+
+    let last_page = results.total.div_ceil(results.per_page).max(1);
+    let page_href = |number: usize| {
+        let mut pairs: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(key, _)| key != "pagina")
+            .cloned()
+            .collect();
+        if number > 1 {
+            pairs.push(("pagina".to_string(), number.to_string()));
+        }
+        format!(
+            "/zoeken?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
+    let pages = (1..=last_page)
+        .filter(|n| *n == 1 || *n == last_page || n.abs_diff(results.page) <= 2)
+        .map(|n| PageLink {
+            href: page_href(n),
+            label: n.to_string(),
+            current: n == results.page,
+        })
+        .collect();
+    let cards = results
+        .hits
+        .iter()
+        .map(|hit| hit_card(t, &settings.municipality, hit))
+        .collect();
+    Ok(SearchPage {
+        page: Page::new(
+            t,
+            &settings.municipality.name,
+            t.get("search.title").to_string(),
+            Nav::Search,
+            &uri,
+            state.demo,
+        ),
+        query: request.text.clone(),
+        sort: match request.sort {
+            SortOrder::Newest => "nieuw",
+            SortOrder::Oldest => "oud",
+            SortOrder::Relevance => "relevant",
+        },
+        total: results.total,
+        cards,
+        facets,
+        pages,
+    })
+}

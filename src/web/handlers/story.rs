@@ -1,0 +1,147 @@
+//! The page of one story: its text rendered safely, who told it and where, what it is linked to, its
+//! valence and what the teller allowed. Public visitors see only published stories with public consent.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{OriginalUri, Path, State};
+
+use crate::index::Scope;
+use crate::story::render::{SafeHtml, render_markdown};
+use crate::story::{Coded, StoryId};
+use crate::web::handlers::evidence::Row;
+use crate::web::i18n::Lang;
+use crate::web::page::{Nav, Page};
+use crate::web::{AppError, AppState};
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+pub struct SubgoalLinks {
+    pub title: String,
+    pub indicators: Vec<Link>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "story.html")]
+pub struct StoryPage {
+    pub page: Page,
+    pub title: String,
+    pub lang: Option<String>,
+    pub valence_code: &'static str,
+    pub valence: String,
+    pub facts: Vec<Row>,
+    pub consent: String,
+    pub body: SafeHtml,
+    pub subgoals: Vec<SubgoalLinks>,
+    pub tags: Vec<Link>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+) -> Result<StoryPage, AppError> {
+    let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let (settings, story, language) = state
+        .run(move |bank| {
+            let settings = bank.settings()?;
+            let story = bank.visible_story(id, &Scope::Public)?;
+            let language = story
+                .as_ref()
+                .map(|story| bank.language_of(story, &settings));
+            Ok((settings, story, language))
+        })
+        .await?;
+    let (story, language) = story.zip(language).ok_or(AppError::NotFound)?;
+    let municipality = &settings.municipality;
+    let goals = &settings.goals;
+
+    let mut facts = vec![
+        Row {
+            label: t.get("story.date").to_string(),
+            value: t.date(&story.date),
+        },
+        Row {
+            label: t.get("story.teller").to_string(),
+            value: t.code("teller", story.teller.code()),
+        },
+    ];
+    if let Some(area) = &story.area {
+        facts.push(Row {
+            label: t.get("story.area").to_string(),
+            value: municipality.area_name(area).to_string(),
+        });
+    }
+    if let Some(provider) = &story.provider {
+        facts.push(Row {
+            label: t.get("story.provider").to_string(),
+            value: municipality.provider_name(provider).to_string(),
+        });
+    }
+    if let Some(activity) = story
+        .activity
+        .as_ref()
+        .and_then(|id| municipality.activity(id))
+    {
+        facts.push(Row {
+            label: t.get("story.activity").to_string(),
+            value: activity.name.clone(),
+        });
+    }
+    facts.push(Row {
+        label: t.get("story.language").to_string(),
+        value: if t.lang == "nl" {
+            language.dutch_name().to_string()
+        } else {
+            language.native_name().to_string()
+        },
+    });
+    let subgoals = story
+        .subgoals
+        .iter()
+        .filter_map(|id| goals.subgoal(id))
+        .map(|subgoal| SubgoalLinks {
+            title: subgoal.title.clone(),
+            indicators: goals
+                .indicators_of(&subgoal.id)
+                .map(|indicator| Link {
+                    href: format!("/indicator/{}", indicator.id),
+                    label: indicator.title.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let tags = story
+        .tags
+        .iter()
+        .map(|tag| Link {
+            href: format!(
+                "/zoeken?{}",
+                serde_urlencoded::to_string([("tag", tag.as_str())]).unwrap_or_default()
+            ),
+            label: tag.clone(),
+        })
+        .collect();
+    Ok(StoryPage {
+        page: Page::new(
+            t,
+            &municipality.name,
+            story.title.clone(),
+            Nav::Search,
+            &uri,
+            state.demo,
+        ),
+        title: story.title.clone(),
+        lang: (language.code() != t.lang).then(|| language.code().to_string()),
+        valence_code: story.valence.code(),
+        valence: t.code("valence", story.valence.code()),
+        facts,
+        consent: t.code("consent_explained", story.consent.code()),
+        body: render_markdown(&story.text),
+        subgoals,
+        tags,
+    })
+}

@@ -1,0 +1,154 @@
+//! The web application: the only part of the program that knows HTTP and HTML.
+//!
+//! Handlers read like: extract → parse into domain types → one call into the [`Bank`] → return a
+//! template struct (or JSON). Pages are rendered on the server with askama templates from `templates/`
+//! and work without JavaScript. Bank calls touch disk (sled, tantivy), so they run on the blocking
+//! thread pool, keeping the async workers free for other requests.
+
+mod cards;
+pub mod chart;
+mod error;
+mod filters;
+mod forms;
+mod handlers;
+pub mod i18n;
+mod page;
+mod story_form;
+mod views;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use jiff::civil::Date;
+
+use crate::bank::Bank;
+pub use error::AppError;
+
+/// Largest request body accepted by forms and the API.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    pub bank: Arc<Bank>,
+    /// A fixed "today" for tests; `None` means the real date.
+    pub today: Option<Date>,
+    /// Whether this server runs the demo municipality (shown in the footer).
+    pub demo: bool,
+}
+
+impl AppState {
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| jiff::Zoned::now().date())
+    }
+
+    /// Runs a bank call on the blocking pool.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Bank) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let bank = self.bank.clone();
+        tokio::task::spawn_blocking(move || work(&bank))
+            .await
+            .map_err(|error| AppError::Internal(anyhow::anyhow!("a bank task failed: {error}")))?
+            .map_err(AppError::Internal)
+    }
+}
+
+/// The application's routes.
+pub fn router(state: AppState) -> Router {
+    use handlers::*;
+    Router::new()
+        .route("/", get(overview::page))
+        .route("/indicator/{id}", get(evidence::page))
+        .route("/verhaal/{id}", get(story::page))
+        .route("/zoeken", get(search::page))
+        .route("/vertel", get(tell::form).post(tell::submit))
+        .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
+        .route(
+            "/aanbieder/verhaal",
+            get(provider::form).post(provider::submit),
+        )
+        .route("/moderatie", get(moderation::queue))
+        .route(
+            "/moderatie/{id}",
+            get(moderation::edit).post(moderation::save),
+        )
+        .route("/taal", get(language::switch))
+        .route("/static/style.css", get(assets::stylesheet))
+        .nest("/api/v1", api::router())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// How `serve` starts.
+pub struct ServeOptions {
+    pub bind: SocketAddr,
+    pub demo: bool,
+    pub sample: PathBuf,
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then stops the indexer after a last catch-up and flushes.
+pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()> {
+    let loaded = if options.demo {
+        let sample = options.sample.clone();
+        let loader = bank.clone();
+        tokio::task::spawn_blocking(move || loader.load_demo_if_empty(&sample)).await??
+    } else {
+        false
+    };
+    if loaded {
+        println!("Demo municipality loaded from {}", options.sample.display());
+    }
+    bank.start_indexer();
+    let state = AppState {
+        bank: bank.clone(),
+        today: None,
+        demo: options.demo,
+    };
+    let listener = tokio::net::TcpListener::bind(options.bind)
+        .await
+        .with_context(|| format!("binding {}", options.bind))?;
+    let address = listener.local_addr()?;
+    println!("Verhalenbank runs at http://{address}");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("shutting down: indexing what is left and flushing the store");
+    tokio::task::spawn_blocking(move || bank.shutdown()).await??;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

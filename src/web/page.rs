@@ -1,0 +1,74 @@
+//! What every page template gets: the texts in the visitor's language, the municipality's name, the
+//! page title, which menu item is current, and the address of this page for the language switch.
+
+use axum::http::Uri;
+
+use super::i18n::Texts;
+
+/// The main menu items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Goals,
+    Search,
+    Tell,
+    Lookup,
+    Provider,
+    Moderation,
+    None,
+}
+
+pub struct Page {
+    pub t: &'static Texts,
+    pub municipality: String,
+    pub title: String,
+    pub nav: Nav,
+    /// This page's path and query.
+    pub path: String,
+    pub demo: bool,
+}
+
+impl Page {
+    pub fn new(
+        t: &'static Texts,
+        municipality: &str,
+        title: String,
+        nav: Nav,
+        uri: &Uri,
+        demo: bool,
+    ) -> Page {
+        let path = uri
+            .path_and_query()
+            .map_or("/".to_string(), |pq| pq.as_str().to_string());
+        Page {
+            t,
+            municipality: municipality.to_string(),
+            title,
+            nav,
+            path,
+            demo,
+        }
+    }
+
+    /// The link that switches to the other language and comes back here.
+    pub fn switch_href(&self) -> String {
+        let (code, _) = self.t.other();
+        let back: String =
+            serde_urlencoded::to_string([("naar", code), ("terug", self.path.as_str())])
+                .unwrap_or_default();
+        format!("/taal?{back}")
+    }
+
+    /// `aria-current="page"` for the current menu item.
+    pub fn current(&self, nav: &str) -> &'static str {
+        let this = match nav {
+            "goals" => Nav::Goals,
+            "search" => Nav::Search,
+            "tell" => Nav::Tell,
+            "lookup" => Nav::Lookup,
+            "provider" => Nav::Provider,
+            "moderation" => Nav::Moderation,
+            _ => Nav::None,
+        };
+        if this == self.nav { "page" } else { "false" }
+    }
+}

@@ -1,0 +1,562 @@
+//! The story forms: the public "Vertel uw verhaal" form for residents, and the full form that provider
+//! staff and moderators use. Each turns submitted fields into a typed [`Story`] or into a list of
+//! problems (field → message key) so the page can show the form again, filled in, with each problem
+//! next to its field and in a summary at the top.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::forms::{FormData, FormErrors};
+use super::i18n::Texts;
+use crate::bank::Settings;
+use crate::ids::{ActivityId, AreaId, ProviderId, SubgoalId};
+use crate::language::Language;
+use crate::story::{
+    Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence, normalise_tag,
+};
+
+/// Longest story text accepted through a form, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Shortest story text, in characters: a story is at least a sentence.
+pub const MIN_TEXT_CHARS: usize = 20;
+
+pub struct Item {
+    pub value: String,
+    pub label: String,
+}
+
+pub struct Group {
+    pub label: String,
+    pub options: Vec<Item>,
+}
+
+pub struct StatementField {
+    pub id: String,
+    pub text: String,
+    pub choices: Vec<Item>,
+}
+
+/// A form as shown: the choices it offers, what was filled in, and the problems found.
+pub struct FormView {
+    pub values: BTreeMap<String, Vec<String>>,
+    pub errors: Vec<(String, String)>,
+    pub areas: Vec<Item>,
+    pub subgoals: Vec<Group>,
+    pub providers: Vec<Item>,
+    pub activities: Vec<Group>,
+    pub statements: Vec<StatementField>,
+    pub languages: Vec<Item>,
+}
+
+impl FormView {
+    pub fn new(
+        t: &Texts,
+        settings: &Settings,
+        values: BTreeMap<String, Vec<String>>,
+        errors: &FormErrors,
+        plain: bool,
+    ) -> FormView {
+        let municipality = &settings.municipality;
+        let goals = &settings.goals;
+        let mut areas = Vec::new();
+        for top in municipality.top_areas() {
+            areas.push(Item {
+                value: top.id.to_string(),
+                label: top.name.clone(),
+            });
+            for wijk in municipality.child_areas(&top.id) {
+                areas.push(Item {
+                    value: wijk.id.to_string(),
+                    label: format!("{} ({})", wijk.name, top.name),
+                });
+            }
+        }
+        let subgoals = goals
+            .goals
+            .iter()
+            .map(|goal| Group {
+                label: goal.title.clone(),
+                options: goals
+                    .subgoals_of(&goal.id)
+                    .map(|subgoal| Item {
+                        value: subgoal.id.to_string(),
+                        label: match (&subgoal.plain, plain) {
+                            (Some(words), true) => words.clone(),
+                            _ => subgoal.title.clone(),
+                        },
+                    })
+                    .collect(),
+            })
+            .collect();
+        let providers = municipality
+            .providers
+            .iter()
+            .map(|p| Item {
+                value: p.id.to_string(),
+                label: p.name.clone(),
+            })
+            .collect();
+        let activities = municipality
+            .providers
+            .iter()
+            .map(|provider| Group {
+                label: provider.name.clone(),
+                options: municipality
+                    .activities_of(&provider.id)
+                    .map(|a| Item {
+                        value: a.id.to_string(),
+                        label: a.name.clone(),
+                    })
+                    .collect(),
+            })
+            .filter(|group| !group.options.is_empty())
+            .collect();
+        let statements = goals
+            .statements
+            .iter()
+            .map(|statement| StatementField {
+                id: statement.id.to_string(),
+                text: statement.text.clone(),
+                choices: statement
+                    .scale
+                    .range()
+                    .map(|score| Item {
+                        value: score.to_string(),
+                        label: t.code(
+                            &format!("scale.{:?}", statement.scale).to_lowercase(),
+                            &score.to_string(),
+                        ),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let languages = crate::language::KNOWN_LANGUAGES
+            .iter()
+            .map(|(code, _, dutch, native)| Item {
+                value: code.to_string(),
+                label: if t.lang == "nl" {
+                    dutch.to_string()
+                } else {
+                    native.to_string()
+                },
+            })
+            .collect();
+        let errors = errors
+            .0
+            .iter()
+            .map(|(field, key)| (field.to_string(), t.get(key).to_string()))
+            .collect();
+        FormView {
+            values,
+            errors,
+            areas,
+            subgoals,
+            providers,
+            activities,
+            statements,
+            languages,
+        }
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.values
+            .get(name)
+            .and_then(|values| values.first())
+            .map_or("", String::as_str)
+    }
+
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.values
+            .get(name)
+            .is_some_and(|values| values.iter().any(|v| v == value))
+    }
+
+    /// Whether a teller role is chosen; the public form starts with "resident".
+    pub fn role_checked(&self, code: &str) -> bool {
+        self.is("rol", code) || (self.value("rol").is_empty() && code == "resident")
+    }
+
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, text)| text.as_str())
+    }
+
+    /// `aria-invalid` and `aria-describedby` for a field with a problem.
+    pub fn invalid(&self, name: &str) -> &'static str {
+        if self.error(name).is_some() {
+            "true"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// The form values of an existing story, to fill the full form for editing.
+pub fn values_of(story: &Story) -> BTreeMap<String, Vec<String>> {
+    let mut values: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut set =
+        |name: &str, value: String| values.entry(name.to_string()).or_default().push(value);
+    set("titel", story.title.clone());
+    set("datum", story.date.to_string());
+    set("verhaal", story.text.as_str().to_string());
+    set("rol", story.teller.code().to_string());
+    set("gevoel", story.valence.code().to_string());
+    set("toestemming", story.consent.code().to_string());
+    if let Some(provider) = &story.provider {
+        set("aanbieder", provider.to_string());
+    }
+    if let Some(activity) = &story.activity {
+        set("activiteit", activity.to_string());
+    }
+    if let Some(area) = &story.area {
+        set("gebied", area.to_string());
+    }
+    for subgoal in &story.subgoals {
+        set("subdoel", subgoal.to_string());
+    }
+    set("tags", story.tags.join(", "));
+    if let Some(language) = &story.language {
+        set("taal", language.to_string());
+    }
+    if let Some(name) = &story.teller_name {
+        set("naam", name.clone());
+    }
+    for (statement, score) in &story.scores {
+        set(&format!("score-{statement}"), score.to_string());
+    }
+    values
+}
+
+fn text_field(form: &FormData, errors: &mut FormErrors) -> Option<Markdown> {
+    let text = form.get("verhaal").unwrap_or("");
+    let length = text.chars().count();
+    if length < MIN_TEXT_CHARS {
+        errors.add("verhaal", "form.error_text_short");
+        None
+    } else if length > MAX_TEXT_CHARS {
+        errors.add("verhaal", "form.error_text_long");
+        None
+    } else {
+        Some(Markdown::new(text))
+    }
+}
+
+fn coded_field<T: Coded>(
+    form: &FormData,
+    name: &'static str,
+    key: &'static str,
+    errors: &mut FormErrors,
+) -> Option<T> {
+    let value = form.get(name).and_then(T::parse_code);
+    if value.is_none() {
+        errors.add(name, key);
+    }
+    value
+}
+
+fn area_field(form: &FormData, settings: &Settings, errors: &mut FormErrors) -> Option<AreaId> {
+    let text = form.get("gebied")?;
+    let area = AreaId::parse(text)
+        .ok()
+        .filter(|id| settings.municipality.area(id).is_some());
+    if area.is_none() {
+        errors.add("gebied", "form.error_choice");
+    }
+    area
+}
+
+fn subgoals_field(form: &FormData, settings: &Settings, errors: &mut FormErrors) -> Vec<SubgoalId> {
+    let mut subgoals = Vec::new();
+    for value in form.all("subdoel") {
+        match SubgoalId::parse(&value)
+            .ok()
+            .filter(|id| settings.goals.subgoal(id).is_some())
+        {
+            Some(id) if !subgoals.contains(&id) => subgoals.push(id),
+            Some(_) => {}
+            None => errors.add("subdoel", "form.error_choice"),
+        }
+    }
+    subgoals
+}
+
+/// A title from the first words of the text, for residents who leave the title empty.
+fn title_from(text: &Markdown) -> String {
+    let plain = crate::story::render::plain_text(text);
+    let words: Vec<&str> = plain.split_whitespace().take(8).collect();
+    let mut title = words.join(" ");
+    if plain.split_whitespace().count() > 8 {
+        title.push_str(" …");
+    }
+    title
+}
+
+fn name_field(form: &FormData) -> Option<String> {
+    form.get("naam")
+        .map(|name| name.chars().take(120).collect())
+}
+
+/// Reads the public form. The story enters moderation; it is dated today.
+pub fn read_public_story(
+    form: &FormData,
+    settings: &Settings,
+    today: Date,
+) -> Result<Story, FormErrors> {
+    let mut errors = FormErrors::default();
+    if form.get("extra_veld_leeg").is_some() {
+        errors.add("verhaal", "form.error_spam");
+    }
+    let text = text_field(form, &mut errors);
+    let valence = coded_field::<Valence>(form, "gevoel", "form.error_valence", &mut errors);
+    let consent = coded_field::<Consent>(form, "toestemming", "form.error_consent", &mut errors);
+    let teller = form
+        .get("rol")
+        .and_then(TellerRole::parse_code)
+        .filter(|role| *role != TellerRole::Municipality)
+        .unwrap_or(TellerRole::Resident);
+    let area = area_field(form, settings, &mut errors);
+    let subgoals = subgoals_field(form, settings, &mut errors);
+    let (Some(text), Some(valence), Some(consent), true) =
+        (text, valence, consent, errors.is_empty())
+    else {
+        return Err(errors);
+    };
+    let title = form
+        .get("titel")
+        .map(|t| t.chars().take(200).collect())
+        .unwrap_or_else(|| title_from(&text));
+    Ok(Story {
+        id: StoryId::new_random(),
+        title,
+        date: today,
+        teller,
+        valence,
+        consent,
+        provider: None,
+        area,
+        activity: None,
+        subgoals,
+        tags: Vec::new(),
+        language: None,
+        teller_name: name_field(form),
+        scores: BTreeMap::new(),
+        moderation: Moderation::Submitted,
+        text,
+    })
+}
+
+/// Reads the full form of provider staff and moderators. A new story gets a fresh id and enters
+/// moderation; an edited one keeps its id and moderation state (the moderator's decision is separate).
+pub fn read_full_story(
+    form: &FormData,
+    settings: &Settings,
+    existing: Option<&Story>,
+    today: Date,
+) -> Result<Story, FormErrors> {
+    let mut errors = FormErrors::default();
+    let municipality = &settings.municipality;
+    let title = form
+        .get("titel")
+        .map(|t| t.chars().take(200).collect::<String>());
+    if title.is_none() {
+        errors.add("titel", "form.error_title");
+    }
+    let date = match form.get("datum") {
+        None => Some(today),
+        Some(text) => {
+            let date = text.parse::<Date>().ok().filter(|date| *date <= today);
+            if date.is_none() {
+                errors.add("datum", "form.error_date");
+            }
+            date
+        }
+    };
+    let text = text_field(form, &mut errors);
+    let teller = coded_field::<TellerRole>(form, "rol", "form.error_teller", &mut errors);
+    let valence = coded_field::<Valence>(form, "gevoel", "form.error_valence", &mut errors);
+    let consent = coded_field::<Consent>(form, "toestemming", "form.error_consent", &mut errors);
+    let provider = form.get("aanbieder").and_then(|text| {
+        let id = ProviderId::parse(text)
+            .ok()
+            .filter(|id| municipality.provider(id).is_some());
+        if id.is_none() {
+            errors.add("aanbieder", "form.error_choice");
+        }
+        id
+    });
+    let activity = form.get("activiteit").and_then(|text| {
+        let id = ActivityId::parse(text)
+            .ok()
+            .filter(|id| municipality.activity(id).is_some());
+        if id.is_none() {
+            errors.add("activiteit", "form.error_choice");
+        }
+        id
+    });
+    let area = area_field(form, settings, &mut errors);
+    let subgoals = subgoals_field(form, settings, &mut errors);
+    let mut tags: Vec<String> = Vec::new();
+    for tag in form.text("tags").split(',').map(normalise_tag) {
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    let language = form.get("taal").and_then(|code| Language::parse(code).ok());
+    let mut scores = BTreeMap::new();
+    for statement in &settings.goals.statements {
+        let field = format!("score-{}", statement.id);
+        if let Some(value) = form.get(&field) {
+            match value
+                .parse::<u8>()
+                .ok()
+                .filter(|score| statement.scale.range().contains(score))
+            {
+                Some(score) => {
+                    scores.insert(statement.id.clone(), score);
+                }
+                None => errors.add("scores", "form.error_choice"),
+            }
+        }
+    }
+    let (Some(title), Some(date), Some(text), Some(teller), Some(valence), Some(consent), true) = (
+        title,
+        date,
+        text,
+        teller,
+        valence,
+        consent,
+        errors.is_empty(),
+    ) else {
+        return Err(errors);
+    };
+    Ok(Story {
+        id: existing.map_or_else(StoryId::new_random, |story| story.id),
+        title,
+        date,
+        teller,
+        valence,
+        consent,
+        provider,
+        area,
+        activity,
+        subgoals,
+        tags,
+        language,
+        teller_name: name_field(form),
+        scores,
+        moderation: existing.map_or(Moderation::Submitted, |story| story.moderation.clone()),
+        text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::StatementId;
+    use crate::testing;
+
+    fn settings() -> Settings {
+        Settings {
+            version: 1,
+            municipality: testing::municipality(),
+            goals: testing::goal_tree(),
+        }
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> FormData {
+        FormData::new(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_public_form_needs_text_valence_and_consent() {
+        let today = jiff::civil::date(2026, 11, 23);
+        let errors =
+            read_public_story(&form(&[("verhaal", "kort")]), &settings(), today).unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|(field, _)| *field).collect();
+        assert_eq!(fields, vec!["verhaal", "gevoel", "toestemming"]);
+
+        let story = read_public_story(
+            &form(&[
+                (
+                    "verhaal",
+                    "Ik ga elke week naar de koffie-inloop en ken nu mijn buren.",
+                ),
+                ("gevoel", "positive"),
+                ("toestemming", "public"),
+                ("subdoel", "sterker-netwerk"),
+                ("gebied", "de-hoven"),
+                ("naam", ""),
+            ]),
+            &settings(),
+            today,
+        )
+        .unwrap();
+        assert_eq!(story.title, "Ik ga elke week naar de koffie-inloop en …");
+        assert_eq!(story.moderation, Moderation::Submitted);
+        assert_eq!(story.teller, TellerRole::Resident);
+        assert_eq!(story.teller_name, None);
+        assert_eq!(story.date, today);
+    }
+
+    #[test]
+    fn the_honeypot_refuses() {
+        let errors = read_public_story(
+            &form(&[
+                ("verhaal", "Een verhaal dat lang genoeg is om te tellen."),
+                ("gevoel", "mixed"),
+                ("toestemming", "internal"),
+                ("extra_veld_leeg", "http://spam"),
+            ]),
+            &settings(),
+            jiff::civil::date(2026, 1, 1),
+        )
+        .unwrap_err();
+        assert_eq!(errors.of("verhaal"), Some("form.error_spam"));
+    }
+
+    #[test]
+    fn the_full_form_reads_every_field_and_round_trips() {
+        let today = jiff::civil::date(2026, 11, 23);
+        let mut story = testing::story(
+            "Hulp bij de post",
+            "Meneer krijgt veel brieven en ik help hem elke week.",
+        );
+        story.provider = Some(ProviderId::parse("buurtwerk").unwrap());
+        story.activity = Some(ActivityId::parse("koffie-inloop").unwrap());
+        story.area = Some(AreaId::parse("zuid").unwrap());
+        story.subgoals = vec![SubgoalId::parse("grip-op-geld").unwrap()];
+        story.tags = vec!["post".to_string(), "brieven".to_string()];
+        story
+            .scores
+            .insert(StatementId::parse("ken-meer-mensen").unwrap(), 4);
+        story.teller_name = Some("Ans".to_string());
+        let pairs: Vec<(String, String)> = values_of(&story)
+            .into_iter()
+            .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.clone(), v)))
+            .collect();
+        let read =
+            read_full_story(&FormData::new(pairs), &settings(), Some(&story), today).unwrap();
+        assert_eq!(read, story);
+
+        let errors = read_full_story(
+            &form(&[("datum", "2030-01-01"), ("aanbieder", "onbekend")]),
+            &settings(),
+            None,
+            today,
+        )
+        .unwrap_err();
+        assert!(
+            errors.of("datum").is_some()
+                && errors.of("aanbieder").is_some()
+                && errors.of("titel").is_some()
+        );
+    }
+}
