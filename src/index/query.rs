@@ -1,7 +1,7 @@
 //! The query language people type, parsed by hand so that it never fails.
 //!
 //! Words must all match (ranked by BM25); `"exact phrases"`; `-word` or `-"phrase"` excludes; `a OR b`
-//! makes either do; `field:value` filters on a keyword field (`gebied:noord`, `tag:"sociaal netwerk"`).
+//! (or `a OF b`) makes either do; `field:value` filters on a keyword field (`gebied:noord`, `tag:"sociaal netwerk"`).
 //! Anything else is read as words: unbalanced quotes close at the end, lone operators and brackets are
 //! dropped, and very long input is cut at a fixed number of words, so every input gives a result.
 
@@ -77,7 +77,8 @@ fn tokenize(text: &str) -> Vec<Token> {
         if word.is_empty() {
             continue;
         }
-        if !negated && word == "OR" {
+        // OR, and OF as Dutch speakers write it, in capitals so the word "of" in a query stays a word.
+        if !negated && (word == "OR" || word == "OF") {
             tokens.push(Token::Or);
             continue;
         }
@@ -202,6 +203,13 @@ mod tests {
                         (FacetField::Area, "noord".to_string()),
                         (FacetField::Tag, "sociaal netwerk".to_string()),
                     ],
+                    ..Default::default()
+                },
+            ),
+            (
+                "schulden OF geldzorgen of",
+                ParsedQuery {
+                    required: vec![vec![word("schulden"), word("geldzorgen")], vec![word("of")]],
                     ..Default::default()
                 },
             ),

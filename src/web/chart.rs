@@ -143,7 +143,7 @@ pub fn line_chart(
 
 /// A round step near `rough`: 1, 2, 2.5 or 5 times a power of ten.
 fn nice_step(rough: f64) -> f64 {
-    if !(rough > 0.0) || !rough.is_finite() {
+    if rough.is_nan() || rough <= 0.0 || !rough.is_finite() {
         return 1.0;
     }
     let power = 10f64.powf(rough.log10().floor());

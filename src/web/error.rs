@@ -12,6 +12,8 @@ pub enum AppError {
     NotFound,
     /// The request was not understood; the message key says why.
     BadRequest(&'static str),
+    /// Too many posts from one address in a short time.
+    TooManyRequests,
     Internal(anyhow::Error),
 }
 
@@ -29,6 +31,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -38,6 +41,7 @@ impl AppError {
         match self {
             AppError::NotFound => "error.not_found",
             AppError::BadRequest(key) => key,
+            AppError::TooManyRequests => "error.too_many",
             AppError::Internal(_) => "error.internal",
         }
     }

@@ -60,6 +60,7 @@ impl FormErrors {
     }
 
     /// The message key for a field, if it has a problem.
+    #[cfg(test)]
     pub fn of(&self, field: &str) -> Option<&'static str> {
         self.0
             .iter()

@@ -13,6 +13,7 @@ mod forms;
 mod handlers;
 pub mod i18n;
 mod page;
+mod protect;
 mod story_form;
 mod views;
 
@@ -63,13 +64,16 @@ impl AppState {
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
     use handlers::*;
-    Router::new()
+    let public_forms = Router::new()
+        .route("/vertel", get(tell::form).post(tell::submit))
+        .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
+        .layer(protect::post_limit());
+    let mut router = Router::new()
         .route("/", get(overview::page))
         .route("/indicator/{id}", get(evidence::page))
         .route("/verhaal/{id}", get(story::page))
         .route("/zoeken", get(search::page))
-        .route("/vertel", get(tell::form).post(tell::submit))
-        .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
+        .merge(public_forms)
         .route(
             "/aanbieder/verhaal",
             get(provider::form).post(provider::submit),
@@ -83,8 +87,11 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", get(assets::stylesheet))
         .nest("/api/v1", api::router())
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    for layer in protect::security_headers() {
+        router = router.layer(layer);
+    }
+    router.with_state(state)
 }
 
 async fn not_found() -> AppError {

@@ -112,7 +112,6 @@ pub fn signal_views(t: &Texts, municipality: &Municipality, signals: &[Signal]) 
 
 /// Stories and their valence as words and a small bar.
 pub struct BalanceView {
-    pub count: u32,
     pub text: String,
     pub bar: SafeHtml,
 }
@@ -157,7 +156,6 @@ pub fn balance_view(t: &Texts, balance: &Balance) -> BalanceView {
     }
     bar += "</svg>";
     BalanceView {
-        count: balance.count,
         text,
         bar: SafeHtml::from_escaped(bar),
     }

@@ -6,3 +6,4 @@ mod durability;
 mod retrieval;
 mod round_trip;
 mod support;
+mod web;

@@ -1,0 +1,84 @@
+//! Protection that every response or every public form gets: security headers on all responses, and a
+//! rate limit on the forms anyone can post without an account (telling a story, looking one up by
+//! code), so a script cannot flood the moderation queue or try codes by the thousand.
+//!
+//! The limit is per client address (from the connection). Behind a reverse proxy all visitors share the
+//! proxy's address; the limit then applies to all of them together, which errs on the side of caution.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderName, HeaderValue, Method, Request};
+use axum::response::IntoResponse;
+use tower_governor::GovernorError;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::KeyExtractor;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::AppError;
+
+/// Posts allowed in a burst per address, and how fast the allowance comes back (one per this many seconds).
+pub const BURST: u32 = 10;
+pub const REFILL_SECONDS: u64 = 6;
+
+/// The client's address, or one shared key when the connection's address is not known (in tests).
+#[derive(Clone, Copy)]
+pub struct ClientAddress;
+
+impl KeyExtractor for ClientAddress {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
+        Ok(request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()))
+    }
+}
+
+/// A rate limit on POST requests, answering with the friendly "too many" page.
+pub fn post_limit() -> tower_governor::GovernorLayer<
+    ClientAddress,
+    governor::middleware::NoOpMiddleware,
+    axum::body::Body,
+> {
+    let config = GovernorConfigBuilder::default()
+        .key_extractor(ClientAddress)
+        .per_second(REFILL_SECONDS)
+        .burst_size(BURST)
+        .methods(vec![Method::POST])
+        .finish()
+        .expect("a valid rate limit");
+    tower_governor::GovernorLayer::new(Arc::new(config)).error_handler(|error| match error {
+        GovernorError::TooManyRequests { .. } => AppError::TooManyRequests.into_response(),
+        _ => AppError::BadRequest("error.bad_request").into_response(),
+    })
+}
+
+/// The Content-Security-Policy: everything from this site only, no inline script or style, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Layers that add the security headers to every response that does not set them itself.
+pub fn security_headers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
+    [
+        ("content-security-policy", CONTENT_SECURITY_POLICY),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=()",
+        ),
+        ("cross-origin-opener-policy", "same-origin"),
+    ]
+    .into_iter()
+    .map(|(name, value)| {
+        SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
+    })
+    .collect()
+}

@@ -1,0 +1,595 @@
+//! The web application, driven through the real router with `oneshot` on a store loaded with the demo
+//! municipality: every page answers, the evidence page shows its signals, forms store stories durably
+//! and send them to moderation, the API speaks JSON and problem+json, and hostile text stays text.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+use verhalenbank::bank::Bank;
+use verhalenbank::config::Config;
+use verhalenbank::web::{AppState, router};
+
+use super::support::repo_root;
+
+pub struct TestApp {
+    _dir: tempfile::TempDir,
+    pub bank: Arc<Bank>,
+    pub router: Router,
+}
+
+impl TestApp {
+    /// A server on a fresh data folder with the demo municipality, on a fixed date.
+    pub fn demo() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let bank = Arc::new(Bank::open(&Config::new(dir.path())).unwrap());
+        assert!(
+            bank.load_demo_if_empty(&repo_root().join("stories-sample"))
+                .unwrap()
+        );
+        let state = AppState {
+            bank: bank.clone(),
+            today: Some(jiff::civil::date(2026, 11, 23)),
+            demo: true,
+        };
+        TestApp {
+            _dir: dir,
+            router: router(state),
+            bank,
+        }
+    }
+
+    pub async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let (status, _, body) = self
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        (status, body)
+    }
+
+    pub async fn post_form(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let body = serde_urlencoded::to_string(pairs).unwrap();
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        json: &serde_json::Value,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Brings the search index up to date, as the background indexer does in a running server.
+    pub fn index(&self) {
+        self.bank.index.catch_up(&self.bank.store).unwrap();
+    }
+}
+
+fn receipt_code(html: &str) -> String {
+    let start = html
+        .find("class=\"code\"")
+        .expect("a receipt code on the page");
+    let rest = &html[start..];
+    let from = rest.find('>').unwrap() + 1;
+    let to = rest.find("</p>").unwrap();
+    rest[from..to].trim().to_string()
+}
+
+#[tokio::test]
+async fn every_page_answers_in_dutch() {
+    let app = TestApp::demo();
+    let settings = app.bank.settings().unwrap();
+    let published = app
+        .bank
+        .store
+        .stories()
+        .map(Result::unwrap)
+        .find(|s| s.is_published() && s.consent == verhalenbank::story::Consent::Public)
+        .unwrap();
+    let mut paths = vec![
+        "/".to_string(),
+        "/?gebied=noord&periode=2025".to_string(),
+        "/zoeken".to_string(),
+        "/zoeken?q=buurt&area=noord&valence=negative&sorteer=nieuw".to_string(),
+        "/vertel".to_string(),
+        "/mijn-verhaal".to_string(),
+        "/aanbieder/verhaal".to_string(),
+        "/moderatie".to_string(),
+        "/moderatie?status=rejected".to_string(),
+        format!("/verhaal/{}", published.id),
+        format!("/moderatie/{}", published.id),
+        "/static/style.css".to_string(),
+        "/api/v1/openapi.json".to_string(),
+        "/api/v1/goals".to_string(),
+    ];
+    paths.extend(
+        settings
+            .goals
+            .indicators
+            .iter()
+            .map(|i| format!("/indicator/{}?gebied=zuid", i.id)),
+    );
+    for path in paths {
+        let (status, body) = app.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        if !path.starts_with("/static") && !path.starts_with("/api") {
+            assert!(body.contains("<html lang=\"nl\">"), "{path}");
+        }
+    }
+    let (status, body) = app.get("/bestaat-niet").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Deze pagina bestaat niet"));
+    assert_eq!(
+        app.get("/indicator/bestaat-niet").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get("/verhaal/geen-uuid").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_evidence_page_puts_counted_and_told_side_by_side_with_signals() {
+    let app = TestApp::demo();
+    let (_, body) = app.get("/indicator/wachttijd-schuldhulp").await;
+    assert!(body.contains("<svg class=\"chart\""), "a chart");
+    assert!(
+        body.contains("<table class=\"data\">"),
+        "a data table for the chart"
+    );
+    assert!(
+        body.contains("Het cijfer gaat de verkeerde kant op"),
+        "moving against its direction"
+    );
+    assert!(
+        body.contains("Vertellen: de verhalen") && body.contains("class=\"story-card"),
+        "stories"
+    );
+
+    let (_, body) = app.get("/indicator/bezoekers-taalcafe").await;
+    assert!(
+        body.contains("Het laatste cijfer is van 2025 K1"),
+        "stale figures"
+    );
+
+    let (_, body) = app.get("/indicator/aanmeldingen-schuldhulp").await;
+    assert!(
+        body.contains("Wel cijfers, geen verhalen in: Oosterbroek"),
+        "figures without stories"
+    );
+
+    let (_, body) = app.get("/indicator/bezoekers-koffie-inloop").await;
+    assert!(
+        body.contains("Wel verhalen, geen cijfers in: Oosterbroek"),
+        "stories without figures"
+    );
+
+    let goals = app.bank.settings().unwrap();
+    let only_positive = goals
+        .goals
+        .indicators
+        .iter()
+        .find(|i| i.subgoal.as_str() == "gezond-bewegen")
+        .unwrap();
+    let (_, body) = app.get(&format!("/indicator/{}", only_positive.id)).await;
+    assert!(body.contains("verhalen zijn positief"), "only positive");
+    let few = goals
+        .goals
+        .indicators
+        .iter()
+        .find(|i| i.subgoal.as_str() == "school-en-toekomst")
+        .unwrap();
+    let (_, body) = app.get(&format!("/indicator/{}", few.id)).await;
+    assert!(
+        body.contains("te weinig om een patroon te zien"),
+        "too few stories"
+    );
+
+    // The filter applies to both sides: in one area, only that area's stories.
+    let (_, body) = app
+        .get("/indicator/wachttijd-schuldhulp?gebied=zuid&q=wachtlijst")
+        .await;
+    assert!(
+        body.contains("verhalen gevonden") || body.contains("verhaal gevonden"),
+        "search within"
+    );
+    assert!(
+        !body.contains("Binnenstad ·"),
+        "a story from another area slipped through"
+    );
+}
+
+#[tokio::test]
+async fn a_resident_tells_a_story_that_is_moderated_and_then_found() {
+    let app = TestApp::demo();
+    let (status, _, body) = app
+        .post_form(
+            "/vertel",
+            &[
+                ("verhaal", "Sinds de **moestuin** in de wijk ken ik mijn buren. <script>alert('x')</script> Zonnebloemzaadjes voor iedereen."),
+                ("gevoel", "positive"),
+                ("toestemming", "public"),
+                ("subdoel", "sterker-netwerk"),
+                ("gebied", "de-hoven"),
+                ("naam", "Mevrouw Test"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let code = receipt_code(&body);
+    assert_eq!(code.len(), 19, "{code}");
+
+    // The resident looks it up with the code: waiting for moderation.
+    let (status, _, body) = app
+        .post_form("/mijn-verhaal", &[("code", &code.to_lowercase())])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("Uw verhaal is ontvangen") && body.contains("Zonnebloemzaadjes"),
+        "{body}"
+    );
+    let (_, _, body) = app
+        .post_form("/mijn-verhaal", &[("code", "AAAA-BBBB-CCCC-DDDD")])
+        .await;
+    assert!(body.contains("Wij vinden geen verhaal bij deze code"));
+
+    // Not public before moderation.
+    app.index();
+    let (_, body) = app.get("/zoeken?q=zonnebloemzaadjes").await;
+    assert!(
+        body.contains("0 verhalen gevonden"),
+        "unmoderated story is public"
+    );
+    let story = app
+        .bank
+        .store
+        .stories()
+        .map(Result::unwrap)
+        .find(|s| s.text.as_str().contains("Zonnebloemzaadjes"))
+        .unwrap();
+    assert_eq!(story.teller_name.as_deref(), Some("Mevrouw Test"));
+    let (_, queue) = app.get("/moderatie").await;
+    assert!(queue.contains(&story.id.to_string()));
+
+    // The moderator publishes it, keeping the details.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let (_, edit) = app.get(&format!("/moderatie/{}", story.id)).await;
+    assert!(edit.contains("Mevrouw Test"), "moderators see the name");
+    for (name, values) in [
+        ("titel", vec![story.title.clone()]),
+        ("verhaal", vec![story.text.as_str().to_string()]),
+        ("rol", vec!["resident".into()]),
+        ("gevoel", vec!["positive".into()]),
+        ("toestemming", vec!["public".into()]),
+        ("gebied", vec!["de-hoven".into()]),
+        ("subdoel", vec!["sterker-netwerk".into()]),
+        ("datum", vec![story.date.to_string()]),
+        ("besluit", vec!["publish".into()]),
+    ] {
+        for value in values {
+            pairs.push((name.to_string(), value));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (status, headers, _) = app
+        .post_form(&format!("/moderatie/{}", story.id), &pairs)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/moderatie?opgeslagen=")
+    );
+    app.index();
+
+    let (_, body) = app.get("/zoeken?q=zonnebloemzaadjes").await;
+    assert!(body.contains("1 verhaal gevonden"), "{body}");
+    let (status, page) = app.get(&format!("/verhaal/{}", story.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<strong>moestuin</strong>"),
+        "Markdown rendered"
+    );
+    assert!(
+        page.contains("&lt;script&gt;") && !page.contains("<script>alert"),
+        "raw HTML shown as text"
+    );
+    assert!(
+        !page.contains("Mevrouw Test"),
+        "the name is never on a public page"
+    );
+}
+
+#[tokio::test]
+async fn forms_explain_what_is_missing_and_refuse_bots() {
+    let app = TestApp::demo();
+    let (status, _, body) = app.post_form("/vertel", &[("verhaal", "te kort")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("class=\"error-summary\"") && body.contains("Kies hoe het voor u was"));
+    assert!(
+        body.contains(">te kort</textarea>"),
+        "what was typed is kept"
+    );
+
+    let (status, _, _) = app
+        .post_form(
+            "/vertel",
+            &[
+                ("verhaal", "Een verhaal dat lang genoeg is, van een robot."),
+                ("gevoel", "positive"),
+                ("toestemming", "public"),
+                ("extra_veld_leeg", "http://spam.example"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, _, body) = app
+        .post_form(
+            "/aanbieder/verhaal",
+            &[("titel", "x"), ("datum", "2099-01-01")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("niet in de toekomst"));
+}
+
+#[tokio::test]
+async fn the_public_forms_are_rate_limited() {
+    let app = TestApp::demo();
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(
+            app.post_form("/mijn-verhaal", &[("code", "AAAA-BBBB-CCCC-DDDD")])
+                .await
+                .0,
+        );
+    }
+    assert!(
+        statuses[..10].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[11], StatusCode::TOO_MANY_REQUESTS);
+    let (_, body) = app.get("/mijn-verhaal").await;
+    assert!(body.contains("<form"), "reading the form is not limited");
+}
+
+#[tokio::test]
+async fn the_api_creates_reads_and_explains_errors() {
+    let app = TestApp::demo();
+    let (status, _, body) = app
+        .post_json(
+            "/api/v1/stories",
+            &serde_json::json!({
+                "title": "Via de API",
+                "teller": "professional",
+                "valence": "mixed",
+                "consent": "public",
+                "text": "Een verhaal dat een aanbieder via de API instuurt, over de buurtmaaltijd.",
+                "subgoals": ["sterker-netwerk"],
+                "area": "molenwijk",
+                "tags": ["maaltijd"],
+                "status": "published"
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let created: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(created["status"], "submitted", "the API cannot publish");
+    assert_eq!(created["receipt_code"].as_str().unwrap().len(), 19);
+    let id = created["id"].as_str().unwrap();
+    let (status, body) = app.get(&format!("/api/v1/stories/{id}")).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not public before moderation: {body}"
+    );
+
+    let (status, headers, body) = app
+        .post_json(
+            "/api/v1/stories",
+            &serde_json::json!({"title": "Half", "valence": "blij"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    for field in ["teller", "valence", "consent", "text"] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+
+    let request = Request::post("/api/v1/stories")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{niet json"))
+        .unwrap();
+    let (status, headers, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+
+    let huge = "a".repeat(400 * 1024);
+    let (status, _, _) = app
+        .post_json("/api/v1/stories", &serde_json::json!({"text": huge}))
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let (status, body) = app.get("/api/v1/stories?q=buurt&area=noord").await;
+    assert_eq!(status, StatusCode::OK);
+    let results: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(results["total"].as_u64().unwrap() > 0 && results["facets"]["valence"].is_array());
+
+    let (_, body) = app
+        .get("/api/v1/indicators/wachttijd-schuldhulp/evidence")
+        .await;
+    let evidence: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        evidence["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["kind"] == "against_direction")
+    );
+    let (_, body) = app
+        .get("/api/v1/measurements?indicator=wachttijd-schuldhulp")
+        .await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        11
+    );
+    let (status, headers, _) = app
+        .send(Request::get("/api/v1/niets").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        (status, headers[header::CONTENT_TYPE].to_str().unwrap()),
+        (StatusCode::NOT_FOUND, "application/problem+json")
+    );
+
+    let (_, body) = app.get("/api/v1/openapi.json").await;
+    let spec: serde_json::Value = serde_json::from_str(&body).unwrap();
+    for path in [
+        "/api/v1/stories",
+        "/api/v1/stories/{id}",
+        "/api/v1/goals",
+        "/api/v1/indicators/{id}/evidence",
+        "/api/v1/measurements",
+    ] {
+        assert!(
+            spec["paths"][path].is_object(),
+            "{path} in the OpenAPI document"
+        );
+    }
+}
+
+#[tokio::test]
+async fn language_follows_the_browser_and_the_switch() {
+    let app = TestApp::demo();
+    let request = Request::get("/")
+        .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9,nl;q=0.5")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, body) = app.send(request).await;
+    assert!(body.contains("<html lang=\"en\">") && body.contains("Goals and results"));
+
+    let request = Request::get("/")
+        .header(header::COOKIE, "taal=nl")
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, body) = app.send(request).await;
+    assert!(
+        body.contains("Doelen en resultaten"),
+        "the remembered choice wins"
+    );
+
+    let (status, headers, _) = app
+        .send(
+            Request::get("/taal?naar=en&terug=/zoeken%3Fq%3Dbuurt")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/zoeken?q=buurt");
+    assert!(
+        headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .starts_with("taal=en;")
+    );
+    let (_, headers, _) = app
+        .send(
+            Request::get("/taal?naar=en&terug=//evil.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(headers[header::LOCATION], "/", "no open redirect");
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let app = TestApp::demo();
+    for path in ["/", "/api/v1/goals", "/bestaat-niet"] {
+        let (_, headers, _) = app
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+    }
+}
+
+#[tokio::test]
+async fn the_public_sees_only_published_stories_with_public_consent() {
+    let app = TestApp::demo();
+    let stories: Vec<_> = app.bank.store.stories().map(Result::unwrap).collect();
+    let internal = stories
+        .iter()
+        .find(|s| s.is_published() && s.consent == verhalenbank::story::Consent::Internal)
+        .unwrap();
+    let submitted = stories.iter().find(|s| !s.is_published()).unwrap();
+    for story in [internal, submitted] {
+        assert_eq!(
+            app.get(&format!("/verhaal/{}", story.id)).await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/stories/{}", story.id)).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let query = format!("/zoeken?q={}", urlencode(&format!("\"{}\"", story.title)));
+        let (_, body) = app.get(&query).await;
+        assert!(
+            !body.contains(&story.id.to_string()),
+            "{} found by the public",
+            story.title
+        );
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("x", text)]).unwrap()[2..].to_string()
+}
