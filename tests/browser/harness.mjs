@@ -1,0 +1,99 @@
+// Shared by the browser tests: start the real Verhalenbank server on a fresh data folder with the demo
+// municipality, drive Debian's Chromium with playwright-core, and check pages with axe-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The server binary: release if built, else debug. */
+export function binary() {
+  for (const profile of ['release', 'debug']) {
+    const path = join(root, 'target', profile, 'verhalenbank');
+    if (existsSync(path)) return path;
+  }
+  throw new Error('build verhalenbank first: cargo build --release');
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Starts a server with the demo loaded; resolves once it answers. */
+export async function startServer() {
+  const data = mkdtempSync(join(tmpdir(), 'verhalenbank-browser-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(binary(), ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${port}`, '--sample', join(root, 'stories-sample')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: 'warn' },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+    try {
+      const response = await fetch(base + '/');
+      if (response.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    base,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** A new page in Dutch, at the given width, optionally without JavaScript. */
+export async function newPage(browser, { width = 1280, javaScript = true } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'nl-NL', javaScriptEnabled: javaScript });
+  return context.newPage();
+}
+
+/** The WCAG 2.1 A and AA violations axe-core finds on the page, as readable lines. */
+export async function accessibilityViolations(page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
+}
+
+/** Whether the page is wider than its viewport (content that needs sideways scrolling). */
+export async function overflowsHorizontally(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+/** Polls `check` until it returns true: for work the server does in the background, such as indexing. */
+export async function eventually(check, { timeout = 5000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}

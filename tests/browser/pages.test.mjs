@@ -1,0 +1,72 @@
+// Every main page: no WCAG 2.1 AA violations found by axe-core, and usable at 360 px without
+// sideways scrolling.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, accessibilityViolations, overflowsHorizontally } from './harness.mjs';
+
+let server;
+let browser;
+let storyPath;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const results = await (await fetch(`${server.base}/api/v1/stories?q=koffie`)).json();
+  storyPath = `/verhaal/${results.hits[0].story.id}`;
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const pages = () => [
+  '/',
+  '/?gebied=noord&periode=2025',
+  '/indicator/wachttijd-schuldhulp',
+  '/indicator/bezoekers-koffie-inloop?gebied=centrum&q=koffie',
+  storyPath,
+  '/zoeken?q=buurt&valence=negative',
+  '/vertel',
+  '/mijn-verhaal',
+  '/aanbieder/verhaal',
+  '/moderatie',
+  '/bestaat-niet',
+];
+
+for (const width of [1280, 360]) {
+  test(`main pages have no accessibility violations at ${width} px`, async () => {
+    const page = await newPage(browser, { width });
+    const problems = [];
+    for (const path of pages()) {
+      await page.goto(server.base + path);
+      const violations = await accessibilityViolations(page);
+      if (violations.length) problems.push(`${path}:\n  ${violations.join('\n  ')}`);
+      if (await overflowsHorizontally(page)) problems.push(`${path}: wider than ${width} px`);
+    }
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('the English pages are in English and pass too', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.base}/`);
+  await page.getByRole('link', { name: 'English' }).click();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.textContent('h1'), /Goals and results/);
+  await page.goto(`${server.base}/indicator/wachttijd-schuldhulp`);
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await page.context().close();
+});
+
+test('the skip link moves focus to the content', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.base}/zoeken`);
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement.textContent);
+  assert.match(focused, /Ga direct naar de inhoud/);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => location.hash), '#inhoud');
+  await page.context().close();
+});

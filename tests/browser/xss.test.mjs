@@ -1,0 +1,62 @@
+// Hostile text in a story stays text: script in the title, the text, tags and links is shown, never run.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, eventually } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const PAYLOADS = [
+  '<script>window.__xss = 1</script>',
+  '<img src=x onerror="window.__xss = 2">',
+  '<svg onload="window.__xss = 3"></svg>',
+  '[klik](javascript:window.__xss=4)',
+  '"><script>window.__xss = 5</script>',
+  "'; window.__xss = 6; '",
+];
+
+async function publish(id) {
+  const form = new URLSearchParams({
+    titel: `Aanval <script>window.__xss = 7</script>`,
+    verhaal: `Gewone zin over xsskanarie. ${PAYLOADS.join(' ')}`,
+    rol: 'resident', gevoel: 'mixed', toestemming: 'public', tags: '<b>tag</b>, "><script>window.__xss=8</script>',
+    besluit: 'publish',
+  });
+  const response = await fetch(`${server.base}/moderatie/${id}`, { method: 'POST', body: form, redirect: 'manual' });
+  assert.equal(response.status, 303);
+}
+
+test('script in a story never runs on any page that shows it', async () => {
+  const created = await fetch(`${server.base}/api/v1/stories`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'x', teller: 'resident', valence: 'mixed', consent: 'public', text: PAYLOADS.join('\n\n') }),
+  }).then((r) => r.json());
+  await publish(created.id);
+
+  const page = await newPage(browser);
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => { dialogs += 1; await dialog.dismiss(); });
+  await eventually(async () => {
+    await page.goto(`${server.base}/zoeken?q=xsskanarie`);
+    return (await page.textContent('#resultaten')).includes('1 verhaal gevonden');
+  });
+  for (const path of [`/verhaal/${created.id}`, '/zoeken?q=xsskanarie', `/moderatie/${created.id}`, '/moderatie?status=published']) {
+    await page.goto(server.base + path);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, path);
+  }
+  await page.goto(`${server.base}/verhaal/${created.id}`);
+  assert.match(await page.textContent('h1'), /<script>/, 'the title is shown as text');
+  assert.equal(dialogs, 0);
+  await page.context().close();
+});
