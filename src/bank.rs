@@ -38,7 +38,12 @@ pub struct Bank {
     pub index: Arc<SearchIndex>,
     settings: RwLock<Arc<Settings>>,
     indexer: Mutex<Option<Indexer>>,
+    /// The years for the period filter, with the index position and figures they were read at.
+    years: Mutex<Option<YearsCache>>,
 }
+
+/// The index position and figures the years were read at, and the years.
+type YearsCache = (u64, Arc<Vec<Measurement>>, Vec<i16>);
 
 /// Opens the store, explaining the one failure operators meet: another process has the folder open.
 pub fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -134,6 +139,7 @@ impl Bank {
             index,
             settings,
             indexer: Mutex::new(None),
+            years: Mutex::new(None),
         })
     }
 
@@ -207,17 +213,23 @@ impl Bank {
         Ok(seq)
     }
 
-    /// The years that have figures or stories, oldest first, for the period filter.
+    /// The years that have figures or stories, oldest first, for the period filter. Kept until the
+    /// index or the figures change.
     pub fn years(&self) -> anyhow::Result<Vec<i16>> {
-        let mut years: Vec<i16> = self
-            .store
-            .measurements()?
-            .iter()
-            .map(|m| m.period.year())
-            .collect();
-        let results = self
-            .index
-            .search(&self.store, &SearchRequest::new("", Scope::Municipality))?;
+        let measurements = self.store.measurements_shared()?;
+        let seq = self.index.indexed_seq();
+        let mut cache = self.years.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((cached_seq, cached_measurements, years)) = cache.as_ref()
+            && *cached_seq == seq
+            && Arc::ptr_eq(cached_measurements, &measurements)
+        {
+            return Ok(years.clone());
+        }
+        let mut years: Vec<i16> = measurements.iter().map(|m| m.period.year()).collect();
+        let mut request = SearchRequest::new("", Scope::Municipality);
+        request.facets = Some(vec![FacetField::Year]);
+        request.snippets = false;
+        let results = self.index.search(&self.store, &request)?;
         years.extend(
             results
                 .facets
@@ -228,6 +240,7 @@ impl Bank {
         );
         years.sort_unstable();
         years.dedup();
+        *cache = Some((seq, measurements, years.clone()));
         Ok(years)
     }
 
@@ -252,11 +265,13 @@ impl Bank {
     }
 
     fn measurements_of(&self, indicator: &IndicatorId) -> anyhow::Result<Vec<Measurement>> {
+        // Only this indicator's figures are cloned out of the shared list.
         Ok(self
             .store
-            .measurements()?
-            .into_iter()
+            .measurements_shared()?
+            .iter()
             .filter(|m| &m.indicator == indicator)
+            .cloned()
             .collect())
     }
 
@@ -282,7 +297,7 @@ impl Bank {
         today: Date,
     ) -> anyhow::Result<Overview> {
         let settings = self.settings()?;
-        let measurements = self.store.measurements()?;
+        let measurements = self.store.measurements_shared()?;
         let area_order: Vec<AreaId> = settings
             .municipality
             .areas
@@ -299,9 +314,10 @@ impl Bank {
         let mut balances: HashMap<String, Balance> = HashMap::new();
         let mut total = Balance::default();
         for valence in ["positive", "negative", "mixed"] {
-            let request = self
+            let mut request = self
                 .filtered(scope, filter)
                 .filter(FacetField::Valence, valence);
+            request.facets = Some(vec![FacetField::Subgoal]);
             let results = self.index.search(&self.store, &request)?;
             add_valence(&mut total, valence, results.total as u32);
             for count in results
@@ -478,11 +494,15 @@ impl Bank {
             let mut request = base.clone().filter(FacetField::Valence, valence);
             request.sort = SortOrder::Newest;
             request.per_page = 12;
-            request.highlight = Some(highlight.clone());
-            per_valence.push(diverse(
+            request.facets = Some(Vec::new());
+            request.snippets = false;
+            let mut picked = diverse(
                 self.index.search(&self.store, &request)?.hits,
                 EXCERPTS_PER_VALENCE,
-            ));
+            );
+            // Snippets only for the stories shown, around the indicator's recurring topics.
+            self.index.highlight(&mut picked, &highlight)?;
+            per_valence.push(picked);
         }
         let mut excerpts = Vec::new();
         for round in 0..EXCERPTS_PER_VALENCE {

@@ -64,6 +64,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let work = tempfile::tempdir().context("making a folder for the bench")?;
             crate::bench::search_bench(&corpus, work.path(), rebuilds, rounds, seed)?.print();
+            for (path, p) in crate::bench::pages::page_bench(work.path(), rounds * 10)? {
+                println!(
+                    "page {path} (server time, {} requests): p50 {}  p99 {}",
+                    p.count,
+                    crate::bench::millis(p.p50),
+                    crate::bench::millis(p.p99)
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -13,6 +13,7 @@ use std::ops::Bound;
 use jiff::civil::Date;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery, TermSetQuery,
@@ -77,8 +78,10 @@ pub struct SearchRequest {
     pub from: Option<Date>,
     pub to: Option<Date>,
     pub sort: SortOrder,
-    /// Words to mark in snippets when the query itself has none, such as an indicator's recurring tags.
-    pub highlight: Option<String>,
+    /// Whether to make snippets; without, hits come with empty snippets for [`SearchIndex::highlight`].
+    pub snippets: bool,
+    /// Which facets to count; `None` counts them all. Counting only what a page shows saves time.
+    pub facets: Option<Vec<FacetField>>,
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
@@ -98,7 +101,8 @@ impl SearchRequest {
             from: None,
             to: None,
             sort: SortOrder::Relevance,
-            highlight: None,
+            facets: None,
+            snippets: true,
             page: 1,
             per_page: 10,
             scope,
@@ -296,16 +300,6 @@ impl SearchIndex {
             base.push((Occur::Must, Box::new(BooleanQuery::union(alternatives))));
         }
         let has_text = !base.is_empty();
-        if !has_text && let Some(words) = &request.highlight {
-            let extra = parse_query(words);
-            highlight.extend(
-                extra
-                    .required
-                    .iter()
-                    .flatten()
-                    .filter_map(|item| self.item_query(item, false)),
-            );
-        }
         if !has_text {
             base.push((Occur::Must, Box::new(AllQuery)));
         }
@@ -358,7 +352,18 @@ impl SearchIndex {
             (sort, _) => sort,
         };
 
-        let counted: Vec<FacetField> = FacetField::INDEXED.to_vec();
+        let wanted = |field: FacetField| {
+            request
+                .facets
+                .as_ref()
+                .is_none_or(|wanted| wanted.contains(&field))
+        };
+        let counted: Vec<FacetField> = FacetField::INDEXED
+            .into_iter()
+            .filter(|field| {
+                wanted(*field) || (*field == FacetField::Subgoal && wanted(FacetField::Indicator))
+            })
+            .collect();
         let counter = FacetCounter {
             fields: counted.iter().map(|f| f.name().to_string()).collect(),
         };
@@ -398,7 +403,7 @@ impl SearchIndex {
         let mut counts: HashMap<FacetField, HashMap<String, u32>> =
             counted.into_iter().zip(tally).collect();
         // A filtered field is counted without its own filter, so its other values keep their counts.
-        for (field, _) in &filter_clauses {
+        for (field, _) in filter_clauses.iter().filter(|(field, _)| wanted(*field)) {
             let counted_field = if *field == FacetField::Indicator {
                 FacetField::Subgoal
             } else {
@@ -415,7 +420,7 @@ impl SearchIndex {
                 counts.insert(*field, values);
             }
         }
-        if !counts.contains_key(&FacetField::Indicator) {
+        if wanted(FacetField::Indicator) && !counts.contains_key(&FacetField::Indicator) {
             let by_subgoal = counts
                 .get(&FacetField::Subgoal)
                 .cloned()
@@ -424,6 +429,7 @@ impl SearchIndex {
         }
         let facets = counts
             .into_iter()
+            .filter(|(field, _)| wanted(*field))
             .map(|(field, values)| {
                 let selected = filters.get(&field);
                 let mut list: Vec<FacetCount> = values
@@ -439,7 +445,7 @@ impl SearchIndex {
             })
             .collect();
 
-        let hits = self.hits(store, &searcher, &addresses, &highlight)?;
+        let hits = self.hits(store, &searcher, &addresses, &highlight, request.snippets)?;
         Ok(SearchResults {
             total,
             page,
@@ -470,15 +476,21 @@ impl SearchIndex {
         searcher: &Searcher,
         addresses: &[(Option<f32>, DocAddress)],
         highlight: &[BoxQuery],
+        snippets: bool,
     ) -> Result<Vec<Hit>, IndexError> {
-        let highlight_query =
-            BooleanQuery::union(highlight.iter().map(|query| query.box_clone()).collect());
-        let mut generators: HashMap<&'static str, SnippetGenerator> = HashMap::new();
         let mut hits = Vec::with_capacity(addresses.len());
+        // Opening a column costs more than reading a value, so each segment's columns are opened once.
+        let mut columns: HashMap<u32, (Option<StrColumn>, Option<StrColumn>)> = HashMap::new();
         for (score, address) in addresses {
-            let segment = searcher.segment_reader(address.segment_ord);
-            let Some(id) = keyword_value(segment, "id", address.doc_id)
-                .and_then(|id| StoryId::parse(&id).ok())
+            let (ids, languages) = columns.entry(address.segment_ord).or_insert_with(|| {
+                let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                (
+                    fast.str("id").ok().flatten(),
+                    fast.str(FacetField::Language.name()).ok().flatten(),
+                )
+            });
+            let Some(id) =
+                keyword_value(ids.as_ref(), address.doc_id).and_then(|id| StoryId::parse(&id).ok())
             else {
                 continue;
             };
@@ -486,14 +498,38 @@ impl SearchIndex {
             let Some(story) = store.get_story(id)? else {
                 continue;
             };
-            let language = keyword_value(segment, FacetField::Language.name(), address.doc_id)
+            let language = keyword_value(languages.as_ref(), address.doc_id)
                 .and_then(|code| Language::parse(&code).ok())
                 .unwrap_or_else(Language::dutch);
-            let analysed = AnalysedLanguage::for_language(&language);
-            let plain = plain_text(&story.text);
-            let snippet = if highlight.is_empty() {
-                None
-            } else {
+            hits.push(Hit {
+                snippet: SafeHtml::escape(""),
+                score: *score,
+                story,
+                language,
+            });
+        }
+        if snippets {
+            self.mark(searcher, highlight, &mut hits)?;
+        }
+        Ok(hits)
+    }
+
+    /// Gives each hit its snippet: the excerpt where the `highlight` terms occur most, marked, or else
+    /// the story's opening lines.
+    fn mark(
+        &self,
+        searcher: &Searcher,
+        highlight: &[BoxQuery],
+        hits: &mut [Hit],
+    ) -> Result<(), IndexError> {
+        let highlight_query =
+            BooleanQuery::union(highlight.iter().map(|query| query.box_clone()).collect());
+        let mut generators: HashMap<&'static str, SnippetGenerator> = HashMap::new();
+        for hit in hits {
+            let plain = plain_text(&hit.story.text);
+            let mut marked = None;
+            if !highlight.is_empty() {
+                let analysed = AnalysedLanguage::for_language(&hit.language);
                 let generator = match generators.entry(analysed.code) {
                     std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
                     std::collections::hash_map::Entry::Vacant(entry) => {
@@ -505,7 +541,7 @@ impl SearchIndex {
                     }
                 };
                 let snippet = generator.snippet(&plain);
-                (!snippet.is_empty()).then(|| {
+                if !snippet.is_empty() {
                     let range = snippet.fragment_range();
                     let html = highlighted_html(snippet.fragment(), snippet.highlighted());
                     // Show that the excerpt is taken from the middle of the text.
@@ -515,28 +551,35 @@ impl SearchIndex {
                     } else {
                         ""
                     };
-                    SafeHtml::from_escaped(format!("{before}{}{after}", html.as_str()))
-                })
-            };
-            hits.push(Hit {
-                snippet: snippet
-                    .unwrap_or_else(|| SafeHtml::escape(&opening(&plain, SNIPPET_CHARS))),
-                score: *score,
-                story,
-                language,
-            });
+                    marked = Some(SafeHtml::from_escaped(format!(
+                        "{before}{}{after}",
+                        html.as_str()
+                    )));
+                }
+            }
+            hit.snippet =
+                marked.unwrap_or_else(|| SafeHtml::escape(&opening(&plain, SNIPPET_CHARS)));
         }
-        Ok(hits)
+        Ok(())
+    }
+
+    /// Makes the snippets of hits found with `snippets: false`, marking `words` (in the query language):
+    /// for pages that choose a few stories first and only then need their excerpts.
+    pub fn highlight(&self, hits: &mut [Hit], words: &str) -> Result<(), IndexError> {
+        let parsed = parse_query(words);
+        let queries: Vec<BoxQuery> = parsed
+            .required
+            .iter()
+            .flatten()
+            .filter_map(|item| self.item_query(item, false))
+            .collect();
+        self.mark(&self.reader.searcher(), &queries, hits)
     }
 }
 
 /// The first value of a keyword column for a document.
-fn keyword_value(
-    segment: &tantivy::SegmentReader,
-    field: &str,
-    doc: tantivy::DocId,
-) -> Option<String> {
-    let column = segment.fast_fields().str(field).ok()??;
+fn keyword_value(column: Option<&StrColumn>, doc: tantivy::DocId) -> Option<String> {
+    let column = column?;
     let ord = column.term_ords(doc).next()?;
     let mut value = String::new();
     column.ord_to_str(ord, &mut value).ok()?.then_some(value)

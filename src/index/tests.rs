@@ -204,6 +204,23 @@ fn facet_counts_keep_other_values_of_a_filtered_field() {
 }
 
 #[test]
+fn only_the_facets_asked_for_are_counted() {
+    let fixture = fixture(&corpus());
+    let mut request =
+        SearchRequest::new("", Scope::Municipality).filter(FacetField::Valence, "negative");
+    request.facets = Some(vec![FacetField::Valence, FacetField::Indicator]);
+    let results = fixture.index.search(&fixture.store, &request).unwrap();
+    let fields: Vec<FacetField> = results.facets.keys().copied().collect();
+    assert_eq!(fields, vec![FacetField::Indicator, FacetField::Valence]);
+    assert_eq!(results.total, 1);
+    assert_eq!(
+        results.facets[&FacetField::Valence].len(),
+        2,
+        "still counted without its own filter"
+    );
+}
+
+#[test]
 fn snippets_are_escaped_then_marked() {
     let fixture = fixture(&corpus());
     let results = fixture

@@ -19,7 +19,7 @@ mod records;
 pub use records::{OutboxEntry, OutboxOp};
 
 use std::path::Path;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use sled::Transactional;
@@ -76,6 +76,8 @@ pub struct Store {
     measurements: sled::Tree,
     settings: sled::Tree,
     receipts: sled::Tree,
+    /// The figures as last read; emptied by every write of figures.
+    measurements_cache: RwLock<Option<Arc<Vec<Measurement>>>>,
     /// Serialises writes that add outbox entries, so sequence numbers commit in order.
     outbox_writer: Mutex<()>,
     /// The last outbox sequence number written, to wake whoever waits for new entries.
@@ -127,6 +129,7 @@ impl Store {
             measurements: db.open_tree("measurements")?,
             settings: db.open_tree("settings")?,
             receipts: db.open_tree("receipts")?,
+            measurements_cache: RwLock::new(None),
             meta,
             db,
             outbox_writer: Mutex::new(()),
@@ -416,16 +419,41 @@ impl Store {
         }
         self.measurements.apply_batch(batch)?;
         self.db.flush()?;
+        *self
+            .measurements_cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = None;
         Ok(())
     }
 
     /// Every figure, ordered by indicator, then period text, then area.
     pub fn measurements(&self) -> Result<Vec<Measurement>, StoreError> {
-        self.measurements
+        Ok(self.measurements_shared()?.as_ref().clone())
+    }
+
+    /// Every figure, shared: read from disk once and kept until figures change, because every page
+    /// with numbers needs them.
+    pub fn measurements_shared(&self) -> Result<Arc<Vec<Measurement>>, StoreError> {
+        if let Some(cached) = self
+            .measurements_cache
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            return Ok(cached.clone());
+        }
+        let all: Vec<Measurement> = self
+            .measurements
             .iter()
             .values()
             .map(|bytes| decode::<MeasurementRecord>(&bytes?, "measurement")?.into_measurement())
-            .collect()
+            .collect::<Result<_, _>>()?;
+        let all = Arc::new(all);
+        *self
+            .measurements_cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Some(all.clone());
+        Ok(all)
     }
 
     pub fn measurement_count(&self) -> usize {

@@ -5,9 +5,9 @@
 use super::i18n::Texts;
 use crate::story::render::{SafeHtml, escape_html};
 
-const WIDTH: f64 = 600.0;
-const HEIGHT: f64 = 230.0;
-const LEFT: f64 = 56.0;
+const WIDTH: f64 = 480.0;
+const HEIGHT: f64 = 220.0;
+const LEFT: f64 = 50.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 34.0;
@@ -120,7 +120,7 @@ pub fn line_chart(
         );
     }
     // Period labels: first, last and, when there is room, every few in between.
-    let every = points.len().div_ceil(6).max(1);
+    let every = points.len().div_ceil(5).max(1);
     for (index, point) in points.iter().enumerate() {
         if index % every == 0 || index + 1 == points.len() {
             // The outermost labels are anchored inwards so they are not cut off at the edges.
