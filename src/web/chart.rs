@@ -122,7 +122,9 @@ pub fn line_chart(
     // Period labels: first, last and, when there is room, every few in between.
     let every = points.len().div_ceil(5).max(1);
     for (index, point) in points.iter().enumerate() {
-        if index % every == 0 || index + 1 == points.len() {
+        let last = points.len() - 1;
+        // Every few, and the last; a strided label too close to the last one is left out.
+        if (index % every == 0 && index + every <= last) || index == last {
             // The outermost labels are anchored inwards so they are not cut off at the edges.
             let anchor = match index {
                 0 if points.len() > 1 => "start",

@@ -1,8 +1,11 @@
 //! A story the store acknowledged is on disk: the process is aborted right after `put_story` returns,
-//! without any clean shutdown, and the story is there when the store is opened again.
+//! without any clean shutdown (and before any index commit), and the story is there when the store is
+//! opened again, and findable once the index opens. A server stopped with SIGTERM indexes and flushes
+//! everything before it exits.
 
 use std::process::{Command, Stdio};
 
+use verhalenbank::index::{Scope, SearchIndex, SearchRequest};
 use verhalenbank::store::Store;
 use verhalenbank::testing;
 
@@ -11,9 +14,10 @@ const CHILD_STORE: &str = "VERHALENBANK_TEST_CHILD_STORE";
 #[test]
 fn an_acknowledged_story_survives_an_abort() {
     let story = testing::story("Bewaard", "Dit verhaal moet er na een crash nog zijn.");
+    let temp_root = std::env::var(CHILD_STORE).ok();
 
     // In the child process: store the story, acknowledge it, and die without cleaning up.
-    if let Ok(path) = std::env::var(CHILD_STORE) {
+    if let Some(path) = temp_root {
         let store = Store::open(std::path::Path::new(&path)).unwrap();
         store.put_story(&story).unwrap();
         println!("acknowledged {}", story.id);
@@ -41,6 +45,87 @@ fn an_acknowledged_story_survives_an_abort() {
     );
 
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.get_story(story.id).unwrap(), Some(story));
-    assert_eq!(store.outbox_after(0, 10).unwrap().len(), 1);
+    assert_eq!(store.get_story(story.id).unwrap(), Some(story.clone()));
+    assert_eq!(
+        store.outbox_after(0, 10).unwrap().len(),
+        1,
+        "not yet indexed when the process died"
+    );
+
+    // The index heals from the outbox when it opens.
+    let index = SearchIndex::open(&temp.path().join("index"), &store).unwrap();
+    let results = index
+        .search(&store, &SearchRequest::new("crash", Scope::Municipality))
+        .unwrap();
+    assert_eq!(results.hits.len(), 1);
+    assert_eq!(results.hits[0].story.id, story.id);
+}
+
+/// Sends one HTTP/1.1 request and returns the status line and body.
+fn http(address: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn sigterm_indexes_and_flushes_before_the_server_exits() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "serve",
+            "--no-demo",
+            "--bind",
+            &address,
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The server prints its address once it listens.
+    let mut stdout = std::io::BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    assert!(line.contains(&address), "{line}");
+
+    let body = r#"{"title":"Voor het afsluiten","teller":"resident","valence":"positive","consent":"public","text":"Opgeslagen vlak voor de server stopt: afsluitproef."}"#;
+    let response = http(
+        &address,
+        &format!(
+            "POST /api/v1/stories HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+
+    let pid = server.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = server.wait().unwrap();
+    assert!(status.success(), "clean exit after SIGTERM: {status}");
+
+    let store = Store::open(&data.join("store")).unwrap();
+    assert_eq!(store.story_count(), 1);
+    assert!(
+        store.outbox_after(0, 10).unwrap().is_empty(),
+        "the index took in everything before exit"
+    );
 }

@@ -24,6 +24,7 @@ pub struct IndicatorRow {
     pub latest: Option<String>,
     pub period: String,
     pub trend: TrendView,
+    pub since_baseline: TrendView,
     pub baseline: Option<String>,
     pub target: Option<String>,
     pub signals: Vec<SignalView>,
@@ -106,6 +107,7 @@ pub async fn page(
                                     .map(|m| t.period(&m.period))
                                     .unwrap_or_default(),
                                 trend: trend_view(t, row.counted.trend, "trend"),
+                                since_baseline: trend_view(t, row.counted.since_baseline, "trend"),
                                 baseline: indicator
                                     .baseline
                                     .map(|v| value_text(t, v, &indicator.unit)),
