@@ -16,7 +16,7 @@ use crate::evidence::{
     CountedEvidence, EvidenceFilter, Measurement, Signal, ToldSummary, counted_evidence, signals,
 };
 use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal, Theme};
-use crate::ids::{AreaId, IndicatorId};
+use crate::ids::IndicatorId;
 use crate::index::indexer::Indexer;
 use crate::index::{
     FacetCount, FacetField, Hit, Scope, SearchIndex, SearchRequest, SearchResults, SortOrder,
@@ -298,17 +298,8 @@ impl Bank {
     ) -> anyhow::Result<Overview> {
         let settings = self.settings()?;
         let measurements = self.store.measurements_shared()?;
-        let area_order: Vec<AreaId> = settings
-            .municipality
-            .areas
-            .iter()
-            .map(|a| a.id.clone())
-            .collect();
-        let top_areas: Vec<AreaId> = settings
-            .municipality
-            .top_areas()
-            .map(|a| a.id.clone())
-            .collect();
+        let area_order = settings.municipality.area_ids();
+        let top_areas = settings.municipality.top_area_ids();
 
         // Stories per subgoal and valence: one count per valence.
         let mut balances: HashMap<String, Balance> = HashMap::new();
@@ -431,17 +422,8 @@ impl Bank {
             .and_then(|id| goals.statement(id))
             .cloned();
 
-        let area_order: Vec<AreaId> = settings
-            .municipality
-            .areas
-            .iter()
-            .map(|a| a.id.clone())
-            .collect();
-        let top_areas: Vec<AreaId> = settings
-            .municipality
-            .top_areas()
-            .map(|a| a.id.clone())
-            .collect();
+        let area_order = settings.municipality.area_ids();
+        let top_areas = settings.municipality.top_area_ids();
         let counted = counted_evidence(
             &indicator,
             &self.measurements_of(&indicator.id)?,

@@ -176,6 +176,16 @@ impl Municipality {
         chain
     }
 
+    /// Every area id, in the order of the file.
+    pub fn area_ids(&self) -> Vec<AreaId> {
+        self.areas.iter().map(|area| area.id.clone()).collect()
+    }
+
+    /// The ids of the areas at the top of the hierarchy.
+    pub fn top_area_ids(&self) -> Vec<AreaId> {
+        self.top_areas().map(|area| area.id.clone()).collect()
+    }
+
     /// Areas at the top of the hierarchy (stadsdelen and villages).
     pub fn top_areas(&self) -> impl Iterator<Item = &Area> {
         self.areas.iter().filter(|area| area.parent.is_none())

@@ -56,20 +56,11 @@ impl FacetField {
     ];
 
     /// The facets that are keyword fields in the index (all but [`FacetField::Indicator`]).
-    pub const INDEXED: [FacetField; 12] = [
-        FacetField::Goal,
-        FacetField::Subgoal,
-        FacetField::Area,
-        FacetField::Provider,
-        FacetField::Teller,
-        FacetField::Valence,
-        FacetField::Tag,
-        FacetField::Language,
-        FacetField::Year,
-        FacetField::Quarter,
-        FacetField::Status,
-        FacetField::Consent,
-    ];
+    pub fn indexed() -> impl Iterator<Item = FacetField> {
+        FacetField::ALL
+            .into_iter()
+            .filter(|field| *field != FacetField::Indicator)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -143,9 +134,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let mut builder: SchemaBuilder = Schema::builder();
     let id = builder.add_text_field("id", STRING | FAST);
     let day = builder.add_u64_field("day", INDEXED | FAST);
-    let keywords = FacetField::INDEXED
-        .iter()
-        .map(|facet| (*facet, builder.add_text_field(facet.name(), STRING | FAST)))
+    let keywords = FacetField::indexed()
+        .map(|facet| (facet, builder.add_text_field(facet.name(), STRING | FAST)))
         .collect();
     let texts = ANALYSED_LANGUAGES
         .iter()

@@ -358,8 +358,7 @@ impl SearchIndex {
                 .as_ref()
                 .is_none_or(|wanted| wanted.contains(&field))
         };
-        let counted: Vec<FacetField> = FacetField::INDEXED
-            .into_iter()
+        let counted: Vec<FacetField> = FacetField::indexed()
             .filter(|field| {
                 wanted(*field) || (*field == FacetField::Subgoal && wanted(FacetField::Indicator))
             })

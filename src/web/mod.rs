@@ -48,6 +48,25 @@ impl AppState {
         self.today.unwrap_or_else(|| jiff::Zoned::now().date())
     }
 
+    /// The page frame for a page whose title is the message `title_key`.
+    pub fn page(
+        &self,
+        t: &'static i18n::Texts,
+        settings: &crate::bank::Settings,
+        title_key: &str,
+        nav: page::Nav,
+        uri: &axum::http::Uri,
+    ) -> page::Page {
+        page::Page::new(
+            t,
+            &settings.municipality.name,
+            t.get(title_key).to_string(),
+            nav,
+            uri,
+            self.demo,
+        )
+    }
+
     /// Runs a bank call on the blocking pool.
     pub async fn run<T: Send + 'static>(
         &self,
@@ -92,6 +111,13 @@ pub fn router(state: AppState) -> Router {
         router = router.layer(layer);
     }
     router.with_state(state)
+}
+
+/// A form shown again with its problems: 422 Unprocessable Content.
+pub fn unprocessable(page: impl axum::response::IntoResponse) -> axum::response::Response {
+    let mut response = page.into_response();
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    response
 }
 
 async fn not_found() -> AppError {

@@ -2,24 +2,13 @@
 // page, get a receipt code, look the story up, and see it appear on the site once it is published.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, eventually } from './harness.mjs';
+import { withServerAndBrowser, newPage, eventually } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = withServerAndBrowser(before, after);
 
 test('a resident tells a story without JavaScript and it appears after moderation', async () => {
-  const phone = await newPage(browser, { width: 360, javaScript: false });
-  await phone.goto(`${server.base}/vertel`);
+  const phone = await newPage(shared.browser, { width: 360, javaScript: false });
+  await phone.goto(`${shared.server.base}/vertel`);
   await phone.getByLabel('Uw verhaal', { exact: true }).fill('Elke donderdag breien we samen in de dorpskamer. Sinds ik meedoe met de breiclub ben ik minder alleen.');
   await phone.getByLabel('Goed', { exact: true }).check();
   await phone.getByLabel('Mensen leren kennen, minder alleen zijn').check();
@@ -29,21 +18,21 @@ test('a resident tells a story without JavaScript and it appears after moderatio
   const code = (await phone.textContent('.receipt .code')).trim();
   assert.match(code, /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
 
-  await phone.goto(`${server.base}/mijn-verhaal`);
+  await phone.goto(`${shared.server.base}/mijn-verhaal`);
   await phone.getByLabel('Uw code').fill(code.toLowerCase().replaceAll('-', ' '));
   await phone.getByRole('button', { name: 'Opzoeken' }).click();
   assert.match(await phone.textContent('.found'), /Uw verhaal is ontvangen/);
   await phone.context().close();
 
-  const desk = await newPage(browser, { javaScript: false });
-  await desk.goto(`${server.base}/moderatie`);
+  const desk = await newPage(shared.browser, { javaScript: false });
+  await desk.goto(`${shared.server.base}/moderatie`);
   await desk.getByRole('link', { name: /Elke donderdag breien we/ }).click();
   await desk.getByLabel('Publiceren', { exact: true }).check();
   await desk.getByRole('button', { name: 'Opslaan' }).click();
   assert.match(await desk.textContent('.notice'), /Opgeslagen/);
 
   await eventually(async () => {
-    await desk.goto(`${server.base}/zoeken?q=breiclub`);
+    await desk.goto(`${shared.server.base}/zoeken?q=breiclub`);
     return (await desk.textContent('#resultaten')).includes('1 verhaal gevonden');
   });
   await desk.getByRole('link', { name: /Elke donderdag breien we/ }).click();
@@ -52,8 +41,8 @@ test('a resident tells a story without JavaScript and it appears after moderatio
 });
 
 test('the form shows what is missing, next to the field and at the top', async () => {
-  const page = await newPage(browser, { javaScript: false });
-  await page.goto(`${server.base}/vertel`);
+  const page = await newPage(shared.browser, { javaScript: false });
+  await page.goto(`${shared.server.base}/vertel`);
   await page.getByLabel('Uw verhaal', { exact: true }).fill('Te kort.');
   await page.getByRole('button', { name: 'Verhaal versturen' }).click();
   assert.match(await page.textContent('.error-summary'), /Kies hoe het voor u was/);

@@ -97,3 +97,18 @@ export async function eventually(check, { timeout = 5000, interval = 100 } = {})
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
+
+/** Starts a server and a browser before the tests of a file and stops them after; the returned object
+ *  holds `server` and `browser` once the tests run. */
+export function withServerAndBrowser(before, after) {
+  const shared = {};
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
+}

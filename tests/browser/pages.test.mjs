@@ -2,30 +2,21 @@
 // sideways scrolling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, accessibilityViolations, overflowsHorizontally } from './harness.mjs';
+import { withServerAndBrowser, newPage, accessibilityViolations, overflowsHorizontally } from './harness.mjs';
 
-let server;
-let browser;
-let storyPath;
+const shared = withServerAndBrowser(before, after);
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  const results = await (await fetch(`${server.base}/api/v1/stories?q=koffie`)).json();
-  storyPath = `/verhaal/${results.hits[0].story.id}`;
-});
+async function storyPath() {
+  const results = await (await fetch(`${shared.server.base}/api/v1/stories?q=koffie`)).json();
+  return `/verhaal/${results.hits[0].story.id}`;
+}
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const pages = () => [
+const pages = async () => [
   '/',
   '/?gebied=noord&periode=2025',
   '/indicator/wachttijd-schuldhulp',
   '/indicator/bezoekers-koffie-inloop?gebied=centrum&q=koffie',
-  storyPath,
+  await storyPath(),
   '/zoeken?q=buurt&valence=negative',
   '/vertel',
   '/mijn-verhaal',
@@ -36,10 +27,10 @@ const pages = () => [
 
 for (const width of [1280, 360]) {
   test(`main pages have no accessibility violations at ${width} px`, async () => {
-    const page = await newPage(browser, { width });
+    const page = await newPage(shared.browser, { width });
     const problems = [];
-    for (const path of pages()) {
-      await page.goto(server.base + path);
+    for (const path of await pages()) {
+      await page.goto(shared.server.base + path);
       const violations = await accessibilityViolations(page);
       if (violations.length) problems.push(`${path}:\n  ${violations.join('\n  ')}`);
       if (await overflowsHorizontally(page)) problems.push(`${path}: wider than ${width} px`);
@@ -50,19 +41,19 @@ for (const width of [1280, 360]) {
 }
 
 test('the English pages are in English and pass too', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.base}/`);
+  const page = await newPage(shared.browser);
+  await page.goto(`${shared.server.base}/`);
   await page.getByRole('link', { name: 'English' }).click();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.match(await page.textContent('h1'), /Goals and results/);
-  await page.goto(`${server.base}/indicator/wachttijd-schuldhulp`);
+  await page.goto(`${shared.server.base}/indicator/wachttijd-schuldhulp`);
   assert.deepEqual(await accessibilityViolations(page), []);
   await page.context().close();
 });
 
 test('the skip link moves focus to the content', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.base}/zoeken`);
+  const page = await newPage(shared.browser);
+  await page.goto(`${shared.server.base}/zoeken`);
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement.textContent);
   assert.match(focused, /Ga direct naar de inhoud/);

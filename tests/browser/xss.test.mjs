@@ -1,20 +1,9 @@
 // Hostile text in a story stays text: script in the title, the text, tags and links is shown, never run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, eventually } from './harness.mjs';
+import { withServerAndBrowser, newPage, eventually } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = withServerAndBrowser(before, after);
 
 const PAYLOADS = [
   '<script>window.__xss = 1</script>',
@@ -32,30 +21,30 @@ async function publish(id) {
     rol: 'resident', gevoel: 'mixed', toestemming: 'public', tags: '<b>tag</b>, "><script>window.__xss=8</script>',
     besluit: 'publish',
   });
-  const response = await fetch(`${server.base}/moderatie/${id}`, { method: 'POST', body: form, redirect: 'manual' });
+  const response = await fetch(`${shared.server.base}/moderatie/${id}`, { method: 'POST', body: form, redirect: 'manual' });
   assert.equal(response.status, 303);
 }
 
 test('script in a story never runs on any page that shows it', async () => {
-  const created = await fetch(`${server.base}/api/v1/stories`, {
+  const created = await fetch(`${shared.server.base}/api/v1/stories`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'x', teller: 'resident', valence: 'mixed', consent: 'public', text: PAYLOADS.join('\n\n') }),
   }).then((r) => r.json());
   await publish(created.id);
 
-  const page = await newPage(browser);
+  const page = await newPage(shared.browser);
   let dialogs = 0;
   page.on('dialog', async (dialog) => { dialogs += 1; await dialog.dismiss(); });
   await eventually(async () => {
-    await page.goto(`${server.base}/zoeken?q=xsskanarie`);
+    await page.goto(`${shared.server.base}/zoeken?q=xsskanarie`);
     return (await page.textContent('#resultaten')).includes('1 verhaal gevonden');
   });
   for (const path of [`/verhaal/${created.id}`, '/zoeken?q=xsskanarie', `/moderatie/${created.id}`, '/moderatie?status=published']) {
-    await page.goto(server.base + path);
+    await page.goto(shared.server.base + path);
     assert.equal(await page.evaluate(() => window.__xss), undefined, path);
   }
-  await page.goto(`${server.base}/verhaal/${created.id}`);
+  await page.goto(`${shared.server.base}/verhaal/${created.id}`);
   assert.match(await page.textContent('h1'), /<script>/, 'the title is shown as text');
   assert.equal(dialogs, 0);
   await page.context().close();

@@ -15,7 +15,7 @@ use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_full_story, values_of};
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, unprocessable};
 
 pub struct Tab {
     pub code: &'static str,
@@ -86,14 +86,7 @@ pub async fn queue(
         })
         .collect();
     Ok(QueuePage {
-        page: Page::new(
-            t,
-            &settings.municipality.name,
-            t.get("moderation.title").to_string(),
-            Nav::Moderation,
-            &uri,
-            state.demo,
-        ),
+        page: state.page(t, &settings, "moderation.title", Nav::Moderation, &uri),
         tabs,
         cards: results
             .hits
@@ -131,14 +124,7 @@ pub async fn edit(
         _ => String::new(),
     };
     Ok(ModeratePage {
-        page: Page::new(
-            t,
-            &settings.municipality.name,
-            t.get("moderation.edit_title").to_string(),
-            Nav::Moderation,
-            &uri,
-            state.demo,
-        ),
+        page: state.page(t, &settings, "moderation.edit_title", Nav::Moderation, &uri),
         id: story.id.to_string(),
         status: t.code("status", story.moderation.code()),
         reason,
@@ -185,25 +171,21 @@ pub async fn save(
         }
         (read, decision) => {
             let errors = read.err().unwrap_or_default();
-            let page = Page::new(
+            let page = state.page(
                 t,
-                &settings.municipality.name,
-                t.get("moderation.edit_title_error").to_string(),
+                &settings,
+                "moderation.edit_title_error",
                 Nav::Moderation,
                 &uri,
-                state.demo,
             );
-            let mut response = ModeratePage {
+            Ok(unprocessable(ModeratePage {
                 page,
                 id: existing.id.to_string(),
                 status: t.code("status", existing.moderation.code()),
                 reason,
                 decision_error: decision.err().map(|key| t.get(key).to_string()),
                 form: FormView::new(t, &settings, form.values(), &errors, false),
-            }
-            .into_response();
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+            }))
         }
     }
 }

@@ -120,14 +120,7 @@ pub async fn page(
                 .collect(),
         })
         .collect();
-    let page = Page::new(
-        t,
-        &settings.municipality.name,
-        t.get("overview.title").to_string(),
-        Nav::Goals,
-        &uri,
-        state.demo,
-    );
+    let page = state.page(t, &settings, "overview.title", Nav::Goals, &uri);
     Ok(OverviewPage {
         filter: filter_view(t, &settings.municipality, &filter, &years),
         total: balance_view(t, &overview.stories),

@@ -10,13 +10,12 @@ use axum::Form;
 use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 
-use crate::story::receipt::ReceiptCode;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::tell::TellDone;
+use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_full_story};
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "provider.html")]
@@ -34,14 +33,7 @@ pub async fn form(
     let mut values = BTreeMap::new();
     values.insert("datum".to_string(), vec![state.today().to_string()]);
     Ok(ProviderPage {
-        page: Page::new(
-            t,
-            &settings.municipality.name,
-            t.get("provider.title").to_string(),
-            Nav::Provider,
-            &uri,
-            state.demo,
-        ),
+        page: state.page(t, &settings, "provider.title", Nav::Provider, &uri),
         form: FormView::new(t, &settings, values, &FormErrors::default(), false),
     })
 }
@@ -54,38 +46,16 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let form = FormData::new(pairs);
     let settings = state.run(|bank| bank.settings()).await?;
-    let page = |key: &str, nav| {
-        Page::new(
-            t,
-            &settings.municipality.name,
-            t.get(key).to_string(),
-            nav,
-            &uri,
-            state.demo,
-        )
-    };
     match read_full_story(&form, &settings, None, state.today()) {
-        Err(errors) => {
-            let view = FormView::new(t, &settings, form.values(), &errors, false);
-            let mut response = ProviderPage {
-                page: page("provider.title_error", Nav::Provider),
-                form: view,
-            }
-            .into_response();
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
+        Err(errors) => Ok(unprocessable(ProviderPage {
+            page: state.page(t, &settings, "provider.title_error", Nav::Provider, &uri),
+            form: FormView::new(t, &settings, form.values(), &errors, false),
+        })),
         Ok(story) => {
-            let code = ReceiptCode::generate();
-            let shown = code.to_string();
-            state
-                .run(move |bank| bank.submit(&story, Some(&code)))
-                .await?;
-            Ok(TellDone {
-                page: page("tell.done_title", Nav::Provider),
-                code: shown,
-            }
-            .into_response())
+            let page = state.page(t, &settings, "tell.done_title", Nav::Provider, &uri);
+            Ok(store_with_receipt(&state, page, story)
+                .await?
+                .into_response())
         }
     }
 }

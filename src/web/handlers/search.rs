@@ -196,14 +196,7 @@ pub async fn page(
         .map(|hit| hit_card(t, &settings.municipality, hit))
         .collect();
     Ok(SearchPage {
-        page: Page::new(
-            t,
-            &settings.municipality.name,
-            t.get("search.title").to_string(),
-            Nav::Search,
-            &uri,
-            state.demo,
-        ),
+        page: state.page(t, &settings, "search.title", Nav::Search, &uri),
         query: request.text.clone(),
         sort: match request.sort {
             SortOrder::Newest => "nieuw",

@@ -8,13 +8,14 @@ use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
+use crate::story::Story;
 use crate::story::receipt::ReceiptCode;
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_public_story};
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "tell.html")]
@@ -37,14 +38,7 @@ pub async fn form(
 ) -> Result<TellPage, AppError> {
     let settings = state.run(|bank| bank.settings()).await?;
     Ok(TellPage {
-        page: Page::new(
-            t,
-            &settings.municipality.name,
-            t.get("tell.title").to_string(),
-            Nav::Tell,
-            &uri,
-            state.demo,
-        ),
+        page: state.page(t, &settings, "tell.title", Nav::Tell, &uri),
         form: FormView::new(t, &settings, BTreeMap::new(), &FormErrors::default(), true),
     })
 }
@@ -56,42 +50,33 @@ pub async fn submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let form = FormData::new(pairs);
-    let today = state.today();
     let settings = state.run(|bank| bank.settings()).await?;
-    let page = |title: &str| {
-        Page::new(
-            t,
-            &settings.municipality.name,
-            t.get(title).to_string(),
-            Nav::Tell,
-            &uri,
-            state.demo,
-        )
-    };
-    match read_public_story(&form, &settings, today) {
-        Err(errors) => {
-            let view = FormView::new(t, &settings, form.values(), &errors, true);
-            let mut response = TellPage {
-                page: page("tell.title_error"),
-                form: view,
-            }
-            .into_response();
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
+    match read_public_story(&form, &settings, state.today()) {
+        Err(errors) => Ok(unprocessable(TellPage {
+            page: state.page(t, &settings, "tell.title_error", Nav::Tell, &uri),
+            form: FormView::new(t, &settings, form.values(), &errors, true),
+        })),
         Ok(story) => {
-            let code = ReceiptCode::generate();
-            let shown = code.to_string();
-            state
-                .run(move |bank| bank.submit(&story, Some(&code)))
-                .await?;
-            Ok(TellDone {
-                page: page("tell.done_title"),
-                code: shown,
-            }
-            .into_response())
+            let page = state.page(t, &settings, "tell.done_title", Nav::Tell, &uri);
+            Ok(store_with_receipt(&state, page, story)
+                .await?
+                .into_response())
         }
     }
+}
+
+/// Stores a story durably with a fresh receipt code, and the page that shows the code once.
+pub async fn store_with_receipt(
+    state: &AppState,
+    page: Page,
+    story: Story,
+) -> Result<TellDone, AppError> {
+    let code = ReceiptCode::generate();
+    let shown = code.to_string();
+    state
+        .run(move |bank| bank.submit(&story, Some(&code)))
+        .await?;
+    Ok(TellDone { page, code: shown })
 }
 
 #[derive(Template, WebTemplate)]
@@ -120,14 +105,7 @@ pub async fn lookup_form(
 ) -> Result<LookupPage, AppError> {
     let settings = state.run(|bank| bank.settings()).await?;
     Ok(LookupPage {
-        page: Page::new(
-            t,
-            &settings.municipality.name,
-            t.get("lookup.title").to_string(),
-            Nav::Lookup,
-            &uri,
-            state.demo,
-        ),
+        page: state.page(t, &settings, "lookup.title", Nav::Lookup, &uri),
         code: String::new(),
         not_found: false,
         story: None,
@@ -169,14 +147,7 @@ pub async fn lookup(
         }
     });
     Ok(LookupPage {
-        page: Page::new(
-            t,
-            &settings.municipality.name,
-            t.get("lookup.title").to_string(),
-            Nav::Lookup,
-            &uri,
-            state.demo,
-        ),
+        page: state.page(t, &settings, "lookup.title", Nav::Lookup, &uri),
         not_found: found.is_none(),
         code: typed,
         story: found,
