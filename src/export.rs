@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use crate::evidence::Measurement;
+use crate::sessions::file::SessionsFile;
 use crate::store::Store;
 use crate::story::file::{story_file_name, story_to_file};
 use crate::story::{Coded, Moderation, Story};
@@ -49,6 +50,11 @@ pub fn export(store: &Store, format: ExportFormat, out: &Path) -> anyhow::Result
         .context("reading measurements from the store")?;
     let municipality = store.municipality()?.unwrap_or_default();
     let goals = store.goal_tree()?.unwrap_or_default();
+    let sessions = SessionsFile {
+        sessions: store.sessions()?,
+        interpretations: store.interpretations()?,
+        actions: store.actions()?,
+    };
 
     let mut summary = ExportSummary {
         stories: stories.len(),
@@ -68,6 +74,9 @@ pub fn export(store: &Store, format: ExportFormat, out: &Path) -> anyhow::Result
         ExportFormat::Markdown => {
             write("municipality.toml", municipality.to_toml().as_bytes())?;
             write("goals.toml", goals.to_toml().as_bytes())?;
+            if sessions != SessionsFile::default() {
+                write("sessions.toml", sessions.to_toml().as_bytes())?;
+            }
             write("measurements.csv", &measurements_csv(&measurements)?)?;
             for story in &stories {
                 write(
@@ -85,6 +94,14 @@ pub fn export(store: &Store, format: ExportFormat, out: &Path) -> anyhow::Result
             write("measurements.json", &pretty_json(&measurements)?)?;
             write("goals.json", &pretty_json(&goals)?)?;
             write("municipality.json", &pretty_json(&municipality)?)?;
+            write(
+                "sessions.json",
+                &pretty_json(&serde_json::json!({
+                    "sessions": sessions.sessions,
+                    "interpretations": sessions.interpretations,
+                    "actions": sessions.actions,
+                }))?,
+            )?;
         }
     }
     Ok(summary)
@@ -183,6 +200,7 @@ pub fn stories_csv(stories: &[Story]) -> anyhow::Result<Vec<u8>> {
         "tags",
         "language",
         "name",
+        "session",
         "status",
         "rejection_reason",
         "scores",
@@ -220,6 +238,11 @@ pub fn stories_csv(stories: &[Story]) -> anyhow::Result<Vec<u8>> {
                 .map(ToString::to_string)
                 .unwrap_or_default(),
             protect_cell(story.teller_name.as_deref().unwrap_or("")),
+            story
+                .session
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             story.moderation.code().to_string(),
             match &story.moderation {
                 Moderation::Rejected(reason) => protect_cell(reason),

@@ -1,5 +1,5 @@
 //! Stable text ids for everything that stories and figures refer to: goals, subgoals, indicators,
-//! statements, themes, areas, providers and activities.
+//! statements, themes, areas, providers, activities and storytelling sessions.
 //!
 //! An id is what links survive on: titles and names may change, ids do not. They are short, readable
 //! and safe in URLs and file names: lowercase ASCII letters, digits, `-` and `_`, starting with a letter
@@ -113,6 +113,10 @@ text_id!(
 text_id!(
     /// Id of an activity (activiteit) run by a provider.
     ActivityId
+);
+text_id!(
+    /// Id of a storytelling session (vertelsessie), such as `noord-2026-03`.
+    SessionId
 );
 
 #[cfg(test)]

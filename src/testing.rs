@@ -92,6 +92,24 @@ pub fn goal_tree() -> GoalTree {
     GoalTree::from_toml(GOALS_TOML).expect("test goal tree parses")
 }
 
+/// A closed storytelling session in Noord, `noord-2026-03`, with the visitors indicator on its agenda.
+pub fn session() -> crate::sessions::Session {
+    crate::sessions::Session {
+        id: crate::ids::SessionId::parse("noord-2026-03").expect("valid id"),
+        title: "Vertelsessie Noord".to_string(),
+        area: crate::ids::AreaId::parse("noord").expect("valid id"),
+        date: jiff::civil::date(2026, 3, 10),
+        place: "Buurthuis De Hoven".to_string(),
+        facilitator: "Gemeente, team Sociaal Domein".to_string(),
+        indicators: vec![
+            crate::ids::IndicatorId::parse("bezoekers-koffie-inloop").expect("valid id"),
+        ],
+        status: crate::sessions::SessionStatus::Closed,
+        code: "k7pm4x".to_string(),
+        heard: Some("We hoorden dat de koffie-inloop werkt.".to_string()),
+    }
+}
+
 /// A published, public, positive resident story with the given title and text.
 pub fn story(title: &str, text: &str) -> Story {
     let date = jiff::civil::date(2025, 3, 14);
@@ -109,6 +127,7 @@ pub fn story(title: &str, text: &str) -> Story {
         tags: Vec::new(),
         language: None,
         teller_name: None,
+        session: None,
         scores: BTreeMap::new(),
         moderation: Moderation::Published,
         text: Markdown::new(text),

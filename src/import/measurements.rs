@@ -123,6 +123,7 @@ mod tests {
         let catalog = Catalog {
             municipality: &municipality,
             goals: &goals,
+            sessions: &[],
         };
         let text = "indicator,period,area,value,numerator,denominator,source\n\
 bezoekers-koffie-inloop,2025-Q1,noord,120,,,Registratie\n\

@@ -1,9 +1,9 @@
 //! Bulk import: a file or a folder (recursively) of story files, stories and measurements CSVs,
-//! `municipality.toml` and `goals.toml`.
+//! `municipality.toml`, `goals.toml` and `sessions.toml`.
 //!
 //! Shaped like ripgrep's search over files: every problem is reported with its file and line, counted,
 //! and the run goes on; whatever was read correctly is stored. Settings come first (municipality, then
-//! the goal tree), then figures, then stories, because stories and figures are checked against them.
+//! the goal tree, then sessions), then figures, then stories, because stories and figures are checked against them.
 //! Stories are written in batches, each durable before the next is read, so an interrupted import keeps
 //! what it acknowledged. Importing the same files again changes nothing: stories are stored by id.
 
@@ -20,7 +20,9 @@ use std::path::{Path, PathBuf};
 use indicatif::ProgressBar;
 
 use crate::goals::GoalTree;
+use crate::ids::SessionId;
 use crate::municipality::Municipality;
+use crate::sessions::file::SessionsFile;
 use crate::source::LineError;
 use crate::store::{Store, StoreError};
 use crate::story::front_matter::parse_story_file;
@@ -50,6 +52,8 @@ pub struct ImportReport {
     pub measurements: usize,
     pub municipality: bool,
     pub goal_tree: bool,
+    /// Storytelling sessions read from sessions.toml.
+    pub sessions: usize,
     /// Files that are not something Verhalenbank reads (images, notes without front matter named README).
     pub skipped: Vec<PathBuf>,
     pub errors: Vec<FileError>,
@@ -67,6 +71,7 @@ impl ImportReport {
 enum FileKind {
     Municipality,
     Goals,
+    Sessions,
     Csv,
     Story,
 }
@@ -80,6 +85,7 @@ fn kind_of(path: &Path) -> Option<FileKind> {
     match (name.as_str(), extension.as_deref()) {
         ("municipality.toml", _) => Some(FileKind::Municipality),
         ("goals.toml", _) => Some(FileKind::Goals),
+        ("sessions.toml", _) => Some(FileKind::Sessions),
         ("readme.md", _) => None,
         (_, Some("csv")) => Some(FileKind::Csv),
         (_, Some("md" | "markdown")) => Some(FileKind::Story),
@@ -134,6 +140,11 @@ pub fn import_paths(
 
     let mut municipality = store.municipality()?.unwrap_or_default();
     let mut goals = store.goal_tree()?.unwrap_or_default();
+    let mut sessions: Vec<SessionId> = store
+        .sessions()?
+        .into_iter()
+        .map(|session| session.id)
+        .collect();
     let mut pending: Vec<Story> = Vec::new();
     let mut seen: HashMap<StoryId, PathBuf> = HashMap::new();
 
@@ -175,10 +186,36 @@ pub fn import_paths(
                 }
                 Err(error) => report.fail(&path, vec![error]),
             },
+            FileKind::Sessions => {
+                let catalog = Catalog {
+                    municipality: &municipality,
+                    goals: &goals,
+                    sessions: &sessions,
+                };
+                match SessionsFile::from_toml(table::strip_bom(&text), catalog) {
+                    Ok(parsed) => {
+                        for session in &parsed.sessions {
+                            store.put_session(session)?;
+                            if !sessions.contains(&session.id) {
+                                sessions.push(session.id.clone());
+                            }
+                        }
+                        for interpretation in &parsed.interpretations {
+                            store.put_interpretation(interpretation)?;
+                        }
+                        for action in &parsed.actions {
+                            store.put_action(action)?;
+                        }
+                        report.sessions += parsed.sessions.len();
+                    }
+                    Err(error) => report.fail(&path, vec![error]),
+                }
+            }
             FileKind::Csv => {
                 let catalog = Catalog {
                     municipality: &municipality,
                     goals: &goals,
+                    sessions: &sessions,
                 };
                 let columns = table::header_columns(&text);
                 if measurements::is_measurements_header(&columns) {
@@ -201,6 +238,7 @@ pub fn import_paths(
                 let catalog = Catalog {
                     municipality: &municipality,
                     goals: &goals,
+                    sessions: &sessions,
                 };
                 match parse_story_file(&text, catalog) {
                     Ok(story) => report.queue(story, &path, &mut seen, &mut pending),

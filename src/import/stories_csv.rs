@@ -23,6 +23,7 @@ pub const STORY_COLUMNS: &[(&str, &str)] = &[
     ("subdoelen", "subgoals"),
     ("taal", "language"),
     ("naam", "name"),
+    ("sessie", "session"),
     ("tekst", "text"),
     ("verhaal", "text"),
     ("scores", "scores"),
@@ -109,6 +110,7 @@ mod tests {
         let catalog = Catalog {
             municipality: &municipality,
             goals: &goals,
+            sessions: &[],
         };
         let text = "titel;datum;verteller;valentie;toestemming;gebied;subdoelen;tags;scores;tekst\n\
 Hulp bij de post;2025-02-03;vrijwilliger;mixed;internal;zuid;grip-op-geld;schulden|post;;\"Ik help meneer\nelke week.\"\n\

@@ -8,6 +8,7 @@
 //! - `settings`: `municipality`, `goal_tree` → their TOML file text in a versioned record.
 //! - `receipts`: `h:` + SHA-256 of a receipt code → story id, and `s:` + story id → that hash, so a
 //!   resident finds their story by code and erasing the story removes the code too.
+//! - `sessions`, `interpretations`, `actions`: id → their `sessions.toml` entry as a versioned record.
 //!
 //! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
 //! never miss a change; every write is flushed to disk before the call returns, so whatever the store
@@ -15,6 +16,7 @@
 //! numbers are committed in order and "everything up to N is indexed" means what it says.
 
 mod records;
+mod sessions;
 
 pub use records::{OutboxEntry, OutboxOp};
 
@@ -76,6 +78,9 @@ pub struct Store {
     measurements: sled::Tree,
     settings: sled::Tree,
     receipts: sled::Tree,
+    sessions: sled::Tree,
+    interpretations: sled::Tree,
+    actions: sled::Tree,
     /// The figures as last read; emptied by every write of figures.
     measurements_cache: RwLock<Option<Arc<Vec<Measurement>>>>,
     /// Serialises writes that add outbox entries, so sequence numbers commit in order.
@@ -129,6 +134,9 @@ impl Store {
             measurements: db.open_tree("measurements")?,
             settings: db.open_tree("settings")?,
             receipts: db.open_tree("receipts")?,
+            sessions: db.open_tree("sessions")?,
+            interpretations: db.open_tree("interpretations")?,
+            actions: db.open_tree("actions")?,
             measurements_cache: RwLock::new(None),
             meta,
             db,
@@ -462,7 +470,10 @@ impl Store {
 
     /// Whether the store holds nothing yet (no stories, figures or settings).
     pub fn is_empty(&self) -> bool {
-        self.stories.is_empty() && self.measurements.is_empty() && self.settings.is_empty()
+        self.stories.is_empty()
+            && self.measurements.is_empty()
+            && self.settings.is_empty()
+            && self.sessions.is_empty()
     }
 }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use crate::evidence::Measurement;
-use crate::ids::{ActivityId, AreaId, IndicatorId, ProviderId, StatementId, SubgoalId};
+use crate::ids::{ActivityId, AreaId, IndicatorId, ProviderId, SessionId, StatementId, SubgoalId};
 use crate::language::Language;
 use crate::story::{Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
 
@@ -44,6 +44,8 @@ pub(super) struct StoryV1 {
     language: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     teller_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    session: Option<String>,
     #[serde(default)]
     scores: BTreeMap<String, u8>,
     status: String,
@@ -75,6 +77,7 @@ impl StoryRecord {
             tags: story.tags.clone(),
             language: story.language.as_ref().map(ToString::to_string),
             teller_name: story.teller_name.clone(),
+            session: story.session.as_ref().map(ToString::to_string),
             scores: story
                 .scores
                 .iter()
@@ -141,6 +144,10 @@ impl StoryRecord {
                 .map(|code| Language::parse(&code).map_err(|error| bad("language", &error)))
                 .transpose()?,
             teller_name: record.teller_name,
+            session: record
+                .session
+                .map(|id| SessionId::parse(&id).map_err(|error| bad("session", &error)))
+                .transpose()?,
             scores: record
                 .scores
                 .into_iter()
@@ -274,4 +281,36 @@ impl MeasurementRecord {
 pub(super) enum TomlDocumentRecord {
     #[serde(rename = "1")]
     V1 { toml: String },
+}
+
+/// A storytelling session, stored in the shape of its `sessions.toml` entry.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "v")]
+pub(super) enum SessionRecord {
+    #[serde(rename = "1")]
+    V1(crate::sessions::file::SessionOut),
+}
+
+/// An interpretation, stored in the shape of its `sessions.toml` entry.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "v")]
+pub(super) enum InterpretationRecord {
+    #[serde(rename = "1")]
+    V1(crate::sessions::file::InterpretationOut),
+}
+
+/// An action, stored in the shape of its `sessions.toml` entry.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "v")]
+pub(super) enum ActionRecord {
+    #[serde(rename = "1")]
+    V1(crate::sessions::file::ActionOut),
+}
+
+/// Turns a problem reading a stored session, interpretation or action into a store error.
+pub(super) fn corrupt_entry(
+    what: &str,
+    (field, value, message): crate::sessions::file::Problem,
+) -> StoreError {
+    corrupt(what, format!("{field} {value:?}: {message}"))
 }

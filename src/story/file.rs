@@ -30,6 +30,8 @@ struct FrontMatterOut<'a> {
     language: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<&'a str>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rejection_reason: Option<&'a str>,
@@ -66,6 +68,7 @@ pub fn story_to_file(story: &Story) -> String {
         tags: &story.tags,
         language: story.language.as_ref().map(|language| language.code()),
         name: story.teller_name.as_deref(),
+        session: story.session.as_ref().map(|id| id.as_str()),
         status: story.moderation.code(),
         rejection_reason: match &story.moderation {
             Moderation::Rejected(reason) => Some(reason),
@@ -149,6 +152,7 @@ mod tests {
             tags: vec!["mantelzorg".to_string()],
             language: None,
             teller_name: None,
+            session: None,
             scores: BTreeMap::new(),
             moderation: Moderation::Rejected("bevat een naam".to_string()),
             text: Markdown::new("Tekst\n\n+++\nmet een streep"),

@@ -14,7 +14,7 @@ use super::{
     Catalog, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
     normalise_tag,
 };
-use crate::ids::{ActivityId, AreaId, ProviderId, StatementId, SubgoalId};
+use crate::ids::{ActivityId, AreaId, ProviderId, SessionId, StatementId, SubgoalId};
 use crate::language::Language;
 use crate::source::{LineError, line_of_key, toml_error};
 
@@ -337,6 +337,16 @@ impl RawStory {
             )),
         });
         let teller_name = teller_name.filter(|name| !name.is_empty());
+        let session = reader.optional("session", |value| {
+            let id = id_of(value, SessionId::parse)?;
+            if catalog.sessions.contains(&id) {
+                Ok(id)
+            } else {
+                Err(format!(
+                    "unknown session {id}; expected a session id from sessions.toml"
+                ))
+            }
+        });
         let explicit_id = reader.optional("id", |value| match value {
             RawValue::Text(text) => {
                 StoryId::parse(text).map_err(|_| format!("expected a UUID, found {text:?}"))
@@ -373,6 +383,7 @@ impl RawStory {
                     tags,
                     language,
                     teller_name,
+                    session,
                     scores,
                     moderation,
                     text,
@@ -616,6 +627,7 @@ scale = "five_point"
             Catalog {
                 municipality: &municipality,
                 goals: &goals,
+                sessions: &[],
             },
         )
     }

@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::goals::GoalTree;
-use crate::ids::{ActivityId, AreaId, ProviderId, StatementId, SubgoalId};
+use crate::ids::{ActivityId, AreaId, ProviderId, SessionId, StatementId, SubgoalId};
 use crate::language::{Language, LanguageDetector};
 use crate::municipality::Municipality;
 
@@ -223,6 +223,8 @@ pub struct Story {
     pub language: Option<Language>,
     /// The teller's name, only when they chose to give it; shown to moderators, never on public pages.
     pub teller_name: Option<String>,
+    /// The storytelling session the story was told in.
+    pub session: Option<SessionId>,
     pub scores: BTreeMap<StatementId, u8>,
     pub moderation: Moderation,
     pub text: Markdown,
@@ -246,11 +248,13 @@ impl Story {
     }
 }
 
-/// What a story may refer to: the municipality's areas, providers and activities and its goal tree.
+/// What a story may refer to: the municipality's areas, providers and activities, its goal tree and its
+/// storytelling sessions.
 #[derive(Clone, Copy)]
 pub struct Catalog<'a> {
     pub municipality: &'a Municipality,
     pub goals: &'a GoalTree,
+    pub sessions: &'a [SessionId],
 }
 
 /// Normalises a tag: trimmed, lowercase, inner whitespace collapsed.

@@ -81,6 +81,8 @@ fn story() -> impl Strategy<Value = Story> {
                     tags: clean_tags,
                     language: language.map(|code| Language::parse(code).unwrap()),
                     teller_name: score.map(|score| format!("Naam {score}")),
+                    session: (state == 1)
+                        .then(|| verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()),
                     scores: score
                         .map(|score| {
                             BTreeMap::from([(
@@ -131,7 +133,8 @@ proptest! {
         let municipality = testing::municipality();
         let goals = testing::goal_tree();
         let file = story_to_file(&story);
-        let parsed = parse_story_file(&file, Catalog { municipality: &municipality, goals: &goals });
+        let sessions = [verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()];
+        let parsed = parse_story_file(&file, Catalog { municipality: &municipality, goals: &goals, sessions: &sessions });
         prop_assert_eq!(parsed, Ok(story), "{}", file);
     }
 }
@@ -147,6 +150,7 @@ proptest! {
         let first = Store::open(&temp.path().join("a")).unwrap();
         first.set_municipality(&testing::municipality()).unwrap();
         first.set_goal_tree(&testing::goal_tree()).unwrap();
+        first.put_session(&testing::session()).unwrap();
         first.put_stories(&stories).unwrap();
         first.put_measurements(&measurements).unwrap();
 
@@ -161,5 +165,6 @@ proptest! {
         prop_assert_eq!(first.measurements().unwrap(), second.measurements().unwrap());
         prop_assert_eq!(first.goal_tree().unwrap(), second.goal_tree().unwrap());
         prop_assert_eq!(first.municipality().unwrap(), second.municipality().unwrap());
+        prop_assert_eq!(first.sessions().unwrap(), second.sessions().unwrap());
     }
 }

@@ -1,0 +1,103 @@
+//! The store's part for storytelling sessions, interpretations and actions: one sled tree each, keyed
+//! by id, every write flushed before it returns. They are few (hundreds, not millions), so listing reads
+//! the whole tree.
+
+use super::records::{ActionRecord, InterpretationRecord, SessionRecord, corrupt_entry};
+use super::{Store, StoreError, decode, encode};
+use crate::ids::SessionId;
+use crate::sessions::file::{ActionOut, InterpretationOut, SessionOut};
+use crate::sessions::{Action, EntryId, Interpretation, Session};
+
+impl Store {
+    pub fn put_session(&self, session: &Session) -> Result<(), StoreError> {
+        let record = SessionRecord::V1(SessionOut::from_session(session));
+        self.sessions
+            .insert(session.id.as_str().as_bytes(), encode(&record))?;
+        self.flush()
+    }
+
+    pub fn session(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
+        self.sessions
+            .get(id.as_str().as_bytes())?
+            .map(|bytes| decode_session(&bytes))
+            .transpose()
+    }
+
+    /// Every session, in id order.
+    pub fn sessions(&self) -> Result<Vec<Session>, StoreError> {
+        self.sessions
+            .iter()
+            .values()
+            .map(|bytes| decode_session(&bytes?))
+            .collect()
+    }
+
+    /// The session whose short link has this code.
+    pub fn session_by_code(&self, code: &str) -> Result<Option<Session>, StoreError> {
+        Ok(self
+            .sessions()?
+            .into_iter()
+            .find(|session| session.code == code))
+    }
+
+    pub fn put_interpretation(&self, interpretation: &Interpretation) -> Result<(), StoreError> {
+        let record =
+            InterpretationRecord::V1(InterpretationOut::from_interpretation(interpretation));
+        self.interpretations
+            .insert(interpretation.id.as_bytes(), encode(&record))?;
+        self.flush()
+    }
+
+    /// Every interpretation, newest first.
+    pub fn interpretations(&self) -> Result<Vec<Interpretation>, StoreError> {
+        let mut all: Vec<Interpretation> = self
+            .interpretations
+            .iter()
+            .values()
+            .map(|bytes| {
+                let InterpretationRecord::V1(out) = decode(&bytes?, "interpretation")?;
+                out.into_interpretation()
+                    .map_err(|problem| corrupt_entry("interpretation", problem))
+            })
+            .collect::<Result<_, _>>()?;
+        all.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+        Ok(all)
+    }
+
+    pub fn put_action(&self, action: &Action) -> Result<(), StoreError> {
+        let record = ActionRecord::V1(ActionOut::from_action(action));
+        self.actions.insert(action.id.as_bytes(), encode(&record))?;
+        self.flush()
+    }
+
+    pub fn action(&self, id: EntryId) -> Result<Option<Action>, StoreError> {
+        self.actions
+            .get(id.as_bytes())?
+            .map(|bytes| decode_action(&bytes))
+            .transpose()
+    }
+
+    /// Every action, by due date.
+    pub fn actions(&self) -> Result<Vec<Action>, StoreError> {
+        let mut all: Vec<Action> = self
+            .actions
+            .iter()
+            .values()
+            .map(|bytes| decode_action(&bytes?))
+            .collect::<Result<_, _>>()?;
+        all.sort_by(|a, b| a.due.cmp(&b.due).then(a.id.cmp(&b.id)));
+        Ok(all)
+    }
+}
+
+fn decode_session(bytes: &[u8]) -> Result<Session, StoreError> {
+    let SessionRecord::V1(out) = decode(bytes, "session")?;
+    out.into_session()
+        .map_err(|problem| corrupt_entry("session", problem))
+}
+
+fn decode_action(bytes: &[u8]) -> Result<Action, StoreError> {
+    let ActionRecord::V1(out) = decode(bytes, "action")?;
+    out.into_action()
+        .map_err(|problem| corrupt_entry("action", problem))
+}
