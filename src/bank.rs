@@ -12,16 +12,19 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::evidence::statements::{ScoreFigures, score_figures};
 use crate::evidence::{
     CountedEvidence, EvidenceFilter, Measurement, Signal, ToldSummary, counted_evidence, signals,
 };
 use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal, Theme};
 use crate::ids::IndicatorId;
+use crate::ids::SessionId;
 use crate::index::indexer::Indexer;
 use crate::index::{
     FacetCount, FacetField, Hit, Scope, SearchIndex, SearchRequest, SearchResults, SortOrder,
 };
 use crate::municipality::Municipality;
+use crate::sessions::{Action, Interpretation, Session};
 use crate::store::Store;
 use crate::story::Story;
 use crate::story::receipt::ReceiptCode;
@@ -112,6 +115,8 @@ pub struct EvidencePage {
     pub subgoal: Subgoal,
     pub indicator: Indicator,
     pub statement: Option<Statement>,
+    /// Answers to the indicator's statement from the stories, per quarter.
+    pub scores: Option<ScoreFigures>,
     pub counted: CountedEvidence,
     pub told: ToldSummary,
     /// A handful of stories chosen for a mix of valence, area and teller.
@@ -119,6 +124,25 @@ pub struct EvidencePage {
     /// Results of a search within this indicator's stories, when one was asked.
     pub within: Option<SearchResults>,
     pub signals: Vec<Signal>,
+}
+
+/// One indicator on a session's agenda: its figures for the session's area and its stories there.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgendaItem {
+    pub indicator: Indicator,
+    pub counted: CountedEvidence,
+    pub stories: Balance,
+}
+
+/// What a session's board and report show.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionBoard {
+    pub session: Session,
+    pub agenda: Vec<AgendaItem>,
+    /// Stories told in the session that may be shown to the room (public consent), newest first.
+    pub stories: Vec<Hit>,
+    /// All stories told in the session, including those only for internal use.
+    pub told: usize,
 }
 
 /// How many representative excerpts an evidence page shows per valence.
@@ -242,6 +266,118 @@ impl Bank {
         years.dedup();
         *cache = Some((seq, measurements, years.clone()));
         Ok(years)
+    }
+
+    /// A session with its agenda's evidence for its area and the stories told in it; `scope` decides
+    /// which of those stories are listed (the count includes all).
+    pub fn session_board(
+        &self,
+        id: &SessionId,
+        scope: &Scope,
+        today: Date,
+    ) -> anyhow::Result<Option<SessionBoard>> {
+        let Some(session) = self.store.session(id)? else {
+            return Ok(None);
+        };
+        let settings = self.settings()?;
+        let area_order = settings.municipality.area_ids();
+        let filter = EvidenceFilter {
+            area: Some(session.area.clone()),
+            period: None,
+        };
+        let measurements = self.store.measurements_shared()?;
+        let mut agenda = Vec::new();
+        for indicator in session
+            .indicators
+            .iter()
+            .filter_map(|id| settings.goals.indicator(id))
+        {
+            let counted = counted_evidence(indicator, &measurements, &filter, &area_order, today);
+            let mut request = self
+                .filtered(&Scope::Public, &filter)
+                .filter(FacetField::Subgoal, indicator.subgoal.as_str());
+            request.facets = Some(vec![FacetField::Valence]);
+            let results = self.index.search(&self.store, &request)?;
+            let mut stories = Balance::default();
+            for count in results
+                .facets
+                .get(&FacetField::Valence)
+                .into_iter()
+                .flatten()
+            {
+                add_valence(&mut stories, &count.value, count.count);
+            }
+            agenda.push(AgendaItem {
+                indicator: indicator.clone(),
+                counted,
+                stories,
+            });
+        }
+        let mut all = SearchRequest::new("", Scope::Municipality)
+            .filter(FacetField::Session, session.id.as_str());
+        all.facets = Some(Vec::new());
+        all.snippets = false;
+        all.per_page = 1;
+        let told = self.index.search(&self.store, &all)?.total;
+        let mut shown =
+            SearchRequest::new("", scope.clone()).filter(FacetField::Session, session.id.as_str());
+        shown.sort = SortOrder::Newest;
+        shown.per_page = crate::index::search::MAX_PER_PAGE;
+        shown.facets = Some(Vec::new());
+        let stories = self.index.search(&self.store, &shown)?.hits;
+        Ok(Some(SessionBoard {
+            session,
+            agenda,
+            stories,
+            told,
+        }))
+    }
+
+    /// Every session, the latest date first.
+    pub fn sessions(&self) -> anyhow::Result<Vec<Session>> {
+        let mut sessions = self.store.sessions()?;
+        sessions.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+        Ok(sessions)
+    }
+
+    /// Interpretations of an indicator, newest first; with `query`, only those whose text holds every
+    /// word of it (Dutch inflections and diacritics folded, as in story search).
+    pub fn interpretations_for(
+        &self,
+        indicator: &IndicatorId,
+        query: Option<&str>,
+    ) -> anyhow::Result<Vec<Interpretation>> {
+        let words = query.map(|query| {
+            crate::index::analysis::analyse(&mut crate::index::analysis::dutch().analyzer(), query)
+        });
+        Ok(self
+            .store
+            .interpretations()?
+            .into_iter()
+            .filter(|interpretation| &interpretation.indicator == indicator)
+            .filter(|interpretation| match &words {
+                None => true,
+                Some(words) => {
+                    let terms = crate::index::analysis::analyse(
+                        &mut crate::index::analysis::dutch().analyzer(),
+                        &interpretation.text(),
+                    );
+                    words.iter().all(|word| terms.contains(word))
+                }
+            })
+            .collect())
+    }
+
+    /// Actions about an indicator: open ones first (by due date), then the finished ones.
+    pub fn actions_for(&self, indicator: &IndicatorId) -> anyhow::Result<Vec<Action>> {
+        let mut actions: Vec<Action> = self
+            .store
+            .actions()?
+            .into_iter()
+            .filter(|action| action.indicator.as_ref() == Some(indicator))
+            .collect();
+        actions.sort_by_key(|action| (!action.is_open(), action.due));
+        Ok(actions)
     }
 
     /// A story if `scope` may see it: the same rule the search index applies inside its queries.
@@ -424,14 +560,6 @@ impl Bank {
 
         let area_order = settings.municipality.area_ids();
         let top_areas = settings.municipality.top_area_ids();
-        let counted = counted_evidence(
-            &indicator,
-            &self.measurements_of(&indicator.id)?,
-            filter,
-            &area_order,
-            today,
-        );
-
         let base = self
             .filtered(scope, filter)
             .filter(FacetField::Subgoal, subgoal.id.as_str());
@@ -463,6 +591,17 @@ impl Bank {
             by_teller: facet(FacetField::Teller),
             top_tags,
         };
+        // Experienced effect from the scores stories carry; they are the figures when none were imported.
+        let scores = statement
+            .as_ref()
+            .and_then(|statement| score_figures(statement, &facet(FacetField::Score)));
+        let mut figures = self.measurements_of(&indicator.id)?;
+        if figures.is_empty()
+            && let Some(scores) = &scores
+        {
+            figures = scores.as_measurements(&indicator);
+        }
+        let counted = counted_evidence(&indicator, &figures, filter, &area_order, today);
 
         let highlight = told
             .top_tags
@@ -510,6 +649,7 @@ impl Bank {
             subgoal,
             indicator,
             statement,
+            scores,
             counted,
             told,
             excerpts,

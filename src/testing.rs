@@ -88,6 +88,26 @@ pub fn municipality() -> Municipality {
     Municipality::from_toml(MUNICIPALITY_TOML).expect("test municipality parses")
 }
 
+/// The test municipality and goal tree as the bank's settings.
+pub fn settings() -> crate::bank::Settings {
+    crate::bank::Settings {
+        version: 1,
+        municipality: municipality(),
+        goals: goal_tree(),
+    }
+}
+
+/// Form fields as a browser would send them.
+#[cfg(test)]
+pub(crate) fn form(pairs: &[(&str, &str)]) -> crate::web::forms::FormData {
+    crate::web::forms::FormData::new(
+        pairs
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect(),
+    )
+}
+
 pub fn goal_tree() -> GoalTree {
     GoalTree::from_toml(GOALS_TOML).expect("test goal tree parses")
 }

@@ -35,11 +35,7 @@ pub fn page_bench(data_dir: &Path, rounds: usize) -> anyhow::Result<Vec<(String,
         format!("/indicator/{indicator}"),
         "/zoeken?q=buurt".to_string(),
     ];
-    let app = router(AppState {
-        bank,
-        today: None,
-        demo: false,
-    });
+    let app = router(AppState::new(bank, None, false));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -6,6 +6,7 @@
 pub mod counted;
 pub mod period;
 pub mod signals;
+pub mod statements;
 
 pub use counted::{CountedEvidence, EvidenceFilter, Trend, counted_evidence};
 pub use period::Period;

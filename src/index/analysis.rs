@@ -129,6 +129,11 @@ impl AnalysedLanguage {
     }
 }
 
+/// The Dutch analysis, for matching Dutch text outside the index (such as interpretations).
+pub fn dutch() -> &'static AnalysedLanguage {
+    &ANALYSED_LANGUAGES[0]
+}
+
 /// Registers every language's analyzer with the index.
 pub fn register_analyzers(index: &tantivy::Index) {
     for language in ANALYSED_LANGUAGES {

@@ -71,6 +71,16 @@ impl DocumentContext {
             &Period::quarter_of(story.date).to_string(),
         );
         keyword(FacetField::Status, story.moderation.code());
+        if let Some(session) = &story.session {
+            keyword(FacetField::Session, session.as_str());
+        }
+        let quarter = Period::quarter_of(story.date);
+        for (statement, score) in &story.scores {
+            keyword(
+                FacetField::Score,
+                &crate::evidence::statements::score_value(statement.as_str(), quarter, *score),
+            );
+        }
         keyword(
             FacetField::Consent,
             match story.consent {

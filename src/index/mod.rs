@@ -18,7 +18,7 @@ mod facets;
 pub mod indexer;
 pub mod query;
 pub mod schema;
-mod search;
+pub mod search;
 
 pub use schema::FacetField;
 pub use search::{FacetCount, Hit, Scope, SearchRequest, SearchResults, SortOrder};

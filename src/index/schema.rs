@@ -15,7 +15,7 @@ use tantivy::schema::{
 use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage};
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The keyword fields a search can filter and count on, by their public name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -35,11 +35,15 @@ pub enum FacetField {
     Quarter,
     Status,
     Consent,
+    /// The storytelling session a story was told in.
+    Session,
+    /// Statement scores, as `statement@quarter=score`, to count answers per statement and quarter.
+    Score,
 }
 
 impl FacetField {
     /// Every facet a search can filter on.
-    pub const ALL: [FacetField; 13] = [
+    pub const ALL: [FacetField; 15] = [
         FacetField::Goal,
         FacetField::Indicator,
         FacetField::Subgoal,
@@ -53,6 +57,8 @@ impl FacetField {
         FacetField::Quarter,
         FacetField::Status,
         FacetField::Consent,
+        FacetField::Session,
+        FacetField::Score,
     ];
 
     /// The facets that are keyword fields in the index (all but [`FacetField::Indicator`]).
@@ -77,6 +83,8 @@ impl FacetField {
             FacetField::Quarter => "quarter",
             FacetField::Status => "status",
             FacetField::Consent => "consent",
+            FacetField::Session => "session",
+            FacetField::Score => "score",
         }
     }
 
@@ -97,6 +105,7 @@ impl FacetField {
             "quarter" | "kwartaal" => FacetField::Quarter,
             "status" => FacetField::Status,
             "consent" | "toestemming" => FacetField::Consent,
+            "session" | "sessie" => FacetField::Session,
             _ => return None,
         };
         Some(field)

@@ -43,6 +43,9 @@ pub enum Scope {
     Provider(ProviderId),
     /// The municipality's analysts and facilitators: everything.
     Municipality,
+    /// Stories whose tellers allowed public use, published or still waiting for moderation (not
+    /// rejected): for a session's board, shown in the room where they were just told.
+    PublicConsent,
 }
 
 impl Scope {
@@ -54,6 +57,10 @@ impl Scope {
             Scope::Municipality => true,
             Scope::Public => public,
             Scope::Provider(provider) => public || story.provider.as_ref() == Some(provider),
+            Scope::PublicConsent => {
+                story.consent == crate::story::Consent::Public
+                    && !matches!(story.moderation, crate::story::Moderation::Rejected(_))
+            }
         }
     }
 }
@@ -241,6 +248,22 @@ impl SearchIndex {
         };
         match scope {
             Scope::Municipality => None,
+            Scope::PublicConsent => Some(Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        self.term(FacetField::Consent, "public"),
+                        IndexRecordOption::Basic,
+                    )) as BoxQuery,
+                ),
+                (
+                    Occur::MustNot,
+                    Box::new(TermQuery::new(
+                        self.term(FacetField::Status, "rejected"),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ]))),
             Scope::Public => Some(public()),
             Scope::Provider(provider) => Some(Box::new(BooleanQuery::union(vec![
                 Box::new(TermQuery::new(

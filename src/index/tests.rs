@@ -161,6 +161,27 @@ fn scope_is_part_of_the_query_and_its_counts() {
 }
 
 #[test]
+fn a_session_board_sees_public_stories_awaiting_moderation_but_not_rejected_ones() {
+    let board = SearchRequest::new("", Scope::PublicConsent);
+    let moderated = fixture(&corpus());
+    assert_eq!(
+        titles(&moderated, &board),
+        vec!["Café", "Koffie", "Schulden", "Scoring <b>"]
+    );
+
+    let mut stories = corpus();
+    stories[2].moderation = Moderation::Rejected("naam van een buurman".to_string());
+    let rejected = fixture(&stories);
+    assert_eq!(
+        titles(&rejected, &board),
+        vec!["Café", "Koffie", "Scoring <b>"]
+    );
+    assert!(!Scope::PublicConsent.may_see(&stories[2]));
+    assert!(Scope::PublicConsent.may_see(&corpus()[2]));
+    assert!(!Scope::PublicConsent.may_see(&stories[1]));
+}
+
+#[test]
 fn facet_counts_keep_other_values_of_a_filtered_field() {
     let fixture = fixture(&corpus());
     let request =

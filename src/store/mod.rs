@@ -92,10 +92,7 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store in `path`, checking its format version.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(64 * 1024 * 1024)
-            .open()?;
+        let db = open_sled(path)?;
         let meta = db.open_tree("meta")?;
         match meta.get(FORMAT_VERSION_KEY)? {
             Some(bytes) => {
@@ -514,3 +511,25 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T,
 
 #[cfg(test)]
 mod tests;
+
+/// Opens the sled database, waiting briefly when the previous handle on the
+/// same folder is still being released by sled's background flusher (as
+/// happens when a store is reopened right after it was dropped).
+fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        let result = sled::Config::new()
+            .path(path)
+            .cache_capacity(64 * 1024 * 1024)
+            .open();
+        match result {
+            Err(sled::Error::Io(error))
+                if error.to_string().contains("could not acquire lock")
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}

@@ -9,11 +9,12 @@ mod cards;
 pub mod chart;
 mod error;
 mod filters;
-mod forms;
+pub(crate) mod forms;
 mod handlers;
 pub mod i18n;
 mod page;
 mod protect;
+mod session_forms;
 mod story_form;
 mod views;
 
@@ -41,9 +42,21 @@ pub struct AppState {
     pub today: Option<Date>,
     /// Whether this server runs the demo municipality (shown in the footer).
     pub demo: bool,
+    /// Tells open session boards that a story came in for their session.
+    pub session_events: tokio::sync::broadcast::Sender<crate::ids::SessionId>,
 }
 
 impl AppState {
+    pub fn new(bank: Arc<Bank>, today: Option<Date>, demo: bool) -> AppState {
+        let (session_events, _) = tokio::sync::broadcast::channel(64);
+        AppState {
+            bank,
+            today,
+            demo,
+            session_events,
+        }
+    }
+
     pub fn today(&self) -> Date {
         self.today.unwrap_or_else(|| jiff::Zoned::now().date())
     }
@@ -86,6 +99,10 @@ pub fn router(state: AppState) -> Router {
     let public_forms = Router::new()
         .route("/vertel", get(tell::form).post(tell::submit))
         .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
+        .route(
+            "/s/{code}",
+            get(participate::page).post(participate::submit),
+        )
         .layer(protect::post_limit());
     let mut router = Router::new()
         .route("/", get(overview::page))
@@ -102,8 +119,38 @@ pub fn router(state: AppState) -> Router {
             "/moderatie/{id}",
             get(moderation::edit).post(moderation::save),
         )
+        .route("/sessies", get(sessions::list))
+        .route(
+            "/sessies/nieuw",
+            get(sessions::plan_form).post(sessions::plan),
+        )
+        .route("/sessies/{id}", get(sessions::page))
+        .route(
+            "/sessies/{id}/status",
+            axum::routing::post(sessions::status),
+        )
+        .route(
+            "/sessies/{id}/duiding",
+            axum::routing::post(sessions::interpret),
+        )
+        .route("/sessies/{id}/actie", axum::routing::post(sessions::act))
+        .route(
+            "/sessies/{id}/gehoord",
+            axum::routing::post(sessions::heard),
+        )
+        .route("/sessies/{id}/bord", get(sessions::board))
+        .route("/sessies/{id}/stroom", get(sessions::stream))
+        .route("/sessies/{id}/qr.svg", get(sessions::qr))
+        .route("/sessies/{id}/verslag", get(sessions::report))
+        .route("/acties", get(actions::list))
+        .route("/acties/{id}", axum::routing::post(actions::update))
+        .route(
+            "/indicator/{id}/duiding",
+            get(evidence::interpretation_form).post(evidence::interpret),
+        )
         .route("/taal", get(language::switch))
         .route("/static/style.css", get(assets::stylesheet))
+        .route("/static/board.js", get(assets::board_script))
         .nest("/api/v1", api::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
@@ -144,11 +191,7 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         println!("Demo municipality loaded from {}", options.sample.display());
     }
     bank.start_indexer();
-    let state = AppState {
-        bank: bank.clone(),
-        today: None,
-        demo: options.demo,
-    };
+    let state = AppState::new(bank.clone(), None, options.demo);
     let listener = tokio::net::TcpListener::bind(options.bind)
         .await
         .with_context(|| format!("binding {}", options.bind))?;

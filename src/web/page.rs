@@ -14,6 +14,8 @@ pub enum Nav {
     Lookup,
     Provider,
     Moderation,
+    Sessions,
+    Actions,
     None,
 }
 
@@ -67,6 +69,8 @@ impl Page {
             "lookup" => Nav::Lookup,
             "provider" => Nav::Provider,
             "moderation" => Nav::Moderation,
+            "sessions" => Nav::Sessions,
+            "actions" => Nav::Actions,
             _ => Nav::None,
         };
         if this == self.nav { "page" } else { "false" }

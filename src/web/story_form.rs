@@ -460,22 +460,7 @@ mod tests {
     use crate::ids::StatementId;
     use crate::testing;
 
-    fn settings() -> Settings {
-        Settings {
-            version: 1,
-            municipality: testing::municipality(),
-            goals: testing::goal_tree(),
-        }
-    }
-
-    fn form(pairs: &[(&str, &str)]) -> FormData {
-        FormData::new(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
+    use crate::testing::{form, settings};
 
     #[test]
     fn the_public_form_needs_text_valence_and_consent() {

@@ -83,6 +83,18 @@ export async function accessibilityViolations(page) {
   return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
 }
 
+/** The axe violations of the page at `url`, checked in a page with JavaScript (axe runs as a script), for
+ *  flows that are otherwise walked without it. */
+export async function accessibilityViolationsAt(browser, url, { width = 1280 } = {}) {
+  const page = await newPage(browser, { width });
+  try {
+    await page.goto(url);
+    return await accessibilityViolations(page);
+  } finally {
+    await page.context().close();
+  }
+}
+
 /** Whether the page is wider than its viewport (content that needs sideways scrolling). */
 export async function overflowsHorizontally(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);

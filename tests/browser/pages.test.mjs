@@ -22,6 +22,17 @@ const pages = async () => [
   '/mijn-verhaal',
   '/aanbieder/verhaal',
   '/moderatie',
+  '/sessies',
+  '/sessies/nieuw',
+  '/sessies/noord-2026-03',
+  '/sessies/noord-2026-03/bord',
+  '/sessies/noord-2026-03/verslag',
+  '/sessies/zuid-2026-12',
+  '/s/nrd26m',
+  '/s/zd26dc',
+  '/acties',
+  '/acties?gebied=noord',
+  '/indicator/bezoekers-koffie-inloop/duiding',
   '/bestaat-niet',
 ];
 

@@ -29,11 +29,7 @@ impl TestApp {
             bank.load_demo_if_empty(&repo_root().join("stories-sample"))
                 .unwrap()
         );
-        let state = AppState {
-            bank: bank.clone(),
-            today: Some(jiff::civil::date(2026, 11, 23)),
-            demo: true,
-        };
+        let state = AppState::new(bank.clone(), Some(jiff::civil::date(2026, 11, 23)), true);
         TestApp {
             _dir: dir,
             router: router(state),
@@ -592,4 +588,252 @@ async fn the_public_sees_only_published_stories_with_public_consent() {
 
 fn urlencode(text: &str) -> String {
     serde_urlencoded::to_string([("x", text)]).unwrap()[2..].to_string()
+}
+
+#[tokio::test]
+async fn a_storytelling_session_from_plan_to_participants_page() {
+    let app = TestApp::demo();
+    // The demo holds a past session with its interpretation and actions, and a planned one.
+    let (_, list) = app.get("/sessies").await;
+    assert!(
+        list.contains("Vertelsessie Veenstede-Noord")
+            && list.contains("Vertelsessie Veenstede-Zuid")
+    );
+    let (_, past) = app.get("/s/nrd26m").await;
+    assert!(
+        past.contains("Wat we hoorden") && past.contains("Telefoonketen"),
+        "participants' page"
+    );
+
+    // Plan a session.
+    let (status, headers, _) = app
+        .post_form(
+            "/sessies/nieuw",
+            &[
+                ("titel", "Sessie Centrum"),
+                ("gebied", "centrum"),
+                ("datum", "2026-12-15"),
+                ("plaats", "Bibliotheek"),
+                ("indicator", "bezoekers-koffie-inloop"),
+                ("indicator", "aandeel-eenzaam"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert_eq!(location, "/sessies/centrum-2026-12");
+    let session = app
+        .bank
+        .store
+        .session(&verhalenbank::ids::SessionId::parse("centrum-2026-12").unwrap())
+        .unwrap()
+        .unwrap();
+    let short = format!("/s/{}", session.code);
+
+    // Before it starts, the short link says when it is and takes no stories.
+    let (_, body) = app.get(&short).await;
+    assert!(body.contains("nog niet begonnen") && !body.contains("<textarea"));
+    let (status, _, _) = app
+        .post_form(&format!("{location}/status"), &[("naar", "live")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // Two participants tell a story from their phones; the board shows the public one.
+    for (text, consent) in [
+        (
+            "Ik kom elke week naar de leesclub in de bibliotheek en ken nu veel mensen.",
+            "public",
+        ),
+        (
+            "Ik voel me vaak alleen en durf niet te vragen of ik mee mag.",
+            "internal",
+        ),
+    ] {
+        let (status, _, body) = app
+            .post_form(
+                &short,
+                &[
+                    ("verhaal", text),
+                    ("gevoel", "mixed"),
+                    ("toestemming", consent),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("class=\"code\""), "a receipt code");
+    }
+    app.index();
+    let (_, board) = app.get(&format!("{location}/bord")).await;
+    assert!(
+        board.contains("2 verhalen verteld in deze sessie"),
+        "{board}"
+    );
+    assert!(
+        board.contains("leesclub") && !board.contains("durf niet te vragen"),
+        "only public-consent stories on the screen"
+    );
+    assert!(
+        board.contains("http-equiv=\"refresh\"") && board.contains("/static/board.js"),
+        "refresh without, live with JavaScript"
+    );
+    let stored: Vec<_> = app
+        .bank
+        .store
+        .stories()
+        .map(Result::unwrap)
+        .filter(|s| s.session == Some(session.id.clone()))
+        .collect();
+    assert_eq!(stored.len(), 2);
+    assert!(
+        stored
+            .iter()
+            .all(|s| s.area.as_ref().map(|a| a.as_str()) == Some("centrum")
+                && s.subgoals.iter().any(|g| g.as_str() == "sterker-netwerk"))
+    );
+
+    // Interpretation and an action, then the report.
+    let (status, _, body) = app
+        .post_form(
+            &format!("{location}/duiding"),
+            &[("indicator", "aandeel-eenzaam")],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an interpretation needs an answer: {body}"
+    );
+    let (status, _, _) = app
+        .post_form(
+            &format!("{location}/duiding"),
+            &[
+                ("indicator", "aandeel-eenzaam"),
+                ("deelnemers", "bewoners, bibliotheek"),
+                ("herkennen", "Ja, vooral bij ouderen."),
+                ("verbeteren", "Leesclub ook op zaterdag."),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = app
+        .post_form(
+            &format!("{location}/actie"),
+            &[
+                ("wat", "Leesclub op zaterdag"),
+                ("eigenaar", "Bibliotheek Veenstede"),
+                ("klaar", "2026-11-01"),
+                ("indicator", "aandeel-eenzaam"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, report) = app.get(&format!("{location}/verslag")).await;
+    assert!(
+        report.contains("Ja, vooral bij ouderen.")
+            && report.contains("Leesclub op zaterdag")
+            && report.contains("Te laat"),
+        "report with overdue action"
+    );
+
+    // The evidence page shows the interpretation (searchable) and the open action.
+    let (_, evidence) = app.get("/indicator/aandeel-eenzaam").await;
+    assert!(
+        evidence.contains("Ja, vooral bij ouderen.") && evidence.contains("Leesclub op zaterdag")
+    );
+    let (_, found) = app.get("/indicator/aandeel-eenzaam?dq=oudere").await;
+    assert!(
+        found.contains("Ja, vooral bij ouderen."),
+        "interpretations search with Dutch stemming"
+    );
+    let (_, none) = app.get("/indicator/aandeel-eenzaam?dq=krokodil").await;
+    assert!(!none.contains("Ja, vooral bij ouderen."));
+
+    // Close it and write what was heard: the short link becomes the participants' page.
+    app.post_form(
+        &format!("{location}/gehoord"),
+        &[("gehoord", "We hoorden dat de **leesclub** helpt.")],
+    )
+    .await;
+    app.post_form(&format!("{location}/status"), &[("naar", "closed")])
+        .await;
+    let (_, body) = app.get(&short).await;
+    assert!(body.contains("<strong>leesclub</strong>") && body.contains("Leesclub op zaterdag"));
+    let (status, _, _) = app
+        .post_form(
+            &short,
+            &[
+                ("verhaal", "Te laat voor de sessie, maar toch een verhaal."),
+                ("gevoel", "positive"),
+                ("toestemming", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.bank
+            .store
+            .stories()
+            .map(Result::unwrap)
+            .filter(|s| s.session == Some(session.id.clone()))
+            .count(),
+        2,
+        "a closed session takes no stories"
+    );
+
+    // The QR code is drawn locally.
+    let (status, headers, svg) = app
+        .send(
+            Request::get(format!("{location}/qr.svg"))
+                .header(header::HOST, "verhalen.example.nl")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml");
+    assert!(svg.starts_with("<?xml") && svg.contains("<path"));
+}
+
+#[tokio::test]
+async fn actions_are_listed_with_overdue_ones_marked_and_can_be_updated() {
+    let app = TestApp::demo();
+    let (_, body) = app.get("/acties").await;
+    assert!(body.contains("Bankje bij de supermarkt") && body.contains("Te laat"));
+    let action = app
+        .bank
+        .store
+        .actions()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.title.starts_with("Bankje"))
+        .unwrap();
+    let (status, headers, _) = app
+        .post_form(
+            &format!("/acties/{}", action.id),
+            &[
+                ("stand", "done"),
+                ("uitkomst", "Het bankje staat er sinds september."),
+                ("terug", "/acties?gebied=noord"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/acties?gebied=noord");
+    let updated = app.bank.store.action(action.id).unwrap().unwrap();
+    assert_eq!(updated.status, verhalenbank::sessions::ActionStatus::Done);
+    let (_, body) = app.get("/acties?gebied=noord").await;
+    assert!(body.contains("Het bankje staat er sinds september."));
+    let (_, body) = app.get("/acties?gebied=zuid").await;
+    assert!(!body.contains("Bankje bij de supermarkt"));
+}
+
+#[tokio::test]
+async fn experienced_effect_comes_from_statement_scores() {
+    let app = TestApp::demo();
+    let (_, body) = app.get("/indicator/ervaren-meer-mensen-kennen").await;
+    assert!(
+        body.contains("Uit de antwoorden bij de verhalen"),
+        "scores summary"
+    );
+    assert!(body.contains("Antwoorden op de stelling per kwartaal"));
 }

@@ -1,4 +1,5 @@
-//! The stylesheet, compiled into the binary so the server needs no files beside it.
+//! The stylesheet and the session board's script, compiled into the binary so the server needs no
+//! files beside it.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -12,5 +13,18 @@ pub async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+}
+
+const BOARD_SCRIPT: &str = include_str!("../../../assets/board.js");
+
+/// The board's one script: reload when a story comes in. Without it the board refreshes by itself.
+pub async fn board_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        BOARD_SCRIPT,
     )
 }

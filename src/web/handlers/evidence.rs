@@ -14,17 +14,26 @@ use crate::web::cards::{StoryCard, hit_card};
 use crate::web::chart::{Point, line_chart};
 use crate::web::filters::{FilterView, filter_view, read_filter};
 use crate::web::forms::FormData;
+use crate::web::handlers::sessions::{
+    ActionView, InterpretationView, action_view, interpretation_view,
+};
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::views::{
     BalanceView, SignalView, TrendView, balance_view, measurement_text, signal_views, trend_view,
     value_text,
 };
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, unprocessable};
 
 pub struct Row {
     pub label: String,
     pub value: String,
+}
+
+/// Answers to the indicator's statement from the stories.
+pub struct ScoresView {
+    pub summary: String,
+    pub rows: Vec<Row>,
 }
 
 pub struct Count {
@@ -64,6 +73,10 @@ pub struct EvidencePage {
     pub tags: Vec<Count>,
     pub excerpts: Vec<StoryCard>,
     pub query: String,
+    pub scores: Option<ScoresView>,
+    pub interpretations: Vec<InterpretationView>,
+    pub interpretation_query: String,
+    pub actions: Vec<ActionView>,
     /// The heading ("3 verhalen gevonden") and the cards of a search within.
     pub within: Option<(String, Vec<StoryCard>)>,
 }
@@ -80,12 +93,25 @@ pub async fn page(
     let form = FormData::new(pairs);
     let query = form.text("q");
     let within = query.clone();
-    let (settings, filter, evidence, years) = state
+    let interpretation_query = form.text("dq");
+    let dq = interpretation_query.clone();
+    let (settings, filter, evidence, years, interpretations, actions, sessions) = state
         .run(move |bank| {
             let settings = bank.settings()?;
             let filter = read_filter(&form, &settings.municipality);
             let evidence = bank.evidence(&id, &filter, &Scope::Public, Some(&within), today)?;
-            Ok((settings, filter, evidence, bank.years()?))
+            let interpretations =
+                bank.interpretations_for(&id, Some(dq.as_str()).filter(|q| !q.trim().is_empty()))?;
+            let actions = bank.actions_for(&id)?;
+            Ok((
+                settings,
+                filter,
+                evidence,
+                bank.years()?,
+                interpretations,
+                actions,
+                bank.sessions()?,
+            ))
         })
         .await?;
     let evidence = evidence.ok_or(AppError::NotFound)?;
@@ -243,6 +269,27 @@ pub async fn page(
         negative: told.negative,
         mixed: told.mixed,
     };
+    let scores = evidence.scores.as_ref().map(|scores| ScoresView {
+        summary: t
+            .get("scores.summary")
+            .replace("{share}", &t.number(scores.total.share().round()))
+            .replace("{agree}", &scores.total.agree.to_string())
+            .replace("{n}", &scores.total.respondents.to_string()),
+        rows: scores
+            .by_quarter
+            .iter()
+            .map(|p| Row {
+                label: t.period(&p.period),
+                value: format!(
+                    "{}% ({})",
+                    t.number(p.share().round()),
+                    t.get("figure.of")
+                        .replace("{n}", &p.agree.to_string())
+                        .replace("{d}", &p.respondents.to_string())
+                ),
+            })
+            .collect(),
+    });
     let excerpts = evidence
         .excerpts
         .iter()
@@ -300,5 +347,99 @@ pub async fn page(
         excerpts,
         query,
         within,
+        scores,
+        interpretations: interpretations
+            .iter()
+            .map(|i| interpretation_view(t, &settings, &sessions, i))
+            .collect(),
+        interpretation_query,
+        actions: actions
+            .iter()
+            .map(|a| action_view(t, &settings, a, today))
+            .collect(),
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "interpretation_new.html")]
+pub struct InterpretationPage {
+    pub page: Page,
+    pub id: String,
+    pub title: String,
+    pub form: crate::web::story_form::FormView,
+}
+
+async fn interpretation_page(
+    state: &AppState,
+    t: &'static crate::web::i18n::Texts,
+    uri: &axum::http::Uri,
+    id: &IndicatorId,
+    values: std::collections::BTreeMap<String, Vec<String>>,
+    errors: &crate::web::forms::FormErrors,
+) -> Result<InterpretationPage, AppError> {
+    let settings = state.run(|bank| bank.settings()).await?;
+    let indicator = settings.goals.indicator(id).ok_or(AppError::NotFound)?;
+    let key = if errors.is_empty() {
+        "interpretation.add_title"
+    } else {
+        "interpretation.add_title_error"
+    };
+    Ok(InterpretationPage {
+        page: state.page(t, &settings, key, Nav::Goals, uri),
+        id: indicator.id.to_string(),
+        title: indicator.title.clone(),
+        form: crate::web::story_form::FormView::new(t, &settings, values, errors, false),
+    })
+}
+
+/// The form for an interpretation of one indicator outside a session.
+pub async fn interpretation_form(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+) -> Result<InterpretationPage, AppError> {
+    let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
+    interpretation_page(
+        &state,
+        t,
+        &uri,
+        &id,
+        Default::default(),
+        &Default::default(),
+    )
+    .await
+}
+
+pub async fn interpret(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let form = FormData::new(pairs);
+    let settings = state.run(|bank| bank.settings()).await?;
+    if settings.goals.indicator(&id).is_none() {
+        return Err(AppError::NotFound);
+    }
+    match crate::web::session_forms::read_interpretation(
+        &form,
+        &settings,
+        Some(&id),
+        None,
+        state.today(),
+    ) {
+        Err(errors) => Ok(unprocessable(
+            interpretation_page(&state, t, &uri, &id, form.values(), &errors).await?,
+        )),
+        Ok(interpretation) => {
+            state
+                .run(move |bank| Ok(bank.store.put_interpretation(&interpretation)?))
+                .await?;
+            Ok(axum::response::Redirect::to(&format!("/indicator/{id}#duiding")).into_response())
+        }
+    }
 }

@@ -1,12 +1,15 @@
 //! The request handlers, one module per page or group of pages.
 
+pub mod actions;
 pub mod api;
 pub mod assets;
 pub mod evidence;
 pub mod language;
 pub mod moderation;
 pub mod overview;
+pub mod participate;
 pub mod provider;
 pub mod search;
+pub mod sessions;
 pub mod story;
 pub mod tell;

@@ -55,6 +55,7 @@ pub async fn submit(
             let page = state.page(t, &settings, "tell.done_title", Nav::Provider, &uri);
             Ok(store_with_receipt(&state, page, story)
                 .await?
+                .0
                 .into_response())
         }
     }

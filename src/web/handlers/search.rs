@@ -94,7 +94,7 @@ pub fn facet_label(t: &Texts, settings: &Settings, field: FacetField, value: &st
             }
         }),
         FacetField::Quarter => value.parse().ok().map(|p| t.period(&p)),
-        FacetField::Tag | FacetField::Year => None,
+        FacetField::Tag | FacetField::Year | FacetField::Session | FacetField::Score => None,
     };
     label.unwrap_or_else(|| value.to_string())
 }

@@ -60,23 +60,25 @@ pub async fn submit(
             let page = state.page(t, &settings, "tell.done_title", Nav::Tell, &uri);
             Ok(store_with_receipt(&state, page, story)
                 .await?
+                .0
                 .into_response())
         }
     }
 }
 
-/// Stores a story durably with a fresh receipt code, and the page that shows the code once.
+/// Stores a story durably with a fresh receipt code; returns the page that shows the code once and the
+/// outbox sequence number to wait on for the story to be searchable.
 pub async fn store_with_receipt(
     state: &AppState,
     page: Page,
     story: Story,
-) -> Result<TellDone, AppError> {
+) -> Result<(TellDone, u64), AppError> {
     let code = ReceiptCode::generate();
     let shown = code.to_string();
-    state
+    let seq = state
         .run(move |bank| bank.submit(&story, Some(&code)))
         .await?;
-    Ok(TellDone { page, code: shown })
+    Ok((TellDone { page, code: shown }, seq))
 }
 
 #[derive(Template, WebTemplate)]

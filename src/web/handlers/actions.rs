@@ -1,0 +1,96 @@
+//! Improvement actions (verbeteracties): all of them, open ones first with the overdue ones marked,
+//! optionally for one indicator or area; and recording how an action stands and what came of it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::ids::{AreaId, IndicatorId};
+use crate::sessions::EntryId;
+use crate::web::forms::FormData;
+use crate::web::handlers::sessions::{ActionView, action_view};
+use crate::web::i18n::Lang;
+use crate::web::page::{Nav, Page};
+use crate::web::session_forms::update_action;
+use crate::web::{AppError, AppState};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "actions.html")]
+pub struct ActionsPage {
+    pub page: Page,
+    pub open: Vec<ActionView>,
+    pub finished: Vec<ActionView>,
+    pub back: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<ActionsPage, AppError> {
+    let form = FormData::new(pairs);
+    let indicator = form
+        .get("indicator")
+        .and_then(|id| IndicatorId::parse(id).ok());
+    let area = form.get("gebied").and_then(|id| AreaId::parse(id).ok());
+    let today = state.today();
+    let (settings, actions) = state
+        .run(|bank| Ok((bank.settings()?, bank.store.actions()?)))
+        .await?;
+    let wanted = actions
+        .iter()
+        .filter(|a| indicator.is_none() || a.indicator == indicator)
+        .filter(|a| {
+            area.as_ref().is_none_or(|area| {
+                a.area
+                    .as_ref()
+                    .is_some_and(|own| settings.municipality.area_and_ancestors(own).contains(area))
+            })
+        });
+    let (open, finished): (Vec<_>, Vec<_>) = wanted.partition(|a| a.is_open());
+    Ok(ActionsPage {
+        page: state.page(t, &settings, "actions.title", Nav::Actions, &uri),
+        open: open
+            .into_iter()
+            .map(|a| action_view(t, &settings, a, today))
+            .collect(),
+        finished: finished
+            .into_iter()
+            .map(|a| action_view(t, &settings, a, today))
+            .collect(),
+        back: uri
+            .path_and_query()
+            .map_or("/acties".to_string(), |pq| pq.as_str().to_string()),
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let id = EntryId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let form = FormData::new(pairs);
+    let back = form
+        .get("terug")
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or("/acties")
+        .to_string();
+    let found = state
+        .run(move |bank| {
+            let Some(mut action) = bank.store.action(id)? else {
+                return Ok(false);
+            };
+            update_action(&form, &mut action);
+            bank.store.put_action(&action)?;
+            Ok(true)
+        })
+        .await?;
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to(&back).into_response())
+}
