@@ -209,6 +209,12 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             ""
         },
     );
+    if report.sessions > 0 || report.rounds > 0 {
+        println!(
+            "imported {} storytelling sessions and {} evaluation rounds",
+            report.sessions, report.rounds
+        );
+    }
     if !report.skipped.is_empty() {
         println!(
             "skipped {} files that are not stories, figures or settings",
@@ -235,9 +241,11 @@ fn export_command(
     let store = open_store(config)?;
     let summary = export(&store, format, out)?;
     println!(
-        "exported {} stories and {} measurements to {} ({} files)",
+        "exported {} stories, {} measurements, {} interpretations and {} actions to {} ({} files)",
         summary.stories,
         summary.measurements,
+        summary.interpretations,
+        summary.actions,
         out.display(),
         summary.files.len()
     );

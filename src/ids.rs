@@ -118,6 +118,10 @@ text_id!(
     /// Id of a storytelling session (vertelsessie), such as `noord-2026-03`.
     SessionId
 );
+text_id!(
+    /// Id of a narrative evaluation round (evaluatieronde), such as `minder-alleen-2025`.
+    RoundId
+);
 
 #[cfg(test)]
 mod tests {

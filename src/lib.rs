@@ -20,6 +20,7 @@ pub mod import;
 pub mod index;
 pub mod language;
 pub mod municipality;
+pub mod rounds;
 pub mod sessions;
 pub mod source;
 pub mod store;

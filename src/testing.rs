@@ -148,6 +148,7 @@ pub fn story(title: &str, text: &str) -> Story {
         language: None,
         teller_name: None,
         session: None,
+        round: None,
         scores: BTreeMap::new(),
         moderation: Moderation::Published,
         text: Markdown::new(text),

@@ -124,6 +124,7 @@ mod tests {
             municipality: &municipality,
             goals: &goals,
             sessions: &[],
+            rounds: &[],
         };
         let text = "indicator,period,area,value,numerator,denominator,source\n\
 bezoekers-koffie-inloop,2025-Q1,noord,120,,,Registratie\n\

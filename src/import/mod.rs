@@ -3,7 +3,7 @@
 //!
 //! Shaped like ripgrep's search over files: every problem is reported with its file and line, counted,
 //! and the run goes on; whatever was read correctly is stored. Settings come first (municipality, then
-//! the goal tree, then sessions), then figures, then stories, because stories and figures are checked against them.
+//! the goal tree, then sessions and rounds), then figures, then stories, because stories and figures are checked against them.
 //! Stories are written in batches, each durable before the next is read, so an interrupted import keeps
 //! what it acknowledged. Importing the same files again changes nothing: stories are stored by id.
 
@@ -20,8 +20,9 @@ use std::path::{Path, PathBuf};
 use indicatif::ProgressBar;
 
 use crate::goals::GoalTree;
-use crate::ids::SessionId;
+use crate::ids::{RoundId, SessionId};
 use crate::municipality::Municipality;
+use crate::rounds::file::rounds_from_toml;
 use crate::sessions::file::SessionsFile;
 use crate::source::LineError;
 use crate::store::{Store, StoreError};
@@ -54,6 +55,8 @@ pub struct ImportReport {
     pub goal_tree: bool,
     /// Storytelling sessions read from sessions.toml.
     pub sessions: usize,
+    /// Narrative evaluation rounds read from rounds.toml.
+    pub rounds: usize,
     /// Files that are not something Verhalenbank reads (images, notes without front matter named README).
     pub skipped: Vec<PathBuf>,
     pub errors: Vec<FileError>,
@@ -72,6 +75,7 @@ enum FileKind {
     Municipality,
     Goals,
     Sessions,
+    Rounds,
     Csv,
     Story,
 }
@@ -86,11 +90,19 @@ fn kind_of(path: &Path) -> Option<FileKind> {
         ("municipality.toml", _) => Some(FileKind::Municipality),
         ("goals.toml", _) => Some(FileKind::Goals),
         ("sessions.toml", _) => Some(FileKind::Sessions),
+        ("rounds.toml", _) => Some(FileKind::Rounds),
         ("readme.md", _) => None,
         (_, Some("csv")) => Some(FileKind::Csv),
         (_, Some("md" | "markdown")) => Some(FileKind::Story),
         _ => None,
     }
+}
+
+/// Whether a CSV header is that of the interpretations or actions table a spreadsheet export writes.
+/// Those tables are for reading; import takes interpretations and actions from `sessions.toml`.
+fn is_sessions_table_header(columns: &[String]) -> bool {
+    let has = |name: &str| columns.iter().any(|column| column == name);
+    (has("recognise") && has("improve")) || (has("owner") && has("due"))
 }
 
 /// Lists the files under `paths` (folders recursively, hidden folders left out), sorted, with their kind.
@@ -145,6 +157,7 @@ pub fn import_paths(
         .into_iter()
         .map(|session| session.id)
         .collect();
+    let mut rounds: Vec<RoundId> = store.rounds()?.into_iter().map(|r| r.id).collect();
     let mut pending: Vec<Story> = Vec::new();
     let mut seen: HashMap<StoryId, PathBuf> = HashMap::new();
 
@@ -191,6 +204,7 @@ pub fn import_paths(
                     municipality: &municipality,
                     goals: &goals,
                     sessions: &sessions,
+                    rounds: &rounds,
                 };
                 match SessionsFile::from_toml(table::strip_bom(&text), catalog) {
                     Ok(parsed) => {
@@ -211,14 +225,38 @@ pub fn import_paths(
                     Err(error) => report.fail(&path, vec![error]),
                 }
             }
+            FileKind::Rounds => {
+                let catalog = Catalog {
+                    municipality: &municipality,
+                    goals: &goals,
+                    sessions: &sessions,
+                    rounds: &rounds,
+                };
+                match rounds_from_toml(table::strip_bom(&text), catalog) {
+                    Ok(parsed) => {
+                        for round in &parsed {
+                            store.put_round(round)?;
+                            if !rounds.contains(&round.id) {
+                                rounds.push(round.id.clone());
+                            }
+                        }
+                        report.rounds += parsed.len();
+                    }
+                    Err(error) => report.fail(&path, vec![error]),
+                }
+            }
             FileKind::Csv => {
                 let catalog = Catalog {
                     municipality: &municipality,
                     goals: &goals,
                     sessions: &sessions,
+                    rounds: &rounds,
                 };
                 let columns = table::header_columns(&text);
-                if measurements::is_measurements_header(&columns) {
+                if is_sessions_table_header(&columns) {
+                    // sessions.toml is what carries them back in.
+                    report.skipped.push(path);
+                } else if measurements::is_measurements_header(&columns) {
                     let (figures, errors) = read_measurements(&text, catalog);
                     store.put_measurements(&figures)?;
                     report.measurements += figures.len();
@@ -239,6 +277,7 @@ pub fn import_paths(
                     municipality: &municipality,
                     goals: &goals,
                     sessions: &sessions,
+                    rounds: &rounds,
                 };
                 match parse_story_file(&text, catalog) {
                     Ok(story) => report.queue(story, &path, &mut seen, &mut pending),

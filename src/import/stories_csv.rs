@@ -24,6 +24,7 @@ pub const STORY_COLUMNS: &[(&str, &str)] = &[
     ("taal", "language"),
     ("naam", "name"),
     ("sessie", "session"),
+    ("ronde", "round"),
     ("tekst", "text"),
     ("verhaal", "text"),
     ("scores", "scores"),
@@ -111,6 +112,7 @@ mod tests {
             municipality: &municipality,
             goals: &goals,
             sessions: &[],
+            rounds: &[],
         };
         let text = "titel;datum;verteller;valentie;toestemming;gebied;subdoelen;tags;scores;tekst\n\
 Hulp bij de post;2025-02-03;vrijwilliger;mixed;internal;zuid;grip-op-geld;schulden|post;;\"Ik help meneer\nelke week.\"\n\

@@ -74,6 +74,9 @@ impl DocumentContext {
         if let Some(session) = &story.session {
             keyword(FacetField::Session, session.as_str());
         }
+        if let Some(round) = &story.round {
+            keyword(FacetField::Round, round.as_str());
+        }
         let quarter = Period::quarter_of(story.date);
         for (statement, score) in &story.scores {
             keyword(

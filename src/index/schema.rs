@@ -15,7 +15,7 @@ use tantivy::schema::{
 use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage};
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The keyword fields a search can filter and count on, by their public name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -37,13 +37,15 @@ pub enum FacetField {
     Consent,
     /// The storytelling session a story was told in.
     Session,
+    /// The narrative evaluation round a story was gathered into.
+    Round,
     /// Statement scores, as `statement@quarter=score`, to count answers per statement and quarter.
     Score,
 }
 
 impl FacetField {
     /// Every facet a search can filter on.
-    pub const ALL: [FacetField; 15] = [
+    pub const ALL: [FacetField; 16] = [
         FacetField::Goal,
         FacetField::Indicator,
         FacetField::Subgoal,
@@ -58,6 +60,7 @@ impl FacetField {
         FacetField::Status,
         FacetField::Consent,
         FacetField::Session,
+        FacetField::Round,
         FacetField::Score,
     ];
 
@@ -84,6 +87,7 @@ impl FacetField {
             FacetField::Status => "status",
             FacetField::Consent => "consent",
             FacetField::Session => "session",
+            FacetField::Round => "round",
             FacetField::Score => "score",
         }
     }
@@ -106,6 +110,7 @@ impl FacetField {
             "status" => FacetField::Status,
             "consent" | "toestemming" => FacetField::Consent,
             "session" | "sessie" => FacetField::Session,
+            "round" | "ronde" => FacetField::Round,
             _ => return None,
         };
         Some(field)

@@ -299,6 +299,17 @@ impl SearchIndex {
         store: &Store,
         request: &SearchRequest,
     ) -> Result<SearchResults, IndexError> {
+        self.search_up_to(store, request, MAX_PER_PAGE)
+    }
+
+    /// [`Self::search`] with pages of up to `most` hits instead of [`MAX_PER_PAGE`]: for a download of
+    /// every story a search finds.
+    pub fn search_up_to(
+        &self,
+        store: &Store,
+        request: &SearchRequest,
+        most: usize,
+    ) -> Result<SearchResults, IndexError> {
         let parsed = parse_query(&request.text);
         let mut filters = request.filters.clone();
         for (field, value) in &parsed.filters {
@@ -367,7 +378,7 @@ impl SearchIndex {
 
         let searcher = self.reader.searcher();
         let query = query_without(None);
-        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+        let per_page = request.per_page.clamp(1, most.max(1));
         let page = request.page.max(1);
         let offset = (page - 1) * per_page;
         let sort = match (request.sort, has_text) {

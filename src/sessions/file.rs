@@ -96,7 +96,7 @@ pub(crate) struct ActionOut {
 /// A field whose value could not be read: (field, value, what was expected).
 pub(crate) type Problem = (&'static str, String, String);
 
-fn date(field: &'static str, value: &str) -> Result<Date, Problem> {
+pub(crate) fn date(field: &'static str, value: &str) -> Result<Date, Problem> {
     value.parse().map_err(|_| {
         (
             field,
@@ -106,7 +106,7 @@ fn date(field: &'static str, value: &str) -> Result<Date, Problem> {
     })
 }
 
-fn id<T, E: std::fmt::Display>(
+pub(crate) fn id<T, E: std::fmt::Display>(
     field: &'static str,
     value: &str,
     parse: impl Fn(&str) -> Result<T, E>,
@@ -114,7 +114,7 @@ fn id<T, E: std::fmt::Display>(
     parse(value).map_err(|error| (field, value.to_string(), error.to_string()))
 }
 
-fn coded<T: Coded>(field: &'static str, value: &str) -> Result<T, Problem> {
+pub(crate) fn coded<T: Coded>(field: &'static str, value: &str) -> Result<T, Problem> {
     T::parse_code(value).ok_or_else(|| {
         (
             field,
@@ -412,6 +412,7 @@ mod tests {
             municipality: &municipality,
             goals: &goals,
             sessions: &[],
+            rounds: &[],
         };
         let file = sample();
         let text = file.to_toml();

@@ -9,6 +9,7 @@
 //! - `receipts`: `h:` + SHA-256 of a receipt code → story id, and `s:` + story id → that hash, so a
 //!   resident finds their story by code and erasing the story removes the code too.
 //! - `sessions`, `interpretations`, `actions`: id → their `sessions.toml` entry as a versioned record.
+//! - `rounds`: round id → its `rounds.toml` entry as a versioned record.
 //!
 //! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
 //! never miss a change; every write is flushed to disk before the call returns, so whatever the store
@@ -16,6 +17,7 @@
 //! numbers are committed in order and "everything up to N is indexed" means what it says.
 
 mod records;
+mod rounds;
 mod sessions;
 
 pub use records::{OutboxEntry, OutboxOp};
@@ -81,6 +83,7 @@ pub struct Store {
     sessions: sled::Tree,
     interpretations: sled::Tree,
     actions: sled::Tree,
+    rounds: sled::Tree,
     /// The figures as last read; emptied by every write of figures.
     measurements_cache: RwLock<Option<Arc<Vec<Measurement>>>>,
     /// Serialises writes that add outbox entries, so sequence numbers commit in order.
@@ -134,6 +137,7 @@ impl Store {
             sessions: db.open_tree("sessions")?,
             interpretations: db.open_tree("interpretations")?,
             actions: db.open_tree("actions")?,
+            rounds: db.open_tree("rounds")?,
             measurements_cache: RwLock::new(None),
             meta,
             db,
@@ -471,6 +475,7 @@ impl Store {
             && self.measurements.is_empty()
             && self.settings.is_empty()
             && self.sessions.is_empty()
+            && self.rounds.is_empty()
     }
 }
 

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use crate::evidence::Measurement;
-use crate::ids::{ActivityId, AreaId, IndicatorId, ProviderId, SessionId, StatementId, SubgoalId};
+use crate::ids::{
+    ActivityId, AreaId, IndicatorId, ProviderId, RoundId, SessionId, StatementId, SubgoalId,
+};
 use crate::language::Language;
 use crate::story::{Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
 
@@ -46,6 +48,8 @@ pub(super) struct StoryV1 {
     teller_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     session: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    round: Option<String>,
     #[serde(default)]
     scores: BTreeMap<String, u8>,
     status: String,
@@ -78,6 +82,7 @@ impl StoryRecord {
             language: story.language.as_ref().map(ToString::to_string),
             teller_name: story.teller_name.clone(),
             session: story.session.as_ref().map(ToString::to_string),
+            round: story.round.as_ref().map(ToString::to_string),
             scores: story
                 .scores
                 .iter()
@@ -147,6 +152,10 @@ impl StoryRecord {
             session: record
                 .session
                 .map(|id| SessionId::parse(&id).map_err(|error| bad("session", &error)))
+                .transpose()?,
+            round: record
+                .round
+                .map(|id| RoundId::parse(&id).map_err(|error| bad("round", &error)))
                 .transpose()?,
             scores: record
                 .scores
@@ -289,6 +298,14 @@ pub(super) enum TomlDocumentRecord {
 pub(super) enum SessionRecord {
     #[serde(rename = "1")]
     V1(crate::sessions::file::SessionOut),
+}
+
+/// A narrative evaluation round, stored in the shape of its `rounds.toml` entry.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "v")]
+pub(super) enum RoundRecord {
+    #[serde(rename = "1")]
+    V1(crate::rounds::file::RoundOut),
 }
 
 /// An interpretation, stored in the shape of its `sessions.toml` entry.

@@ -32,6 +32,8 @@ struct FrontMatterOut<'a> {
     name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     session: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    round: Option<&'a str>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rejection_reason: Option<&'a str>,
@@ -69,6 +71,7 @@ pub fn story_to_file(story: &Story) -> String {
         language: story.language.as_ref().map(|language| language.code()),
         name: story.teller_name.as_deref(),
         session: story.session.as_ref().map(|id| id.as_str()),
+        round: story.round.as_ref().map(|id| id.as_str()),
         status: story.moderation.code(),
         rejection_reason: match &story.moderation {
             Moderation::Rejected(reason) => Some(reason),
@@ -153,6 +156,7 @@ mod tests {
             language: None,
             teller_name: None,
             session: None,
+            round: None,
             scores: BTreeMap::new(),
             moderation: Moderation::Rejected("bevat een naam".to_string()),
             text: Markdown::new("Tekst\n\n+++\nmet een streep"),

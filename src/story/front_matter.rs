@@ -14,7 +14,7 @@ use super::{
     Catalog, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
     normalise_tag,
 };
-use crate::ids::{ActivityId, AreaId, ProviderId, SessionId, StatementId, SubgoalId};
+use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, StatementId, SubgoalId};
 use crate::language::Language;
 use crate::source::{LineError, line_of_key, toml_error};
 
@@ -347,6 +347,16 @@ impl RawStory {
                 ))
             }
         });
+        let round = reader.optional("round", |value| {
+            let id = id_of(value, RoundId::parse)?;
+            if catalog.rounds.contains(&id) {
+                Ok(id)
+            } else {
+                Err(format!(
+                    "unknown round {id}; expected a round id from rounds.toml"
+                ))
+            }
+        });
         let explicit_id = reader.optional("id", |value| match value {
             RawValue::Text(text) => {
                 StoryId::parse(text).map_err(|_| format!("expected a UUID, found {text:?}"))
@@ -384,6 +394,7 @@ impl RawStory {
                     language,
                     teller_name,
                     session,
+                    round,
                     scores,
                     moderation,
                     text,
@@ -628,6 +639,7 @@ scale = "five_point"
                 municipality: &municipality,
                 goals: &goals,
                 sessions: &[],
+                rounds: &[],
             },
         )
     }

@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::goals::GoalTree;
-use crate::ids::{ActivityId, AreaId, ProviderId, SessionId, StatementId, SubgoalId};
+use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, StatementId, SubgoalId};
 use crate::language::{Language, LanguageDetector};
 use crate::municipality::Municipality;
 
@@ -225,6 +225,8 @@ pub struct Story {
     pub teller_name: Option<String>,
     /// The storytelling session the story was told in.
     pub session: Option<SessionId>,
+    /// The narrative evaluation round the story was gathered into.
+    pub round: Option<RoundId>,
     pub scores: BTreeMap<StatementId, u8>,
     pub moderation: Moderation,
     pub text: Markdown,
@@ -255,6 +257,7 @@ pub struct Catalog<'a> {
     pub municipality: &'a Municipality,
     pub goals: &'a GoalTree,
     pub sessions: &'a [SessionId],
+    pub rounds: &'a [RoundId],
 }
 
 /// Normalises a tag: trimmed, lowercase, inner whitespace collapsed.

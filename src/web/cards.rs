@@ -42,6 +42,19 @@ pub fn story_card(
     }
 }
 
+/// A card for a story read from the store rather than found by a search: the start of its text as the
+/// excerpt.
+pub fn plain_card(t: &Texts, municipality: &Municipality, story: &Story) -> StoryCard {
+    const EXCERPT_CHARS: usize = 220;
+    let plain = crate::story::render::plain_text(&story.text);
+    let mut excerpt: String = plain.chars().take(EXCERPT_CHARS).collect();
+    if plain.chars().count() > EXCERPT_CHARS {
+        excerpt.push_str(" …");
+    }
+    let language = story.language.as_ref().map_or(t.lang, |l| l.code());
+    story_card(t, municipality, story, SafeHtml::escape(&excerpt), language)
+}
+
 pub fn hit_card(t: &Texts, municipality: &Municipality, hit: &Hit) -> StoryCard {
     story_card(
         t,

@@ -7,6 +7,7 @@
 
 mod cards;
 pub mod chart;
+mod download;
 mod error;
 mod filters;
 pub(crate) mod forms;
@@ -14,6 +15,7 @@ mod handlers;
 pub mod i18n;
 mod page;
 mod protect;
+mod round_forms;
 mod session_forms;
 mod story_form;
 mod views;
@@ -103,12 +105,17 @@ pub fn router(state: AppState) -> Router {
             "/s/{code}",
             get(participate::page).post(participate::submit),
         )
+        .route("/r/{code}", get(rounds::public).post(rounds::submit))
         .layer(protect::post_limit());
     let mut router = Router::new()
         .route("/", get(overview::page))
         .route("/indicator/{id}", get(evidence::page))
+        .route("/indicator/{id}/export.csv", get(evidence::download_csv))
+        .route("/indicator/{id}/export.xlsx", get(evidence::download_xlsx))
         .route("/verhaal/{id}", get(story::page))
         .route("/zoeken", get(search::page))
+        .route("/zoeken/export.csv", get(search::download_csv))
+        .route("/zoeken/export.xlsx", get(search::download_xlsx))
         .merge(public_forms)
         .route(
             "/aanbieder/verhaal",
@@ -142,7 +149,22 @@ pub fn router(state: AppState) -> Router {
         .route("/sessies/{id}/stroom", get(sessions::stream))
         .route("/sessies/{id}/qr.svg", get(sessions::qr))
         .route("/sessies/{id}/verslag", get(sessions::report))
+        .route("/rondes", get(rounds::list).post(rounds::start))
+        .route("/rondes/{id}", get(rounds::page))
+        .route("/rondes/{id}/fase", axum::routing::post(rounds::phase))
+        .route("/rondes/{id}/teksten", axum::routing::post(rounds::texts))
+        .route(
+            "/rondes/{id}/betekenisvol",
+            axum::routing::post(rounds::significant),
+        )
+        .route(
+            "/rondes/{id}/verzamelen",
+            get(rounds::gather_form).post(rounds::gather),
+        )
+        .route("/rondes/{id}/qr.svg", get(rounds::qr))
         .route("/acties", get(actions::list))
+        .route("/acties/export.csv", get(actions::download_csv))
+        .route("/acties/export.xlsx", get(actions::download_xlsx))
         .route("/acties/{id}", axum::routing::post(actions::update))
         .route(
             "/indicator/{id}/duiding",

@@ -15,6 +15,7 @@ pub enum Nav {
     Provider,
     Moderation,
     Sessions,
+    Rounds,
     Actions,
     None,
 }
@@ -70,6 +71,7 @@ impl Page {
             "provider" => Nav::Provider,
             "moderation" => Nav::Moderation,
             "sessions" => Nav::Sessions,
+            "rounds" => Nav::Rounds,
             "actions" => Nav::Actions,
             _ => Nav::None,
         };

@@ -11,7 +11,7 @@ use crate::sessions::{
 };
 use crate::story::Coded;
 
-fn date_field(
+pub(super) fn date_field(
     form: &FormData,
     name: &'static str,
     key: &'static str,
@@ -24,7 +24,7 @@ fn date_field(
     date
 }
 
-fn text_field(
+pub(super) fn text_field(
     form: &FormData,
     name: &'static str,
     key: &'static str,
@@ -46,7 +46,7 @@ fn indicator_field(form: &FormData, name: &str, settings: &Settings) -> Option<I
         .filter(|id| settings.goals.indicator(id).is_some())
 }
 
-fn area_field(form: &FormData, name: &str, settings: &Settings) -> Option<AreaId> {
+pub(super) fn area_field(form: &FormData, name: &str, settings: &Settings) -> Option<AreaId> {
     form.get(name)
         .and_then(|id| AreaId::parse(id).ok())
         .filter(|id| settings.municipality.area(id).is_some())
@@ -54,16 +54,28 @@ fn area_field(form: &FormData, name: &str, settings: &Settings) -> Option<AreaId
 
 /// A readable id for a new session: area and month, with a number when that is taken.
 fn session_id(area: &AreaId, date: Date, taken: &[SessionId]) -> SessionId {
-    let base = format!("{area}-{}-{:02}", date.year(), date.month());
+    free_id(
+        &format!("{area}-{}-{:02}", date.year(), date.month()),
+        taken,
+        SessionId::parse,
+    )
+}
+
+/// `base` as an id, or `base-2`, `base-3` … when it is taken.
+pub(super) fn free_id<T: PartialEq, E>(
+    base: &str,
+    taken: &[T],
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> T {
     (1..)
         .map(|n| {
             if n == 1 {
-                base.clone()
+                base.to_string()
             } else {
                 format!("{base}-{n}")
             }
         })
-        .filter_map(|text| SessionId::parse(&text).ok())
+        .filter_map(|text| parse(&text).ok())
         .find(|id| !taken.contains(id))
         .expect("some id is free")
 }

@@ -32,6 +32,10 @@ const pages = async () => [
   '/s/zd26dc',
   '/acties',
   '/acties?gebied=noord',
+  '/rondes',
+  '/rondes/minder-alleen-2025?subdoel=sterker-netwerk&tag=koffie-inloop',
+  '/rondes/minder-alleen-2025/verzamelen',
+  '/r/mnd25r',
   '/indicator/bezoekers-koffie-inloop/duiding',
   '/bestaat-niet',
 ];

@@ -221,3 +221,202 @@ fn the_demo_municipality_round_trips() {
     );
     assert_eq!(exported, read_tree(&export_b));
 }
+
+/// A CSV file of an export: its header and rows, after the byte order mark.
+fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = std::fs::read(path).unwrap();
+    let text = std::str::from_utf8(&bytes)
+        .unwrap()
+        .strip_prefix('\u{feff}')
+        .expect("a byte order mark");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|record| record.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn csv_export_of_the_demo_holds_interpretations_and_actions() {
+    let temp = tempfile::tempdir().unwrap();
+    let sample = repo_root().join("stories-sample");
+    let data = temp.path().join("data");
+    assert!(
+        run(&data, &["import", sample.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = temp.path().join("csv");
+    let output = run(
+        &data,
+        &["export", "--format", "csv", "--out", out.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("2 interpretations and 3 actions"),
+        "{}",
+        text(&output)
+    );
+
+    let (columns, rows) = read_csv(&out.join("interpretations.csv"));
+    assert_eq!(
+        columns,
+        [
+            "id",
+            "indicator",
+            "area",
+            "period",
+            "date",
+            "participants",
+            "recognise",
+            "explain",
+            "value",
+            "improve",
+            "stories",
+            "session"
+        ]
+    );
+    assert_eq!(rows.len(), 2);
+    let koffie = rows
+        .iter()
+        .find(|row| row[1] == "bezoekers-koffie-inloop")
+        .unwrap();
+    assert_eq!(
+        (&koffie[2][..], &koffie[3][..], &koffie[4][..]),
+        ("noord", "2025", "2026-03-10")
+    );
+    assert!(koffie[9].starts_with("Een telefoonketen"), "{koffie:?}");
+
+    let (columns, rows) = read_csv(&out.join("actions.csv"));
+    assert_eq!(
+        columns,
+        [
+            "id",
+            "title",
+            "owner",
+            "due",
+            "status",
+            "overdue",
+            "indicator",
+            "area",
+            "session",
+            "outcome",
+            "created"
+        ]
+    );
+    assert_eq!(rows.len(), 3);
+    let done = rows.iter().find(|row| row[4] == "done").unwrap();
+    assert_eq!(done[3], "2026-05-31");
+    assert_eq!(done[5], "nee", "a finished action is never overdue");
+    assert!(rows.iter().all(|row| row[5] == "ja" || row[5] == "nee"));
+
+    // The export folder imports again: stories and figures are read, the two tables for reading are
+    // skipped (sessions.toml carries interpretations and actions).
+    let again = temp.path().join("again");
+    let output = run(
+        &again,
+        &[
+            "import",
+            sample.join("municipality.toml").to_str().unwrap(),
+            sample.join("goals.toml").to_str().unwrap(),
+            sample.join("sessions.toml").to_str().unwrap(),
+            sample.join("rounds.toml").to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("skipped 2 files"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn xlsx_export_writes_one_workbook_with_a_sheet_per_table() {
+    use calamine::{Data, Reader};
+    let temp = tempfile::tempdir().unwrap();
+    let sample = repo_root().join("stories-sample");
+    let data = temp.path().join("data");
+    assert!(
+        run(&data, &["import", sample.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = temp.path().join("xlsx");
+    let output = run(
+        &data,
+        &["export", "--format", "xlsx", "--out", out.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let files: Vec<_> = read_tree(&out).into_iter().map(|(path, _)| path).collect();
+    assert_eq!(files, [std::path::PathBuf::from("verhalenbank.xlsx")]);
+
+    let mut workbook =
+        calamine::open_workbook::<calamine::Xlsx<_>, _>(out.join("verhalenbank.xlsx")).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        ["verhalen", "metingen", "duidingen", "acties"]
+    );
+    let header = |range: &calamine::Range<Data>| -> Vec<String> {
+        range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|cell| cell.to_string())
+            .collect()
+    };
+
+    let stories = workbook.worksheet_range("verhalen").unwrap();
+    let columns = header(&stories);
+    assert_eq!(&columns[..3], ["id", "title", "date"]);
+    let title = columns.iter().position(|c| c == "title").unwrap();
+    let date = columns.iter().position(|c| c == "date").unwrap();
+    let row = stories
+        .rows()
+        .find(|row| {
+            row[title] == Data::String("Waarom ik patiënten doorverwijs naar Fit in de Wijk".into())
+        })
+        .expect("a Dutch title with its diaeresis intact");
+    assert!(matches!(row[date], Data::DateTime(_)), "{:?}", row[date]);
+    assert!(stories.rows().count() > 80);
+
+    let figures = workbook.worksheet_range("metingen").unwrap();
+    assert_eq!(
+        header(&figures),
+        [
+            "indicator",
+            "period",
+            "area",
+            "value",
+            "numerator",
+            "denominator",
+            "source"
+        ]
+    );
+    assert!(
+        figures
+            .rows()
+            .skip(1)
+            .all(|row| matches!(row[3], Data::Float(_)))
+    );
+
+    let interpretations = workbook.worksheet_range("duidingen").unwrap();
+    assert_eq!(interpretations.rows().count(), 1 + 2);
+    assert_eq!(header(&interpretations)[6], "recognise");
+
+    let actions = workbook.worksheet_range("acties").unwrap();
+    assert_eq!(actions.rows().count(), 1 + 3);
+    assert_eq!(header(&actions)[5], "overdue");
+    assert!(
+        actions
+            .rows()
+            .skip(1)
+            .all(|row| matches!(row[3], Data::DateTime(_)))
+    );
+}

@@ -5,5 +5,6 @@ mod cli;
 mod durability;
 mod retrieval;
 mod round_trip;
+mod rounds;
 mod support;
 mod web;

@@ -83,6 +83,7 @@ fn story() -> impl Strategy<Value = Story> {
                     teller_name: score.map(|score| format!("Naam {score}")),
                     session: (state == 1)
                         .then(|| verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()),
+                    round: None,
                     scores: score
                         .map(|score| {
                             BTreeMap::from([(
@@ -134,7 +135,7 @@ proptest! {
         let goals = testing::goal_tree();
         let file = story_to_file(&story);
         let sessions = [verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()];
-        let parsed = parse_story_file(&file, Catalog { municipality: &municipality, goals: &goals, sessions: &sessions });
+        let parsed = parse_story_file(&file, Catalog { municipality: &municipality, goals: &goals, sessions: &sessions, rounds: &[] });
         prop_assert_eq!(parsed, Ok(story), "{}", file);
     }
 }

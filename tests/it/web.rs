@@ -837,3 +837,321 @@ async fn experienced_effect_comes_from_statement_scores() {
     );
     assert!(body.contains("Antwoorden op de stelling per kwartaal"));
 }
+
+/// The status, headers and raw body of a GET, for downloads.
+async fn get_file(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 50 * 1024 * 1024)
+        .await
+        .unwrap();
+    (status, headers, body.to_vec())
+}
+
+/// A CSV download's header and rows, read the way Dutch spreadsheets write it.
+fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::str::from_utf8(bytes).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a byte order mark");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|record| record.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[tokio::test]
+async fn the_search_page_downloads_every_story_it_finds() {
+    use calamine::Reader;
+    let app = TestApp::demo();
+    app.index();
+
+    // The links carry the page's search, without the page number.
+    let (_, page) = app
+        .get("/zoeken?area=noord&valence=negative&sorteer=nieuw&pagina=2")
+        .await;
+    assert!(
+        page.contains(
+            "href=\"/zoeken/export.csv?area=noord&#38;valence=negative&#38;sorteer=nieuw\""
+        ),
+        "{page}"
+    );
+    assert!(page.contains("Download als Excel"), "{page}");
+
+    // Filtered: only the stories the same search finds, across all its pages.
+    let public = || verhalenbank::index::SearchRequest::new("", verhalenbank::index::Scope::Public);
+    let in_noord = app
+        .bank
+        .index
+        .search(
+            &app.bank.store,
+            &public().filter(verhalenbank::index::FacetField::Area, "noord"),
+        )
+        .unwrap()
+        .total;
+    assert!(in_noord > 10, "more than one page: {in_noord}");
+    let (status, headers, body) =
+        get_file(&app, "/zoeken/export.csv?area=noord&sorteer=oud&pagina=2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"verhalen-2026-11-23.csv\""
+    );
+    let (columns, rows) = csv_rows(&body);
+    assert_eq!(&columns[..3], ["id", "title", "date"]);
+    assert!(
+        !columns.iter().any(|c| c == "name"),
+        "no tellers' names in a public download"
+    );
+    assert_eq!(rows.len(), in_noord);
+    let column = |name: &str| columns.iter().position(|c| c == name).unwrap();
+    let settings = app.bank.settings().unwrap();
+    let noord = verhalenbank::ids::AreaId::parse("noord").unwrap();
+    for row in &rows {
+        let area = verhalenbank::ids::AreaId::parse(&row[column("area")]).unwrap();
+        assert!(
+            settings
+                .municipality
+                .area_and_ancestors(&area)
+                .contains(&noord),
+            "{row:?}"
+        );
+        assert_eq!(row[column("consent")], "public");
+        assert_eq!(row[column("status")], "published");
+    }
+    let dates: Vec<&String> = rows.iter().map(|row| &row[column("date")]).collect();
+    assert!(dates.is_sorted(), "oldest first, as asked");
+
+    let negative = app
+        .bank
+        .index
+        .search(
+            &app.bank.store,
+            &public().filter(verhalenbank::index::FacetField::Valence, "negative"),
+        )
+        .unwrap()
+        .total;
+    let (_, _, body) = get_file(&app, "/zoeken/export.csv?valence=negative").await;
+    let rows = csv_rows(&body).1;
+    assert_eq!(rows.len(), negative);
+    assert!(rows.iter().all(|row| row[column("valence")] == "negative"));
+
+    // Without a filter: more stories than fit on one page, every public one.
+    let everything = app
+        .bank
+        .index
+        .search(
+            &app.bank.store,
+            &verhalenbank::index::SearchRequest::new("", verhalenbank::index::Scope::Public),
+        )
+        .unwrap()
+        .total;
+    assert!(everything > 10, "{everything}");
+    let (_, _, body) = get_file(&app, "/zoeken/export.csv").await;
+    assert_eq!(csv_rows(&body).1.len(), everything);
+
+    // A text search, as Excel.
+    let (_, page) = app.get("/zoeken?q=koffie").await;
+    let found: usize = page
+        .split("<h2 id=\"resultaten\">")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let (status, headers, body) = get_file(&app, "/zoeken/export.xlsx?q=koffie").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"verhalen-2026-11-23.xlsx\""
+    );
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(body)).unwrap();
+    assert_eq!(workbook.sheet_names(), ["verhalen"]);
+    let sheet = workbook.worksheet_range("verhalen").unwrap();
+    assert_eq!(
+        sheet.rows().count(),
+        found + 1,
+        "a header and {found} stories"
+    );
+}
+
+#[tokio::test]
+async fn the_actions_page_downloads_the_actions_it_shows() {
+    use calamine::Reader;
+    let app = TestApp::demo();
+    let (_, page) = app.get("/acties?indicator=aandeel-eenzaam").await;
+    assert!(
+        page.contains("href=\"/acties/export.csv?indicator=aandeel-eenzaam\""),
+        "{page}"
+    );
+
+    let (status, headers, body) = get_file(&app, "/acties/export.csv?gebied=noord").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"acties-2026-11-23.csv\""
+    );
+    let (columns, rows) = csv_rows(&body);
+    assert_eq!(
+        columns,
+        [
+            "id",
+            "title",
+            "owner",
+            "due",
+            "status",
+            "overdue",
+            "indicator",
+            "area",
+            "session",
+            "outcome",
+            "created"
+        ]
+    );
+    // Open ones first, as on the page; on 23 November 2026 the bench is overdue, the rest is not.
+    let summary: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|row| (row[1].as_str(), row[4].as_str(), row[5].as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "Bankje bij de supermarkt als ontmoetingsplek",
+                "in_progress",
+                "ja"
+            ),
+            (
+                "Jongeren doen boodschappen voor ouderen en drinken een kop koffie mee",
+                "open",
+                "nee"
+            ),
+            (
+                "Telefoonketen voor bewoners die niet meer naar buiten kunnen",
+                "done",
+                "nee"
+            ),
+        ]
+    );
+    assert_eq!(rows[0][3], "2026-06-30");
+
+    let (_, _, body) = get_file(&app, "/acties/export.csv?indicator=aandeel-eenzaam").await;
+    assert_eq!(csv_rows(&body).1.len(), 1);
+    let (_, _, body) = get_file(&app, "/acties/export.csv?gebied=zuid").await;
+    assert_eq!(csv_rows(&body).1.len(), 0);
+
+    let (status, headers, body) = get_file(&app, "/acties/export.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"acties-2026-11-23.xlsx\""
+    );
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(body)).unwrap();
+    let sheet = workbook.worksheet_range("acties").unwrap();
+    assert_eq!(sheet.rows().count(), 1 + 3);
+    assert!(
+        matches!(sheet.rows().nth(1).unwrap()[3], calamine::Data::DateTime(_)),
+        "the due date is a date"
+    );
+}
+
+#[tokio::test]
+async fn the_evidence_page_downloads_its_figures_and_stories() {
+    use calamine::Reader;
+    let app = TestApp::demo();
+    app.index();
+    let (_, page) = app
+        .get("/indicator/bezoekers-koffie-inloop?gebied=noord")
+        .await;
+    assert!(
+        page.contains("href=\"/indicator/bezoekers-koffie-inloop/export.csv?gebied=noord\""),
+        "{page}"
+    );
+
+    let settings = app.bank.settings().unwrap();
+    let noord = verhalenbank::ids::AreaId::parse("noord").unwrap();
+    let (status, headers, body) = get_file(
+        &app,
+        "/indicator/bezoekers-koffie-inloop/export.csv?gebied=noord",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"metingen-2026-11-23.csv\""
+    );
+    let (columns, rows) = csv_rows(&body);
+    assert_eq!(columns[0], "indicator");
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row[0], "bezoekers-koffie-inloop");
+        if !row[2].is_empty() {
+            let area = verhalenbank::ids::AreaId::parse(&row[2]).unwrap();
+            assert!(
+                settings
+                    .municipality
+                    .area_and_ancestors(&area)
+                    .contains(&noord),
+                "{row:?}"
+            );
+        }
+    }
+    let all = csv_rows(
+        &get_file(&app, "/indicator/bezoekers-koffie-inloop/export.csv")
+            .await
+            .2,
+    )
+    .1;
+    assert!(all.len() > rows.len(), "other areas' figures are left out");
+
+    let (status, headers, body) = get_file(
+        &app,
+        "/indicator/bezoekers-koffie-inloop/export.xlsx?gebied=noord",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(body)).unwrap();
+    assert_eq!(workbook.sheet_names(), ["metingen", "verhalen"]);
+    let indicator = settings
+        .goals
+        .indicator(&verhalenbank::ids::IndicatorId::parse("bezoekers-koffie-inloop").unwrap())
+        .unwrap();
+    let request = verhalenbank::index::SearchRequest::new("", verhalenbank::index::Scope::Public)
+        .filter(
+            verhalenbank::index::FacetField::Subgoal,
+            indicator.subgoal.as_str(),
+        )
+        .filter(verhalenbank::index::FacetField::Area, "noord");
+    let told = app
+        .bank
+        .index
+        .search(&app.bank.store, &request)
+        .unwrap()
+        .total;
+    assert!(told > 0);
+    let stories = workbook.worksheet_range("verhalen").unwrap();
+    assert_eq!(stories.rows().count(), told + 1);
+
+    assert_eq!(
+        get_file(&app, "/indicator/bestaat-niet/export.csv").await.0,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,5 +1,6 @@
 //! Improvement actions (verbeteracties): all of them, open ones first with the overdue ones marked,
 //! optionally for one indicator or area; and recording how an action stands and what came of it.
+//! The actions shown download as CSV or Excel.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,8 +8,11 @@ use axum::Form;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::bank::Settings;
+use crate::export::actions_table;
 use crate::ids::{AreaId, IndicatorId};
-use crate::sessions::EntryId;
+use crate::sessions::{Action, EntryId};
+use crate::web::download::{Sheet, attachment, query_string};
 use crate::web::forms::FormData;
 use crate::web::handlers::sessions::{ActionView, action_view};
 use crate::web::i18n::Lang;
@@ -23,6 +27,28 @@ pub struct ActionsPage {
     pub open: Vec<ActionView>,
     pub finished: Vec<ActionView>,
     pub back: String,
+    /// The page's filter as a query string for the download links (`?gebied=noord`), or empty.
+    pub download_query: String,
+}
+
+/// The actions the page shows for its `indicator` and `gebied` (an area counts its wijken): the open
+/// ones and the finished ones, each in the store's order.
+fn shown(form: &FormData, settings: &Settings, actions: Vec<Action>) -> (Vec<Action>, Vec<Action>) {
+    let indicator = form
+        .get("indicator")
+        .and_then(|id| IndicatorId::parse(id).ok());
+    let area = form.get("gebied").and_then(|id| AreaId::parse(id).ok());
+    actions
+        .into_iter()
+        .filter(|a| indicator.is_none() || a.indicator == indicator)
+        .filter(|a| {
+            area.as_ref().is_none_or(|area| {
+                a.area
+                    .as_ref()
+                    .is_some_and(|own| settings.municipality.area_and_ancestors(own).contains(area))
+            })
+        })
+        .partition(Action::is_open)
 }
 
 pub async fn list(
@@ -31,40 +57,63 @@ pub async fn list(
     OriginalUri(uri): OriginalUri,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<ActionsPage, AppError> {
+    let download_query = query_string(&pairs, &[]);
     let form = FormData::new(pairs);
-    let indicator = form
-        .get("indicator")
-        .and_then(|id| IndicatorId::parse(id).ok());
-    let area = form.get("gebied").and_then(|id| AreaId::parse(id).ok());
     let today = state.today();
     let (settings, actions) = state
         .run(|bank| Ok((bank.settings()?, bank.store.actions()?)))
         .await?;
-    let wanted = actions
-        .iter()
-        .filter(|a| indicator.is_none() || a.indicator == indicator)
-        .filter(|a| {
-            area.as_ref().is_none_or(|area| {
-                a.area
-                    .as_ref()
-                    .is_some_and(|own| settings.municipality.area_and_ancestors(own).contains(area))
-            })
-        });
-    let (open, finished): (Vec<_>, Vec<_>) = wanted.partition(|a| a.is_open());
+    let (open, finished) = shown(&form, &settings, actions);
     Ok(ActionsPage {
         page: state.page(t, &settings, "actions.title", Nav::Actions, &uri),
         open: open
             .into_iter()
-            .map(|a| action_view(t, &settings, a, today))
+            .map(|a| action_view(t, &settings, &a, today))
             .collect(),
         finished: finished
             .into_iter()
-            .map(|a| action_view(t, &settings, a, today))
+            .map(|a| action_view(t, &settings, &a, today))
             .collect(),
         back: uri
             .path_and_query()
             .map_or("/acties".to_string(), |pq| pq.as_str().to_string()),
+        download_query,
     })
+}
+
+/// `/acties/export.csv`: the actions the page shows, as CSV.
+pub async fn download_csv(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    download(state, pairs, Sheet::Csv).await
+}
+
+/// `/acties/export.xlsx`: the actions the page shows, as an Excel workbook.
+pub async fn download_xlsx(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    download(state, pairs, Sheet::Xlsx).await
+}
+
+/// The actions in the page's order: open ones first, then the finished ones.
+async fn download(
+    state: AppState,
+    pairs: Vec<(String, String)>,
+    sheet: Sheet,
+) -> Result<Response, AppError> {
+    let form = FormData::new(pairs);
+    let today = state.today();
+    let file = state
+        .run(move |bank| {
+            let settings = bank.settings()?;
+            let (mut actions, finished) = shown(&form, &settings, bank.store.actions()?);
+            actions.extend(finished);
+            sheet.file(&[actions_table(&actions, today)], today)
+        })
+        .await?;
+    Ok(attachment(file))
 }
 
 pub async fn update(

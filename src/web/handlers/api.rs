@@ -159,15 +159,15 @@ async fn create_story(
         Ok(settings) => settings,
         Err(error) => return error.problem(),
     };
-    let sessions: Vec<crate::ids::SessionId> =
-        match state.run(|bank| Ok(bank.store.sessions()?)).await {
-            Ok(all) => all.into_iter().map(|session| session.id).collect(),
-            Err(error) => return error.problem(),
-        };
+    let (sessions, rounds) = match state.run(|bank| bank.linkable_ids()).await {
+        Ok(ids) => ids,
+        Err(error) => return error.problem(),
+    };
     let catalog = Catalog {
         municipality: &settings.municipality,
         goals: &settings.goals,
         sessions: &sessions,
+        rounds: &rounds,
     };
     let mut story = match RawStory::from_row(0, fields, text).into_story(catalog) {
         Ok(story) => story,

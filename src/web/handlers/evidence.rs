@@ -1,19 +1,23 @@
 //! The evidence page of one indicator, the heart of the product: counted and told evidence side by
 //! side, the signals that come from reading them together, and a search within the indicator's stories.
-//! The area and period filter applies to both sides at once.
+//! The area and period filter applies to both sides at once, also to the page's download of its
+//! figures and stories.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};
 
+use crate::export::{Audience, measurements_table, stories_table};
 use crate::goals::{Direction, IndicatorLevel};
 use crate::ids::IndicatorId;
-use crate::index::Scope;
+use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
 use crate::story::render::SafeHtml;
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::chart::{Point, line_chart};
+use crate::web::download::{Sheet, attachment};
 use crate::web::filters::{FilterView, filter_view, read_filter};
 use crate::web::forms::FormData;
+use crate::web::handlers::search::all_stories;
 use crate::web::handlers::sessions::{
     ActionView, InterpretationView, action_view, interpretation_view,
 };
@@ -442,4 +446,78 @@ pub async fn interpret(
             Ok(axum::response::Redirect::to(&format!("/indicator/{id}#duiding")).into_response())
         }
     }
+}
+
+/// `/indicator/{id}/export.csv`: the indicator's figures the page's filter selects, as CSV.
+pub async fn download_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<axum::response::Response, AppError> {
+    download(state, id, pairs, Sheet::Csv).await
+}
+
+/// `/indicator/{id}/export.xlsx`: the indicator's figures and its subgoal's stories the page's filter
+/// selects, as an Excel workbook with a sheet each.
+pub async fn download_xlsx(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<axum::response::Response, AppError> {
+    download(state, id, pairs, Sheet::Xlsx).await
+}
+
+/// The figures of the indicator in the chosen period, of the chosen area (with its wijken) and of the
+/// whole municipality to compare with; and, as on the page's told side, the public stories of its
+/// subgoal in that area and period, newest first.
+async fn download(
+    state: AppState,
+    id: String,
+    pairs: Vec<(String, String)>,
+    sheet: Sheet,
+) -> Result<axum::response::Response, AppError> {
+    let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let form = FormData::new(pairs);
+    let today = state.today();
+    let file = state
+        .run(move |bank| {
+            let settings = bank.settings()?;
+            let Some(indicator) = settings.goals.indicator(&id) else {
+                return Ok(None);
+            };
+            let filter = read_filter(&form, &settings.municipality);
+            let figures: Vec<crate::evidence::Measurement> = bank
+                .store
+                .measurements_shared()?
+                .iter()
+                .filter(|m| m.indicator == indicator.id && filter.includes_period(m.period))
+                .filter(|m| match (&filter.area, &m.area) {
+                    (Some(chosen), Some(own)) => settings
+                        .municipality
+                        .area_and_ancestors(own)
+                        .contains(chosen),
+                    _ => true,
+                })
+                .cloned()
+                .collect();
+            let mut tables = vec![measurements_table(&figures)];
+            if sheet == Sheet::Xlsx {
+                let mut request = SearchRequest::new("", Scope::Public)
+                    .filter(FacetField::Subgoal, indicator.subgoal.as_str());
+                if let Some(area) = &filter.area {
+                    request = request.filter(FacetField::Area, area.as_str());
+                }
+                if let Some(period) = filter.period {
+                    request.from = Some(period.first_day());
+                    request.to = Some(period.last_day());
+                }
+                request.sort = SortOrder::Newest;
+                let stories = all_stories(bank, request)?;
+                tables.push(stories_table(&stories, Audience::Public));
+            }
+            sheet.file(&tables, today).map(Some)
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(attachment(file))
 }

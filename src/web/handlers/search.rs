@@ -1,15 +1,20 @@
 //! The search page: a search box, facets as checkboxes with counts, snippets, sorting and pages. All
 //! state is in the query string, so a search can be shared as a link and works without JavaScript.
+//! The same query string downloads every story the search finds as CSV or Excel.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Query, State};
+use axum::response::Response;
 
-use crate::bank::Settings;
+use crate::bank::{Bank, Settings};
+use crate::export::{Audience, stories_table};
 use crate::ids::{GoalId, IndicatorId, ProviderId, SubgoalId};
 use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
 use crate::language::Language;
+use crate::story::Story;
 use crate::web::cards::{StoryCard, hit_card};
+use crate::web::download::{Sheet, attachment, query_string};
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
@@ -29,6 +34,8 @@ const SHOWN: [FacetField; 9] = [
 ];
 /// At most this many values per facet (the selected ones always show).
 const MAX_VALUES: usize = 12;
+/// At most this many stories in one download.
+pub const MAX_DOWNLOAD: usize = 100_000;
 
 pub struct FacetOption {
     pub value: String,
@@ -60,6 +67,8 @@ pub struct SearchPage {
     pub cards: Vec<StoryCard>,
     pub facets: Vec<FacetGroup>,
     pub pages: Vec<PageLink>,
+    /// The search's query string for the download links (`?q=...`), or empty.
+    pub download_query: String,
 }
 
 /// A facet value's label in the visitor's language.
@@ -94,7 +103,11 @@ pub fn facet_label(t: &Texts, settings: &Settings, field: FacetField, value: &st
             }
         }),
         FacetField::Quarter => value.parse().ok().map(|p| t.period(&p)),
-        FacetField::Tag | FacetField::Year | FacetField::Session | FacetField::Score => None,
+        FacetField::Tag
+        | FacetField::Year
+        | FacetField::Session
+        | FacetField::Round
+        | FacetField::Score => None,
     };
     label.unwrap_or_else(|| value.to_string())
 }
@@ -130,6 +143,7 @@ pub async fn page(
 ) -> Result<SearchPage, AppError> {
     let form = FormData::new(pairs.clone());
     let request = read_request(&form, Scope::Public);
+    let download_query = query_string(&pairs, &["pagina"]);
     let (settings, results) = {
         let request = request.clone();
         state
@@ -207,5 +221,59 @@ pub async fn page(
         cards,
         facets,
         pages,
+        download_query,
     })
+}
+
+/// `/zoeken/export.csv`: every story the search page finds, as CSV.
+pub async fn download_csv(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    download(state, pairs, Sheet::Csv).await
+}
+
+/// `/zoeken/export.xlsx`: every story the search page finds, as an Excel workbook.
+pub async fn download_xlsx(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    download(state, pairs, Sheet::Xlsx).await
+}
+
+/// The search page's request for all its pages at once (up to [`MAX_DOWNLOAD`] stories), in the
+/// page's order, as a table without the tellers' names.
+async fn download(
+    state: AppState,
+    pairs: Vec<(String, String)>,
+    sheet: Sheet,
+) -> Result<Response, AppError> {
+    let request = read_request(&FormData::new(pairs), Scope::Public);
+    let today = state.today();
+    let file = state
+        .run(move |bank| {
+            let stories = all_stories(bank, request)?;
+            tracing::info!(stories = stories.len(), "search download");
+            sheet.file(&[stories_table(&stories, Audience::Public)], today)
+        })
+        .await?;
+    Ok(attachment(file))
+}
+
+/// Every story a search request finds, in its order, up to [`MAX_DOWNLOAD`]; its page is ignored.
+pub fn all_stories(bank: &Bank, mut request: SearchRequest) -> anyhow::Result<Vec<Story>> {
+    request.page = 1;
+    request.snippets = false;
+    request.facets = Some(Vec::new());
+    // Counting first keeps the collector as small as the result.
+    request.per_page = 1;
+    let total = bank.index.search(&bank.store, &request)?.total;
+    request.per_page = total.clamp(1, MAX_DOWNLOAD);
+    Ok(bank
+        .index
+        .search_up_to(&bank.store, &request, MAX_DOWNLOAD)?
+        .hits
+        .into_iter()
+        .map(|hit| hit.story)
+        .collect())
 }

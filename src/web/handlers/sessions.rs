@@ -66,6 +66,11 @@ pub fn session_view(t: &Texts, settings: &Settings, session: &Session) -> Sessio
 
 /// The address participants reach the session at, from the address this request came in on.
 pub fn short_url(headers: &HeaderMap, code: &str) -> String {
+    full_url(headers, &format!("/s/{code}"))
+}
+
+/// A full address on this site for `path`, from the address this request came in on.
+pub fn full_url(headers: &HeaderMap, path: &str) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())
@@ -81,7 +86,7 @@ pub fn short_url(headers: &HeaderMap, code: &str) -> String {
         Some("https") => "https",
         _ => "http",
     };
-    format!("{scheme}://{host}/s/{code}")
+    format!("{scheme}://{host}{path}")
 }
 
 #[derive(Template, WebTemplate)]
@@ -634,7 +639,11 @@ pub async fn qr(
         .run(move |bank| Ok(bank.store.session(&id)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    let url = short_url(&headers, &session.code);
+    qr_svg(&short_url(&headers, &session.code))
+}
+
+/// A QR code for an address, as SVG made here (no outside service sees the link).
+pub fn qr_svg(url: &str) -> Result<Response, AppError> {
     let code = qrcode::QrCode::new(url.as_bytes())
         .map_err(|error| AppError::Internal(anyhow::anyhow!("QR code: {error}")))?;
     let svg = code

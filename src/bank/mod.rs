@@ -3,6 +3,8 @@
 //! story). The web layer and the command line call into this; it is the one place that combines store
 //! and index, so both show the same numbers.
 
+pub mod rounds;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
@@ -18,7 +20,7 @@ use crate::evidence::{
 };
 use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal, Theme};
 use crate::ids::IndicatorId;
-use crate::ids::SessionId;
+use crate::ids::{RoundId, SessionId};
 use crate::index::indexer::Indexer;
 use crate::index::{
     FacetCount, FacetField, Hit, Scope, SearchIndex, SearchRequest, SearchResults, SortOrder,
@@ -188,6 +190,14 @@ impl Bank {
         self.index.catch_up(&self.store)?;
         self.store.flush()?;
         Ok(())
+    }
+
+    /// The sessions and rounds a story may name, for reading stories that come in.
+    pub fn linkable_ids(&self) -> anyhow::Result<(Vec<SessionId>, Vec<RoundId>)> {
+        Ok((
+            self.store.sessions()?.into_iter().map(|s| s.id).collect(),
+            self.store.rounds()?.into_iter().map(|r| r.id).collect(),
+        ))
     }
 
     /// The current municipality and goal tree, re-read when they changed in the store.

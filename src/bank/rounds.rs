@@ -1,0 +1,256 @@
+//! The bank's part for narrative evaluation rounds: the stories gathered into a round, the patterns in
+//! them (counts that lead to the stories behind them), the stories that may still be gathered, and
+//! gathering them.
+
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
+};
+
+use super::Bank;
+use crate::ids::{AreaId, RoundId, SubgoalId};
+use crate::index::analysis::{analyse, dutch};
+use crate::index::search::MAX_PER_PAGE;
+use crate::index::{FacetField, Hit, Scope, SearchRequest, SortOrder};
+use crate::rounds::Round;
+use crate::rounds::analysis::{
+    Matrix, RecurringWord, recurring_words, subgoal_tags, valence_by_area,
+};
+use crate::story::{Story, StoryId, Valence};
+
+/// Tags shown as columns of the subgoal × tag matrix.
+const MATRIX_TAGS: usize = 8;
+/// Recurring words shown per subgoal.
+const WORDS_PER_SUBGOAL: usize = 12;
+
+/// A round with its stories and the patterns in them.
+pub struct RoundAnalysis {
+    pub round: Round,
+    /// The stories gathered into the round, newest first.
+    pub stories: Vec<Story>,
+    pub subgoal_tags: Matrix<SubgoalId, String>,
+    /// Rows are stadsdelen (top-level areas); `None` holds stories without an area.
+    pub valence_area: Matrix<Option<AreaId>, Valence>,
+    pub words: Vec<(SubgoalId, Vec<RecurringWord>)>,
+}
+
+/// Which cell of a matrix a reader opened, to list the stories behind it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    pub subgoal: Option<SubgoalId>,
+    pub tag: Option<String>,
+    /// `Some(None)` is the row of stories without an area.
+    pub area: Option<Option<AreaId>>,
+    pub valence: Option<Valence>,
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        self == &Cell::default()
+    }
+}
+
+impl RoundAnalysis {
+    /// The stories behind a cell: those matching every part of it.
+    pub fn stories_in(
+        &self,
+        cell: &Cell,
+        stadsdeel: impl Fn(&Story) -> Option<AreaId>,
+    ) -> Vec<&Story> {
+        self.stories
+            .iter()
+            .filter(|story| {
+                cell.subgoal
+                    .as_ref()
+                    .is_none_or(|s| story.subgoals.contains(s))
+                    && cell.tag.as_ref().is_none_or(|t| story.tags.contains(t))
+                    && cell.valence.is_none_or(|v| story.valence == v)
+                    && cell.area.as_ref().is_none_or(|a| &stadsdeel(story) == a)
+            })
+            .collect()
+    }
+}
+
+impl Bank {
+    /// Every story a request finds, page by page (a round holds hundreds or a few thousand).
+    fn all_stories(&self, mut request: SearchRequest) -> anyhow::Result<Vec<Story>> {
+        request.per_page = MAX_PER_PAGE;
+        request.snippets = false;
+        request.facets = Some(Vec::new());
+        let mut stories = Vec::new();
+        for page in 1.. {
+            request.page = page;
+            let results = self.index.search(&self.store, &request)?;
+            let done = results.hits.len() < MAX_PER_PAGE;
+            stories.extend(results.hits.into_iter().map(|hit| hit.story));
+            if done || stories.len() >= results.total {
+                break;
+            }
+        }
+        Ok(stories)
+    }
+
+    /// The stadsdeel (top-level area) of a story's area.
+    pub fn stadsdeel_of(&self, story: &Story) -> anyhow::Result<Option<AreaId>> {
+        let settings = self.settings()?;
+        Ok(story.area.as_ref().and_then(|area| {
+            settings
+                .municipality
+                .area_and_ancestors(area)
+                .last()
+                .cloned()
+        }))
+    }
+
+    /// A round, its stories and the patterns in them; `scope` decides which stories count.
+    pub fn round_analysis(
+        &self,
+        id: &RoundId,
+        scope: &Scope,
+    ) -> anyhow::Result<Option<RoundAnalysis>> {
+        let Some(round) = self.store.round(id)? else {
+            return Ok(None);
+        };
+        let settings = self.settings()?;
+        let mut request =
+            SearchRequest::new("", scope.clone()).filter(FacetField::Round, round.id.as_str());
+        request.sort = SortOrder::Newest;
+        let stories = self.all_stories(request)?;
+        let refs: Vec<&Story> = stories.iter().collect();
+        let subgoal_tags = subgoal_tags(&refs, &round.subgoals, MATRIX_TAGS);
+        let valence_area = valence_by_area(&refs, |story| {
+            story.area.as_ref().and_then(|area| {
+                settings
+                    .municipality
+                    .area_and_ancestors(area)
+                    .last()
+                    .cloned()
+            })
+        });
+        let groups: Vec<(SubgoalId, Vec<&Story>)> = subgoal_tags
+            .rows
+            .iter()
+            .map(|subgoal| {
+                let about: Vec<&Story> = refs
+                    .iter()
+                    .copied()
+                    .filter(|story| story.subgoals.contains(subgoal))
+                    .collect();
+                (subgoal.clone(), about)
+            })
+            .collect();
+        let mut words = WordCounter::new();
+        let words = recurring_words(
+            &refs,
+            &groups,
+            &mut |text| words.words(text),
+            WORDS_PER_SUBGOAL,
+        );
+        Ok(Some(RoundAnalysis {
+            round,
+            stories,
+            subgoal_tags,
+            valence_area,
+            words,
+        }))
+    }
+
+    /// Stories in the bank that fit the round (period, areas, providers, subgoals) and are in no round
+    /// yet, matching `query`; at most one page.
+    pub fn round_candidates(
+        &self,
+        round: &Round,
+        query: &str,
+    ) -> anyhow::Result<(Vec<Hit>, usize)> {
+        let mut request = SearchRequest::new(query, Scope::Municipality);
+        request.from = Some(round.from);
+        request.to = Some(round.to);
+        for area in &round.areas {
+            request = request.filter(FacetField::Area, area.as_str());
+        }
+        for provider in &round.providers {
+            request = request.filter(FacetField::Provider, provider.as_str());
+        }
+        for subgoal in &round.subgoals {
+            request = request.filter(FacetField::Subgoal, subgoal.as_str());
+        }
+        request.per_page = MAX_PER_PAGE;
+        request.facets = Some(Vec::new());
+        if query.trim().is_empty() {
+            request.sort = SortOrder::Newest;
+        }
+        let results = self.index.search(&self.store, &request)?;
+        let hits: Vec<Hit> = results
+            .hits
+            .into_iter()
+            .filter(|hit| hit.story.round.is_none())
+            .collect();
+        let count = hits.len();
+        Ok((hits, count))
+    }
+
+    /// Gathers stories into a round (a story belongs to one round at most; one already in another round
+    /// stays there), and waits (a moment at most) until the index has them, so the round's page shows
+    /// them at once. Returns how many were added.
+    pub fn gather_into_round(&self, round: &RoundId, stories: &[StoryId]) -> anyhow::Result<usize> {
+        let mut added = 0;
+        let mut last = 0;
+        for id in stories {
+            if let Some(mut story) = self.store.get_story(*id)?
+                && story.round.is_none()
+            {
+                story.round = Some(round.clone());
+                last = self.store.put_story(&story)?;
+                added += 1;
+            }
+        }
+        tracing::info!(round = %round, added, "stories gathered into a round");
+        self.index
+            .wait_until_indexed(last, std::time::Duration::from_secs(2));
+        Ok(added)
+    }
+}
+
+/// Splits text into words for [`recurring_words`]: lowercased, Dutch stop words left out, keyed by
+/// their Dutch stem so inflections count together.
+struct WordCounter {
+    words: TextAnalyzer,
+    stems: TextAnalyzer,
+}
+
+impl WordCounter {
+    fn new() -> WordCounter {
+        let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .dynamic();
+        if let Some(stop) = StopWordFilter::new(tantivy::tokenizer::Language::Dutch) {
+            builder = builder.filter_dynamic(stop);
+        }
+        WordCounter {
+            words: builder.build(),
+            stems: dutch().analyzer(),
+        }
+    }
+
+    fn words(&mut self, text: &str) -> Vec<(String, String)> {
+        analyse(&mut self.words, text)
+            .into_iter()
+            .filter(|word| word.chars().count() > 3 && !word.chars().any(|c| c.is_ascii_digit()))
+            .filter(|word| !EXTRA_STOP_WORDS.contains(&word.as_str()))
+            .filter_map(|word| {
+                let stem = analyse(&mut self.stems, &word).into_iter().next()?;
+                Some((stem, word))
+            })
+            .collect()
+    }
+}
+
+/// Everyday words that say little about a theme, beyond Snowball's Dutch stop words.
+const EXTRA_STOP_WORDS: &[&str] = &[
+    "heel", "echt", "gewoon", "even", "weer", "gaat", "gaan", "ging", "kwam", "komt", "komen",
+    "zegt", "zeggen", "zei", "keer", "paar", "elke", "iedere", "alle", "veel", "meer", "nooit",
+    "altijd", "soms", "toen", "daar", "hier", "zich", "heeft", "hebben", "had", "hadden", "wordt",
+    "worden", "werd", "kunnen", "konden", "moet", "moeten", "zijn", "waren", "mijn", "onze",
+    "jaar", "week", "dag", "dagen", "eerst", "steeds", "goed", "beter", "graag", "zoals", "omdat",
+    "want", "maar", "ook", "nog", "wel", "niet", "geen", "iets", "niets", "alles",
+];
