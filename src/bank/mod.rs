@@ -5,6 +5,9 @@
 
 pub mod rounds;
 
+/// The most stories [`Bank::all_stories`] returns at once.
+pub const MAX_ALL_STORIES: usize = 100_000;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
@@ -198,6 +201,25 @@ impl Bank {
             self.store.sessions()?.into_iter().map(|s| s.id).collect(),
             self.store.rounds()?.into_iter().map(|r| r.id).collect(),
         ))
+    }
+
+    /// Every story a search request finds, in its order, up to [`MAX_ALL_STORIES`]; its page is ignored.
+    /// For downloads and for the stories of an evaluation round.
+    pub fn all_stories(&self, mut request: SearchRequest) -> anyhow::Result<Vec<Story>> {
+        request.page = 1;
+        request.snippets = false;
+        request.facets = Some(Vec::new());
+        // Counting first keeps the collector as small as the result.
+        request.per_page = 1;
+        let total = self.index.search(&self.store, &request)?.total;
+        request.per_page = total.clamp(1, MAX_ALL_STORIES);
+        Ok(self
+            .index
+            .search_up_to(&self.store, &request, MAX_ALL_STORIES)?
+            .hits
+            .into_iter()
+            .map(|hit| hit.story)
+            .collect())
     }
 
     /// The current municipality and goal tree, re-read when they changed in the store.

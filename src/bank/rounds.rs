@@ -2,6 +2,8 @@
 //! them (counts that lead to the stories behind them), the stories that may still be gathered, and
 //! gathering them.
 
+use std::collections::HashMap;
+
 use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
 };
@@ -27,6 +29,8 @@ pub struct RoundAnalysis {
     pub round: Round,
     /// The stories gathered into the round, newest first.
     pub stories: Vec<Story>,
+    /// The stadsdeel (top-level area) of each story, as the valence × area matrix counts it.
+    stadsdelen: HashMap<StoryId, Option<AreaId>>,
     pub subgoal_tags: Matrix<SubgoalId, String>,
     /// Rows are stadsdelen (top-level areas); `None` holds stories without an area.
     pub valence_area: Matrix<Option<AreaId>, Valence>,
@@ -51,11 +55,7 @@ impl Cell {
 
 impl RoundAnalysis {
     /// The stories behind a cell: those matching every part of it.
-    pub fn stories_in(
-        &self,
-        cell: &Cell,
-        stadsdeel: impl Fn(&Story) -> Option<AreaId>,
-    ) -> Vec<&Story> {
+    pub fn stories_in(&self, cell: &Cell) -> Vec<&Story> {
         self.stories
             .iter()
             .filter(|story| {
@@ -64,41 +64,32 @@ impl RoundAnalysis {
                     .is_none_or(|s| story.subgoals.contains(s))
                     && cell.tag.as_ref().is_none_or(|t| story.tags.contains(t))
                     && cell.valence.is_none_or(|v| story.valence == v)
-                    && cell.area.as_ref().is_none_or(|a| &stadsdeel(story) == a)
+                    && cell
+                        .area
+                        .as_ref()
+                        .is_none_or(|a| &self.stadsdelen[&story.id] == a)
             })
             .collect()
     }
 }
 
 impl Bank {
-    /// Every story a request finds, page by page (a round holds hundreds or a few thousand).
-    fn all_stories(&self, mut request: SearchRequest) -> anyhow::Result<Vec<Story>> {
-        request.per_page = MAX_PER_PAGE;
-        request.snippets = false;
-        request.facets = Some(Vec::new());
-        let mut stories = Vec::new();
-        for page in 1.. {
-            request.page = page;
-            let results = self.index.search(&self.store, &request)?;
-            let done = results.hits.len() < MAX_PER_PAGE;
-            stories.extend(results.hits.into_iter().map(|hit| hit.story));
-            if done || stories.len() >= results.total {
-                break;
-            }
-        }
-        Ok(stories)
+    /// The stories gathered into a round that `scope` may see, newest first.
+    pub fn round_stories(&self, round: &RoundId, scope: &Scope) -> anyhow::Result<Vec<Story>> {
+        let mut request =
+            SearchRequest::new("", scope.clone()).filter(FacetField::Round, round.as_str());
+        request.sort = SortOrder::Newest;
+        self.all_stories(request)
     }
 
-    /// The stadsdeel (top-level area) of a story's area.
-    pub fn stadsdeel_of(&self, story: &Story) -> anyhow::Result<Option<AreaId>> {
-        let settings = self.settings()?;
-        Ok(story.area.as_ref().and_then(|area| {
-            settings
-                .municipality
-                .area_and_ancestors(area)
-                .last()
-                .cloned()
-        }))
+    /// How many stories `scope` may see in a round.
+    pub fn round_story_count(&self, round: &RoundId, scope: &Scope) -> anyhow::Result<usize> {
+        let mut request =
+            SearchRequest::new("", scope.clone()).filter(FacetField::Round, round.as_str());
+        request.per_page = 1;
+        request.snippets = false;
+        request.facets = Some(Vec::new());
+        Ok(self.index.search(&self.store, &request)?.total)
     }
 
     /// A round, its stories and the patterns in them; `scope` decides which stories count.
@@ -111,21 +102,23 @@ impl Bank {
             return Ok(None);
         };
         let settings = self.settings()?;
-        let mut request =
-            SearchRequest::new("", scope.clone()).filter(FacetField::Round, round.id.as_str());
-        request.sort = SortOrder::Newest;
-        let stories = self.all_stories(request)?;
+        let stories = self.round_stories(&round.id, scope)?;
+        let stadsdelen: HashMap<StoryId, Option<AreaId>> = stories
+            .iter()
+            .map(|story| {
+                let stadsdeel = story.area.as_ref().and_then(|area| {
+                    settings
+                        .municipality
+                        .area_and_ancestors(area)
+                        .last()
+                        .cloned()
+                });
+                (story.id, stadsdeel)
+            })
+            .collect();
         let refs: Vec<&Story> = stories.iter().collect();
         let subgoal_tags = subgoal_tags(&refs, &round.subgoals, MATRIX_TAGS);
-        let valence_area = valence_by_area(&refs, |story| {
-            story.area.as_ref().and_then(|area| {
-                settings
-                    .municipality
-                    .area_and_ancestors(area)
-                    .last()
-                    .cloned()
-            })
-        });
+        let valence_area = valence_by_area(&refs, |story| stadsdelen[&story.id].clone());
         let groups: Vec<(SubgoalId, Vec<&Story>)> = subgoal_tags
             .rows
             .iter()
@@ -148,6 +141,7 @@ impl Bank {
         Ok(Some(RoundAnalysis {
             round,
             stories,
+            stadsdelen,
             subgoal_tags,
             valence_area,
             words,
@@ -156,11 +150,7 @@ impl Bank {
 
     /// Stories in the bank that fit the round (period, areas, providers, subgoals) and are in no round
     /// yet, matching `query`; at most one page.
-    pub fn round_candidates(
-        &self,
-        round: &Round,
-        query: &str,
-    ) -> anyhow::Result<(Vec<Hit>, usize)> {
+    pub fn round_candidates(&self, round: &Round, query: &str) -> anyhow::Result<Vec<Hit>> {
         let mut request = SearchRequest::new(query, Scope::Municipality);
         request.from = Some(round.from);
         request.to = Some(round.to);
@@ -179,13 +169,11 @@ impl Bank {
             request.sort = SortOrder::Newest;
         }
         let results = self.index.search(&self.store, &request)?;
-        let hits: Vec<Hit> = results
+        Ok(results
             .hits
             .into_iter()
             .filter(|hit| hit.story.round.is_none())
-            .collect();
-        let count = hits.len();
-        Ok((hits, count))
+            .collect())
     }
 
     /// Gathers stories into a round (a story belongs to one round at most; one already in another round

@@ -34,10 +34,6 @@ impl<R: PartialEq, C: PartialEq> Matrix<R, C> {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.cells.iter().flatten().all(|&count| count == 0)
-    }
-
     /// The largest cell, for shading.
     pub fn max(&self) -> usize {
         self.cells.iter().flatten().copied().max().unwrap_or(0)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Round, RoundPhase, SignificantStory};
 use crate::ids::{AreaId, ProviderId, RoundId, SubgoalId};
-use crate::sessions::file::{Problem, coded, date, id};
+use crate::sessions::file::{Problem, coded, date, id, ids};
 use crate::sessions::is_code;
 use crate::source::{LineError, line_of_assignment, toml_error};
 use crate::story::{Catalog, Coded, StoryId};
@@ -98,21 +98,9 @@ impl RoundOut {
             question: self.question,
             from,
             to,
-            providers: self
-                .providers
-                .iter()
-                .map(|p| id("providers", p, ProviderId::parse))
-                .collect::<Result<_, _>>()?,
-            areas: self
-                .areas
-                .iter()
-                .map(|a| id("areas", a, AreaId::parse))
-                .collect::<Result<_, _>>()?,
-            subgoals: self
-                .subgoals
-                .iter()
-                .map(|s| id("subgoals", s, SubgoalId::parse))
-                .collect::<Result<_, _>>()?,
+            providers: ids("providers", &self.providers, ProviderId::parse)?,
+            areas: ids("areas", &self.areas, AreaId::parse)?,
+            subgoals: ids("subgoals", &self.subgoals, SubgoalId::parse)?,
             phase: coded::<RoundPhase>("phase", &self.phase)?,
             code: self.code,
             significant: self

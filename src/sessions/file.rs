@@ -114,6 +114,18 @@ pub(crate) fn id<T, E: std::fmt::Display>(
     parse(value).map_err(|error| (field, value.to_string(), error.to_string()))
 }
 
+/// Parses every id of a list field, stopping at the first that is not one.
+pub(crate) fn ids<T, E: std::fmt::Display>(
+    field: &'static str,
+    values: &[String],
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Vec<T>, Problem> {
+    values
+        .iter()
+        .map(|value| id(field, value, &parse))
+        .collect()
+}
+
 pub(crate) fn coded<T: Coded>(field: &'static str, value: &str) -> Result<T, Problem> {
     T::parse_code(value).ok_or_else(|| {
         (
@@ -165,11 +177,7 @@ impl SessionOut {
             date: date("date", &self.date)?,
             place: self.place,
             facilitator: self.facilitator,
-            indicators: self
-                .indicators
-                .iter()
-                .map(|i| id("indicators", i, IndicatorId::parse))
-                .collect::<Result<_, _>>()?,
+            indicators: ids("indicators", &self.indicators, IndicatorId::parse)?,
             status: coded("status", &self.status)?,
             code: self.code,
             heard: self.heard,
@@ -215,11 +223,7 @@ impl InterpretationOut {
             explain: self.explain,
             value: self.value,
             improve: self.improve,
-            stories: self
-                .stories
-                .iter()
-                .map(|s| id("stories", s, StoryId::parse))
-                .collect::<Result<_, _>>()?,
+            stories: ids("stories", &self.stories, StoryId::parse)?,
             session: self
                 .session
                 .as_deref()

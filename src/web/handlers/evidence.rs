@@ -17,7 +17,6 @@ use crate::web::chart::{Point, line_chart};
 use crate::web::download::{Sheet, attachment};
 use crate::web::filters::{FilterView, filter_view, read_filter};
 use crate::web::forms::FormData;
-use crate::web::handlers::search::all_stories;
 use crate::web::handlers::sessions::{
     ActionView, InterpretationView, action_view, interpretation_view,
 };
@@ -512,7 +511,7 @@ async fn download(
                     request.to = Some(period.last_day());
                 }
                 request.sort = SortOrder::Newest;
-                let stories = all_stories(bank, request)?;
+                let stories = bank.all_stories(request)?;
                 tables.push(stories_table(&stories, Audience::Public));
             }
             sheet.file(&tables, today).map(Some)

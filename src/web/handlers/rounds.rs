@@ -231,6 +231,27 @@ pub struct RoundPage {
     pub phases: Vec<(&'static str, String)>,
 }
 
+/// The round's significant stories among `stories` (those the reader may see), with their reasons.
+fn significant_views(
+    t: &Texts,
+    municipality: &crate::municipality::Municipality,
+    round: &Round,
+    stories: &[crate::story::Story],
+) -> Vec<SignificantView> {
+    round
+        .significant
+        .iter()
+        .filter_map(|s| {
+            let story = stories.iter().find(|story| story.id == s.story)?;
+            Some(SignificantView {
+                card: plain_card(t, municipality, story),
+                reason: s.reason.clone(),
+                story_id: s.story.to_string(),
+            })
+        })
+        .collect()
+}
+
 fn shade(count: usize, max: usize) -> usize {
     if count == 0 || max == 0 {
         0
@@ -366,52 +387,29 @@ async fn round_page(
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
 ) -> Result<RoundPage, AppError> {
-    let (settings, analysis, stadsdelen) = state
+    let (settings, analysis) = state
         .run(move |bank| {
-            let analysis = bank.round_analysis(&id, &Scope::Municipality)?;
-            let stadsdelen: Vec<(StoryId, Option<AreaId>)> = match &analysis {
-                Some(a) => a
-                    .stories
-                    .iter()
-                    .map(|s| Ok((s.id, bank.stadsdeel_of(s)?)))
-                    .collect::<anyhow::Result<_>>()?,
-                None => Vec::new(),
-            };
-            Ok((bank.settings()?, analysis, stadsdelen))
+            Ok((
+                bank.settings()?,
+                bank.round_analysis(&id, &Scope::Municipality)?,
+            ))
         })
         .await?;
     let analysis = analysis.ok_or(AppError::NotFound)?;
     let cell = cell_of(&query);
     let (tags, valence) = matrices(t, &settings, &analysis, &cell);
-    let stadsdeel = |story: &crate::story::Story| {
-        stadsdelen
-            .iter()
-            .find(|(id, _)| *id == story.id)
-            .and_then(|(_, area)| area.clone())
-    };
     let municipality = &settings.municipality;
     let cell_stories = if cell.is_empty() {
         Vec::new()
     } else {
         analysis
-            .stories_in(&cell, stadsdeel)
+            .stories_in(&cell)
             .into_iter()
             .map(|s| plain_card(t, municipality, s))
             .collect()
     };
     let round = &analysis.round;
-    let significant = round
-        .significant
-        .iter()
-        .filter_map(|s| {
-            let story = analysis.stories.iter().find(|story| story.id == s.story)?;
-            Some(SignificantView {
-                card: plain_card(t, municipality, story),
-                reason: s.reason.clone(),
-                story_id: s.story.to_string(),
-            })
-        })
-        .collect();
+    let significant = significant_views(t, municipality, round, &analysis.stories);
     let words = analysis
         .words
         .iter()
@@ -578,9 +576,10 @@ pub async fn significant(
     let in_round: Vec<StoryId> = state
         .run(move |bank| {
             Ok(bank
-                .round_analysis(&lookup, &Scope::Municipality)?
-                .map(|a| a.stories.iter().map(|s| s.id).collect())
-                .unwrap_or_default())
+                .round_stories(&lookup, &Scope::Municipality)?
+                .iter()
+                .map(|s| s.id)
+                .collect())
         })
         .await?;
     match read_significant(&form, &in_round) {
@@ -649,7 +648,7 @@ pub async fn gather_form(
             let Some(round) = bank.store.round(&id)? else {
                 return Ok((bank.settings()?, None));
             };
-            let (hits, _) = bank.round_candidates(&round, &search)?;
+            let hits = bank.round_candidates(&round, &search)?;
             Ok((bank.settings()?, Some((round, hits))))
         })
         .await?;
@@ -732,30 +731,18 @@ async fn public_page(
     let (settings, public, total) = state
         .run(move |bank| {
             // Participants see only the published stories whose tellers allowed public use.
-            let public = bank.round_analysis(&id, &Scope::Public)?;
-            let total = bank
-                .round_analysis(&id, &Scope::Municipality)?
-                .map_or(0, |a| a.stories.len());
+            let public = bank.round_stories(&id, &Scope::Public)?;
+            let total = bank.round_story_count(&id, &Scope::Municipality)?;
             Ok((bank.settings()?, public, total))
         })
         .await?;
     let mut page = state.page(t, &settings, "rounds.public_title", Nav::None, uri);
     page.title = round.title.clone();
     let feedback_shown = round.phase.has_feedback();
-    let significant = match (&public, feedback_shown) {
-        (Some(analysis), true) => round
-            .significant
-            .iter()
-            .filter_map(|s| {
-                let story = analysis.stories.iter().find(|story| story.id == s.story)?;
-                Some(SignificantView {
-                    card: plain_card(t, &settings.municipality, story),
-                    reason: s.reason.clone(),
-                    story_id: s.story.to_string(),
-                })
-            })
-            .collect(),
-        _ => Vec::new(),
+    let significant = if feedback_shown {
+        significant_views(t, &settings.municipality, &round, &public)
+    } else {
+        Vec::new()
     };
     Ok(PublicPage {
         page,

@@ -7,12 +7,11 @@ use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Query, State};
 use axum::response::Response;
 
-use crate::bank::{Bank, Settings};
+use crate::bank::Settings;
 use crate::export::{Audience, stories_table};
 use crate::ids::{GoalId, IndicatorId, ProviderId, SubgoalId};
 use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
 use crate::language::Language;
-use crate::story::Story;
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::download::{Sheet, attachment, query_string};
 use crate::web::forms::FormData;
@@ -34,8 +33,6 @@ const SHOWN: [FacetField; 9] = [
 ];
 /// At most this many values per facet (the selected ones always show).
 const MAX_VALUES: usize = 12;
-/// At most this many stories in one download.
-pub const MAX_DOWNLOAD: usize = 100_000;
 
 pub struct FacetOption {
     pub value: String,
@@ -241,8 +238,8 @@ pub async fn download_xlsx(
     download(state, pairs, Sheet::Xlsx).await
 }
 
-/// The search page's request for all its pages at once (up to [`MAX_DOWNLOAD`] stories), in the
-/// page's order, as a table without the tellers' names.
+/// The search page's request for all its pages at once (see [`crate::bank::Bank::all_stories`]), in the page's
+/// order, as a table without the tellers' names.
 async fn download(
     state: AppState,
     pairs: Vec<(String, String)>,
@@ -252,28 +249,10 @@ async fn download(
     let today = state.today();
     let file = state
         .run(move |bank| {
-            let stories = all_stories(bank, request)?;
+            let stories = bank.all_stories(request)?;
             tracing::info!(stories = stories.len(), "search download");
             sheet.file(&[stories_table(&stories, Audience::Public)], today)
         })
         .await?;
     Ok(attachment(file))
-}
-
-/// Every story a search request finds, in its order, up to [`MAX_DOWNLOAD`]; its page is ignored.
-pub fn all_stories(bank: &Bank, mut request: SearchRequest) -> anyhow::Result<Vec<Story>> {
-    request.page = 1;
-    request.snippets = false;
-    request.facets = Some(Vec::new());
-    // Counting first keeps the collector as small as the result.
-    request.per_page = 1;
-    let total = bank.index.search(&bank.store, &request)?.total;
-    request.per_page = total.clamp(1, MAX_DOWNLOAD);
-    Ok(bank
-        .index
-        .search_up_to(&bank.store, &request, MAX_DOWNLOAD)?
-        .hits
-        .into_iter()
-        .map(|hit| hit.story)
-        .collect())
 }
