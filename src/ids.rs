@@ -123,9 +123,66 @@ text_id!(
     RoundId
 );
 
+/// A readable id part from a text: lowercase ASCII letters and digits joined by `-`, accents folded
+/// ("Cliënt thuis" → "client-thuis"), at most `max` characters, never ending in `-`. Empty when the
+/// text has no letters or digits.
+pub fn slug(text: &str, max: usize) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(fold_to_ascii) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= max {
+            break;
+        }
+    }
+    slug.truncate(max);
+    slug.trim_end_matches('-').to_string()
+}
+
+/// Folds common accented letters to their lowercase ASCII base ("ë" → "e"); other letters become a space.
+fn fold_to_ascii(c: char) -> Option<char> {
+    const FOLDS: &[(&str, char)] = &[
+        ("àáâãäå", 'a'),
+        ("çć", 'c'),
+        ("èéêëę", 'e'),
+        ("ìíîï", 'i'),
+        ("ñń", 'n'),
+        ("òóôõöø", 'o'),
+        ("ùúûü", 'u'),
+        ("ýÿ", 'y'),
+        ("şś", 's'),
+        ("ğ", 'g'),
+        ("ł", 'l'),
+        ("żź", 'z'),
+        ("ı", 'i'),
+    ];
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    if lower.is_ascii() {
+        return Some(lower);
+    }
+    FOLDS
+        .iter()
+        .find(|(from, _)| from.contains(lower))
+        .map(|(_, to)| *to)
+        .or(Some(' '))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Cliënt thuis, écht!", 40), "client-thuis-echt");
+        assert_eq!(slug("  Minder   alleen  ", 40), "minder-alleen");
+        assert_eq!(slug("Grip op geld en schulden", 12), "grip-op-geld");
+        assert_eq!(slug("Zinvolle dag", 9), "zinvolle");
+        assert_eq!(slug("€ — ?", 40), "");
+        assert!(check_id(&slug("Jongeren: een plek & iemand", 80)).is_ok());
+    }
 
     #[test]
     fn id_rules() {

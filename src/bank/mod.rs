@@ -21,7 +21,7 @@ use crate::evidence::statements::{ScoreFigures, score_figures};
 use crate::evidence::{
     CountedEvidence, EvidenceFilter, Measurement, Signal, ToldSummary, counted_evidence, signals,
 };
-use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal, Theme};
+use crate::goals::{EditError, Goal, GoalTree, Indicator, Statement, Subgoal, Theme};
 use crate::ids::IndicatorId;
 use crate::ids::{RoundId, SessionId};
 use crate::index::indexer::Indexer;
@@ -48,6 +48,8 @@ pub struct Bank {
     indexer: Mutex<Option<Indexer>>,
     /// The years for the period filter, with the index position and figures they were read at.
     years: Mutex<Option<YearsCache>>,
+    /// Held while the goal tree is read, changed and written, so two edits cannot undo each other.
+    tree_edits: Mutex<()>,
 }
 
 /// The index position and figures the years were read at, and the years.
@@ -169,6 +171,7 @@ impl Bank {
             settings,
             indexer: Mutex::new(None),
             years: Mutex::new(None),
+            tree_edits: Mutex::new(()),
         })
     }
 
@@ -220,6 +223,25 @@ impl Bank {
             .into_iter()
             .map(|hit| hit.story)
             .collect())
+    }
+
+    /// Changes the goal tree with `edit` and stores it (flushed), then brings the index's view up to date
+    /// (a rebuild only when a subgoal moved to another goal). A refused edit changes nothing.
+    pub fn edit_goal_tree<T>(
+        &self,
+        edit: impl FnOnce(&mut GoalTree) -> Result<T, EditError>,
+    ) -> anyhow::Result<Result<T, EditError>> {
+        let _edits = self.tree_edits.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tree = self.store.goal_tree()?.unwrap_or_default();
+        let outcome = match edit(&mut tree) {
+            Ok(outcome) => outcome,
+            Err(error) => return Ok(Err(error)),
+        };
+        // The edit checks what it changes; reading the text back checks the whole tree once more.
+        GoalTree::from_toml(&tree.to_toml()).context("the edited goal tree does not check out")?;
+        self.store.set_goal_tree(&tree)?;
+        self.index.catch_up(&self.store)?;
+        Ok(Ok(outcome))
     }
 
     /// The current municipality and goal tree, re-read when they changed in the store.
@@ -493,10 +515,12 @@ impl Bank {
             }
         }
 
+        // The tree as it is now: retired items keep their pages but leave the overview.
         let goals = settings
             .goals
             .goals
             .iter()
+            .filter(|goal| goal.retired.is_none())
             .map(|goal| GoalOverview {
                 goal: goal.clone(),
                 theme: goal
@@ -507,6 +531,7 @@ impl Bank {
                 subgoals: settings
                     .goals
                     .subgoals_of(&goal.id)
+                    .filter(|subgoal| subgoal.retired.is_none())
                     .map(|subgoal| {
                         let stories = balances
                             .get(subgoal.id.as_str())
@@ -525,6 +550,7 @@ impl Bank {
                             indicators: settings
                                 .goals
                                 .indicators_of(&subgoal.id)
+                                .filter(|indicator| indicator.retired.is_none())
                                 .map(|indicator| {
                                     let counted = counted_evidence(
                                         indicator,

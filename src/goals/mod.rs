@@ -3,10 +3,19 @@
 //!
 //! Domain only, no IO. The tree is kept flat, as the file is: every item names its parent by id. That
 //! keeps ids, not positions, as the links, so moving or renaming an item never breaks what refers to it.
+//!
+//! Items are never deleted: a goal, subgoal, indicator or statement that is no longer pursued is
+//! *retired* (vervallen) on a date. It keeps its id, its figures and its stories; forms stop offering it.
+//! An item under a retired parent counts as retired too. `edit.rs` holds the changes the UI makes.
+
+mod edit;
 
 use std::collections::HashSet;
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+pub use edit::{EditError, ItemKind};
 
 use crate::ids::{GoalId, IndicatorId, StatementId, SubgoalId, ThemeId};
 use crate::source::{LineError, duplicate_id, line_of_assignment, toml_error};
@@ -101,6 +110,9 @@ pub struct Goal {
     pub theme: Option<ThemeId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The day it stopped being used; `None` while it is in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,6 +123,9 @@ pub struct Subgoal {
     /// Plain words residents choose on the public form ("Mensen leren kennen").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plain: Option<String>,
+    /// The day it stopped being used; `None` while it is in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +148,9 @@ pub struct Indicator {
     /// For experienced-effect indicators: the statement whose scores feed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<StatementId>,
+    /// The day it stopped being used; `None` while it is in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +159,9 @@ pub struct Statement {
     pub subgoal: SubgoalId,
     pub text: String,
     pub scale: Scale,
+    /// The day it stopped being used; `None` while it is in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Date>,
 }
 
 /// A municipality's goal tree, flat as in `goals.toml`.
@@ -285,6 +306,68 @@ impl GoalTree {
         self.statements
             .iter()
             .filter(move |statement| &statement.subgoal == subgoal)
+    }
+
+    /// Whether a goal is in use (not retired).
+    pub fn goal_in_use(&self, id: &GoalId) -> bool {
+        self.goal(id).is_some_and(|goal| goal.retired.is_none())
+    }
+
+    /// Whether a subgoal is in use: neither it nor its goal is retired.
+    pub fn subgoal_in_use(&self, id: &SubgoalId) -> bool {
+        self.subgoal(id)
+            .is_some_and(|s| s.retired.is_none() && self.goal_in_use(&s.goal))
+    }
+
+    /// Whether an indicator is in use: neither it nor its subgoal (or goal) is retired.
+    pub fn indicator_in_use(&self, id: &IndicatorId) -> bool {
+        self.indicator(id)
+            .is_some_and(|i| i.retired.is_none() && self.subgoal_in_use(&i.subgoal))
+    }
+
+    /// Whether a statement is in use: neither it nor its subgoal (or goal) is retired.
+    pub fn statement_in_use(&self, id: &StatementId) -> bool {
+        self.statement(id)
+            .is_some_and(|s| s.retired.is_none() && self.subgoal_in_use(&s.subgoal))
+    }
+
+    /// The goals in use, each with its subgoals in use; goals without any are left out. What forms offer.
+    pub fn subgoals_in_use(&self) -> Vec<(&Goal, Vec<&Subgoal>)> {
+        self.goals
+            .iter()
+            .filter(|goal| goal.retired.is_none())
+            .map(|goal| {
+                let subgoals = self
+                    .subgoals_of(&goal.id)
+                    .filter(|s| s.retired.is_none())
+                    .collect::<Vec<_>>();
+                (goal, subgoals)
+            })
+            .filter(|(_, subgoals)| !subgoals.is_empty())
+            .collect()
+    }
+
+    /// The goals in use, each with its indicators in use; goals without any are left out.
+    pub fn indicators_in_use(&self) -> Vec<(&Goal, Vec<&Indicator>)> {
+        self.subgoals_in_use()
+            .into_iter()
+            .map(|(goal, subgoals)| {
+                let indicators = subgoals
+                    .iter()
+                    .flat_map(|s| self.indicators_of(&s.id))
+                    .filter(|i| i.retired.is_none())
+                    .collect::<Vec<_>>();
+                (goal, indicators)
+            })
+            .filter(|(_, indicators)| !indicators.is_empty())
+            .collect()
+    }
+
+    /// The statements in use, in file order.
+    pub fn statements_in_use(&self) -> impl Iterator<Item = &Statement> + '_ {
+        self.statements
+            .iter()
+            .filter(|statement| self.statement_in_use(&statement.id))
     }
 
     /// The goal a subgoal belongs to.

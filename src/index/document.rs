@@ -21,6 +21,50 @@ pub struct DocumentContext {
 }
 
 impl DocumentContext {
+    /// Whether documents derived with `other` equal those derived with this context, for every story
+    /// that can exist now: no subgoal moved to another goal, no area to another parent, the default
+    /// language stayed. Renaming, retiring or adding items keeps them equal, so such edits need no
+    /// rebuild of the index.
+    pub fn derives_same_as(&self, other: &DocumentContext) -> bool {
+        self.municipality.default_language == other.municipality.default_language
+            && self.goals.subgoals.iter().all(|subgoal| {
+                other.goals.subgoal(&subgoal.id).map(|s| &s.goal) == Some(&subgoal.goal)
+            })
+            && self.municipality.areas.iter().all(|area| {
+                other.municipality.area(&area.id).is_some()
+                    && other.municipality.area_and_ancestors(&area.id)
+                        == self.municipality.area_and_ancestors(&area.id)
+            })
+    }
+
+    /// A number for what documents are derived with (subgoals' goals, areas' parents, the default
+    /// language), stored with every commit so an index opened after a change elsewhere knows to rebuild.
+    pub fn fingerprint(&self) -> u64 {
+        let mut lines: Vec<String> = self
+            .goals
+            .subgoals
+            .iter()
+            .map(|subgoal| format!("subgoal {} {}", subgoal.id, subgoal.goal))
+            .chain(self.municipality.areas.iter().map(|area| {
+                let chain = self.municipality.area_and_ancestors(&area.id);
+                let chain: Vec<&str> = chain.iter().map(|id| id.as_str()).collect();
+                format!("area {}", chain.join(" "))
+            }))
+            .collect();
+        lines.sort_unstable();
+        lines.push(format!(
+            "language {}",
+            self.municipality.default_language.code()
+        ));
+        // FNV-1a: small, and stable across builds (the number is stored in the index).
+        lines
+            .join("\n")
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+            })
+    }
+
     pub fn document(&self, fields: &Fields, story: &Story) -> TantivyDocument {
         let plain = plain_text(&story.text);
         let language =

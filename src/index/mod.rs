@@ -3,10 +3,12 @@
 //! The index is fed only through the store's outbox. [`SearchIndex::catch_up`] takes the outbox entries
 //! after the last indexed sequence number, applies them (delete the story's document, add it again if the
 //! story still exists), and commits with the new sequence number in the commit payload, together with the
-//! schema version and the store's settings version. On opening, the payload says where to resume, so a
-//! crash between a store write and an index commit heals itself. The index is rebuilt from the store when
-//! it is new, of another schema version, older than what the outbox still holds, or when the goal tree or
-//! the municipality changed (documents carry goals and stadsdeel derived from them).
+//! schema version and a fingerprint of what documents are derived with. On opening, the payload says where
+//! to resume, so a crash between a store write and an index commit heals itself. The index is rebuilt from
+//! the store when it is new, of another schema version, older than what the outbox still holds, or when a
+//! change to the goal tree or the municipality alters derived fields (documents carry the goals of their
+//! subgoals and the stadsdeel of their wijk). Renaming, adding or retiring items only refreshes the
+//! context.
 //!
 //! One writer lives for the life of the index, behind a mutex; the background [`indexer::Indexer`] and the
 //! command line both drive it through `catch_up`. Readers reload after every commit, and waiters on
@@ -62,16 +64,17 @@ struct CommitPayload {
     schema: u32,
     /// Every outbox entry up to and including this one is in the index.
     seq: u64,
-    /// The store's settings version the documents were derived with.
-    settings: u64,
+    /// The [`DocumentContext::fingerprint`] of what the documents were derived with.
+    fingerprint: u64,
 }
 
 struct Writer {
     writer: IndexWriter<TantivyDocument>,
     /// What the last commit holds.
     committed: CommitPayload,
-    /// The context documents are derived with, and the settings version it was read at.
+    /// The context documents are derived with, and the store's settings version it was read at.
     context: Arc<DocumentContext>,
+    context_version: u64,
 }
 
 /// The search index of one data folder.
@@ -147,7 +150,9 @@ impl SearchIndex {
         } else {
             read_payload(&index).unwrap_or_default()
         };
+        let context_version = store.settings_version()?;
         let context = Arc::new(load_context(store)?);
+        let fingerprint = context.fingerprint();
         let search_index = SearchIndex {
             fields,
             reader,
@@ -155,13 +160,14 @@ impl SearchIndex {
                 writer,
                 committed,
                 context: context.clone(),
+                context_version,
             }),
             indexed: (Mutex::new(committed.seq), Condvar::new()),
             context: Mutex::new(context),
         };
         let needs_rebuild = created
             || committed.seq < store.outbox_pruned_through()?
-            || committed.settings != store.settings_version()?;
+            || committed.fingerprint != fingerprint;
         if needs_rebuild {
             search_index.rebuild(store)?;
         } else {
@@ -189,9 +195,24 @@ impl SearchIndex {
     /// Returns the sequence number the index is now at.
     pub fn catch_up(&self, store: &Store) -> Result<u64, IndexError> {
         let mut writer = lock(&self.writer);
-        if writer.committed.settings != store.settings_version()? {
-            drop(writer);
-            return self.rebuild(store);
+        let version = store.settings_version()?;
+        if version != writer.context_version {
+            // The goal tree or municipality changed: documents need rebuilding only when they would be
+            // derived differently; otherwise the new context (names, indicators' subgoals) is enough,
+            // committed with its fingerprint so reopening does not rebuild either.
+            let context = Arc::new(load_context(store)?);
+            if !writer.context.derives_same_as(&context) {
+                drop(writer);
+                return self.rebuild(store);
+            }
+            writer.context_version = version;
+            writer.context = context.clone();
+            *lock(&self.context) = context.clone();
+            if context.fingerprint() != writer.committed.fingerprint {
+                writer.committed.fingerprint = context.fingerprint();
+                let seq = writer.committed.seq;
+                self.commit(&mut writer, store, seq)?;
+            }
         }
         let mut applied = writer.committed.seq;
         let mut since_commit = Instant::now();
@@ -230,11 +251,12 @@ impl SearchIndex {
         // Read the outbox position and settings first: whatever is written while the stories are read
         // is in the outbox after this position, and is applied again by the next catch-up.
         let seq = store.last_outbox_seq()?;
-        let settings = store.settings_version()?;
+        let version = store.settings_version()?;
         let context = Arc::new(load_context(store)?);
         writer.context = context.clone();
+        writer.context_version = version;
         *lock(&self.context) = context.clone();
-        writer.committed.settings = settings;
+        writer.committed.fingerprint = context.fingerprint();
         writer.writer.delete_all_documents()?;
         for story in store.stories() {
             let story = story?;
@@ -254,7 +276,7 @@ impl SearchIndex {
         let payload = CommitPayload {
             schema: SCHEMA_VERSION,
             seq,
-            settings: writer.committed.settings,
+            fingerprint: writer.committed.fingerprint,
         };
         let mut prepared = writer.writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&payload).expect("payload serialises"));

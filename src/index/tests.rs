@@ -341,7 +341,25 @@ fn a_changed_goal_tree_rebuilds_the_derived_fields() {
         title: "Geld".to_string(),
         theme: None,
         description: None,
+        retired: None,
     });
+    // Adding a goal and renaming a subgoal derive nothing new: no rebuild, but the new names are used.
+    tree.subgoals[1].title = "Schulden voorkomen".to_string();
+    fixture.store.set_goal_tree(&tree).unwrap();
+    let segments = || -> Vec<_> {
+        let searcher = fixture.index.reader.searcher();
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect()
+    };
+    let before = segments();
+    fixture.index.catch_up(&fixture.store).unwrap();
+    assert_eq!(segments(), before, "no documents were rewritten");
+    assert_eq!(fixture.index.context().goals, tree);
+
+    // Moving a subgoal to the new goal changes the goal of its stories.
     tree.subgoals[1].goal = crate::ids::GoalId::parse("geld").unwrap();
     fixture.store.set_goal_tree(&tree).unwrap();
     fixture.index.catch_up(&fixture.store).unwrap();

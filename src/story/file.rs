@@ -91,48 +91,9 @@ pub fn story_to_file(story: &Story) -> String {
 /// A file name for the story: date, a slug of the title and the start of its id, so names sort by date
 /// and never collide.
 pub fn story_file_name(story: &Story) -> String {
-    let mut slug = String::new();
-    for c in story.title.chars().flat_map(fold_to_ascii) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-        if slug.len() >= 48 {
-            break;
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    let slug = if slug.is_empty() { "verhaal" } else { slug };
+    let slug = crate::ids::slug(&story.title, 48);
+    let slug = if slug.is_empty() { "verhaal" } else { &slug };
     format!("{}-{}-{}.md", story.date, slug, story.id.short())
-}
-
-/// Folds common accented letters to their ASCII base for file names ("cliënt" → "client").
-fn fold_to_ascii(c: char) -> Option<char> {
-    const FOLDS: &[(&str, char)] = &[
-        ("àáâãäå", 'a'),
-        ("çć", 'c'),
-        ("èéêëę", 'e'),
-        ("ìíîï", 'i'),
-        ("ñń", 'n'),
-        ("òóôõöø", 'o'),
-        ("ùúûü", 'u'),
-        ("ýÿ", 'y'),
-        ("şś", 's'),
-        ("ğ", 'g'),
-        ("ł", 'l'),
-        ("żź", 'z'),
-        ("ı", 'i'),
-    ];
-    let lower = c.to_lowercase().next().unwrap_or(c);
-    if lower.is_ascii() {
-        return Some(lower);
-    }
-    FOLDS
-        .iter()
-        .find(|(from, _)| from.contains(lower))
-        .map(|(_, to)| *to)
-        .or(Some(' '))
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod protect;
 mod round_forms;
 mod session_forms;
 mod story_form;
+mod tree_forms;
 mod views;
 
 use std::net::SocketAddr;
@@ -162,6 +163,19 @@ pub fn router(state: AppState) -> Router {
             get(rounds::gather_form).post(rounds::gather),
         )
         .route("/rondes/{id}/qr.svg", get(rounds::qr))
+        .route("/doelenboom", get(tree::tree))
+        .route(
+            "/doelenboom/nieuw/{kind}",
+            get(tree::new_form).post(tree::create),
+        )
+        .route(
+            "/doelenboom/{kind}/{id}",
+            get(tree::edit_form).post(tree::update),
+        )
+        .route(
+            "/doelenboom/{kind}/{id}/status",
+            axum::routing::post(tree::status),
+        )
         .route("/acties", get(actions::list))
         .route("/acties/export.csv", get(actions::download_csv))
         .route("/acties/export.xlsx", get(actions::download_xlsx))

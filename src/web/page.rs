@@ -17,6 +17,8 @@ pub enum Nav {
     Sessions,
     Rounds,
     Actions,
+    Tree,
+    Report,
     None,
 }
 
@@ -73,6 +75,8 @@ impl Page {
             "sessions" => Nav::Sessions,
             "rounds" => Nav::Rounds,
             "actions" => Nav::Actions,
+            "tree" => Nav::Tree,
+            "report" => Nav::Report,
             _ => Nav::None,
         };
         if this == self.nav { "page" } else { "false" }

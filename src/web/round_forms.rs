@@ -11,25 +11,7 @@ use crate::story::StoryId;
 
 /// A readable id from a title: lowercase letters and digits joined by `-`, with a number when taken.
 fn round_id(title: &str, year: i16, taken: &[RoundId]) -> RoundId {
-    let mut slug = String::new();
-    for c in title.to_lowercase().chars() {
-        let c = match c {
-            'à' | 'á' | 'â' | 'ä' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            c => c,
-        };
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug: String = slug.trim_end_matches('-').chars().take(40).collect();
-    let slug = slug.trim_end_matches('-');
+    let slug = crate::ids::slug(title, 40);
     let base = if slug.is_empty() {
         format!("ronde-{year}")
     } else {

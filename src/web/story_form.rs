@@ -72,6 +72,8 @@ impl FormView {
                 });
             }
         }
+        // Subgoals in use, and retired ones this story is already linked to, so editing keeps the link.
+        let chosen = values.get("subdoel").cloned().unwrap_or_default();
         let subgoals = goals
             .goals
             .iter()
@@ -79,6 +81,10 @@ impl FormView {
                 label: goal.title.clone(),
                 options: goals
                     .subgoals_of(&goal.id)
+                    .filter(|subgoal| {
+                        goals.subgoal_in_use(&subgoal.id)
+                            || chosen.iter().any(|id| id == subgoal.id.as_str())
+                    })
                     .map(|subgoal| Item {
                         value: subgoal.id.to_string(),
                         label: match (&subgoal.plain, plain) {
@@ -112,9 +118,14 @@ impl FormView {
             })
             .filter(|group| !group.options.is_empty())
             .collect();
+        // Statements in use, and retired ones this story already has a score for, so editing keeps it.
         let statements = goals
             .statements
             .iter()
+            .filter(|statement| {
+                goals.statement_in_use(&statement.id)
+                    || values.contains_key(&format!("score-{}", statement.id))
+            })
             .map(|statement| StatementField {
                 id: statement.id.to_string(),
                 text: statement.text.clone(),

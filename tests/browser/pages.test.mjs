@@ -36,6 +36,12 @@ const pages = async () => [
   '/rondes/minder-alleen-2025?subdoel=sterker-netwerk&tag=koffie-inloop',
   '/rondes/minder-alleen-2025/verzamelen',
   '/r/mnd25r',
+  '/doelenboom',
+  '/doelenboom/doel/meedoen',
+  '/doelenboom/subdoel/sterker-netwerk',
+  '/doelenboom/indicator/bezoekers-koffie-inloop',
+  '/doelenboom/stelling/minder-alleen',
+  '/doelenboom/nieuw/indicator?onder=sterker-netwerk',
   '/indicator/bezoekers-koffie-inloop/duiding',
   '/bestaat-niet',
 ];

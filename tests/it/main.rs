@@ -7,4 +7,5 @@ mod retrieval;
 mod round_trip;
 mod rounds;
 mod support;
+mod tree;
 mod web;

@@ -167,6 +167,15 @@ pub async fn page(
             value: t.number(group),
         });
     }
+    if let Some(date) = settings
+        .goals
+        .retired_on(crate::goals::ItemKind::Indicator, indicator.id.as_str())
+    {
+        facts.push(Row {
+            label: t.get("indicator.in_use").to_string(),
+            value: t.with("tree.retired_since", &t.date(&date)),
+        });
+    }
 
     let reach_note = match (indicator.level, indicator.target_group, &counted.latest) {
         (IndicatorLevel::Reach, Some(group), Some(latest)) if group > 0.0 => Some(

@@ -14,3 +14,4 @@ pub mod search;
 pub mod sessions;
 pub mod story;
 pub mod tell;
+pub mod tree;

@@ -113,12 +113,11 @@ fn list_page(
 ) -> ListPage {
     let subgoals = settings
         .goals
-        .goals
-        .iter()
-        .map(|goal| {
-            let items = settings
-                .goals
-                .subgoals_of(&goal.id)
+        .subgoals_in_use()
+        .into_iter()
+        .map(|(goal, subgoals)| {
+            let items = subgoals
+                .into_iter()
                 .map(|s| (s.id.to_string(), s.title.clone()))
                 .collect();
             (goal.title.clone(), items)

@@ -155,13 +155,11 @@ fn plan_page(
     };
     let indicators = settings
         .goals
-        .goals
-        .iter()
-        .map(|goal| {
-            let items = settings
-                .goals
-                .subgoals_of(&goal.id)
-                .flat_map(|subgoal| settings.goals.indicators_of(&subgoal.id))
+        .indicators_in_use()
+        .into_iter()
+        .map(|(goal, indicators)| {
+            let items = indicators
+                .into_iter()
                 .map(|indicator| (indicator.id.to_string(), indicator.title.clone()))
                 .collect();
             (goal.title.clone(), items)
