@@ -84,6 +84,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the yearly accountability report (per goal, or the whole goal tree) as Markdown.
+    Report {
+        /// The year the report is about.
+        #[arg(long)]
+        year: i16,
+        /// Only this area (stadsdeel or wijk id); the whole municipality when left out.
+        #[arg(long)]
+        area: Option<String>,
+        /// Only this goal (id); the whole goal tree when left out.
+        #[arg(long)]
+        goal: Option<String>,
+        /// The language of the report: nl or en.
+        #[arg(long, default_value = "nl")]
+        lang: String,
+        /// The file to write; standard output when left out.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Rebuild the search index from the store.
     Reindex,
     /// Measure import, indexing and search on a corpus folder and print a report.

@@ -27,6 +27,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => serve(&config, bind, !no_demo, sample),
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
+        Command::Report {
+            year,
+            area,
+            goal,
+            lang,
+            out,
+        } => report_command(&config, year, area, goal, &lang, out),
         Command::Search {
             query,
             facets,
@@ -137,6 +144,53 @@ fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Resul
         text
     };
     write_stdout(&output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the yearly report as Markdown, as the report page's download does.
+fn report_command(
+    config: &Config,
+    year: i16,
+    area: Option<String>,
+    goal: Option<String>,
+    lang: &str,
+    out: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    use crate::bank::report::ReportRequest;
+    use crate::ids::{AreaId, GoalId};
+    let bank = crate::bank::Bank::open(config)?;
+    let settings = bank.settings()?;
+    let area = area
+        .map(|id| {
+            AreaId::parse(&id)
+                .ok()
+                .filter(|id| settings.municipality.area(id).is_some())
+                .with_context(|| format!("--area {id}: expected an area id from municipality.toml"))
+        })
+        .transpose()?;
+    let goal = goal
+        .map(|id| {
+            GoalId::parse(&id)
+                .ok()
+                .filter(|id| settings.goals.goal(id).is_some())
+                .with_context(|| format!("--goal {id}: expected a goal id from goals.toml"))
+        })
+        .transpose()?;
+    let t = match lang {
+        "nl" => crate::web::i18n::dutch(),
+        "en" => crate::web::i18n::english(),
+        other => anyhow::bail!("--lang {other}: expected nl or en"),
+    };
+    let today = jiff::Zoned::now().date();
+    let report = bank.yearly_report(&ReportRequest { year, area, goal }, today)?;
+    let view =
+        crate::web::report_view::ReportView::new(t, &settings, &bank.sessions()?, &report, today);
+    let text = view.markdown(t);
+    match out {
+        Some(path) => std::fs::write(&path, text)
+            .with_context(|| format!("writing the report to {}", path.display()))?,
+        None => write_stdout(&text)?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,6 +3,7 @@
 //! story). The web layer and the command line call into this; it is the one place that combines store
 //! and index, so both show the same numbers.
 
+pub mod report;
 pub mod rounds;
 
 /// The most stories [`Bank::all_stories`] returns at once.
@@ -21,7 +22,7 @@ use crate::evidence::statements::{ScoreFigures, score_figures};
 use crate::evidence::{
     CountedEvidence, EvidenceFilter, Measurement, Signal, ToldSummary, counted_evidence, signals,
 };
-use crate::goals::{EditError, Goal, GoalTree, Indicator, Statement, Subgoal, Theme};
+use crate::goals::{EditError, Goal, GoalTree, Indicator, ItemKind, Statement, Subgoal, Theme};
 use crate::ids::IndicatorId;
 use crate::ids::{RoundId, SessionId};
 use crate::index::indexer::Indexer;
@@ -479,12 +480,27 @@ impl Bank {
         request
     }
 
-    /// The goal overview.
+    /// The goal overview: the tree as it is now, without retired items.
     pub fn overview(
         &self,
         filter: &EvidenceFilter,
         scope: &Scope,
         today: Date,
+    ) -> anyhow::Result<Overview> {
+        let settings = self.settings()?;
+        let tree = &settings.goals;
+        self.overview_of(filter, scope, today, &|kind, id| {
+            tree.retired_itself(kind, id).is_none()
+        })
+    }
+
+    /// The goal overview of the items `keep` says to show.
+    fn overview_of(
+        &self,
+        filter: &EvidenceFilter,
+        scope: &Scope,
+        today: Date,
+        keep: &dyn Fn(ItemKind, &str) -> bool,
     ) -> anyhow::Result<Overview> {
         let settings = self.settings()?;
         let measurements = self.store.measurements_shared()?;
@@ -515,12 +531,11 @@ impl Bank {
             }
         }
 
-        // The tree as it is now: retired items keep their pages but leave the overview.
         let goals = settings
             .goals
             .goals
             .iter()
-            .filter(|goal| goal.retired.is_none())
+            .filter(|goal| keep(ItemKind::Goal, goal.id.as_str()))
             .map(|goal| GoalOverview {
                 goal: goal.clone(),
                 theme: goal
@@ -531,7 +546,7 @@ impl Bank {
                 subgoals: settings
                     .goals
                     .subgoals_of(&goal.id)
-                    .filter(|subgoal| subgoal.retired.is_none())
+                    .filter(|subgoal| keep(ItemKind::Subgoal, subgoal.id.as_str()))
                     .map(|subgoal| {
                         let stories = balances
                             .get(subgoal.id.as_str())
@@ -550,7 +565,9 @@ impl Bank {
                             indicators: settings
                                 .goals
                                 .indicators_of(&subgoal.id)
-                                .filter(|indicator| indicator.retired.is_none())
+                                .filter(|indicator| {
+                                    keep(ItemKind::Indicator, indicator.id.as_str())
+                                })
                                 .map(|indicator| {
                                     let counted = counted_evidence(
                                         indicator,

@@ -15,6 +15,7 @@ mod handlers;
 pub mod i18n;
 mod page;
 mod protect;
+pub mod report_view;
 mod round_forms;
 mod session_forms;
 mod story_form;
@@ -163,6 +164,8 @@ pub fn router(state: AppState) -> Router {
             get(rounds::gather_form).post(rounds::gather),
         )
         .route("/rondes/{id}/qr.svg", get(rounds::qr))
+        .route("/verantwoording", get(report::page))
+        .route("/verantwoording.md", get(report::markdown))
         .route("/doelenboom", get(tree::tree))
         .route(
             "/doelenboom/nieuw/{kind}",

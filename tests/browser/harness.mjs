@@ -124,3 +124,14 @@ export function withServerAndBrowser(before, after) {
   });
   return shared;
 }
+
+/** The number of pages in a PDF, counted from its page objects. */
+export function pdfPages(pdf) {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+}
+
+/** The page sizes of a PDF in points, from its media boxes. */
+export function pdfPageSizes(pdf) {
+  return [...pdf.toString('latin1').matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)]
+    .map((m) => [Number(m[1]), Number(m[2])]);
+}

@@ -37,6 +37,7 @@ const pages = async () => [
   '/rondes/minder-alleen-2025/verzamelen',
   '/r/mnd25r',
   '/doelenboom',
+  '/verantwoording?jaar=2025&gebied=noord&doel=meedoen',
   '/doelenboom/doel/meedoen',
   '/doelenboom/subdoel/sterker-netwerk',
   '/doelenboom/indicator/bezoekers-koffie-inloop',

@@ -3,14 +3,9 @@
 // print the report to PDF on A4.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, newPage, accessibilityViolations, accessibilityViolationsAt, eventually } from './harness.mjs';
+import { withServerAndBrowser, newPage, accessibilityViolations, accessibilityViolationsAt, eventually, pdfPages } from './harness.mjs';
 
 const shared = withServerAndBrowser(before, after);
-
-/** The number of pages in a PDF, counted from its page objects. */
-function pdfPages(pdf) {
-  return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-}
 
 test('a facilitator runs a session with the board and participants on their phones', async () => {
   const base = shared.server.base;

@@ -3,6 +3,7 @@
 
 mod cli;
 mod durability;
+mod report;
 mod retrieval;
 mod round_trip;
 mod rounds;

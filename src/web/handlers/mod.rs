@@ -9,6 +9,7 @@ pub mod moderation;
 pub mod overview;
 pub mod participate;
 pub mod provider;
+pub mod report;
 pub mod rounds;
 pub mod search;
 pub mod sessions;
