@@ -102,6 +102,11 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Manage the accounts of administrators, analysts, facilitators and provider staff.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Rebuild the search index from the store.
     Reindex,
     /// Measure import, indexing and search on a corpus folder and print a report.
@@ -118,6 +123,37 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add an account. Without --password-stdin a strong password is made and shown once.
+    Add {
+        /// The login name: lowercase letters, digits, '-' and '_'.
+        name: String,
+        /// admin (beheerder), analyst (analist), facilitator (begeleider) or provider (aanbieder).
+        #[arg(long)]
+        role: String,
+        /// For provider staff: the id of their provider in municipality.toml.
+        #[arg(long)]
+        provider: Option<String>,
+        /// How the person is addressed on pages.
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts: name, role, provider.
+    List,
+    /// Give an account a new password (made and shown once, or read with --password-stdin).
+    Password {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove an account.
+    Remove { name: String },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

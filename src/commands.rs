@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => serve(&config, bind, !no_demo, sample),
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
+        Command::User { action } => user_command(&config, action),
         Command::Report {
             year,
             area,
@@ -144,6 +145,109 @@ fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Resul
         text
     };
     write_stdout(&output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The password for an account: read from standard input, or made and shown once.
+fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+    } else {
+        Ok((crate::accounts::generate_password(), true))
+    }
+}
+
+/// Adds, lists, changes and removes accounts. Passwords are shown only when made here, and only once.
+fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Result<ExitCode> {
+    use crate::accounts::{Role, User};
+    use crate::cli::UserAction;
+    use crate::ids::UserName;
+    let store = open_store(config)?;
+    let parse_name = |name: &str| {
+        UserName::parse(name).with_context(|| format!("{name:?} is not a valid login name"))
+    };
+    let today = jiff::Zoned::now().date();
+    match action {
+        UserAction::Add {
+            name,
+            role,
+            provider,
+            display_name,
+            password_stdin,
+        } => {
+            let name = parse_name(&name)?;
+            anyhow::ensure!(
+                store.user(&name)?.is_none(),
+                "an account named {name} already exists"
+            );
+            let role = Role::parse(&role).with_context(|| {
+                format!("--role {role}: expected admin, analyst, facilitator or provider")
+            })?;
+            let municipality = store.municipality()?.unwrap_or_default();
+            let provider = provider
+                .map(|id| {
+                    ProviderId::parse(&id)
+                        .ok()
+                        .filter(|id| municipality.provider(id).is_some())
+                        .with_context(|| {
+                            format!(
+                                "--provider {id}: expected a provider id from municipality.toml"
+                            )
+                        })
+                })
+                .transpose()?;
+            let (password, made) = new_password(password_stdin)?;
+            let user = User::new(name, &display_name, role, provider, &password, today)?;
+            store.put_user(&user)?;
+            let mut text = format!("added {} ({})\n", user.name, user.role.code());
+            if made {
+                text += &format!("password (shown only now): {password}\n");
+            }
+            write_stdout(&text)?;
+        }
+        UserAction::List => {
+            let mut text = String::new();
+            for user in store.users()? {
+                let provider = user.provider.map(|p| format!(" {p}")).unwrap_or_default();
+                text += &format!(
+                    "{}\t{}{provider}\t{}\n",
+                    user.name,
+                    user.role.code(),
+                    user.display_name
+                );
+            }
+            write_stdout(&text)?;
+        }
+        UserAction::Password {
+            name,
+            password_stdin,
+        } => {
+            let name = parse_name(&name)?;
+            let mut user = store
+                .user(&name)?
+                .with_context(|| format!("there is no account named {name}"))?;
+            let (password, made) = new_password(password_stdin)?;
+            user.password = crate::accounts::PasswordDigest::new(&password)?;
+            store.put_user(&user)?;
+            let mut text = format!("new password for {name}\n");
+            if made {
+                text += &format!("password (shown only now): {password}\n");
+            }
+            write_stdout(&text)?;
+        }
+        UserAction::Remove { name } => {
+            let name = parse_name(&name)?;
+            anyhow::ensure!(
+                store.remove_user(&name)?,
+                "there is no account named {name}"
+            );
+            write_stdout(&format!("removed {name}\n"))?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

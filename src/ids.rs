@@ -122,6 +122,10 @@ text_id!(
     /// Id of a narrative evaluation round (evaluatieronde), such as `minder-alleen-2025`.
     RoundId
 );
+text_id!(
+    /// A user's login name (gebruikersnaam), such as `jdevries`.
+    UserName
+);
 
 /// A readable id part from a text: lowercase ASCII letters and digits joined by `-`, accents folded
 /// ("Cliënt thuis" → "client-thuis"), at most `max` characters, never ending in `-`. Empty when the

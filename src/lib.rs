@@ -7,6 +7,7 @@
 //! `cli`, `config`, `commands` and `telemetry` make the program. See ARCHITECTURE.md for the map and
 //! the invariants.
 
+pub mod accounts;
 pub mod bank;
 pub mod bench;
 pub mod cli;

@@ -6,6 +6,9 @@
 pub mod report;
 pub mod rounds;
 
+/// The password of the demo's accounts.
+pub const DEMO_PASSWORD: &str = "demo-verhalenbank";
+
 /// The most stories [`Bank::all_stories`] returns at once.
 pub const MAX_ALL_STORIES: usize = 100_000;
 
@@ -278,7 +281,50 @@ impl Bank {
             report.errors.len()
         );
         self.index.catch_up(&self.store)?;
+        self.add_demo_accounts()?;
         Ok(true)
+    }
+
+    /// The demo's accounts, one per role, all with the password [`DEMO_PASSWORD`] (documented in the
+    /// README). Only a demo gets them; a data folder started without the demo has no accounts at all.
+    fn add_demo_accounts(&self) -> anyhow::Result<()> {
+        use crate::accounts::{Role, User};
+        use crate::ids::{ProviderId, UserName};
+        let today = jiff::Zoned::now().date();
+        for (name, display, role, provider) in [
+            ("beheerder", "Demo beheerder", Role::Admin, None),
+            ("analist", "Demo analist", Role::Analyst, None),
+            (
+                "begeleider",
+                "Demo gespreksbegeleider",
+                Role::Facilitator,
+                None,
+            ),
+            (
+                "buurtwerk",
+                "Demo Stichting Buurtwerk",
+                Role::Provider,
+                Some("buurtwerk"),
+            ),
+            (
+                "welzijn",
+                "Demo Stichting Welzijn",
+                Role::Provider,
+                Some("welzijn"),
+            ),
+        ] {
+            let provider = provider.map(ProviderId::parse).transpose()?;
+            let user = User::new(
+                UserName::parse(name)?,
+                display,
+                role,
+                provider,
+                DEMO_PASSWORD,
+                today,
+            )?;
+            self.store.put_user(&user)?;
+        }
+        Ok(())
     }
 
     /// Stores a story durably (flushed before this returns) with the hash of its receipt code, and

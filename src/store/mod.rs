@@ -10,6 +10,7 @@
 //!   resident finds their story by code and erasing the story removes the code too.
 //! - `sessions`, `interpretations`, `actions`: id → their `sessions.toml` entry as a versioned record.
 //! - `rounds`: round id → its `rounds.toml` entry as a versioned record.
+//! - `users`: user name → the account as a versioned record, with the password only as its hash.
 //!
 //! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
 //! never miss a change; every write is flushed to disk before the call returns, so whatever the store
@@ -19,6 +20,7 @@
 mod records;
 mod rounds;
 mod sessions;
+mod users;
 
 pub use records::{OutboxEntry, OutboxOp};
 
@@ -84,6 +86,7 @@ pub struct Store {
     interpretations: sled::Tree,
     actions: sled::Tree,
     rounds: sled::Tree,
+    users: sled::Tree,
     /// The figures as last read; emptied by every write of figures.
     measurements_cache: RwLock<Option<Arc<Vec<Measurement>>>>,
     /// Serialises writes that add outbox entries, so sequence numbers commit in order.
@@ -138,6 +141,7 @@ impl Store {
             interpretations: db.open_tree("interpretations")?,
             actions: db.open_tree("actions")?,
             rounds: db.open_tree("rounds")?,
+            users: db.open_tree("users")?,
             measurements_cache: RwLock::new(None),
             meta,
             db,

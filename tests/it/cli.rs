@@ -420,3 +420,102 @@ fn xlsx_export_writes_one_workbook_with_a_sheet_per_table() {
             .all(|row| matches!(row[3], Data::DateTime(_)))
     );
 }
+
+#[test]
+fn accounts_are_added_listed_and_removed_from_the_command_line() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let sample = repo_root().join("stories-sample");
+    assert!(
+        run(&data, &["import", sample.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let output = run(
+        &data,
+        &[
+            "user",
+            "add",
+            "jet",
+            "--role",
+            "admin",
+            "--display-name",
+            "Jet de Vries",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let shown = text(&output);
+    let password = shown
+        .lines()
+        .find_map(|line| line.strip_prefix("password (shown only now): "))
+        .expect("a made password is shown once")
+        .to_string();
+    let output = run(
+        &data,
+        &[
+            "user",
+            "add",
+            "piet",
+            "--role",
+            "aanbieder",
+            "--provider",
+            "buurtwerk",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+
+    for (args, message) in [
+        (
+            vec!["user", "add", "jet", "--role", "admin"],
+            "an account named jet already exists",
+        ),
+        (
+            vec!["user", "add", "kees", "--role", "gast"],
+            "expected admin, analyst, facilitator or provider",
+        ),
+        (
+            vec!["user", "add", "kees", "--role", "provider"],
+            "provider staff must belong to a provider",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "kees",
+                "--role",
+                "provider",
+                "--provider",
+                "nergens",
+            ],
+            "expected a provider id from municipality.toml",
+        ),
+        (
+            vec!["user", "add", "Kees Kip", "--role", "analyst"],
+            "is not a valid login name",
+        ),
+    ] {
+        let output = run(&data, &args);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            text(&output).contains(message),
+            "{args:?}: {}",
+            text(&output)
+        );
+    }
+
+    let list = text(&run(&data, &["user", "list"]));
+    assert!(list.contains("jet\tadmin\tJet de Vries"), "{list}");
+    assert!(list.contains("piet\tprovider buurtwerk\tpiet"), "{list}");
+    assert!(!list.contains(&password), "passwords are never listed");
+    // Only the hash is on disk: the password appears in no file of the data folder.
+    for (path, bytes) in read_tree(&data) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(&password),
+            "{} holds the password",
+            path.display()
+        );
+    }
+    assert!(run(&data, &["user", "remove", "piet"]).status.success());
+    assert!(!text(&run(&data, &["user", "list"])).contains("piet"));
+}

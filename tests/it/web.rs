@@ -1155,3 +1155,31 @@ async fn the_evidence_page_downloads_its_figures_and_stories() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[test]
+fn only_the_demo_has_accounts() {
+    let app = TestApp::demo();
+    let names: Vec<String> = app
+        .bank
+        .store
+        .users()
+        .unwrap()
+        .into_iter()
+        .map(|user| user.name.to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["analist", "begeleider", "beheerder", "buurtwerk", "welzijn"]
+    );
+    let analist = app
+        .bank
+        .store
+        .user(&verhalenbank::ids::UserName::parse("analist").unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(analist.password.verify(verhalenbank::bank::DEMO_PASSWORD));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bank = Bank::open(&Config::new(dir.path())).unwrap();
+    assert!(bank.store.users().unwrap().is_empty());
+}

@@ -1,0 +1,301 @@
+//! Accounts and roles: who works with the bank and what their role lets them see and do.
+//!
+//! Four roles. The administrator (beheerder) manages accounts and settings; the municipal analyst sees
+//! every story, moderates, runs evaluation rounds and edits the goal tree; the facilitator sees every
+//! story and runs storytelling sessions; provider staff belong to one provider organisation and see
+//! that organisation's stories (in any state) besides the public ones. Residents need no account.
+//!
+//! Passwords are kept only as Argon2id hashes in the PHC string format; the plain password exists only
+//! while it is checked. Domain only: the store keeps users, the web layer keeps sessions.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use jiff::civil::Date;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ProviderId, UserName};
+use crate::index::Scope;
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Analyst,
+    Facilitator,
+    Provider,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Analyst,
+        Role::Facilitator,
+        Role::Provider,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Analyst => "analyst",
+            Role::Facilitator => "facilitator",
+            Role::Provider => "provider",
+        }
+    }
+
+    /// Reads a role as written on the command line, in English or Dutch.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_lowercase().as_str() {
+            "admin" | "beheerder" => Some(Role::Admin),
+            "analyst" | "analist" => Some(Role::Analyst),
+            "facilitator" | "begeleider" | "gespreksleider" => Some(Role::Facilitator),
+            "provider" | "aanbieder" => Some(Role::Provider),
+            _ => None,
+        }
+    }
+}
+
+/// Why an account cannot be made as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("provider staff must belong to a provider: give its id")]
+    ProviderMissing,
+    #[error("only provider staff belong to a provider")]
+    ProviderNotAllowed,
+    #[error("a password needs at least {MIN_PASSWORD_CHARS} characters")]
+    PasswordTooShort,
+    #[error("the password could not be hashed: {0}")]
+    Hashing(String),
+}
+
+/// A password as stored: its Argon2id hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PasswordDigest(String);
+
+impl PasswordDigest {
+    /// Hashes a password with a fresh random salt.
+    pub fn new(password: &str) -> Result<PasswordDigest, AccountError> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(AccountError::PasswordTooShort);
+        }
+        let mut bytes = [0u8; 16];
+        rand::rng().fill(&mut bytes);
+        let salt = SaltString::encode_b64(&bytes)
+            .map_err(|error| AccountError::Hashing(error.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| PasswordDigest(hash.to_string()))
+            .map_err(|error| AccountError::Hashing(error.to_string()))
+    }
+
+    /// Whether `password` is the one hashed here. Takes as long whatever the answer.
+    pub fn verify(&self, password: &str) -> bool {
+        PasswordHash::new(&self.0).is_ok_and(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+    }
+
+    /// The stored text, for the store's record.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A digest read back from the store.
+    pub fn from_stored(text: String) -> PasswordDigest {
+        PasswordDigest(text)
+    }
+}
+
+/// A readable random password: five groups of four letters and digits without look-alikes.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..5)
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Someone who works with the bank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub name: UserName,
+    /// How the person is addressed on pages ("Jet de Vries").
+    pub display_name: String,
+    pub role: Role,
+    /// The organisation of provider staff; `None` for every other role.
+    pub provider: Option<ProviderId>,
+    pub password: PasswordDigest,
+    pub created: Date,
+}
+
+impl User {
+    /// A new account, checked: provider staff belong to exactly one provider, nobody else does.
+    pub fn new(
+        name: UserName,
+        display_name: &str,
+        role: Role,
+        provider: Option<ProviderId>,
+        password: &str,
+        created: Date,
+    ) -> Result<User, AccountError> {
+        match (role, &provider) {
+            (Role::Provider, None) => return Err(AccountError::ProviderMissing),
+            (Role::Admin | Role::Analyst | Role::Facilitator, Some(_)) => {
+                return Err(AccountError::ProviderNotAllowed);
+            }
+            _ => {}
+        }
+        Ok(User {
+            display_name: if display_name.trim().is_empty() {
+                name.to_string()
+            } else {
+                display_name.trim().to_string()
+            },
+            name,
+            role,
+            provider,
+            password: PasswordDigest::new(password)?,
+            created,
+        })
+    }
+
+    /// Which stories this person may see: provider staff their organisation's and the public ones,
+    /// everyone else all of them.
+    pub fn scope(&self) -> Scope {
+        match (&self.role, &self.provider) {
+            (Role::Provider, Some(provider)) => Scope::Provider(provider.clone()),
+            (Role::Provider, None) => Scope::Public,
+            _ => Scope::Municipality,
+        }
+    }
+
+    /// Only analysts (and administrators) moderate stories.
+    pub fn may_moderate(&self) -> bool {
+        matches!(self.role, Role::Analyst | Role::Admin)
+    }
+
+    /// Analysts and administrators change the goal tree and run evaluation rounds.
+    pub fn may_analyse(&self) -> bool {
+        matches!(self.role, Role::Analyst | Role::Admin)
+    }
+
+    /// Facilitators, analysts and administrators run storytelling sessions and record interpretations.
+    pub fn may_facilitate(&self) -> bool {
+        matches!(self.role, Role::Facilitator | Role::Analyst | Role::Admin)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(text: &str) -> UserName {
+        UserName::parse(text).unwrap()
+    }
+
+    fn today() -> Date {
+        jiff::civil::date(2026, 11, 23)
+    }
+
+    #[test]
+    fn passwords_are_hashed_and_verified() {
+        let digest = PasswordDigest::new("correct horse battery").unwrap();
+        assert!(
+            digest.as_str().starts_with("$argon2id$"),
+            "{}",
+            digest.as_str()
+        );
+        assert!(!digest.as_str().contains("correct horse"));
+        assert!(digest.verify("correct horse battery"));
+        assert!(!digest.verify("correct horse batterY"));
+        assert!(!PasswordDigest::from_stored("kapot".to_string()).verify("kapot"));
+        assert_eq!(
+            PasswordDigest::new("te kort"),
+            Err(AccountError::PasswordTooShort)
+        );
+        let generated = generate_password();
+        assert_eq!(generated.len(), 24);
+        assert!(PasswordDigest::new(&generated).unwrap().verify(&generated));
+    }
+
+    #[test]
+    fn roles_decide_scope_and_rights() {
+        let provider = ProviderId::parse("buurtwerk").unwrap();
+        let staff = User::new(
+            name("piet"),
+            "Piet",
+            Role::Provider,
+            Some(provider.clone()),
+            "een lang wachtwoord",
+            today(),
+        )
+        .unwrap();
+        assert_eq!(staff.scope(), Scope::Provider(provider.clone()));
+        assert!(!staff.may_moderate() && !staff.may_facilitate() && !staff.may_analyse());
+
+        let analyst = User::new(
+            name("ana"),
+            " ",
+            Role::Analyst,
+            None,
+            "een lang wachtwoord",
+            today(),
+        )
+        .unwrap();
+        assert_eq!(analyst.display_name, "ana");
+        assert_eq!(analyst.scope(), Scope::Municipality);
+        assert!(analyst.may_moderate() && analyst.may_analyse() && !analyst.is_admin());
+
+        let facilitator = User::new(
+            name("fee"),
+            "Fee",
+            Role::Facilitator,
+            None,
+            "een lang wachtwoord",
+            today(),
+        )
+        .unwrap();
+        assert!(facilitator.may_facilitate() && !facilitator.may_moderate());
+
+        assert_eq!(
+            User::new(
+                name("x"),
+                "",
+                Role::Provider,
+                None,
+                "een lang wachtwoord",
+                today()
+            ),
+            Err(AccountError::ProviderMissing)
+        );
+        assert_eq!(
+            User::new(
+                name("x"),
+                "",
+                Role::Admin,
+                Some(provider),
+                "een lang wachtwoord",
+                today()
+            ),
+            Err(AccountError::ProviderNotAllowed)
+        );
+        assert_eq!(Role::parse("Beheerder"), Some(Role::Admin));
+        assert_eq!(Role::parse("aanbieder"), Some(Role::Provider));
+        assert_eq!(Role::parse("gast"), None);
+    }
+}
