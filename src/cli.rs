@@ -42,6 +42,10 @@ pub enum Command {
         /// The demo municipality to load.
         #[arg(long, default_value = "stories-sample")]
         sample: PathBuf,
+        /// The site is served over https (by a proxy that ends TLS): login cookies are marked Secure
+        /// and browsers are told to use https only (HSTS).
+        #[arg(long, env = "VERHALENBANK_HTTPS")]
+        https: bool,
     },
     /// Import story files, stories or measurements CSV, goals.toml and municipality.toml (folders recursively).
     Import {

@@ -24,7 +24,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bind,
             no_demo,
             sample,
-        } => serve(&config, bind, !no_demo, sample),
+            https,
+        } => serve(&config, bind, !no_demo, sample, https),
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
         Command::User { action } => user_command(&config, action),
@@ -90,6 +91,7 @@ fn serve(
     bind: std::net::SocketAddr,
     demo: bool,
     sample: PathBuf,
+    https: bool,
 ) -> anyhow::Result<ExitCode> {
     // Run from anywhere: the demo next to the sources is used when there is none here.
     let sample = if sample.exists() || sample.is_absolute() {
@@ -103,7 +105,12 @@ fn serve(
         .build()?;
     runtime.block_on(crate::web::serve(
         bank,
-        crate::web::ServeOptions { bind, demo, sample },
+        crate::web::ServeOptions {
+            bind,
+            demo,
+            sample,
+            https,
+        },
     ))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@
 //! - `sessions`, `interpretations`, `actions`: id → their `sessions.toml` entry as a versioned record.
 //! - `rounds`: round id → its `rounds.toml` entry as a versioned record.
 //! - `users`: user name → the account as a versioned record, with the password only as its hash.
+//! - `logins`: login session id → the session's record (who is logged in, until when).
 //!
 //! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
 //! never miss a change; every write is flushed to disk before the call returns, so whatever the store
@@ -87,6 +88,7 @@ pub struct Store {
     actions: sled::Tree,
     rounds: sled::Tree,
     users: sled::Tree,
+    logins: sled::Tree,
     /// The figures as last read; emptied by every write of figures.
     measurements_cache: RwLock<Option<Arc<Vec<Measurement>>>>,
     /// Serialises writes that add outbox entries, so sequence numbers commit in order.
@@ -142,6 +144,7 @@ impl Store {
             actions: db.open_tree("actions")?,
             rounds: db.open_tree("rounds")?,
             users: db.open_tree("users")?,
+            logins: db.open_tree("logins")?,
             measurements_cache: RwLock::new(None),
             meta,
             db,

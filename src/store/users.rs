@@ -1,5 +1,6 @@
 //! The store's part for accounts: one sled tree keyed by user name, every write flushed before it
-//! returns. A record holds the password only as its Argon2id hash.
+//! returns. A record holds the password only as its Argon2id hash. Beside it the `logins` tree holds
+//! the server-side login sessions, opaque to the store: session id → the session's record bytes.
 
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,49 @@ impl Store {
         let existed = self.users.remove(name.as_str().as_bytes())?.is_some();
         self.flush()?;
         Ok(existed)
+    }
+}
+
+impl Store {
+    pub fn login_session(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.logins.get(id.as_bytes())?.map(|bytes| bytes.to_vec()))
+    }
+
+    /// Stores a login session; with `only_new`, refuses (returns false) when the id is taken.
+    pub fn put_login_session(
+        &self,
+        id: &str,
+        bytes: &[u8],
+        only_new: bool,
+    ) -> Result<bool, StoreError> {
+        if only_new {
+            let swapped =
+                self.logins
+                    .compare_and_swap(id.as_bytes(), None as Option<&[u8]>, Some(bytes))?;
+            if swapped.is_err() {
+                return Ok(false);
+            }
+        } else {
+            self.logins.insert(id.as_bytes(), bytes)?;
+        }
+        self.flush()?;
+        Ok(true)
+    }
+
+    pub fn remove_login_session(&self, id: &str) -> Result<(), StoreError> {
+        self.logins.remove(id.as_bytes())?;
+        self.flush()
+    }
+
+    /// Removes the login sessions `expired` says are over.
+    pub fn prune_login_sessions(&self, expired: impl Fn(&[u8]) -> bool) -> Result<(), StoreError> {
+        for entry in self.logins.iter() {
+            let (key, value) = entry?;
+            if expired(&value) {
+                self.logins.remove(key)?;
+            }
+        }
+        self.flush()
     }
 }
 

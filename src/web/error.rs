@@ -14,6 +14,10 @@ pub enum AppError {
     BadRequest(&'static str),
     /// Too many posts from one address in a short time.
     TooManyRequests,
+    /// Logged in, but this role may not do this.
+    Forbidden,
+    /// Not logged in; the path to come back to after logging in.
+    LoginRequired(String),
     Internal(anyhow::Error),
 }
 
@@ -32,6 +36,8 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -42,6 +48,8 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::BadRequest(key) => key,
             AppError::TooManyRequests => "error.too_many",
+            AppError::Forbidden => "error.forbidden",
+            AppError::LoginRequired(_) => "error.login_required",
             AppError::Internal(_) => "error.internal",
         }
     }
@@ -73,6 +81,10 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::LoginRequired(back) = &self {
+            let query = serde_urlencoded::to_string([("terug", back)]).unwrap_or_default();
+            return axum::response::Redirect::to(&format!("/inloggen?{query}")).into_response();
+        }
         self.log();
         let status = self.status();
         let page = ErrorPage {

@@ -5,6 +5,7 @@
 //! and work without JavaScript. Bank calls touch disk (sled, tantivy), so they run on the blocking
 //! thread pool, keeping the async workers free for other requests.
 
+pub mod auth;
 mod cards;
 pub mod chart;
 mod download;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub today: Option<Date>,
     /// Whether this server runs the demo municipality (shown in the footer).
     pub demo: bool,
+    /// Whether the site is served over https (behind a proxy that ends TLS): cookies are marked Secure.
+    pub secure: bool,
     /// Tells open session boards that a story came in for their session.
     pub session_events: tokio::sync::broadcast::Sender<crate::ids::SessionId>,
 }
@@ -57,6 +60,7 @@ impl AppState {
             bank,
             today,
             demo,
+            secure: false,
             session_events,
         }
     }
@@ -108,6 +112,7 @@ pub fn router(state: AppState) -> Router {
             get(participate::page).post(participate::submit),
         )
         .route("/r/{code}", get(rounds::public).post(rounds::submit))
+        .route("/inloggen", get(login::form).post(login::login))
         .layer(protect::post_limit());
     let mut router = Router::new()
         .route("/", get(overview::page))
@@ -187,14 +192,21 @@ pub fn router(state: AppState) -> Router {
             "/indicator/{id}/duiding",
             get(evidence::interpretation_form).post(evidence::interpret),
         )
+        .route("/uitloggen", axum::routing::post(login::logout))
         .route("/taal", get(language::switch))
         .route("/static/style.css", get(assets::stylesheet))
         .route("/static/board.js", get(assets::board_script))
         .nest("/api/v1", api::router())
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(auth::remember_visitor))
+        .layer(axum::middleware::from_fn(protect::same_origin))
+        .layer(auth::layer(state.bank.clone(), state.secure));
     for layer in protect::security_headers() {
         router = router.layer(layer);
+    }
+    if state.secure {
+        router = router.layer(protect::strict_transport_security());
     }
     router.with_state(state)
 }
@@ -215,6 +227,8 @@ pub struct ServeOptions {
     pub bind: SocketAddr,
     pub demo: bool,
     pub sample: PathBuf,
+    /// Served over https by a proxy: Secure cookies and HSTS.
+    pub https: bool,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then stops the indexer after a last catch-up and flushes.
@@ -230,7 +244,9 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         println!("Demo municipality loaded from {}", options.sample.display());
     }
     bank.start_indexer();
-    let state = AppState::new(bank.clone(), None, options.demo);
+    auth::StoredSessions::prune(bank.store.clone())?;
+    let mut state = AppState::new(bank.clone(), None, options.demo);
+    state.secure = options.https;
     let listener = tokio::net::TcpListener::bind(options.bind)
         .await
         .with_context(|| format!("binding {}", options.bind))?;

@@ -19,6 +19,7 @@ pub enum Nav {
     Actions,
     Tree,
     Report,
+    Login,
     None,
 }
 
@@ -30,6 +31,8 @@ pub struct Page {
     /// This page's path and query.
     pub path: String,
     pub demo: bool,
+    /// Who is logged in, if anyone.
+    pub visitor: Option<super::auth::Visitor>,
 }
 
 impl Page {
@@ -51,6 +54,29 @@ impl Page {
             nav,
             path,
             demo,
+            visitor: super::auth::visitor(),
+        }
+    }
+
+    /// Whether someone is logged in (any role).
+    pub fn staff(&self) -> bool {
+        self.visitor.is_some()
+    }
+
+    /// Whether the visitor's role may do this: `moderate`, `analyse`, `facilitate` or `admin`.
+    pub fn may(&self, what: &str) -> bool {
+        use crate::accounts::Role;
+        let Some(visitor) = &self.visitor else {
+            return false;
+        };
+        match what {
+            "moderate" | "analyse" => matches!(visitor.role, Role::Analyst | Role::Admin),
+            "facilitate" => matches!(
+                visitor.role,
+                Role::Facilitator | Role::Analyst | Role::Admin
+            ),
+            "admin" => visitor.role == Role::Admin,
+            _ => false,
         }
     }
 
@@ -77,6 +103,7 @@ impl Page {
             "actions" => Nav::Actions,
             "tree" => Nav::Tree,
             "report" => Nav::Report,
+            "login" => Nav::Login,
             _ => Nav::None,
         };
         if this == self.nav { "page" } else { "false" }

@@ -1,6 +1,8 @@
-//! Protection that every response or every public form gets: security headers on all responses, and a
-//! rate limit on the forms anyone can post without an account (telling a story, looking one up by
-//! code), so a script cannot flood the moderation queue or try codes by the thousand.
+//! Protection that every response or every public form gets: security headers on all responses, a
+//! check that every form post comes from this site's own pages (against cross-site request forgery),
+//! and a rate limit on the forms anyone can post without an account (telling a story, looking one up
+//! by code, logging in), so a script cannot flood the moderation queue or try codes and passwords by
+//! the thousand.
 //!
 //! The limit is per client address (from the connection). Behind a reverse proxy all visitors share the
 //! proxy's address; the limit then applies to all of them together, which errs on the side of caution.
@@ -56,9 +58,59 @@ pub fn post_limit() -> tower_governor::GovernorLayer<
     })
 }
 
+/// Middleware against cross-site request forgery: a request that changes something (anything but GET,
+/// HEAD or OPTIONS) is refused when the browser says it comes from another site: an `Origin` header
+/// that is not this host, or `Sec-Fetch-Site: cross-site`. Browsers send these on every form post;
+/// programs that call the API send neither and are not affected. The login cookie is SameSite=Lax too.
+pub async fn same_origin(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) || is_same_origin(request.headers())
+    {
+        next.run(request).await
+    } else {
+        tracing::warn!("a cross-site form post was refused");
+        AppError::Forbidden.into_response()
+    }
+}
+
+fn is_same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let site = headers
+        .get("sec-fetch-site")
+        .map(|site| site.as_bytes() != b"cross-site");
+    match headers.get(axum::http::header::ORIGIN).map(|o| o.to_str()) {
+        // Our own pages send no referrer, so browsers serialise their origin as "null" on posts; the
+        // fetch metadata then says where the post came from, and without it we cannot tell.
+        Some(Ok("null")) => site == Some(true),
+        Some(origin) => {
+            let authority = origin
+                .ok()
+                .and_then(|o| o.split_once("://"))
+                .map(|(_, authority)| authority.trim_end_matches('/'));
+            authority.is_some() && authority == host
+        }
+        None => site != Some(false),
+    }
+}
+
 /// The Content-Security-Policy: everything from this site only, no inline script or style, no framing.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Tells browsers to reach this site over https only, for a year: only when it is served over https.
+pub fn strict_transport_security() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static("strict-transport-security"),
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    )
+}
 
 /// Layers that add the security headers to every response that does not set them itself.
 pub fn security_headers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {

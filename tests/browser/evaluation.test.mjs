@@ -9,7 +9,8 @@ const shared = withServerAndBrowser(before, after);
 
 test('an analyst runs an evaluation round from question to feedback', async () => {
   const base = shared.server.base;
-  const desk = await newPage(shared.browser, { javaScript: false });
+  const login = { base, name: 'analist' };
+  const desk = await newPage(shared.browser, { javaScript: false, login });
   await desk.goto(`${base}/rondes`);
   await desk.getByLabel('Naam van de ronde').fill('Meedoen in de buurt');
   await desk.getByLabel('Vraag of thema').fill('Wat helpt u om mee te doen in uw buurt?');
@@ -19,7 +20,7 @@ test('an analyst runs an evaluation round from question to feedback', async () =
   await desk.getByRole('button', { name: 'Ronde beginnen' }).click();
   assert.equal(await desk.textContent('h1'), 'Meedoen in de buurt');
   const roundPath = new URL(desk.url()).pathname;
-  assert.deepEqual(await accessibilityViolationsAt(shared.browser, `${base}${roundPath}`), []);
+  assert.deepEqual(await accessibilityViolationsAt(shared.browser, `${base}${roundPath}`, { login }), []);
 
   // Waarderen: gather three stories from the bank.
   await desk.getByRole('link', { name: 'Verhalen uit de verhalenbank toevoegen' }).click();
@@ -66,7 +67,8 @@ test('an analyst runs an evaluation round from question to feedback', async () =
 
 test('the goal tree is edited without breaking links', async () => {
   const base = shared.server.base;
-  const page = await newPage(shared.browser, { javaScript: false });
+  const login = { base, name: 'analist' };
+  const page = await newPage(shared.browser, { javaScript: false, login });
   await page.goto(`${base}/doelenboom`);
   await page.getByRole('link', { name: /^Wijzigen\s*: Inwoners hebben een sterker sociaal netwerk$/ }).click();
   await page.getByLabel('Titel van het subdoel').fill('Inwoners kennen meer mensen in hun buurt');
@@ -77,7 +79,7 @@ test('the goal tree is edited without breaking links', async () => {
   await page.getByRole('link', { name: /^Stelling toevoegen\s*: Inwoners kennen meer mensen in hun buurt$/ }).click();
   await page.getByRole('button', { name: 'Toevoegen' }).click();
   assert.match(await page.textContent('.error-summary'), /Vul een titel in/);
-  assert.deepEqual(await accessibilityViolationsAt(shared.browser, `${base}/doelenboom/nieuw/stelling?onder=sterker-netwerk`), []);
+  assert.deepEqual(await accessibilityViolationsAt(shared.browser, `${base}/doelenboom/nieuw/stelling?onder=sterker-netwerk`, { login }), []);
   await page.getByLabel('Tekst van de stelling').fill('Ik groet nu meer mensen op straat');
   await page.getByLabel('Vijf antwoorden, van helemaal oneens tot helemaal eens').check();
   await page.getByRole('button', { name: 'Toevoegen' }).click();

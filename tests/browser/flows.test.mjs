@@ -24,20 +24,23 @@ test('a resident tells a story without JavaScript and it appears after moderatio
   assert.match(await phone.textContent('.found'), /Uw verhaal is ontvangen/);
   await phone.context().close();
 
-  const desk = await newPage(shared.browser, { javaScript: false });
+  const desk = await newPage(shared.browser, { javaScript: false, login: { base: shared.server.base, name: 'analist' } });
   await desk.goto(`${shared.server.base}/moderatie`);
   await desk.getByRole('link', { name: /Elke donderdag breien we/ }).click();
   await desk.getByLabel('Publiceren', { exact: true }).check();
   await desk.getByRole('button', { name: 'Opslaan' }).click();
   assert.match(await desk.textContent('.notice'), /Opgeslagen/);
-
-  await eventually(async () => {
-    await desk.goto(`${shared.server.base}/zoeken?q=breiclub`);
-    return (await desk.textContent('#resultaten')).includes('1 verhaal gevonden');
-  });
-  await desk.getByRole('link', { name: /Elke donderdag breien we/ }).click();
-  assert.match(await desk.textContent('.story-text'), /breiclub/);
   await desk.context().close();
+
+  // Published, anyone finds it.
+  const visitor = await newPage(shared.browser, { javaScript: false });
+  await eventually(async () => {
+    await visitor.goto(`${shared.server.base}/zoeken?q=breiclub`);
+    return (await visitor.textContent('#resultaten')).includes('1 verhaal gevonden');
+  });
+  await visitor.getByRole('link', { name: /Elke donderdag breien we/ }).click();
+  assert.match(await visitor.textContent('.story-text'), /breiclub/);
+  await visitor.context().close();
 });
 
 test('the form shows what is missing, next to the field and at the top', async () => {

@@ -71,9 +71,25 @@ export async function launchBrowser() {
   });
 }
 
-/** A new page in Dutch, at the given width, optionally without JavaScript. */
-export async function newPage(browser, { width = 1280, javaScript = true } = {}) {
+/** The password of the demo's accounts (see README). */
+export const DEMO_PASSWORD = 'demo-verhalenbank';
+
+/** Logs in to the server at `base` with a demo account; returns the login cookie as `name=value`. */
+export async function loginCookie(base, name) {
+  const body = new URLSearchParams({ naam: name, wachtwoord: DEMO_PASSWORD });
+  const response = await fetch(`${base}/inloggen`, { method: 'POST', body, redirect: 'manual' });
+  if (response.status !== 303) throw new Error(`logging in as ${name}: ${response.status}`);
+  return response.headers.get('set-cookie').split(';')[0];
+}
+
+/** A new page in Dutch, at the given width, optionally without JavaScript, optionally logged in with a
+ *  demo account (`login: { base, name }`). */
+export async function newPage(browser, { width = 1280, javaScript = true, login } = {}) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'nl-NL', javaScriptEnabled: javaScript });
+  if (login) {
+    const [cookieName, value] = (await loginCookie(login.base, login.name)).split('=');
+    await context.addCookies([{ name: cookieName, value, url: login.base }]);
+  }
   return context.newPage();
 }
 
@@ -85,8 +101,8 @@ export async function accessibilityViolations(page) {
 
 /** The axe violations of the page at `url`, checked in a page with JavaScript (axe runs as a script), for
  *  flows that are otherwise walked without it. */
-export async function accessibilityViolationsAt(browser, url, { width = 1280 } = {}) {
-  const page = await newPage(browser, { width });
+export async function accessibilityViolationsAt(browser, url, { width = 1280, login } = {}) {
+  const page = await newPage(browser, { width, login });
   try {
     await page.goto(url);
     return await accessibilityViolations(page);

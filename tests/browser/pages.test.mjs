@@ -44,12 +44,14 @@ const pages = async () => [
   '/doelenboom/stelling/minder-alleen',
   '/doelenboom/nieuw/indicator?onder=sterker-netwerk',
   '/indicator/bezoekers-koffie-inloop/duiding',
+  '/inloggen',
   '/bestaat-niet',
 ];
 
 for (const width of [1280, 360]) {
   test(`main pages have no accessibility violations at ${width} px`, async () => {
-    const page = await newPage(shared.browser, { width });
+    // Logged in as the analyst, who reaches every page; the public pages look the same apart from the menu.
+    const page = await newPage(shared.browser, { width, login: { base: shared.server.base, name: 'analist' } });
     const problems = [];
     for (const path of await pages()) {
       await page.goto(shared.server.base + path);
@@ -70,6 +72,15 @@ test('the English pages are in English and pass too', async () => {
   assert.match(await page.textContent('h1'), /Goals and results/);
   await page.goto(`${shared.server.base}/indicator/wachttijd-schuldhulp`);
   assert.deepEqual(await accessibilityViolations(page), []);
+  await page.context().close();
+});
+
+test('a visitor without an account sees the public menu and the login page passes', async () => {
+  const page = await newPage(shared.browser, { width: 360 });
+  await page.goto(`${shared.server.base}/inloggen`);
+  assert.equal(await page.locator('a[href="/moderatie"]').count(), 0);
+  assert.deepEqual(await accessibilityViolations(page), []);
+  assert.equal(await overflowsHorizontally(page), false);
   await page.context().close();
 });
 

@@ -3,13 +3,14 @@
 // print the report to PDF on A4.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, newPage, accessibilityViolations, accessibilityViolationsAt, eventually, pdfPages } from './harness.mjs';
+import { withServerAndBrowser, newPage, accessibilityViolations, accessibilityViolationsAt, eventually, pdfPages, loginCookie } from './harness.mjs';
 
 const shared = withServerAndBrowser(before, after);
 
 test('a facilitator runs a session with the board and participants on their phones', async () => {
   const base = shared.server.base;
-  const desk = await newPage(shared.browser, { javaScript: false });
+  const login = { base, name: 'begeleider' };
+  const desk = await newPage(shared.browser, { javaScript: false, login });
   await desk.goto(`${base}/sessies/nieuw`);
   await desk.getByLabel('Naam van de sessie').fill('Vertelsessie Oosterbroek');
   await desk.getByLabel('Stadsdeel of wijk').selectOption('oosterbroek');
@@ -18,17 +19,18 @@ test('a facilitator runs a session with the board and participants on their phon
   await desk.getByLabel('Aantal unieke bezoekers van de koffie-inloop per kwartaal').check();
   await desk.getByRole('button', { name: 'Sessie plannen' }).click();
   assert.match(await desk.textContent('h1'), /Vertelsessie Oosterbroek/);
-  assert.deepEqual(await accessibilityViolationsAt(shared.browser, desk.url()), []);
+  assert.deepEqual(await accessibilityViolationsAt(shared.browser, desk.url(), { login }), []);
   await desk.getByRole('button', { name: 'Sessie starten' }).click();
   const shortLink = (await desk.textContent('.big-link')).trim();
   assert.match(shortLink, /\/s\/[a-z0-9]{6}$/);
-  const qr = await fetch(new URL(await desk.getAttribute('img.qr', 'src'), base));
+  const cookie = await loginCookie(base, 'begeleider');
+  const qr = await fetch(new URL(await desk.getAttribute('img.qr', 'src'), base), { headers: { cookie } });
   assert.equal(qr.headers.get('content-type'), 'image/svg+xml');
   assert.match(await qr.text(), /<svg/);
   const sessionPath = new URL(desk.url()).pathname;
 
   // The board, with JavaScript: it reloads itself when a story comes in.
-  const board = await newPage(shared.browser);
+  const board = await newPage(shared.browser, { login });
   await board.goto(`${base}${sessionPath}/bord`);
   assert.match(await board.textContent('.board-stories'), /0 verhalen verteld/);
   assert.deepEqual(await accessibilityViolations(board), []);

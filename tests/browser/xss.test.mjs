@@ -1,7 +1,7 @@
 // Hostile text in a story stays text: script in the title, the text, tags and links is shown, never run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, newPage, eventually } from './harness.mjs';
+import { withServerAndBrowser, newPage, eventually, loginCookie } from './harness.mjs';
 
 const shared = withServerAndBrowser(before, after);
 
@@ -21,7 +21,8 @@ async function publish(id) {
     rol: 'resident', gevoel: 'mixed', toestemming: 'public', tags: '<b>tag</b>, "><script>window.__xss=8</script>',
     besluit: 'publish',
   });
-  const response = await fetch(`${shared.server.base}/moderatie/${id}`, { method: 'POST', body: form, redirect: 'manual' });
+  const cookie = await loginCookie(shared.server.base, 'analist');
+  const response = await fetch(`${shared.server.base}/moderatie/${id}`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie } });
   assert.equal(response.status, 303);
 }
 
@@ -33,7 +34,7 @@ test('script in a story never runs on any page that shows it', async () => {
   }).then((r) => r.json());
   await publish(created.id);
 
-  const page = await newPage(shared.browser);
+  const page = await newPage(shared.browser, { login: { base: shared.server.base, name: 'analist' } });
   let dialogs = 0;
   page.on('dialog', async (dialog) => { dialogs += 1; await dialog.dismiss(); });
   await eventually(async () => {

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, with a module per subject. They drive the real binary and the real
 //! store on temporary folders.
 
+mod access;
 mod cli;
 mod durability;
 mod report;

@@ -99,6 +99,7 @@ async fn one_goal_in_one_area_and_its_markdown() {
 #[tokio::test]
 async fn an_item_retired_after_the_year_still_counts_for_it() {
     let app = TestApp::demo();
+    app.login("analist").await;
     let (status, _, _) = app
         .post_form(
             "/doelenboom/indicator/bezoekers-koffie-inloop/status",

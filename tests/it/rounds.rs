@@ -12,6 +12,7 @@ use super::web::TestApp;
 #[tokio::test]
 async fn the_demo_round_shows_its_patterns_and_the_stories_behind_them() {
     let app = TestApp::demo();
+    app.login("analist").await;
     let (status, list) = app.get("/rondes").await;
     assert_eq!(status, StatusCode::OK);
     assert!(list.contains("Minder alleen in Veenstede") && list.contains("Afgerond"));
@@ -82,6 +83,7 @@ async fn participants_see_the_feedback_and_only_the_stories_they_may_see() {
 #[tokio::test]
 async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
     let app = TestApp::demo();
+    app.login("analist").await;
     let (status, _, body) = app.post_form("/rondes", &[("titel", "Grip op geld")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Kies ten minste één subdoel"));

@@ -21,6 +21,7 @@ fn count(app: &TestApp, query: &str) -> usize {
 #[tokio::test]
 async fn a_moved_and_renamed_subgoal_keeps_its_stories_and_figures() {
     let app = TestApp::demo();
+    app.login("analist").await;
     let stories = count(&app, "subgoal:langer-thuis");
     assert!(stories > 0, "the demo has stories about living at home");
     let vitaal_before = count(&app, "goal:vitaal-thuis");
@@ -93,6 +94,7 @@ async fn a_moved_and_renamed_subgoal_keeps_its_stories_and_figures() {
 #[tokio::test]
 async fn retired_items_leave_the_forms_but_keep_their_history() {
     let app = TestApp::demo();
+    app.login("analist").await;
     let stories = count(&app, "subgoal:sterker-netwerk");
     let (_, form) = app.get("/vertel").await;
     assert!(form.contains("value=\"sterker-netwerk\""));
@@ -174,6 +176,7 @@ async fn retired_items_leave_the_forms_but_keep_their_history() {
 #[tokio::test]
 async fn refused_edits_say_why_next_to_the_field() {
     let app = TestApp::demo();
+    app.login("analist").await;
     let before = app.bank.store.goal_tree().unwrap();
     type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
     let cases: [Case; 4] = [

@@ -18,6 +18,8 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
     pub bank: Arc<Bank>,
     pub router: Router,
+    /// The login cookie sent with every request, once logged in.
+    cookie: std::sync::Mutex<Option<String>>,
 }
 
 impl TestApp {
@@ -34,13 +36,47 @@ impl TestApp {
             _dir: dir,
             router: router(state),
             bank,
+            cookie: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Logs in with one of the demo accounts; later requests carry its cookie.
+    pub async fn login(&self, name: &str) {
+        self.logout_locally();
+        let (status, headers, _) = self
+            .post_form(
+                "/inloggen",
+                &[
+                    ("naam", name),
+                    ("wachtwoord", verhalenbank::bank::DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "logging in as {name}");
+        let cookie = headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        *self.cookie.lock().unwrap() = Some(cookie);
+    }
+
+    /// Forgets the login cookie: requests are anonymous again.
+    pub fn logout_locally(&self) {
+        *self.cookie.lock().unwrap() = None;
     }
 
     pub async fn send(
         &self,
-        request: Request<Body>,
+        mut request: Request<Body>,
     ) -> (StatusCode, axum::http::HeaderMap, String) {
+        if let Some(cookie) = self.cookie.lock().unwrap().clone() {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -101,6 +137,7 @@ fn receipt_code(html: &str) -> String {
 #[tokio::test]
 async fn every_page_answers_in_dutch() {
     let app = TestApp::demo();
+    app.login("analist").await;
     let settings = app.bank.settings().unwrap();
     let published = app
         .bank
@@ -269,6 +306,7 @@ async fn a_resident_tells_a_story_that_is_moderated_and_then_found() {
         .find(|s| s.text.as_str().contains("Zonnebloemzaadjes"))
         .unwrap();
     assert_eq!(story.teller_name.as_deref(), Some("Mevrouw Test"));
+    app.login("analist").await;
     let (_, queue) = app.get("/moderatie").await;
     assert!(queue.contains(&story.id.to_string()));
 
@@ -307,6 +345,7 @@ async fn a_resident_tells_a_story_that_is_moderated_and_then_found() {
     );
     app.index();
 
+    app.logout_locally();
     let (_, body) = app.get("/zoeken?q=zonnebloemzaadjes").await;
     assert!(body.contains("1 verhaal gevonden"), "{body}");
     let (status, page) = app.get(&format!("/verhaal/{}", story.id)).await;
@@ -349,6 +388,7 @@ async fn forms_explain_what_is_missing_and_refuse_bots() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    app.login("buurtwerk").await;
     let (status, _, body) = app
         .post_form(
             "/aanbieder/verhaal",
@@ -593,6 +633,7 @@ fn urlencode(text: &str) -> String {
 #[tokio::test]
 async fn a_storytelling_session_from_plan_to_participants_page() {
     let app = TestApp::demo();
+    app.login("begeleider").await;
     // The demo holds a past session with its interpretation and actions, and a planned one.
     let (_, list) = app.get("/sessies").await;
     assert!(
@@ -797,6 +838,7 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
 #[tokio::test]
 async fn actions_are_listed_with_overdue_ones_marked_and_can_be_updated() {
     let app = TestApp::demo();
+    app.login("begeleider").await;
     let (_, body) = app.get("/acties").await;
     assert!(body.contains("Bankje bij de supermarkt") && body.contains("Te laat"));
     let action = app

@@ -2,6 +2,7 @@
 //! optionally for one indicator or area; and recording how an action stands and what came of it.
 //! The actions shown download as CSV or Excel.
 
+use crate::web::auth::Facilitator;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -117,6 +118,7 @@ async fn download(
 }
 
 pub async fn update(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,

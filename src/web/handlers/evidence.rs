@@ -3,6 +3,7 @@
 //! The area and period filter applies to both sides at once, also to the page's download of its
 //! figures and stories.
 
+use crate::web::auth::Facilitator;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -406,6 +407,7 @@ async fn interpretation_page(
 
 /// The form for an interpretation of one indicator outside a session.
 pub async fn interpretation_form(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -424,6 +426,7 @@ pub async fn interpretation_form(
 }
 
 pub async fn interpret(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,

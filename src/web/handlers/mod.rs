@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod evidence;
 pub mod language;
+pub mod login;
 pub mod moderation;
 pub mod overview;
 pub mod participate;

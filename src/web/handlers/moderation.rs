@@ -2,6 +2,7 @@
 //! the page where a moderator checks a story, corrects its details and links, and publishes or rejects
 //! it with a reason.
 
+use crate::web::auth::Analyst;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -36,6 +37,7 @@ pub struct QueuePage {
 const STATES: [&str; 3] = ["submitted", "published", "rejected"];
 
 pub async fn queue(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -109,6 +111,7 @@ pub struct ModeratePage {
 }
 
 pub async fn edit(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -140,6 +143,7 @@ pub async fn edit(
 }
 
 pub async fn save(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,

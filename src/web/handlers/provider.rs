@@ -2,6 +2,7 @@
 //! activity, area, subgoals, tags, statement scores). The story enters moderation; the page gives a
 //! receipt code to pass on to the resident.
 
+use crate::web::auth::Staff;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -25,6 +26,7 @@ pub struct ProviderPage {
 }
 
 pub async fn form(
+    Staff(user): Staff,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -32,6 +34,9 @@ pub async fn form(
     let settings = state.run(|bank| bank.settings()).await?;
     let mut values = BTreeMap::new();
     values.insert("datum".to_string(), vec![state.today().to_string()]);
+    if let Some(provider) = &user.provider {
+        values.insert("aanbieder".to_string(), vec![provider.to_string()]);
+    }
     Ok(ProviderPage {
         page: state.page(t, &settings, "provider.title", Nav::Provider, &uri),
         form: FormView::new(t, &settings, values, &FormErrors::default(), false),
@@ -39,6 +44,7 @@ pub async fn form(
 }
 
 pub async fn submit(
+    Staff(user): Staff,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -51,7 +57,11 @@ pub async fn submit(
             page: state.page(t, &settings, "provider.title_error", Nav::Provider, &uri),
             form: FormView::new(t, &settings, form.values(), &errors, false),
         })),
-        Ok(story) => {
+        Ok(mut story) => {
+            // Provider staff submit for their own organisation, whatever the form says.
+            if user.provider.is_some() {
+                story.provider = user.provider.clone();
+            }
             let page = state.page(t, &settings, "tell.done_title", Nav::Provider, &uri);
             Ok(store_with_receipt(&state, page, story)
                 .await?

@@ -2,6 +2,7 @@
 //! from the bank (waarderen), its analysis page with the synthesis (na-waarderen), and the short link
 //! `/r/CODE` that takes stories while the round collects and gives the participants the feedback after.
 
+use crate::web::auth::Analyst;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -132,6 +133,7 @@ fn list_page(
 }
 
 pub async fn list(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -151,6 +153,7 @@ pub async fn list(
 }
 
 pub async fn start(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -469,6 +472,7 @@ async fn round_page(
 }
 
 pub async fn page(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -516,6 +520,7 @@ async fn change_round(
 }
 
 pub async fn phase(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -529,6 +534,7 @@ pub async fn phase(
 }
 
 pub async fn texts(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -553,6 +559,7 @@ pub async fn texts(
 }
 
 pub async fn significant(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -611,6 +618,7 @@ pub async fn significant(
 }
 
 pub async fn qr(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -633,6 +641,7 @@ pub struct GatherPage {
 }
 
 pub async fn gather_form(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -666,6 +675,7 @@ pub async fn gather_form(
 }
 
 pub async fn gather(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,

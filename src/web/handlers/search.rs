@@ -2,6 +2,7 @@
 //! state is in the query string, so a search can be shared as a link and works without JavaScript.
 //! The same query string downloads every story the search finds as CSV or Excel.
 
+use crate::web::auth::CurrentUser;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Query, State};
@@ -133,13 +134,14 @@ pub fn read_request(form: &FormData, scope: Scope) -> SearchRequest {
 }
 
 pub async fn page(
+    CurrentUser(user): CurrentUser,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<SearchPage, AppError> {
     let form = FormData::new(pairs.clone());
-    let request = read_request(&form, Scope::Public);
+    let request = read_request(&form, user.map_or(Scope::Public, |user| user.scope()));
     let download_query = query_string(&pairs, &["pagina"]);
     let (settings, results) = {
         let request = request.clone();
@@ -224,28 +226,32 @@ pub async fn page(
 
 /// `/zoeken/export.csv`: every story the search page finds, as CSV.
 pub async fn download_csv(
+    CurrentUser(user): CurrentUser,
     State(state): State<AppState>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    download(state, pairs, Sheet::Csv).await
+    download(state, user, pairs, Sheet::Csv).await
 }
 
 /// `/zoeken/export.xlsx`: every story the search page finds, as an Excel workbook.
 pub async fn download_xlsx(
+    CurrentUser(user): CurrentUser,
     State(state): State<AppState>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    download(state, pairs, Sheet::Xlsx).await
+    download(state, user, pairs, Sheet::Xlsx).await
 }
 
 /// The search page's request for all its pages at once (see [`crate::bank::Bank::all_stories`]), in the page's
 /// order, as a table without the tellers' names.
 async fn download(
     state: AppState,
+    user: Option<crate::accounts::User>,
     pairs: Vec<(String, String)>,
     sheet: Sheet,
 ) -> Result<Response, AppError> {
-    let request = read_request(&FormData::new(pairs), Scope::Public);
+    let scope = user.map_or(Scope::Public, |user| user.scope());
+    let request = read_request(&FormData::new(pairs), scope);
     let today = state.today();
     let file = state
         .run(move |bank| {

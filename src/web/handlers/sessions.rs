@@ -2,6 +2,7 @@
 //! status, interpretation and actions, what was heard), the board for the projector that updates live,
 //! and the printable report.
 
+use crate::web::auth::Facilitator;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 
@@ -98,6 +99,7 @@ pub struct ListPage {
 }
 
 pub async fn list(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -173,6 +175,7 @@ fn plan_page(
 }
 
 pub async fn plan_form(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -189,6 +192,7 @@ pub async fn plan_form(
 }
 
 pub async fn plan(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -372,6 +376,7 @@ fn session_id(id: &str) -> Result<SessionId, AppError> {
 }
 
 pub async fn page(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -414,6 +419,7 @@ async fn change_session(
 }
 
 pub async fn status(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -429,6 +435,7 @@ pub async fn status(
 }
 
 pub async fn heard(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -481,6 +488,7 @@ async fn record_for_session<T: Send + 'static>(
 }
 
 pub async fn interpret(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -505,6 +513,7 @@ pub async fn interpret(
 }
 
 pub async fn act(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -571,6 +580,7 @@ pub struct BoardPage {
 }
 
 pub async fn board(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -608,6 +618,7 @@ pub async fn board(
 
 /// Server-sent events for a board: a `story` event whenever a story comes in for this session.
 pub async fn stream(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
@@ -628,6 +639,7 @@ pub async fn stream(
 
 /// The short link as a QR code, drawn here (no outside service).
 pub async fn qr(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -672,6 +684,7 @@ pub struct ReportPage {
 }
 
 pub async fn report(
+    Facilitator(_): Facilitator,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,

@@ -1,6 +1,7 @@
 //! The page of one story: its text rendered safely, who told it and where, what it is linked to, its
 //! valence and what the teller allowed. Public visitors see only published stories with public consent.
 
+use crate::web::auth::CurrentUser;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, State};
@@ -39,16 +40,18 @@ pub struct StoryPage {
 }
 
 pub async fn page(
+    CurrentUser(user): CurrentUser,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
 ) -> Result<StoryPage, AppError> {
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let scope = user.map_or(Scope::Public, |user| user.scope());
     let (settings, story, language) = state
         .run(move |bank| {
             let settings = bank.settings()?;
-            let story = bank.visible_story(id, &Scope::Public)?;
+            let story = bank.visible_story(id, &scope)?;
             let language = story
                 .as_ref()
                 .map(|story| bank.language_of(story, &settings));

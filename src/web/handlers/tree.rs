@@ -2,6 +2,7 @@
 //! change (rename and move), retire and bring back goals, subgoals, indicators and statements.
 //! Ids never change, so every story, figure and interpretation keeps its link.
 
+use crate::web::auth::Analyst;
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
@@ -115,6 +116,7 @@ pub struct TreeQuery {
 }
 
 pub async fn tree(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -289,6 +291,7 @@ pub struct NewQuery {
 }
 
 pub async fn new_form(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -350,6 +353,7 @@ fn usage_text(
 }
 
 pub async fn edit_form(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -432,6 +436,7 @@ async fn save(
 }
 
 pub async fn create(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -443,6 +448,7 @@ pub async fn create(
 }
 
 pub async fn update(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -455,6 +461,7 @@ pub async fn update(
 
 /// Retires an item (`actie=vervallen`) or brings it back (`actie=terug`).
 pub async fn status(
+    Analyst(_): Analyst,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,

@@ -1,0 +1,323 @@
+//! Who may reach what, through the real router on the demo: every staff route for every role, logging
+//! in and out, and provider staff seeing their own organisation's unpublished stories but never
+//! another's, on any page.
+
+use axum::http::{StatusCode, header};
+use verhalenbank::ids::ProviderId;
+use verhalenbank::story::{Consent, Moderation};
+
+use super::web::TestApp;
+
+/// The least role each staff route needs. Every route of the kind is listed: a new route that
+/// forgets its check fails here.
+const ROUTES: &[(&str, &str, Need)] = &[
+    ("GET", "/aanbieder/verhaal", Need::Staff),
+    ("POST", "/aanbieder/verhaal", Need::Staff),
+    ("GET", "/moderatie", Need::Analyst),
+    ("GET", "/moderatie/STORY", Need::Analyst),
+    ("POST", "/moderatie/STORY", Need::Analyst),
+    ("GET", "/sessies", Need::Facilitator),
+    ("GET", "/sessies/nieuw", Need::Facilitator),
+    ("POST", "/sessies/nieuw", Need::Facilitator),
+    ("GET", "/sessies/noord-2026-03", Need::Facilitator),
+    ("POST", "/sessies/noord-2026-03/status", Need::Facilitator),
+    ("POST", "/sessies/noord-2026-03/duiding", Need::Facilitator),
+    ("POST", "/sessies/noord-2026-03/actie", Need::Facilitator),
+    ("POST", "/sessies/noord-2026-03/gehoord", Need::Facilitator),
+    ("GET", "/sessies/noord-2026-03/bord", Need::Facilitator),
+    ("GET", "/sessies/noord-2026-03/qr.svg", Need::Facilitator),
+    ("GET", "/sessies/noord-2026-03/verslag", Need::Facilitator),
+    ("GET", "/rondes", Need::Analyst),
+    ("POST", "/rondes", Need::Analyst),
+    ("GET", "/rondes/minder-alleen-2025", Need::Analyst),
+    ("POST", "/rondes/minder-alleen-2025/fase", Need::Analyst),
+    ("POST", "/rondes/minder-alleen-2025/teksten", Need::Analyst),
+    (
+        "POST",
+        "/rondes/minder-alleen-2025/betekenisvol",
+        Need::Analyst,
+    ),
+    (
+        "GET",
+        "/rondes/minder-alleen-2025/verzamelen",
+        Need::Analyst,
+    ),
+    (
+        "POST",
+        "/rondes/minder-alleen-2025/verzamelen",
+        Need::Analyst,
+    ),
+    ("GET", "/rondes/minder-alleen-2025/qr.svg", Need::Analyst),
+    ("GET", "/doelenboom", Need::Analyst),
+    ("GET", "/doelenboom/nieuw/doel", Need::Analyst),
+    ("POST", "/doelenboom/nieuw/doel", Need::Analyst),
+    ("GET", "/doelenboom/subdoel/sterker-netwerk", Need::Analyst),
+    ("POST", "/doelenboom/subdoel/sterker-netwerk", Need::Analyst),
+    (
+        "POST",
+        "/doelenboom/subdoel/sterker-netwerk/status",
+        Need::Analyst,
+    ),
+    ("POST", "/acties/ACTION", Need::Facilitator),
+    (
+        "GET",
+        "/indicator/bezoekers-koffie-inloop/duiding",
+        Need::Facilitator,
+    ),
+    (
+        "POST",
+        "/indicator/bezoekers-koffie-inloop/duiding",
+        Need::Facilitator,
+    ),
+];
+
+/// Pages anyone may open without an account.
+const PUBLIC: &[&str] = &[
+    "/",
+    "/zoeken",
+    "/vertel",
+    "/mijn-verhaal",
+    "/acties",
+    "/verantwoording",
+    "/indicator/bezoekers-koffie-inloop",
+    "/s/nrd26m",
+    "/r/mnd25r",
+    "/inloggen",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Need {
+    Staff,
+    Facilitator,
+    Analyst,
+}
+
+/// What each demo account may do, by the least role it covers.
+fn covers(account: &str, need: Need) -> bool {
+    match account {
+        "buurtwerk" | "welzijn" => need == Need::Staff,
+        "begeleider" => need <= Need::Facilitator,
+        "analist" | "beheerder" => true,
+        other => panic!("unknown demo account {other}"),
+    }
+}
+
+async fn call(app: &TestApp, method: &str, path: &str) -> (StatusCode, axum::http::HeaderMap) {
+    if method == "GET" {
+        let (status, headers, _) = app
+            .send(
+                axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        (status, headers)
+    } else {
+        let (status, headers, _) = app.post_form(path, &[("x", "y")]).await;
+        (status, headers)
+    }
+}
+
+#[tokio::test]
+async fn every_staff_route_admits_exactly_the_roles_it_should() {
+    let app = TestApp::demo();
+    let story = app
+        .bank
+        .store
+        .stories()
+        .next()
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let action = app.bank.store.actions().unwrap()[0].id.to_string();
+    let path = |template: &str| template.replace("STORY", &story).replace("ACTION", &action);
+
+    // Without an account: to the login page, and back afterwards.
+    for (method, route, _) in ROUTES {
+        let (status, headers) = call(&app, method, &path(route)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{method} {route}");
+        let location = headers[header::LOCATION].to_str().unwrap();
+        assert!(
+            location.starts_with("/inloggen?terug=%2F"),
+            "{method} {route}: {location}"
+        );
+    }
+    for route in PUBLIC {
+        let (status, _) = call(&app, "GET", route).await;
+        assert_eq!(status, StatusCode::OK, "{route} is public");
+    }
+
+    for account in ["buurtwerk", "begeleider", "analist", "beheerder"] {
+        app.login(account).await;
+        for (method, route, need) in ROUTES {
+            let (status, _) = call(&app, method, &path(route)).await;
+            if covers(account, *need) {
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::SEE_OTHER
+                        || *method == "POST" && status == StatusCode::SEE_OTHER,
+                    "{account} may {method} {route}, got {status}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{account} may not {method} {route}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn logging_in_and_out() {
+    let app = TestApp::demo();
+    let (status, _, body) = app
+        .post_form(
+            "/inloggen",
+            &[("naam", "analist"), ("wachtwoord", "geraden")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("De gebruikersnaam of het wachtwoord klopt niet."));
+    let (status, _, same) = app
+        .post_form(
+            "/inloggen",
+            &[("naam", "bestaat-niet"), ("wachtwoord", "geraden")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        same.contains("De gebruikersnaam of het wachtwoord klopt niet."),
+        "one message for both"
+    );
+
+    // After logging in, back where the visitor was sent from; a path elsewhere is not followed.
+    let (status, headers, _) = app
+        .post_form(
+            "/inloggen",
+            &[
+                ("naam", "Analist"),
+                ("wachtwoord", verhalenbank::bank::DEMO_PASSWORD),
+                ("terug", "https://elders.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/");
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    app.login("analist").await;
+    let (_, page) = app.get("/").await;
+    assert!(page.contains("Demo analist") && page.contains("href=\"/moderatie\""));
+    let (status, headers, _) = app.post_form("/uitloggen", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/");
+    // The old cookie no longer opens staff pages: the session is gone from the store.
+    let (status, _) = call(&app, "GET", "/moderatie").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn provider_staff_see_their_own_unpublished_stories_and_never_another_providers() {
+    let app = TestApp::demo();
+    let buurtwerk = ProviderId::parse("buurtwerk").unwrap();
+    let welzijn = ProviderId::parse("welzijn").unwrap();
+    // One unpublished story of each, with a word no other story has.
+    let mut stories = Vec::new();
+    for (provider, word) in [(&buurtwerk, "kastanjeboom"), (&welzijn, "rozenstruik")] {
+        let mut story = verhalenbank::testing::story(
+            &format!("Verhaal over de {word}"),
+            &format!("In de tuin staat een {word} waar we samen onder zitten."),
+        );
+        story.provider = Some(provider.clone());
+        story.moderation = Moderation::Submitted;
+        story.consent = Consent::Internal;
+        app.bank.store.put_story(&story).unwrap();
+        stories.push(story);
+    }
+    app.index();
+
+    app.login("buurtwerk").await;
+    let (_, own) = app.get("/zoeken?q=kastanjeboom").await;
+    assert!(
+        own.contains("1 verhaal gevonden"),
+        "their own unpublished story"
+    );
+    let (status, _) = app.get(&format!("/verhaal/{}", stories[0].id)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Welzijn's story: not by search, not by facet counts, not by its page, not in a download.
+    let (_, other) = app.get("/zoeken?q=rozenstruik").await;
+    assert!(other.contains("0 verhalen gevonden"), "{other}");
+    let (_, facets) = app.get("/zoeken?provider=welzijn&status=submitted").await;
+    assert!(facets.contains("0 verhalen gevonden"));
+    let (status, _) = app.get(&format!("/verhaal/{}", stories[1].id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, _, csv) = app
+        .send(
+            axum::http::Request::get("/zoeken/export.csv?status=submitted")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(csv.contains("kastanjeboom") && !csv.contains("rozenstruik"));
+    // Nor through the staff pages of other roles.
+    let (status, _) = app.get(&format!("/moderatie/{}", stories[1].id)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The public sees neither.
+    app.logout_locally();
+    let (_, public) = app.get("/zoeken?q=kastanjeboom").await;
+    assert!(public.contains("0 verhalen gevonden"));
+}
+
+#[tokio::test]
+async fn form_posts_from_other_sites_are_refused() {
+    let app = TestApp::demo();
+    app.login("analist").await;
+    let post = |origin: Option<&str>, site: Option<&str>| {
+        let mut request = axum::http::Request::post("/rondes/minder-alleen-2025/fase")
+            .header(header::HOST, "verhalen.example")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.body(axum::body::Body::from("fase=closed")).unwrap()
+    };
+    for (origin, site, allowed) in [
+        (Some("https://verhalen.example"), Some("same-origin"), true),
+        (None, None, true),
+        (None, Some("same-origin"), true),
+        (Some("https://elders.example"), Some("cross-site"), false),
+        (Some("https://verhalen.example.elders.example"), None, false),
+        (Some("null"), None, false),
+        (Some("null"), Some("same-origin"), true),
+        (Some("null"), Some("cross-site"), false),
+        (None, Some("cross-site"), false),
+    ] {
+        let (status, _, _) = app.send(post(origin, site)).await;
+        assert_eq!(
+            status != StatusCode::FORBIDDEN,
+            allowed,
+            "origin {origin:?}, sec-fetch-site {site:?}: {status}"
+        );
+    }
+    // Reading is never refused.
+    let (status, _, _) = app
+        .send(
+            axum::http::Request::get("/rondes")
+                .header(header::ORIGIN, "https://elders.example")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
