@@ -111,6 +111,15 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Suggest the personal details to black out in a story read from standard input, as JSON.
+    Redact {
+        /// Print the text with every suggestion replaced by its placeholder instead.
+        #[arg(long, conflicts_with = "evaluate")]
+        apply: bool,
+        /// Measure the suggestions on an evaluation set (TOML) and print precision and recall per kind.
+        #[arg(long, value_name = "FILE")]
+        evaluate: Option<PathBuf>,
+    },
     /// Rebuild the search index from the store.
     Reindex,
     /// Measure import, indexing and search on a corpus folder and print a report.

@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             request.per_page = per_page;
             search(&config, &request, json)
         }
+        Command::Redact { apply, evaluate } => redact(apply, evaluate.as_deref()),
         Command::Reindex => reindex(&config),
         Command::Bench {
             corpus,
@@ -302,6 +303,45 @@ fn report_command(
             .with_context(|| format!("writing the report to {}", path.display()))?,
         None => write_stdout(&text)?,
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Suggests redactions for the text on standard input, or measures the detector on an evaluation set.
+/// Needs no data folder: nothing is opened or stored, and the text goes nowhere but standard output.
+fn redact(apply: bool, evaluate: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    use std::io::Read;
+    if let Some(path) = evaluate {
+        let set = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the evaluation set {}", path.display()))?;
+        let evaluation = crate::redact::evaluate(&set)
+            .with_context(|| format!("evaluating on {}", path.display()))?;
+        let mut output = evaluation.to_string();
+        if !evaluation.mistakes.is_empty() {
+            output += "\nmistakes (sentence, kind, text):\n";
+            for mistake in &evaluation.mistakes {
+                let what = if mistake.missed { "missed" } else { "wrong " };
+                output += &format!(
+                    "  {what} {:>4} {:<9} {}\n",
+                    mistake.case,
+                    mistake.kind.as_str(),
+                    mistake.text
+                );
+            }
+        }
+        write_stdout(&output)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("reading the text from standard input")?;
+    let suggestions = crate::redact::suggest(&text);
+    let output = if apply {
+        crate::redact::apply(&text, &suggestions)
+    } else {
+        serde_json::to_string_pretty(&suggestions)? + "\n"
+    };
+    write_stdout(&output)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,8 +3,9 @@
 //! evidence (stories linked to subgoals) side by side: *tellen en vertellen*.
 //!
 //! Modules in reading order: the domain (ids, language, municipality, goals, story, evidence) does no
-//! IO; `store` is the sled source of truth; `import` and `export` move the bank in and out of files;
-//! `cli`, `config`, `commands` and `telemetry` make the program. See ARCHITECTURE.md for the map and
+//! IO; `redact` suggests the personal details to black out in a story, also without IO; `store` is the
+//! sled source of truth; `import` and `export` move the bank in and out of files; `cli`, `config`,
+//! `commands` and `telemetry` make the program. See ARCHITECTURE.md for the map and
 //! the invariants.
 
 pub mod accounts;
@@ -21,6 +22,7 @@ pub mod import;
 pub mod index;
 pub mod language;
 pub mod municipality;
+pub mod redact;
 pub mod rounds;
 pub mod sessions;
 pub mod source;

@@ -66,10 +66,12 @@ fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
 }
 
 impl StoryRecord {
+    /// The record of a story. A BSN is never stored: any valid one in its words becomes `[BSN]`.
     pub(super) fn from_story(story: &Story) -> StoryRecord {
+        use crate::redact::strip_bsn;
         StoryRecord::V1(StoryV1 {
             id: story.id.to_string(),
-            title: story.title.clone(),
+            title: strip_bsn(&story.title),
             date: story.date.to_string(),
             teller: story.teller.code().to_string(),
             valence: story.valence.code().to_string(),
@@ -78,9 +80,9 @@ impl StoryRecord {
             area: story.area.as_ref().map(ToString::to_string),
             activity: story.activity.as_ref().map(ToString::to_string),
             subgoals: story.subgoals.iter().map(ToString::to_string).collect(),
-            tags: story.tags.clone(),
+            tags: story.tags.iter().map(|tag| strip_bsn(tag)).collect(),
             language: story.language.as_ref().map(ToString::to_string),
-            teller_name: story.teller_name.clone(),
+            teller_name: story.teller_name.as_deref().map(strip_bsn),
             session: story.session.as_ref().map(ToString::to_string),
             round: story.round.as_ref().map(ToString::to_string),
             scores: story
@@ -90,10 +92,10 @@ impl StoryRecord {
                 .collect(),
             status: story.moderation.code().to_string(),
             rejection_reason: match &story.moderation {
-                Moderation::Rejected(reason) => Some(reason.clone()),
+                Moderation::Rejected(reason) => Some(strip_bsn(reason)),
                 _ => None,
             },
-            text: story.text.as_str().to_string(),
+            text: strip_bsn(story.text.as_str()),
         })
     }
 

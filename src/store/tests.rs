@@ -168,3 +168,41 @@ fn damaged_records_are_reported_not_panicked_on() {
     let error = store.get_story(story.id).unwrap_err();
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
 }
+
+#[test]
+fn a_bsn_never_reaches_the_disk() {
+    let (dir, store) = open_temp();
+    let mut story = testing::story(
+        "Brief over 111222333",
+        "Mijn BSN is 123.456.782 en dat vroegen ze drie keer. Mijn klantnummer 123456789 klopt niet als BSN.",
+    );
+    story.teller_name = Some("Mevrouw A (bsn 111 222 333)".to_string());
+    story.moderation = crate::story::Moderation::Rejected("bevat BSN 123456782".to_string());
+    store.put_story(&story).unwrap();
+    let read = store.get_story(story.id).unwrap().unwrap();
+    assert_eq!(read.title, "Brief over [BSN]");
+    assert_eq!(
+        read.text.as_str(),
+        "Mijn BSN is [BSN] en dat vroegen ze drie keer. Mijn klantnummer 123456789 klopt niet als BSN."
+    );
+    assert_eq!(read.teller_name.as_deref(), Some("Mevrouw A (bsn [BSN])"));
+    assert_eq!(
+        read.moderation,
+        crate::story::Moderation::Rejected("bevat BSN [BSN]".to_string())
+    );
+    drop(store);
+    for entry in walkdir::WalkDir::new(dir.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for bsn in ["111222333", "123.456.782", "123456782", "111 222 333"] {
+                assert!(
+                    !text.contains(bsn),
+                    "{} holds {bsn}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! The import and export commands, driven through the real binary as an operator would.
+//! The import, export and redact commands, driven through the real binary as an operator would.
 
 use super::support::{fixture_folder, read_tree, repo_root, run, story_file, text};
 
@@ -518,4 +518,76 @@ fn accounts_are_added_listed_and_removed_from_the_command_line() {
     }
     assert!(run(&data, &["user", "remove", "piet"]).status.success());
     assert!(!text(&run(&data, &["user", "list"])).contains("piet"));
+}
+
+/// Runs `verhalenbank redact` with `input` on standard input.
+fn redact(data: &std::path::Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("redact")
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the verhalenbank binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn redact_suggests_and_applies_without_a_data_folder() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("nergens");
+    let story = "Cliënt Jan Kloosterboer woont op Kerkweg 3a, 7411 AB Veenstede; bel 06-12345678.";
+
+    let output = redact(&data, &[], story);
+    assert!(output.status.success(), "{}", text(&output));
+    let suggestions: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let kinds: Vec<&str> = suggestions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["name", "address", "postcode", "phone"]);
+    assert_eq!(suggestions[0]["start"], 7);
+    assert_eq!(suggestions[0]["end"], 23);
+    assert_eq!(suggestions[0]["text"], "Jan Kloosterboer");
+
+    let output = redact(&data, &["--apply"], story);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "Cliënt [naam] woont op [adres], [postcode] Veenstede; bel [telefoonnummer]."
+    );
+    assert!(
+        !data.exists(),
+        "redact must not create or open a data folder"
+    );
+}
+
+#[test]
+fn redact_evaluates_a_set() {
+    let temp = tempfile::tempdir().unwrap();
+    let set = repo_root().join("tests/redaction/sentences.toml");
+    let output = redact(
+        &temp.path().join("data"),
+        &["--evaluate", set.to_str().unwrap()],
+        "",
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let report = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        report.contains("sentences") && report.contains("overall"),
+        "{report}"
+    );
 }
