@@ -16,6 +16,7 @@ mod handlers;
 pub mod i18n;
 mod page;
 mod protect;
+mod redaction;
 pub mod report_view;
 mod round_forms;
 mod session_forms;

@@ -22,6 +22,7 @@ const pages = async () => [
   '/mijn-verhaal',
   '/aanbieder/verhaal',
   '/moderatie',
+  (await storyPath()).replace('/verhaal/', '/moderatie/'),
   '/sessies',
   '/sessies/nieuw',
   '/sessies/noord-2026-03',

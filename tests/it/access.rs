@@ -321,3 +321,48 @@ async fn form_posts_from_other_sites_are_refused() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_moderator_blacks_out_the_personal_details_they_accept() {
+    let app = TestApp::demo();
+    let mut story = verhalenbank::testing::story(
+        "Hulp bij de formulieren",
+        "Mevrouw Yilmaz hielp mij. Bel haar gerust op 06-12345678 of mail naar hulp@voorbeeld.nl.",
+    );
+    story.moderation = Moderation::Submitted;
+    app.bank.store.put_story(&story).unwrap();
+    app.login("analist").await;
+    let (_, page) = app.get(&format!("/moderatie/{}", story.id)).await;
+    assert!(page.contains("Persoonsgegevens afschermen"));
+    assert!(
+        page.contains("value=\"verhaal:phone:06-12345678\""),
+        "{page}"
+    );
+    assert!(page.contains("value=\"verhaal:email:hulp@voorbeeld.nl\""));
+
+    // Accept the phone number and the e-mail address; dismiss everything else; publish.
+    let date = story.date.to_string();
+    let (status, _, body) = app
+        .post_form(
+            &format!("/moderatie/{}", story.id),
+            &[
+                ("titel", story.title.as_str()),
+                ("datum", &date),
+                ("verhaal", story.text.as_str()),
+                ("rol", "resident"),
+                ("gevoel", "positive"),
+                ("toestemming", "public"),
+                ("afschermen", "verhaal:phone:06-12345678"),
+                ("afschermen", "verhaal:email:hulp@voorbeeld.nl"),
+                ("besluit", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let stored = app.bank.store.get_story(story.id).unwrap().unwrap();
+    assert_eq!(
+        stored.text.as_str(),
+        "Mevrouw Yilmaz hielp mij. Bel haar gerust op [telefoonnummer] of mail naar [e-mailadres]."
+    );
+    assert_eq!(stored.moderation, Moderation::Published);
+}

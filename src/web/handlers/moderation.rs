@@ -108,6 +108,8 @@ pub struct ModeratePage {
     pub reason: String,
     pub decision_error: Option<String>,
     pub form: FormView,
+    /// Personal details the detector found, to accept (black out) or dismiss.
+    pub suggestions: Vec<crate::web::redaction::SuggestionView>,
 }
 
 pub async fn edit(
@@ -132,6 +134,7 @@ pub async fn edit(
         status: t.code("status", story.moderation.code()),
         reason,
         decision_error: None,
+        suggestions: crate::web::redaction::suggestion_views(t, &story.title, story.text.as_str()),
         form: FormView::new(
             t,
             &settings,
@@ -169,6 +172,16 @@ pub async fn save(
             if let Some(moderation) = decision {
                 story.moderation = moderation;
             }
+            let accepted = form.all("afschermen");
+            if !accepted.is_empty() {
+                use crate::web::redaction::black_out;
+                story.title = black_out("titel", &story.title, &accepted);
+                story.text = crate::story::Markdown::new(&black_out(
+                    "verhaal",
+                    story.text.as_str(),
+                    &accepted,
+                ));
+            }
             let id = story.id;
             state.run(move |bank| bank.submit(&story, None)).await?;
             Ok(Redirect::to(&format!("/moderatie?opgeslagen={id}")).into_response())
@@ -188,6 +201,11 @@ pub async fn save(
                 status: t.code("status", existing.moderation.code()),
                 reason,
                 decision_error: decision.err().map(|key| t.get(key).to_string()),
+                suggestions: crate::web::redaction::suggestion_views(
+                    t,
+                    &form.text("titel"),
+                    &form.text("verhaal"),
+                ),
                 form: FormView::new(t, &settings, form.values(), &errors, false),
             }))
         }
