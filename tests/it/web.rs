@@ -1225,3 +1225,17 @@ fn only_the_demo_has_accounts() {
     let bank = Bank::open(&Config::new(dir.path())).unwrap();
     assert!(bank.store.users().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_home_page_invites_residents_to_storytelling_sessions() {
+    let app = TestApp::demo();
+    let (_, home) = app.get("/").await;
+    assert!(home.contains("Vertelsessies in de wijken"));
+    // The planned session in Zuid first, then the past one in Noord with what was heard.
+    let planned = home
+        .find("href=\"/s/zd26dc\"")
+        .expect("the planned session");
+    let past = home.find("href=\"/s/nrd26m\"").expect("the past session");
+    assert!(planned < past);
+    assert!(home.contains("lees wat we hoorden"));
+}

@@ -45,6 +45,16 @@ pub struct GoalBlock {
     pub subgoals: Vec<SubgoalBlock>,
 }
 
+/// A storytelling session as residents see it on the home page: when and where, and the page with what
+/// was heard once it is over.
+pub struct SessionLink {
+    pub title: String,
+    pub when: String,
+    pub place: String,
+    pub href: String,
+    pub past: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "overview.html")]
 pub struct OverviewPage {
@@ -52,6 +62,37 @@ pub struct OverviewPage {
     pub filter: FilterView,
     pub goals: Vec<GoalBlock>,
     pub total: BalanceView,
+    /// Coming sessions and the latest past ones.
+    pub sessions: Vec<SessionLink>,
+}
+
+/// Sessions still to come (soonest first), then the three most recent past ones.
+fn session_links(
+    t: &crate::web::i18n::Texts,
+    settings: &crate::bank::Settings,
+    sessions: &[crate::sessions::Session],
+    today: jiff::civil::Date,
+) -> Vec<SessionLink> {
+    let link = |session: &crate::sessions::Session, past: bool| SessionLink {
+        title: session.title.clone(),
+        when: t.date(&session.date),
+        place: format!(
+            "{}, {}",
+            session.place,
+            settings.municipality.area_name(&session.area)
+        ),
+        href: format!("/s/{}", session.code),
+        past,
+    };
+    let mut coming: Vec<&crate::sessions::Session> =
+        sessions.iter().filter(|s| s.date >= today).collect();
+    coming.sort_by_key(|s| s.date);
+    let past = sessions.iter().filter(|s| s.date < today).take(3);
+    coming
+        .into_iter()
+        .map(|s| link(s, false))
+        .chain(past.map(|s| link(s, true)))
+        .collect()
 }
 
 pub async fn page(
@@ -62,13 +103,13 @@ pub async fn page(
 ) -> Result<OverviewPage, AppError> {
     let today = state.today();
     let form = FormData::new(pairs);
-    let (settings, filter, overview, years) = state
+    let (settings, filter, overview, years, sessions) = state
         .run(move |bank| {
             let settings = bank.settings()?;
             let filter = read_filter(&form, &settings.municipality);
             let overview: Overview = bank.overview(&filter, &Scope::Public, today)?;
             let years = bank.years()?;
-            Ok((settings, filter, overview, years))
+            Ok((settings, filter, overview, years, bank.sessions()?))
         })
         .await?;
     let goals = overview
@@ -124,6 +165,7 @@ pub async fn page(
     Ok(OverviewPage {
         filter: filter_view(t, &settings.municipality, &filter, &years),
         total: balance_view(t, &overview.stories),
+        sessions: session_links(t, &settings, &sessions, today),
         goals,
         page,
     })
