@@ -46,6 +46,21 @@ impl Role {
         }
     }
 
+    /// Only analysts (and administrators) moderate stories.
+    pub fn may_moderate(self) -> bool {
+        matches!(self, Role::Analyst | Role::Admin)
+    }
+
+    /// Analysts and administrators change the goal tree and run evaluation rounds.
+    pub fn may_analyse(self) -> bool {
+        matches!(self, Role::Analyst | Role::Admin)
+    }
+
+    /// Facilitators, analysts and administrators run storytelling sessions and record interpretations.
+    pub fn may_facilitate(self) -> bool {
+        matches!(self, Role::Facilitator | Role::Analyst | Role::Admin)
+    }
+
     /// Reads a role as written on the command line, in English or Dutch.
     pub fn parse(text: &str) -> Option<Role> {
         match text.trim().to_lowercase().as_str() {
@@ -180,19 +195,16 @@ impl User {
         }
     }
 
-    /// Only analysts (and administrators) moderate stories.
     pub fn may_moderate(&self) -> bool {
-        matches!(self.role, Role::Analyst | Role::Admin)
+        self.role.may_moderate()
     }
 
-    /// Analysts and administrators change the goal tree and run evaluation rounds.
     pub fn may_analyse(&self) -> bool {
-        matches!(self.role, Role::Analyst | Role::Admin)
+        self.role.may_analyse()
     }
 
-    /// Facilitators, analysts and administrators run storytelling sessions and record interpretations.
     pub fn may_facilitate(&self) -> bool {
-        matches!(self.role, Role::Facilitator | Role::Analyst | Role::Admin)
+        self.role.may_facilitate()
     }
 
     pub fn is_admin(&self) -> bool {

@@ -156,6 +156,24 @@ fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
+/// An optional id given with `flag` that must name something that exists; otherwise an error that
+/// says what was `expected`.
+fn known_id<T>(
+    flag: &str,
+    text: Option<String>,
+    parse: impl Fn(&str) -> Result<T, crate::ids::IdError>,
+    exists: impl Fn(&T) -> bool,
+    expected: &str,
+) -> anyhow::Result<Option<T>> {
+    text.map(|text| {
+        parse(&text)
+            .ok()
+            .filter(|id| exists(id))
+            .with_context(|| format!("{flag} {text}: expected {expected}"))
+    })
+    .transpose()
+}
+
 /// The password for an account: read from standard input, or made and shown once.
 fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
     if from_stdin {
@@ -196,18 +214,13 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
                 format!("--role {role}: expected admin, analyst, facilitator or provider")
             })?;
             let municipality = store.municipality()?.unwrap_or_default();
-            let provider = provider
-                .map(|id| {
-                    ProviderId::parse(&id)
-                        .ok()
-                        .filter(|id| municipality.provider(id).is_some())
-                        .with_context(|| {
-                            format!(
-                                "--provider {id}: expected a provider id from municipality.toml"
-                            )
-                        })
-                })
-                .transpose()?;
+            let provider = known_id(
+                "--provider",
+                provider,
+                ProviderId::parse,
+                |id| municipality.provider(id).is_some(),
+                "a provider id from municipality.toml",
+            )?;
             let (password, made) = new_password(password_stdin)?;
             let user = User::new(name, &display_name, role, provider, &password, today)?;
             store.put_user(&user)?;
@@ -272,22 +285,20 @@ fn report_command(
     use crate::ids::{AreaId, GoalId};
     let bank = crate::bank::Bank::open(config)?;
     let settings = bank.settings()?;
-    let area = area
-        .map(|id| {
-            AreaId::parse(&id)
-                .ok()
-                .filter(|id| settings.municipality.area(id).is_some())
-                .with_context(|| format!("--area {id}: expected an area id from municipality.toml"))
-        })
-        .transpose()?;
-    let goal = goal
-        .map(|id| {
-            GoalId::parse(&id)
-                .ok()
-                .filter(|id| settings.goals.goal(id).is_some())
-                .with_context(|| format!("--goal {id}: expected a goal id from goals.toml"))
-        })
-        .transpose()?;
+    let area = known_id(
+        "--area",
+        area,
+        AreaId::parse,
+        |id| settings.municipality.area(id).is_some(),
+        "an area id from municipality.toml",
+    )?;
+    let goal = known_id(
+        "--goal",
+        goal,
+        GoalId::parse,
+        |id| settings.goals.goal(id).is_some(),
+        "a goal id from goals.toml",
+    )?;
     let t = match lang {
         "nl" => crate::web::i18n::dutch(),
         "en" => crate::web::i18n::english(),

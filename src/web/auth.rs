@@ -214,7 +214,6 @@ pub type AuthSession = axum_login::AuthSession<Accounts>;
 pub struct Visitor {
     pub display_name: String,
     pub role: crate::accounts::Role,
-    pub provider: bool,
 }
 
 tokio::task_local! {
@@ -231,7 +230,6 @@ pub async fn remember_visitor(
     let visitor = session.user.as_ref().map(|user| Visitor {
         display_name: user.display_name.clone(),
         role: user.role,
-        provider: user.provider.is_some(),
     });
     VISITOR.scope(visitor, next.run(request)).await
 }
@@ -243,6 +241,15 @@ pub fn visitor() -> Option<Visitor> {
 
 /// The logged-in user, if any.
 pub struct CurrentUser(pub Option<User>);
+
+impl CurrentUser {
+    /// Which stories this visitor may see: the user's scope, or the public's without a login.
+    pub fn scope(&self) -> crate::index::Scope {
+        self.0
+            .as_ref()
+            .map_or(crate::index::Scope::Public, User::scope)
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;

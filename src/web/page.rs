@@ -63,19 +63,18 @@ impl Page {
         self.visitor.is_some()
     }
 
-    /// Whether the visitor's role may do this: `moderate`, `analyse`, `facilitate` or `admin`.
+    /// Whether the visitor's role may do this: `moderate`, `analyse`, `facilitate` or `admin` (the
+    /// rules of [`crate::accounts::Role`]).
     pub fn may(&self, what: &str) -> bool {
-        use crate::accounts::Role;
         let Some(visitor) = &self.visitor else {
             return false;
         };
+        let role = visitor.role;
         match what {
-            "moderate" | "analyse" => matches!(visitor.role, Role::Analyst | Role::Admin),
-            "facilitate" => matches!(
-                visitor.role,
-                Role::Facilitator | Role::Analyst | Role::Admin
-            ),
-            "admin" => visitor.role == Role::Admin,
+            "moderate" => role.may_moderate(),
+            "analyse" => role.may_analyse(),
+            "facilitate" => role.may_facilitate(),
+            "admin" => role == crate::accounts::Role::Admin,
             _ => false,
         }
     }

@@ -134,14 +134,14 @@ pub fn read_request(form: &FormData, scope: Scope) -> SearchRequest {
 }
 
 pub async fn page(
-    CurrentUser(user): CurrentUser,
+    user: CurrentUser,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<SearchPage, AppError> {
     let form = FormData::new(pairs.clone());
-    let request = read_request(&form, user.map_or(Scope::Public, |user| user.scope()));
+    let request = read_request(&form, user.scope());
     let download_query = query_string(&pairs, &["pagina"]);
     let (settings, results) = {
         let request = request.clone();
@@ -226,31 +226,30 @@ pub async fn page(
 
 /// `/zoeken/export.csv`: every story the search page finds, as CSV.
 pub async fn download_csv(
-    CurrentUser(user): CurrentUser,
+    user: CurrentUser,
     State(state): State<AppState>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    download(state, user, pairs, Sheet::Csv).await
+    download(state, user.scope(), pairs, Sheet::Csv).await
 }
 
 /// `/zoeken/export.xlsx`: every story the search page finds, as an Excel workbook.
 pub async fn download_xlsx(
-    CurrentUser(user): CurrentUser,
+    user: CurrentUser,
     State(state): State<AppState>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    download(state, user, pairs, Sheet::Xlsx).await
+    download(state, user.scope(), pairs, Sheet::Xlsx).await
 }
 
 /// The search page's request for all its pages at once (see [`crate::bank::Bank::all_stories`]), in the page's
 /// order, as a table without the tellers' names.
 async fn download(
     state: AppState,
-    user: Option<crate::accounts::User>,
+    scope: Scope,
     pairs: Vec<(String, String)>,
     sheet: Sheet,
 ) -> Result<Response, AppError> {
-    let scope = user.map_or(Scope::Public, |user| user.scope());
     let request = read_request(&FormData::new(pairs), scope);
     let today = state.today();
     let file = state

@@ -6,7 +6,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, State};
 
-use crate::index::Scope;
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, StoryId};
 use crate::web::handlers::evidence::Row;
@@ -40,14 +39,14 @@ pub struct StoryPage {
 }
 
 pub async fn page(
-    CurrentUser(user): CurrentUser,
+    user: CurrentUser,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
 ) -> Result<StoryPage, AppError> {
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
-    let scope = user.map_or(Scope::Public, |user| user.scope());
+    let scope = user.scope();
     let (settings, story, language) = state
         .run(move |bank| {
             let settings = bank.settings()?;
