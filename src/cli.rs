@@ -111,6 +111,11 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Manage the API tokens providers' systems use for the JSON API.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Suggest the personal details to black out in a story read from standard input, as JSON.
     Redact {
         /// Print the text with every suggestion replaced by its placeholder instead.
@@ -167,6 +172,23 @@ pub enum UserAction {
     },
     /// Remove an account.
     Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Make a token for a provider; it is shown once.
+    Add {
+        /// The provider's id in municipality.toml.
+        #[arg(long)]
+        provider: String,
+        /// What the token is for, such as the name of the provider's system.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List the tokens: id, provider, day made, label.
+    List,
+    /// Revoke a token by its id; it stops working at once.
+    Revoke { id: String },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -29,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
         Command::User { action } => user_command(&config, action),
+        Command::Token { action } => token_command(&config, action),
         Command::Report {
             year,
             area,
@@ -224,6 +225,7 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
             let (password, made) = new_password(password_stdin)?;
             let user = User::new(name, &display_name, role, provider, &password, today)?;
             store.put_user(&user)?;
+            audit(&store, "user.added", format!("user:{}", user.name));
             let mut text = format!("added {} ({})\n", user.name, user.role.code());
             if made {
                 text += &format!("password (shown only now): {password}\n");
@@ -254,6 +256,7 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
             let (password, made) = new_password(password_stdin)?;
             user.password = crate::accounts::PasswordDigest::new(&password)?;
             store.put_user(&user)?;
+            audit(&store, "user.password_set", format!("user:{name}"));
             let mut text = format!("new password for {name}\n");
             if made {
                 text += &format!("password (shown only now): {password}\n");
@@ -266,10 +269,65 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
                 store.remove_user(&name)?,
                 "there is no account named {name}"
             );
+            audit(&store, "user.removed", format!("user:{name}"));
             write_stdout(&format!("removed {name}\n"))?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn token_command(config: &Config, action: crate::cli::TokenAction) -> anyhow::Result<ExitCode> {
+    use crate::cli::TokenAction;
+    use crate::tokens::{ApiToken, TokenInfo};
+    let store = open_store(config)?;
+    match action {
+        TokenAction::Add { provider, label } => {
+            let municipality = store.municipality()?.unwrap_or_default();
+            let provider = known_id(
+                "--provider",
+                Some(provider),
+                ProviderId::parse,
+                |id| municipality.provider(id).is_some(),
+                "a provider id from municipality.toml",
+            )?
+            .expect("a provider was given");
+            let token = ApiToken::generate();
+            let info = TokenInfo::new(&token.hash(), provider, &label, jiff::Zoned::now().date());
+            store.put_token(&token.hash(), &info)?;
+            audit(&store, "token.created", format!("token:{}", info.id));
+            write_stdout(&format!(
+                "made token {} for {}\ntoken (shown only now): {}\n",
+                info.id,
+                info.provider,
+                token.reveal()
+            ))?;
+        }
+        TokenAction::List => {
+            let mut text = String::new();
+            for token in store.tokens()? {
+                text += &format!(
+                    "{}\t{}\t{}\t{}\n",
+                    token.id, token.provider, token.created, token.label
+                );
+            }
+            write_stdout(&text)?;
+        }
+        TokenAction::Revoke { id } => {
+            anyhow::ensure!(store.revoke_token(&id)?, "there is no token with id {id}");
+            audit(&store, "token.revoked", format!("token:{id}"));
+            write_stdout(&format!("revoked {id}\n"))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Records a command in the audit log. The command has done its work by now, so a log that cannot be
+/// written is reported without failing it.
+fn audit(store: &crate::store::Store, action: &str, target: String) {
+    let entry = crate::audit::AuditEntry::new(crate::audit::Actor::Command, action, target, 0);
+    if let Err(error) = store.append_audit(&entry).and_then(|()| store.flush()) {
+        tracing::error!(%error, action, "the audit log could not be written");
+    }
 }
 
 /// Writes the yearly report as Markdown, as the report page's download does.
@@ -399,6 +457,14 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     );
     let started = Instant::now();
     let report = import_paths(&store, paths, &progress)?;
+    audit(
+        &store,
+        "import",
+        format!(
+            "{} stories, {} measurements",
+            report.stories, report.measurements
+        ),
+    );
     let index = open_index(config, &store)?;
     index.catch_up(&store)?;
     tracing::info!(
@@ -456,6 +522,7 @@ fn export_command(
 ) -> anyhow::Result<ExitCode> {
     let store = open_store(config)?;
     let summary = export(&store, format, out)?;
+    audit(&store, "export", format!("{} stories", summary.stories));
     println!(
         "exported {} stories, {} measurements, {} interpretations and {} actions to {} ({} files)",
         summary.stories,

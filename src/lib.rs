@@ -9,6 +9,7 @@
 //! the invariants.
 
 pub mod accounts;
+pub mod audit;
 pub mod bank;
 pub mod bench;
 pub mod cli;
@@ -29,6 +30,7 @@ pub mod source;
 pub mod store;
 pub mod story;
 pub mod telemetry;
+pub mod tokens;
 pub mod web;
 
 #[doc(hidden)]

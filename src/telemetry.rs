@@ -1,15 +1,47 @@
 //! Logging with `tracing`, to standard error, filtered by `RUST_LOG` (default: info).
 //!
 //! Stories are personal data: log lines carry ids, counts and durations, never story text, search
-//! queries or personal details. Code that logs must keep to that.
+//! queries or personal details. Code that logs must keep to that. Other crates do not know that rule:
+//! the HTML parser behind the sanitiser, for one, logs every piece of text it reads at debug level. So
+//! whatever `RUST_LOG` asks, events from other crates pass only up to info, and those of the crates
+//! that read story text (Markdown, HTML, sanitising) only warnings and errors.
 
+use tracing::{Level, Metadata};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{Layer, fmt};
+
+/// Crates that handle story text itself.
+const TEXT_CRATES: &[&str] = &[
+    "html5ever",
+    "markup5ever",
+    "xml5ever",
+    "ammonia",
+    "pulldown_cmark",
+    "whatlang",
+];
+
+/// Whether an event or span may be logged at all, whatever the filter asks.
+pub fn may_log(metadata: &Metadata<'_>) -> bool {
+    let target = metadata.target();
+    let crate_name = target.split("::").next().unwrap_or(target);
+    if crate_name == "verhalenbank" {
+        true
+    } else if TEXT_CRATES.contains(&crate_name) {
+        *metadata.level() <= Level::WARN
+    } else {
+        *metadata.level() <= Level::INFO
+    }
+}
 
 /// Sets up logging once; later calls do nothing.
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = fmt::layer()
         .with_writer(std::io::stderr)
-        .try_init();
+        .with_filter(filter)
+        .with_filter(filter_fn(may_log));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
 }

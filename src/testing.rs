@@ -140,6 +140,7 @@ pub fn story(title: &str, text: &str) -> Story {
         teller: TellerRole::Resident,
         valence: Valence::Positive,
         consent: Consent::Public,
+        consent_date: None,
         provider: None,
         area: None,
         activity: None,

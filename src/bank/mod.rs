@@ -34,9 +34,9 @@ use crate::index::{
 };
 use crate::municipality::Municipality;
 use crate::sessions::{Action, Interpretation, Session};
-use crate::store::Store;
-use crate::story::Story;
+use crate::store::{ErasureReason, Store};
 use crate::story::receipt::ReceiptCode;
+use crate::story::{Coded, Consent, Story, StoryId};
 
 /// The municipality and goal tree as last read from the store.
 pub struct Settings {
@@ -336,6 +336,54 @@ impl Bank {
         };
         tracing::info!(story = %story.id, "story stored");
         Ok(seq)
+    }
+
+    /// Erases a story for good, from the store and the search index: when this returns, no file in
+    /// the data folder holds its words, and the erasure ledger holds its id, `date` and `reason`.
+    /// Returns whether there was such a story.
+    pub fn erase(&self, id: StoryId, date: Date, reason: ErasureReason) -> anyhow::Result<bool> {
+        let existed = self.store.erase_story(id, date, reason)?;
+        // Taking the writer waits for the indexer if it is applying the erasure right now, and
+        // applies it here otherwise, so the purge is done either way.
+        self.index.catch_up(&self.store)?;
+        if existed {
+            tracing::info!(story = %id, reason = reason.code(), "story erased");
+        }
+        Ok(existed)
+    }
+
+    /// The story a receipt code belongs to.
+    pub fn story_by_receipt(&self, code: &ReceiptCode) -> anyhow::Result<Option<Story>> {
+        Ok(self.store.story_by_receipt(&code.hash())?)
+    }
+
+    /// The teller changes their consent with their receipt code; the change is dated `today`.
+    /// Returns the story as it is now, or `None` when the code belongs to no story.
+    pub fn change_consent(
+        &self,
+        code: &ReceiptCode,
+        consent: Consent,
+        today: Date,
+    ) -> anyhow::Result<Option<Story>> {
+        let Some(mut story) = self.store.story_by_receipt(&code.hash())? else {
+            return Ok(None);
+        };
+        if story.consent != consent {
+            story.consent = consent;
+            story.consent_date = Some(today);
+            self.store.put_story(&story)?;
+            tracing::info!(story = %story.id, consent = consent.code(), "consent changed by the teller");
+        }
+        Ok(Some(story))
+    }
+
+    /// The teller withdraws their story with their receipt code: it is erased. Returns whether the
+    /// code belonged to a story.
+    pub fn withdraw(&self, code: &ReceiptCode, today: Date) -> anyhow::Result<bool> {
+        match self.store.story_by_receipt(&code.hash())? {
+            Some(story) => self.erase(story.id, today, ErasureReason::WithdrawnByTeller),
+            None => Ok(false),
+        }
     }
 
     /// The years that have figures or stories, oldest first, for the period filter. Kept until the

@@ -18,6 +18,7 @@ pub mod analysis;
 mod document;
 mod facets;
 pub mod indexer;
+mod inspect;
 pub mod query;
 pub mod schema;
 pub mod search;
@@ -30,11 +31,15 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument, Term,
+};
 
 use crate::language::LanguageDetector;
 use crate::store::{OutboxOp, Store, StoreError};
+use crate::story::StoryId;
 use document::DocumentContext;
 use schema::{Fields, SCHEMA_VERSION, build_schema};
 
@@ -51,6 +56,8 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("erased stories could not be merged out of the search index: it stayed busy merging")]
+    Purge,
     #[error("search index folder {path}: {source}")]
     Io {
         path: PathBuf,
@@ -172,6 +179,12 @@ impl SearchIndex {
             search_index.rebuild(store)?;
         } else {
             search_index.catch_up(store)?;
+            // An erasure whose purge a crash interrupted is finished now.
+            let erased: Vec<StoryId> = store.erasures()?.into_iter().map(|e| e.story).collect();
+            if !erased.is_empty() {
+                let mut writer = lock(&search_index.writer);
+                search_index.purge(&mut writer, &erased)?;
+            }
         }
         Ok(search_index)
     }
@@ -216,6 +229,7 @@ impl SearchIndex {
         }
         let mut applied = writer.committed.seq;
         let mut since_commit = Instant::now();
+        let mut erased = Vec::new();
         loop {
             let entries = store.outbox_after(applied, OUTBOX_BATCH)?;
             if entries.is_empty() {
@@ -226,11 +240,14 @@ impl SearchIndex {
                     self.fields.id,
                     &entry.story.to_string(),
                 ));
-                if entry.op == OutboxOp::Upsert
-                    && let Some(story) = store.get_story(entry.story)?
-                {
-                    let document = writer.context.document(&self.fields, &story);
-                    writer.writer.add_document(document)?;
+                match entry.op {
+                    OutboxOp::Upsert => {
+                        if let Some(story) = store.get_story(entry.story)? {
+                            let document = writer.context.document(&self.fields, &story);
+                            writer.writer.add_document(document)?;
+                        }
+                    }
+                    OutboxOp::Erase => erased.push(entry.story),
                 }
                 applied = seq;
             }
@@ -242,7 +259,79 @@ impl SearchIndex {
         if applied > writer.committed.seq {
             self.commit(&mut writer, store, applied)?;
         }
+        if !erased.is_empty() {
+            self.purge(&mut writer, &erased)?;
+        }
         Ok(applied)
+    }
+
+    /// Makes sure no file of the index still holds the words of the erased stories `ids`. A deleted
+    /// document only gets a mark in its segment's delete list; its text stays in the segment's
+    /// files until the segment is merged. So every segment that still knows one of the ids (its
+    /// term is in the segment's dictionary, deleted or not) is merged, which writes it anew without
+    /// the deleted documents, and the files of the old segments are removed.
+    fn purge(&self, writer: &mut Writer, ids: &[StoryId]) -> Result<(), IndexError> {
+        let started = Instant::now();
+        let terms: Vec<Term> = ids
+            .iter()
+            .map(|id| Term::from_field_text(self.fields.id, &id.to_string()))
+            .collect();
+        let mut tries = 0;
+        loop {
+            self.reader.reload()?;
+            let searcher = self.reader.searcher();
+            let mut holding = Vec::new();
+            for segment in searcher.segment_readers() {
+                if segment.num_deleted_docs() == 0 {
+                    continue;
+                }
+                let dictionary = segment.inverted_index(self.fields.id)?;
+                let mut knows = false;
+                for term in &terms {
+                    // Only a deleted document counts: a story imported again under the same id is
+                    // a live document and stays.
+                    if let Some(mut postings) = dictionary
+                        .read_postings(term, IndexRecordOption::Basic)
+                        .map_err(tantivy::TantivyError::from)?
+                    {
+                        let mut doc = postings.doc();
+                        while doc != TERMINATED {
+                            if segment.is_deleted(doc) {
+                                knows = true;
+                                break;
+                            }
+                            doc = postings.advance();
+                        }
+                    }
+                    if knows {
+                        break;
+                    }
+                }
+                if knows {
+                    holding.push(segment.segment_id());
+                }
+            }
+            if holding.is_empty() {
+                break;
+            }
+            // A segment the background merge policy is merging already cannot be merged again;
+            // that merge keeps the deleted documents' ids, so wait for it and look again.
+            if writer.writer.merge(&holding).wait().is_err() {
+                tries += 1;
+                if tries > 200 {
+                    return Err(IndexError::Purge);
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        writer.writer.garbage_collect_files().wait()?;
+        self.reader.reload()?;
+        tracing::info!(
+            stories = ids.len(),
+            millis = started.elapsed().as_millis() as u64,
+            "erased stories purged from the search index"
+        );
+        Ok(())
     }
 
     /// Rebuilds the whole index from the store.

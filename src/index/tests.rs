@@ -297,7 +297,14 @@ fn erased_stories_leave_the_index() {
     let fixture = fixture(&corpus());
     let story = &corpus()[0];
     assert_eq!(find(&fixture, "vrijwilliger"), vec!["Koffie"]);
-    fixture.store.erase_story(story.id).unwrap();
+    fixture
+        .store
+        .erase_story(
+            story.id,
+            jiff::civil::date(2026, 1, 1),
+            crate::store::ErasureReason::ErasedByStaff,
+        )
+        .unwrap();
     fixture.index.catch_up(&fixture.store).unwrap();
     assert!(find(&fixture, "vrijwilliger").is_empty());
     assert_eq!(fixture.index.document_count(), 4);

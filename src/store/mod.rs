@@ -12,20 +12,29 @@
 //! - `rounds`: round id → its `rounds.toml` entry as a versioned record.
 //! - `users`: user name → the account as a versioned record, with the password only as its hash.
 //! - `logins`: login session id → the session's record (who is logged in, until when).
+//! - `erasures`: story id → the date and reason it was erased, nothing else (see [`erasures`]).
+//! - `audit`: sequence number → who did what to which story or setting, by id (see `audit`).
+//! - `tokens`: SHA-256 of an API token → the provider it acts for (see `tokens`).
 //!
 //! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
 //! never miss a change; every write is flushed to disk before the call returns, so whatever the store
 //! acknowledged survives a crash; writes that touch the outbox are serialised, so outbox sequence
-//! numbers are committed in order and "everything up to N is indexed" means what it says.
+//! numbers are committed in order and "everything up to N is indexed" means what it says; erasing a
+//! story rewrites the whole database ([`compaction`]), so its words are in no file afterwards.
 
+mod audit;
+mod compaction;
+mod erasures;
 mod records;
 mod rounds;
 mod sessions;
+mod tokens;
 mod users;
 
+pub use erasures::{Erasure, ErasureReason};
 pub use records::{OutboxEntry, OutboxOp};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
@@ -48,6 +57,8 @@ const SETTINGS_VERSION_KEY: &[u8] = b"settings_version";
 const PRUNED_THROUGH_KEY: &[u8] = b"outbox_pruned_through";
 const MUNICIPALITY_KEY: &[u8] = b"municipality";
 const GOAL_TREE_KEY: &[u8] = b"goal_tree";
+/// Set while an erased story's bytes may still be in the database's log: the next open rewrites it.
+const ERASURE_PENDING_KEY: &[u8] = b"erasure_pending";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -61,6 +72,11 @@ pub enum StoreError {
         "this folder holds data that is not a Verhalenbank store (no format version); refusing to open it"
     )]
     UnknownFormat,
+    #[error("store folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("damaged record ({what}): {detail}")]
     Corrupt { what: String, detail: String },
 }
@@ -76,6 +92,26 @@ impl From<TransactionError<StoreError>> for StoreError {
 
 /// The durable store. Cheap to share behind an `Arc`; all methods take `&self`.
 pub struct Store {
+    /// The folder the sled database lives in.
+    path: PathBuf,
+    /// The open database. Replaced as a whole by [`Store::compact`], which holds the write lock; every
+    /// other method holds a read lock for the duration of each operation, so no write can land in a
+    /// database that is being copied.
+    trees: parking_lot::RwLock<Trees>,
+    /// The figures as last read; emptied by every write of figures.
+    measurements_cache: RwLock<Option<Arc<Vec<Measurement>>>>,
+    /// Serialises writes that add outbox entries, so sequence numbers commit in order.
+    outbox_writer: Mutex<()>,
+    /// The last outbox sequence number written, to wake whoever waits for new entries. Under
+    /// `outbox_writer` it is also where the next sequence number comes from.
+    outbox_written: (Mutex<u64>, Condvar),
+    /// Held while the database is rewritten, and counts erasures, so that erasures close together
+    /// share one rewrite: (erasures made, erasures the last rewrite covered).
+    compaction: Mutex<(u64, u64)>,
+}
+
+/// The database and its trees, one per subject.
+struct Trees {
     db: sled::Db,
     meta: sled::Tree,
     stories: sled::Tree,
@@ -89,17 +125,39 @@ pub struct Store {
     rounds: sled::Tree,
     users: sled::Tree,
     logins: sled::Tree,
-    /// The figures as last read; emptied by every write of figures.
-    measurements_cache: RwLock<Option<Arc<Vec<Measurement>>>>,
-    /// Serialises writes that add outbox entries, so sequence numbers commit in order.
-    outbox_writer: Mutex<()>,
-    /// The last outbox sequence number written, to wake whoever waits for new entries.
-    outbox_written: (Mutex<u64>, Condvar),
+    erasures: sled::Tree,
+    audit: sled::Tree,
+    tokens: sled::Tree,
+}
+
+impl Trees {
+    fn open(db: sled::Db) -> Result<Trees, StoreError> {
+        Ok(Trees {
+            meta: db.open_tree("meta")?,
+            stories: db.open_tree("stories")?,
+            outbox: db.open_tree("outbox")?,
+            measurements: db.open_tree("measurements")?,
+            settings: db.open_tree("settings")?,
+            receipts: db.open_tree("receipts")?,
+            sessions: db.open_tree("sessions")?,
+            interpretations: db.open_tree("interpretations")?,
+            actions: db.open_tree("actions")?,
+            rounds: db.open_tree("rounds")?,
+            users: db.open_tree("users")?,
+            logins: db.open_tree("logins")?,
+            erasures: db.open_tree("erasures")?,
+            audit: db.open_tree("audit")?,
+            tokens: db.open_tree("tokens")?,
+            db,
+        })
+    }
 }
 
 impl Store {
-    /// Opens (or creates) the store in `path`, checking its format version.
+    /// Opens (or creates) the store in `path`, checking its format version. A rewrite that a crash
+    /// interrupted is finished or undone first, and one that erasures still wait for is run.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        compaction::recover(path)?;
         let db = open_sled(path)?;
         let meta = db.open_tree("meta")?;
         match meta.get(FORMAT_VERSION_KEY)? {
@@ -134,30 +192,31 @@ impl Store {
             }
         }
         let store = Store {
-            stories: db.open_tree("stories")?,
-            outbox: db.open_tree("outbox")?,
-            measurements: db.open_tree("measurements")?,
-            settings: db.open_tree("settings")?,
-            receipts: db.open_tree("receipts")?,
-            sessions: db.open_tree("sessions")?,
-            interpretations: db.open_tree("interpretations")?,
-            actions: db.open_tree("actions")?,
-            rounds: db.open_tree("rounds")?,
-            users: db.open_tree("users")?,
-            logins: db.open_tree("logins")?,
+            path: path.to_path_buf(),
+            trees: parking_lot::RwLock::new(Trees::open(db)?),
             measurements_cache: RwLock::new(None),
-            meta,
-            db,
             outbox_writer: Mutex::new(()),
             outbox_written: (Mutex::new(0), Condvar::new()),
+            compaction: Mutex::new((0, 0)),
         };
-        *lock(&store.outbox_written.0) = store.last_outbox_seq()?;
+        // Sequence numbers continue after the highest one ever handed out, even when the outbox has
+        // been pruned empty or the database rewritten.
+        *lock(&store.outbox_written.0) =
+            store.last_outbox_seq()?.max(store.outbox_pruned_through()?);
+        if store.t().meta.contains_key(ERASURE_PENDING_KEY)? {
+            store.compact()?;
+        }
         Ok(store)
+    }
+
+    /// The open trees, for one operation. Recursive, so an operation may call another.
+    fn t(&self) -> parking_lot::RwLockReadGuard<'_, Trees> {
+        self.trees.read_recursive()
     }
 
     /// Writes everything to disk. Every write method already does this before it returns.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        self.t().db.flush()?;
         Ok(())
     }
 
@@ -179,9 +238,11 @@ impl Store {
                 op: OutboxOp::Upsert,
             })
             .collect();
-        self.write_with_outbox(&ops, |stories_tree, _| {
+        self.write_with_outbox(&ops, |trees| {
             for (id, bytes) in &encoded {
-                stories_tree.insert(id.as_bytes().as_slice(), bytes.as_slice())?;
+                trees
+                    .stories
+                    .insert(id.as_bytes().as_slice(), bytes.as_slice())?;
             }
             Ok(())
         })
@@ -198,17 +259,23 @@ impl Store {
             story: story.id,
             op: OutboxOp::Upsert,
         };
-        self.write_with_outbox(&[entry], |stories_tree, receipts_tree| {
-            stories_tree.insert(story.id.as_bytes().as_slice(), bytes.as_slice())?;
-            receipts_tree.insert(receipt_hash_key(&receipt.0), story.id.as_bytes().as_slice())?;
-            receipts_tree.insert(receipt_story_key(story.id), receipt.0.as_slice())?;
+        self.write_with_outbox(&[entry], |trees| {
+            trees
+                .stories
+                .insert(story.id.as_bytes().as_slice(), bytes.as_slice())?;
+            trees
+                .receipts
+                .insert(receipt_hash_key(&receipt.0), story.id.as_bytes().as_slice())?;
+            trees
+                .receipts
+                .insert(receipt_story_key(story.id), receipt.0.as_slice())?;
             Ok(())
         })
     }
 
     /// The story a receipt code belongs to.
     pub fn story_by_receipt(&self, receipt: &ReceiptHash) -> Result<Option<Story>, StoreError> {
-        let Some(id) = self.receipts.get(receipt_hash_key(&receipt.0))? else {
+        let Some(id) = self.t().receipts.get(receipt_hash_key(&receipt.0))? else {
             return Ok(None);
         };
         let bytes: [u8; 16] = id.as_ref().try_into().map_err(|_| StoreError::Corrupt {
@@ -218,55 +285,81 @@ impl Store {
         self.get_story(StoryId::from_bytes(bytes))
     }
 
-    /// Removes a story from the store, with an outbox entry that takes it out of the index.
-    /// Returns whether the story existed.
-    pub fn erase_story(&self, id: StoryId) -> Result<bool, StoreError> {
-        let existed = self.stories.contains_key(id.as_bytes())?;
+    /// Erases a story for good: the record, its receipt code and its statement scores leave the
+    /// store, an outbox entry takes it out of the index, and the erasure ledger keeps only the id,
+    /// the date and `reason`. The database is then rewritten ([`Store::compact`]) so that no file
+    /// still holds the story's words. Returns whether the story existed.
+    pub fn erase_story(
+        &self,
+        id: StoryId,
+        date: jiff::civil::Date,
+        reason: ErasureReason,
+    ) -> Result<bool, StoreError> {
+        let existed = self.t().stories.contains_key(id.as_bytes())?;
+        if !existed {
+            return Ok(false);
+        }
         let entry = OutboxEntry {
             story: id,
             op: OutboxOp::Erase,
         };
-        let receipt = self.receipts.get(receipt_story_key(id))?;
-        self.write_with_outbox(&[entry], |stories_tree, receipts_tree| {
-            stories_tree.remove(id.as_bytes().as_slice())?;
+        let receipt = self.t().receipts.get(receipt_story_key(id))?;
+        let ledger = encode(&erasures::ErasureRecord::new(date, reason));
+        self.write_with_outbox(&[entry], |trees| {
+            trees.stories.remove(id.as_bytes().as_slice())?;
             if let Some(hash) = &receipt {
-                receipts_tree.remove(receipt_hash_key(hash))?;
-                receipts_tree.remove(receipt_story_key(id))?;
+                trees.receipts.remove(receipt_hash_key(hash))?;
+                trees.receipts.remove(receipt_story_key(id))?;
             }
+            trees
+                .erasures
+                .insert(id.as_bytes().as_slice(), ledger.as_slice())?;
+            trees.meta.insert(ERASURE_PENDING_KEY, &[1u8])?;
             Ok(())
         })?;
-        Ok(existed)
+        let erasure = {
+            let mut counts = lock(&self.compaction);
+            counts.0 += 1;
+            counts.0
+        };
+        self.compact_covering(erasure)?;
+        Ok(true)
     }
 
-    /// Runs `change` on the stories tree and appends `entries` to the outbox in one transaction, then
+    /// Runs `change` on the story trees and appends `entries` to the outbox in one transaction, then
     /// flushes. Returns the sequence number of the last entry.
     fn write_with_outbox(
         &self,
         entries: &[OutboxEntry],
-        change: impl Fn(
-            &TransactionalTree,
-            &TransactionalTree,
-        ) -> Result<(), ConflictableTransactionError<StoreError>>,
+        change: impl Fn(&StoryTrees<'_>) -> Result<(), ConflictableTransactionError<StoreError>>,
     ) -> Result<u64, StoreError> {
         let _writer = lock(&self.outbox_writer);
         let mut numbered = Vec::with_capacity(entries.len());
-        for entry in entries {
-            // Sequence numbers start at 1, so 0 can mean "nothing indexed yet".
-            let seq = self.db.generate_id()? + 1;
+        // Sequence numbers start at 1, so 0 can mean "nothing indexed yet". Writers are serialised
+        // here, so the next number is the last one written plus one.
+        let first = *lock(&self.outbox_written.0) + 1;
+        for (seq, entry) in (first..).zip(entries) {
             numbered.push((seq, encode(&OutboxRecord::from_entry(*entry))));
         }
-        let result = (&self.stories, &self.outbox, &self.receipts).transaction(
-            |(stories_tree, outbox_tree, receipts_tree)| {
-                change(stories_tree, receipts_tree)?;
-                for (seq, bytes) in &numbered {
-                    outbox_tree.insert(&seq.to_be_bytes(), bytes.as_slice())?;
-                }
-                Ok(())
-            },
-        );
-        result?;
-        self.db.flush()?;
-        let last = numbered.last().map_or(0, |(seq, _)| *seq);
+        {
+            let t = self.t();
+            (&t.stories, &t.outbox, &t.receipts, &t.erasures, &t.meta).transaction(
+                |(stories, outbox, receipts, erasures, meta)| {
+                    change(&StoryTrees {
+                        stories,
+                        receipts,
+                        erasures,
+                        meta,
+                    })?;
+                    for (seq, bytes) in &numbered {
+                        outbox.insert(&seq.to_be_bytes(), bytes.as_slice())?;
+                    }
+                    Ok(())
+                },
+            )?;
+            t.db.flush()?;
+        }
+        let last = numbered.last().map_or(first - 1, |(seq, _)| *seq);
         let (written, signal) = &self.outbox_written;
         *lock(written) = last;
         signal.notify_all();
@@ -289,7 +382,8 @@ impl Store {
     }
 
     pub fn get_story(&self, id: StoryId) -> Result<Option<Story>, StoreError> {
-        self.stories
+        self.t()
+            .stories
             .get(id.as_bytes())?
             .map(|bytes| decode::<StoryRecord>(&bytes, "story")?.into_story())
             .transpose()
@@ -297,14 +391,14 @@ impl Store {
 
     /// Every story, in id order.
     pub fn stories(&self) -> impl Iterator<Item = Result<Story, StoreError>> + '_ {
-        self.stories.iter().map(|item| {
+        self.t().stories.iter().map(|item| {
             let (_, bytes) = item?;
             decode::<StoryRecord>(&bytes, "story")?.into_story()
         })
     }
 
     pub fn story_count(&self) -> usize {
-        self.stories.len()
+        self.t().stories.len()
     }
 
     /// Outbox entries with a sequence number above `after`, oldest first, at most `limit`.
@@ -314,7 +408,8 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
         let start = after.saturating_add(1).to_be_bytes();
-        self.outbox
+        self.t()
+            .outbox
             .range(start..)
             .take(limit)
             .map(|item| {
@@ -336,6 +431,7 @@ impl Store {
     /// The highest outbox sequence number written, or 0 when the outbox is empty.
     pub fn last_outbox_seq(&self) -> Result<u64, StoreError> {
         Ok(self
+            .t()
             .outbox
             .last()?
             .and_then(|(key, _)| key.as_ref().try_into().ok().map(u64::from_be_bytes))
@@ -345,14 +441,20 @@ impl Store {
     /// Drops outbox entries up to and including `through`, once the index has durably taken them in.
     pub fn prune_outbox(&self, through: u64) -> Result<(), StoreError> {
         let end = through.saturating_add(1).to_be_bytes();
-        let keys: Vec<sled::IVec> = self.outbox.range(..end).keys().collect::<Result<_, _>>()?;
+        let keys: Vec<sled::IVec> = self
+            .t()
+            .outbox
+            .range(..end)
+            .keys()
+            .collect::<Result<_, _>>()?;
         let mut batch = sled::Batch::default();
         for key in keys {
             batch.remove(key);
         }
-        self.outbox.apply_batch(batch)?;
+        self.t().outbox.apply_batch(batch)?;
         let pruned = self.outbox_pruned_through()?.max(through);
-        self.meta
+        self.t()
+            .meta
             .insert(PRUNED_THROUGH_KEY, &pruned.to_be_bytes())?;
         Ok(())
     }
@@ -371,6 +473,7 @@ impl Store {
 
     fn meta_u64(&self, key: &[u8]) -> Result<u64, StoreError> {
         Ok(self
+            .t()
             .meta
             .get(key)?
             .and_then(|bytes| bytes.as_ref().try_into().ok().map(u64::from_be_bytes))
@@ -399,7 +502,7 @@ impl Store {
         what: &str,
         parse: impl Fn(&str) -> Result<T, crate::source::LineError>,
     ) -> Result<Option<T>, StoreError> {
-        let Some(bytes) = self.settings.get(key)? else {
+        let Some(bytes) = self.t().settings.get(key)? else {
             return Ok(None);
         };
         let TomlDocumentRecord::V1 { toml } = decode(&bytes, what)?;
@@ -411,16 +514,16 @@ impl Store {
 
     fn set_toml_document(&self, key: &[u8], toml: String) -> Result<(), StoreError> {
         let record = encode(&TomlDocumentRecord::V1 { toml });
-        if self.settings.get(key)?.as_deref() == Some(record.as_slice()) {
+        if self.t().settings.get(key)?.as_deref() == Some(record.as_slice()) {
             return Ok(());
         }
         let version = self.settings_version()? + 1;
-        (&self.settings, &self.meta).transaction(|(settings, meta)| {
+        (&self.t().settings, &self.t().meta).transaction(|(settings, meta)| {
             settings.insert(key, record.as_slice())?;
             meta.insert(SETTINGS_VERSION_KEY, &version.to_be_bytes())?;
             Ok::<(), ConflictableTransactionError<StoreError>>(())
         })?;
-        self.db.flush()?;
+        self.t().db.flush()?;
         Ok(())
     }
 
@@ -433,8 +536,8 @@ impl Store {
                 encode(&MeasurementRecord::from_measurement(measurement)),
             );
         }
-        self.measurements.apply_batch(batch)?;
-        self.db.flush()?;
+        self.t().measurements.apply_batch(batch)?;
+        self.t().db.flush()?;
         *self
             .measurements_cache
             .write()
@@ -459,6 +562,7 @@ impl Store {
             return Ok(cached.clone());
         }
         let all: Vec<Measurement> = self
+            .t()
             .measurements
             .iter()
             .values()
@@ -473,17 +577,25 @@ impl Store {
     }
 
     pub fn measurement_count(&self) -> usize {
-        self.measurements.len()
+        self.t().measurements.len()
     }
 
     /// Whether the store holds nothing yet (no stories, figures or settings).
     pub fn is_empty(&self) -> bool {
-        self.stories.is_empty()
-            && self.measurements.is_empty()
-            && self.settings.is_empty()
-            && self.sessions.is_empty()
-            && self.rounds.is_empty()
+        self.t().stories.is_empty()
+            && self.t().measurements.is_empty()
+            && self.t().settings.is_empty()
+            && self.t().sessions.is_empty()
+            && self.t().rounds.is_empty()
     }
+}
+
+/// The trees a story write may change, inside its transaction.
+struct StoryTrees<'a> {
+    stories: &'a TransactionalTree,
+    receipts: &'a TransactionalTree,
+    erasures: &'a TransactionalTree,
+    meta: &'a TransactionalTree,
 }
 
 /// Locks a mutex; a panic elsewhere while holding it leaves plain data that is still usable.

@@ -33,6 +33,8 @@ pub(super) struct StoryV1 {
     valence: String,
     consent: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    consent_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     provider: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     area: Option<String>,
@@ -76,6 +78,7 @@ impl StoryRecord {
             teller: story.teller.code().to_string(),
             valence: story.valence.code().to_string(),
             consent: story.consent.code().to_string(),
+            consent_date: story.consent_date.map(|date| date.to_string()),
             provider: story.provider.as_ref().map(ToString::to_string),
             area: story.area.as_ref().map(ToString::to_string),
             activity: story.activity.as_ref().map(ToString::to_string),
@@ -132,6 +135,10 @@ impl StoryRecord {
             teller,
             valence,
             consent,
+            consent_date: record
+                .consent_date
+                .map(|date| date.parse().map_err(|error| bad("consent_date", &error)))
+                .transpose()?,
             provider: record
                 .provider
                 .map(|id| ProviderId::parse(&id).map_err(|error| bad("provider", &error)))

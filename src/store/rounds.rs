@@ -10,13 +10,15 @@ use crate::rounds::file::RoundOut;
 impl Store {
     pub fn put_round(&self, round: &Round) -> Result<(), StoreError> {
         let record = RoundRecord::V1(RoundOut::from_round(round));
-        self.rounds
+        self.t()
+            .rounds
             .insert(round.id.as_str().as_bytes(), encode(&record))?;
         self.flush()
     }
 
     pub fn round(&self, id: &RoundId) -> Result<Option<Round>, StoreError> {
-        self.rounds
+        self.t()
+            .rounds
             .get(id.as_str().as_bytes())?
             .map(|bytes| decode_round(&bytes))
             .transpose()
@@ -25,6 +27,7 @@ impl Store {
     /// Every round, newest period first.
     pub fn rounds(&self) -> Result<Vec<Round>, StoreError> {
         let mut all: Vec<Round> = self
+            .t()
             .rounds
             .iter()
             .values()

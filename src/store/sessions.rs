@@ -11,13 +11,15 @@ use crate::sessions::{Action, EntryId, Interpretation, Session};
 impl Store {
     pub fn put_session(&self, session: &Session) -> Result<(), StoreError> {
         let record = SessionRecord::V1(SessionOut::from_session(session));
-        self.sessions
+        self.t()
+            .sessions
             .insert(session.id.as_str().as_bytes(), encode(&record))?;
         self.flush()
     }
 
     pub fn session(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
-        self.sessions
+        self.t()
+            .sessions
             .get(id.as_str().as_bytes())?
             .map(|bytes| decode_session(&bytes))
             .transpose()
@@ -25,7 +27,8 @@ impl Store {
 
     /// Every session, in id order.
     pub fn sessions(&self) -> Result<Vec<Session>, StoreError> {
-        self.sessions
+        self.t()
+            .sessions
             .iter()
             .values()
             .map(|bytes| decode_session(&bytes?))
@@ -43,7 +46,8 @@ impl Store {
     pub fn put_interpretation(&self, interpretation: &Interpretation) -> Result<(), StoreError> {
         let record =
             InterpretationRecord::V1(InterpretationOut::from_interpretation(interpretation));
-        self.interpretations
+        self.t()
+            .interpretations
             .insert(interpretation.id.as_bytes(), encode(&record))?;
         self.flush()
     }
@@ -51,6 +55,7 @@ impl Store {
     /// Every interpretation, newest first.
     pub fn interpretations(&self) -> Result<Vec<Interpretation>, StoreError> {
         let mut all: Vec<Interpretation> = self
+            .t()
             .interpretations
             .iter()
             .values()
@@ -66,12 +71,15 @@ impl Store {
 
     pub fn put_action(&self, action: &Action) -> Result<(), StoreError> {
         let record = ActionRecord::V1(ActionOut::from_action(action));
-        self.actions.insert(action.id.as_bytes(), encode(&record))?;
+        self.t()
+            .actions
+            .insert(action.id.as_bytes(), encode(&record))?;
         self.flush()
     }
 
     pub fn action(&self, id: EntryId) -> Result<Option<Action>, StoreError> {
-        self.actions
+        self.t()
+            .actions
             .get(id.as_bytes())?
             .map(|bytes| decode_action(&bytes))
             .transpose()
@@ -80,6 +88,7 @@ impl Store {
     /// Every action, by due date.
     pub fn actions(&self) -> Result<Vec<Action>, StoreError> {
         let mut all: Vec<Action> = self
+            .t()
             .actions
             .iter()
             .values()

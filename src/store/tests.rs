@@ -42,7 +42,15 @@ fn stories_round_trip_and_feed_the_outbox() {
     assert_eq!(store.outbox_after(first, 10).unwrap().len(), 1);
     assert_eq!(store.last_outbox_seq().unwrap(), second);
 
-    assert!(store.erase_story(story.id).unwrap());
+    assert!(
+        store
+            .erase_story(
+                story.id,
+                jiff::civil::date(2026, 1, 1),
+                crate::store::ErasureReason::ErasedByStaff
+            )
+            .unwrap()
+    );
     assert_eq!(store.get_story(story.id).unwrap(), None);
     let last = store.outbox_after(second, 10).unwrap();
     assert_eq!(last.len(), 1);
@@ -70,9 +78,15 @@ fn receipts_find_their_story_and_leave_with_it() {
     );
     let other = crate::story::receipt::ReceiptCode::generate();
     assert_eq!(store.story_by_receipt(&other.hash()).unwrap(), None);
-    store.erase_story(story.id).unwrap();
+    store
+        .erase_story(
+            story.id,
+            jiff::civil::date(2026, 1, 1),
+            crate::store::ErasureReason::ErasedByStaff,
+        )
+        .unwrap();
     assert_eq!(store.story_by_receipt(&code.hash()).unwrap(), None);
-    assert!(store.receipts.is_empty());
+    assert!(store.t().receipts.is_empty());
 }
 
 #[test]
@@ -159,6 +173,7 @@ fn damaged_records_are_reported_not_panicked_on() {
     let story = testing::story("Titel", "Tekst");
     store.put_story(&story).unwrap();
     store
+        .t()
         .stories
         .insert(
             story.id.as_bytes(),
@@ -205,4 +220,114 @@ fn a_bsn_never_reaches_the_disk() {
             }
         }
     }
+}
+
+#[test]
+fn an_erasure_rewrites_the_database_and_sequence_numbers_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let store = Store::open(&path).unwrap();
+    let keep = testing::story("Blijft", "Dit verhaal blijft staan.");
+    let gone = testing::story("Weg", "Mijn geheime woord is Snorrelpiet.");
+    store.put_stories(&[keep.clone(), gone.clone()]).unwrap();
+    let before = store.last_outbox_seq().unwrap();
+    store.prune_outbox(before).unwrap();
+    assert!(
+        store
+            .erase_story(
+                gone.id,
+                jiff::civil::date(2026, 2, 3),
+                ErasureReason::WithdrawnByTeller
+            )
+            .unwrap()
+    );
+    assert!(
+        !store
+            .erase_story(
+                gone.id,
+                jiff::civil::date(2026, 2, 3),
+                ErasureReason::WithdrawnByTeller
+            )
+            .unwrap(),
+        "erasing twice finds nothing the second time"
+    );
+    // The erase entry follows on from the pruned ones, after the rewrite too.
+    let erased = store.outbox_after(before, 10).unwrap();
+    assert_eq!(erased.len(), 1);
+    assert_eq!(erased[0].0, before + 1);
+    assert_eq!(store.put_story(&keep).unwrap(), before + 2);
+    assert_eq!(store.get_story(keep.id).unwrap(), Some(keep.clone()));
+    assert_eq!(store.story_count(), 1);
+    assert!(!path.with_file_name("store.old").exists());
+    assert!(!path.with_file_name("store.rewrite").exists());
+    let on_disk: Vec<u8> = walkdir::WalkDir::new(&path)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .flat_map(|entry| std::fs::read(entry.path()).unwrap())
+        .collect();
+    assert!(!on_disk.windows(11).any(|window| window == b"Snorrelpiet"));
+    drop(store);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.put_story(&keep).unwrap(), before + 3);
+    assert_eq!(
+        store.erasures().unwrap(),
+        vec![Erasure {
+            story: gone.id,
+            date: jiff::civil::date(2026, 2, 3),
+            reason: ErasureReason::WithdrawnByTeller,
+        }]
+    );
+}
+
+#[test]
+fn a_rewrite_cut_short_by_a_crash_is_finished_or_undone_on_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let story = testing::story("Blijft", "Dit verhaal blijft staan.");
+    {
+        let store = Store::open(&path).unwrap();
+        store.put_story(&story).unwrap();
+    }
+    let fresh = path.with_file_name("store.rewrite");
+    let old = path.with_file_name("store.old");
+
+    // Crashed while copying: the half copy is thrown away, the store is as it was.
+    std::fs::create_dir_all(&fresh).unwrap();
+    std::fs::write(fresh.join("db"), b"half a copy").unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.get_story(story.id).unwrap(), Some(story.clone()));
+    assert!(!fresh.exists());
+    drop(store);
+
+    // Crashed between the two renames: the finished copy is put in place.
+    std::fs::rename(&path, &fresh).unwrap();
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("db"), b"the old database").unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.get_story(story.id).unwrap(), Some(story));
+    assert!(!fresh.exists() && !old.exists());
+}
+
+#[test]
+fn an_erasure_left_pending_by_a_crash_is_rewritten_on_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    {
+        let store = Store::open(&path).unwrap();
+        store
+            .put_story(&testing::story("Weg", "Kriebelsnuit"))
+            .unwrap();
+        let story = store.stories().next().unwrap().unwrap();
+        // As if the process died after the erasure and before the rewrite.
+        store.t().stories.remove(story.id.as_bytes()).unwrap();
+        store.t().meta.insert(ERASURE_PENDING_KEY, &[1u8]).unwrap();
+        store.flush().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert!(!store.t().meta.contains_key(ERASURE_PENDING_KEY).unwrap());
+    drop(store);
+    let bytes = std::fs::read(path.join("db")).unwrap();
+    assert!(!bytes.windows(12).any(|window| window == b"Kriebelsnuit"));
 }

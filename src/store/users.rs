@@ -58,7 +58,7 @@ impl UserRecord {
 impl Store {
     /// Adds or replaces an account.
     pub fn put_user(&self, user: &User) -> Result<(), StoreError> {
-        self.users.insert(
+        self.t().users.insert(
             user.name.as_str().as_bytes(),
             encode(&UserRecord::from_user(user)),
         )?;
@@ -66,7 +66,8 @@ impl Store {
     }
 
     pub fn user(&self, name: &UserName) -> Result<Option<User>, StoreError> {
-        self.users
+        self.t()
+            .users
             .get(name.as_str().as_bytes())?
             .map(|bytes| decode::<UserRecord>(&bytes, "user").map(UserRecord::into_user))
             .transpose()
@@ -74,7 +75,8 @@ impl Store {
 
     /// Every account, by name.
     pub fn users(&self) -> Result<Vec<User>, StoreError> {
-        self.users
+        self.t()
+            .users
             .iter()
             .values()
             .map(|bytes| decode::<UserRecord>(&bytes?, "user").map(UserRecord::into_user))
@@ -83,7 +85,7 @@ impl Store {
 
     /// Removes an account. Returns whether it existed.
     pub fn remove_user(&self, name: &UserName) -> Result<bool, StoreError> {
-        let existed = self.users.remove(name.as_str().as_bytes())?.is_some();
+        let existed = self.t().users.remove(name.as_str().as_bytes())?.is_some();
         self.flush()?;
         Ok(existed)
     }
@@ -91,7 +93,11 @@ impl Store {
 
 impl Store {
     pub fn login_session(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.logins.get(id.as_bytes())?.map(|bytes| bytes.to_vec()))
+        Ok(self
+            .t()
+            .logins
+            .get(id.as_bytes())?
+            .map(|bytes| bytes.to_vec()))
     }
 
     /// Stores a login session; with `only_new`, refuses (returns false) when the id is taken.
@@ -102,30 +108,32 @@ impl Store {
         only_new: bool,
     ) -> Result<bool, StoreError> {
         if only_new {
-            let swapped =
-                self.logins
-                    .compare_and_swap(id.as_bytes(), None as Option<&[u8]>, Some(bytes))?;
+            let swapped = self.t().logins.compare_and_swap(
+                id.as_bytes(),
+                None as Option<&[u8]>,
+                Some(bytes),
+            )?;
             if swapped.is_err() {
                 return Ok(false);
             }
         } else {
-            self.logins.insert(id.as_bytes(), bytes)?;
+            self.t().logins.insert(id.as_bytes(), bytes)?;
         }
         self.flush()?;
         Ok(true)
     }
 
     pub fn remove_login_session(&self, id: &str) -> Result<(), StoreError> {
-        self.logins.remove(id.as_bytes())?;
+        self.t().logins.remove(id.as_bytes())?;
         self.flush()
     }
 
     /// Removes the login sessions `expired` says are over.
     pub fn prune_login_sessions(&self, expired: impl Fn(&[u8]) -> bool) -> Result<(), StoreError> {
-        for entry in self.logins.iter() {
+        for entry in self.t().logins.iter() {
             let (key, value) = entry?;
             if expired(&value) {
-                self.logins.remove(key)?;
+                self.t().logins.remove(key)?;
             }
         }
         self.flush()

@@ -17,6 +17,8 @@ struct FrontMatterOut<'a> {
     valence: &'static str,
     consent: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    consent_date: Option<toml::value::Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     provider: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     area: Option<&'a str>,
@@ -48,21 +50,23 @@ fn no_tags(tags: &&[String]) -> bool {
 
 /// The story as file text: `+++` TOML front matter `+++`, then the Markdown text and a final newline.
 pub fn story_to_file(story: &Story) -> String {
-    let date = toml::value::Datetime {
+    let toml_date = |date: jiff::civil::Date| toml::value::Datetime {
         date: Some(toml::value::Date {
-            year: story.date.year() as u16,
-            month: story.date.month() as u8,
-            day: story.date.day() as u8,
+            year: date.year() as u16,
+            month: date.month() as u8,
+            day: date.day() as u8,
         }),
         time: None,
         offset: None,
     };
+    let date = toml_date(story.date);
     let front_matter = FrontMatterOut {
         title: &story.title,
         date,
         teller: story.teller.code(),
         valence: story.valence.code(),
         consent: story.consent.code(),
+        consent_date: story.consent_date.map(toml_date),
         provider: story.provider.as_ref().map(|id| id.as_str()),
         area: story.area.as_ref().map(|id| id.as_str()),
         activity: story.activity.as_ref().map(|id| id.as_str()),
@@ -109,6 +113,7 @@ mod tests {
             teller: TellerRole::Carer,
             valence: Valence::Mixed,
             consent: Consent::Internal,
+            consent_date: Some(jiff::civil::date(2025, 3, 5)),
             provider: None,
             area: None,
             activity: None,
@@ -133,6 +138,7 @@ mod tests {
         teller = "carer"
         valence = "mixed"
         consent = "internal"
+        consent_date = 2025-03-05
         tags = ["mantelzorg"]
         status = "rejected"
         rejection_reason = "bevat een naam"

@@ -206,6 +206,7 @@ impl RawStory {
         let teller = reader.required("teller", coded::<TellerRole>);
         let valence = reader.required("valence", coded::<Valence>);
         let consent = reader.required("consent", coded::<Consent>);
+        let consent_date = reader.optional("consent_date", parse_date);
         let provider = reader.optional("provider", |value| {
             let id = id_of(value, ProviderId::parse)?;
             catalog
@@ -386,6 +387,7 @@ impl RawStory {
                     teller,
                     valence,
                     consent,
+                    consent_date,
                     provider,
                     area,
                     activity,

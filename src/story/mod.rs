@@ -214,6 +214,9 @@ pub struct Story {
     pub teller: TellerRole,
     pub valence: Valence,
     pub consent: Consent,
+    /// When the teller gave (or last changed) their consent; `None` for stories that came in without
+    /// it, where the story's date is the best that is known.
+    pub consent_date: Option<Date>,
     pub provider: Option<ProviderId>,
     pub area: Option<AreaId>,
     pub activity: Option<ActivityId>,

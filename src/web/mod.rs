@@ -5,6 +5,7 @@
 //! and work without JavaScript. Bank calls touch disk (sled, tantivy), so they run on the blocking
 //! thread pool, keeping the async workers free for other requests.
 
+pub mod audit;
 pub mod auth;
 mod cards;
 pub mod chart;
@@ -109,11 +110,23 @@ pub fn router(state: AppState) -> Router {
         .route("/vertel", get(tell::form).post(tell::submit))
         .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
         .route(
+            "/mijn-verhaal/toestemming",
+            axum::routing::post(tell::change_consent),
+        )
+        .route(
+            "/mijn-verhaal/intrekken",
+            axum::routing::post(tell::withdraw),
+        )
+        .route(
             "/s/{code}",
             get(participate::page).post(participate::submit),
         )
         .route("/r/{code}", get(rounds::public).post(rounds::submit))
         .route("/inloggen", get(login::form).post(login::login))
+        .route(
+            "/wachtwoord",
+            get(login::password_form).post(login::change_password),
+        )
         .layer(protect::post_limit());
     let mut router = Router::new()
         .route("/", get(overview::page))
@@ -194,10 +207,24 @@ pub fn router(state: AppState) -> Router {
             get(evidence::interpretation_form).post(evidence::interpret),
         )
         .route("/uitloggen", axum::routing::post(login::logout))
+        .route("/beheer", get(admin::page))
+        .route("/beheer/tokens", axum::routing::post(admin::create_token))
+        .route(
+            "/beheer/tokens/{id}/intrekken",
+            axum::routing::post(admin::revoke_token),
+        )
+        .route(
+            "/moderatie/{id}/wissen",
+            axum::routing::post(moderation::erase),
+        )
         .route("/taal", get(language::switch))
         .route("/static/style.css", get(assets::stylesheet))
         .route("/static/board.js", get(assets::board_script))
         .nest("/api/v1", api::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            audit::record,
+        ))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(auth::remember_visitor))

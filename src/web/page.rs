@@ -20,6 +20,7 @@ pub enum Nav {
     Tree,
     Report,
     Login,
+    Admin,
     None,
 }
 
@@ -103,6 +104,7 @@ impl Page {
             "tree" => Nav::Tree,
             "report" => Nav::Report,
             "login" => Nav::Login,
+            "admin" => Nav::Admin,
             _ => Nav::None,
         };
         if this == self.nav { "page" } else { "false" }

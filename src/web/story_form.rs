@@ -346,6 +346,7 @@ pub fn read_public_story(
         teller,
         valence,
         consent,
+        consent_date: Some(today),
         provider: None,
         area,
         activity: None,
@@ -452,6 +453,11 @@ pub fn read_full_story(
         teller,
         valence,
         consent,
+        // A consent the form leaves as it was keeps its date; a new or changed one is given today.
+        consent_date: match existing {
+            Some(story) if story.consent == consent => story.consent_date,
+            _ => Some(today),
+        },
         provider,
         area,
         activity,

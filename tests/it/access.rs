@@ -16,6 +16,12 @@ const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/moderatie", Need::Analyst),
     ("GET", "/moderatie/STORY", Need::Analyst),
     ("POST", "/moderatie/STORY", Need::Analyst),
+    ("POST", "/moderatie/STORY/wissen", Need::Analyst),
+    ("GET", "/wachtwoord", Need::Staff),
+    ("POST", "/wachtwoord", Need::Staff),
+    ("GET", "/beheer", Need::Admin),
+    ("POST", "/beheer/tokens", Need::Admin),
+    ("POST", "/beheer/tokens/0000abcd/intrekken", Need::Admin),
     ("GET", "/sessies", Need::Facilitator),
     ("GET", "/sessies/nieuw", Need::Facilitator),
     ("POST", "/sessies/nieuw", Need::Facilitator),
@@ -90,6 +96,7 @@ enum Need {
     Staff,
     Facilitator,
     Analyst,
+    Admin,
 }
 
 /// What each demo account may do, by the least role it covers.
@@ -97,7 +104,8 @@ fn covers(account: &str, need: Need) -> bool {
     match account {
         "buurtwerk" | "welzijn" => need == Need::Staff,
         "begeleider" => need <= Need::Facilitator,
-        "analist" | "beheerder" => true,
+        "analist" => need <= Need::Analyst,
+        "beheerder" => true,
         other => panic!("unknown demo account {other}"),
     }
 }
@@ -365,4 +373,133 @@ async fn the_moderator_blacks_out_the_personal_details_they_accept() {
         "Mevrouw Yilmaz hielp mij. Bel haar gerust op [telefoonnummer] of mail naar [e-mailadres]."
     );
     assert_eq!(stored.moderation, Moderation::Published);
+}
+
+#[tokio::test]
+async fn api_tokens_act_for_one_provider_and_stop_when_revoked() {
+    let app = TestApp::demo();
+    let story = |title: &str| {
+        serde_json::json!({
+            "title": title,
+            "teller": "professional",
+            "valence": "mixed",
+            "consent": "internal",
+            "text": format!("{title}: een verhaal uit het registratiesysteem van de aanbieder."),
+        })
+    };
+    // Without a token, or with a made-up one, nothing is created.
+    let (status, headers, _) = app
+        .post_json("/api/v1/stories", &story("Zonder sleutel"))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
+    app.use_token(Some(verhalenbank::tokens::ApiToken::generate().reveal()));
+    let (status, _, _) = app
+        .post_json("/api/v1/stories", &story("Verzonnen sleutel"))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let buurtwerk = app.make_token("buurtwerk");
+    let welzijn = app.make_token("welzijn");
+    app.use_token(Some(&welzijn));
+    let (status, _, body) = app
+        .post_json("/api/v1/stories", &story("Vlierbessensap"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A token cannot submit for another provider.
+    let mut other = story("Voor een ander");
+    other["provider"] = "buurtwerk".into();
+    let (status, _, body) = app.post_json("/api/v1/stories", &other).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("this token submits for provider welzijn"),
+        "{body}"
+    );
+    app.index();
+
+    // Welzijn reads its own unpublished story; buurtwerk's token reaches it by no route.
+    let (status, _) = app.get(&format!("/api/v1/stories/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = app.get("/api/v1/stories?q=vlierbessensap").await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"],
+        1
+    );
+    app.use_token(Some(&buurtwerk));
+    let (status, _) = app.get(&format!("/api/v1/stories/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for query in [
+        "/api/v1/stories?q=vlierbessensap",
+        "/api/v1/stories?provider=welzijn&status=submitted",
+    ] {
+        let (_, body) = app.get(query).await;
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"],
+            0,
+            "{query}"
+        );
+    }
+    let (_, body) = app
+        .get("/api/v1/indicators/bezoekers-koffie-inloop/evidence?q=vlierbessensap")
+        .await;
+    assert!(!body.contains("Vlierbessensap"), "{body}");
+
+    // Revoked on the admin page, the token stops working at once.
+    app.use_token(None);
+    app.login("beheerder").await;
+    let (_, page) = app.get("/beheer").await;
+    let info = app
+        .bank
+        .store
+        .tokens()
+        .unwrap()
+        .into_iter()
+        .find(|token| token.provider.as_str() == "welzijn")
+        .unwrap();
+    assert!(page.contains(&info.id), "{page}");
+    assert!(
+        !page.contains(&welzijn),
+        "the token itself is never shown again"
+    );
+    let (status, _, _) = app
+        .post_form(&format!("/beheer/tokens/{}/intrekken", info.id), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    app.logout_locally();
+    app.use_token(Some(&welzijn));
+    let (status, _) = app.get(&format!("/api/v1/stories/{id}")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_admin_makes_a_token_that_is_shown_once_and_stored_hashed() {
+    let app = TestApp::demo();
+    app.login("beheerder").await;
+    let (status, _, page) = app
+        .post_form(
+            "/beheer/tokens",
+            &[("aanbieder", "buurtwerk"), ("omschrijving", "Registratie")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let start = page.find("vbk_").expect("the new token on the page");
+    let token = &page[start..start + 36];
+    assert!(verhalenbank::tokens::ApiToken::parse(token).is_some());
+    // The store keeps only the token's hash.
+    let files = super::support::read_tree(app.data_dir());
+    assert!(
+        !files
+            .iter()
+            .any(|(_, bytes)| bytes.windows(token.len()).any(|w| w == token.as_bytes())),
+        "the token is in no file"
+    );
+    let (_, again) = app.get("/beheer").await;
+    assert!(!again.contains(token) && again.contains("Registratie"));
+    let (status, _, page) = app.post_form("/beheer/tokens", &[("aanbieder", "")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Kies de aanbieder"));
 }

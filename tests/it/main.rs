@@ -2,8 +2,10 @@
 //! store on temporary folders.
 
 mod access;
+mod audit;
 mod cli;
 mod durability;
+mod erasure;
 mod report;
 mod retrieval;
 mod round_trip;

@@ -70,6 +70,7 @@ fn story() -> impl Strategy<Value = Story> {
                     ][teller],
                     valence: [Valence::Positive, Valence::Negative, Valence::Mixed][valence],
                     consent: [Consent::Internal, Consent::Public][consent],
+                    consent_date: (consent == 1).then(|| jiff::civil::date(year, month, day)),
                     provider: [None, Some("buurtwerk"), Some("schuldhulp")][provider]
                         .map(|id| verhalenbank::ids::ProviderId::parse(id).unwrap()),
                     area: area.map(|id| AreaId::parse(id).unwrap()),

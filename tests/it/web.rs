@@ -20,6 +20,8 @@ pub struct TestApp {
     pub router: Router,
     /// The login cookie sent with every request, once logged in.
     cookie: std::sync::Mutex<Option<String>>,
+    /// The API token sent with every request, once one is used.
+    bearer: std::sync::Mutex<Option<String>>,
 }
 
 impl TestApp {
@@ -37,6 +39,7 @@ impl TestApp {
             router: router(state),
             bank,
             cookie: std::sync::Mutex::new(None),
+            bearer: std::sync::Mutex::new(None),
         }
     }
 
@@ -63,6 +66,24 @@ impl TestApp {
         *self.cookie.lock().unwrap() = Some(cookie);
     }
 
+    /// Makes an API token for `provider` in the store and returns it.
+    pub fn make_token(&self, provider: &str) -> String {
+        let token = verhalenbank::tokens::ApiToken::generate();
+        let info = verhalenbank::tokens::TokenInfo::new(
+            &token.hash(),
+            verhalenbank::ids::ProviderId::parse(provider).unwrap(),
+            "test",
+            jiff::civil::date(2026, 11, 1),
+        );
+        self.bank.store.put_token(&token.hash(), &info).unwrap();
+        token.reveal().to_string()
+    }
+
+    /// Sends `token` as `Authorization: Bearer` with later requests, or nothing with `None`.
+    pub fn use_token(&self, token: Option<&str>) {
+        *self.bearer.lock().unwrap() = token.map(str::to_string);
+    }
+
     /// Forgets the login cookie: requests are anonymous again.
     pub fn logout_locally(&self) {
         *self.cookie.lock().unwrap() = None;
@@ -76,6 +97,12 @@ impl TestApp {
             request
                 .headers_mut()
                 .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        if let Some(token) = self.bearer.lock().unwrap().clone() {
+            request.headers_mut().insert(
+                header::AUTHORIZATION,
+                format!("Bearer {token}").parse().unwrap(),
+            );
         }
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
@@ -118,13 +145,18 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// The data folder the bank lives in.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// Brings the search index up to date, as the background indexer does in a running server.
     pub fn index(&self) {
         self.bank.index.catch_up(&self.bank.store).unwrap();
     }
 }
 
-fn receipt_code(html: &str) -> String {
+pub fn receipt_code(html: &str) -> String {
     let start = html
         .find("class=\"code\"")
         .expect("a receipt code on the page");
@@ -422,6 +454,8 @@ async fn the_public_forms_are_rate_limited() {
 #[tokio::test]
 async fn the_api_creates_reads_and_explains_errors() {
     let app = TestApp::demo();
+    let token = app.make_token("buurtwerk");
+    app.use_token(Some(&token));
     let (status, _, body) = app
         .post_json(
             "/api/v1/stories",
@@ -443,12 +477,23 @@ async fn the_api_creates_reads_and_explains_errors() {
     assert_eq!(created["status"], "submitted", "the API cannot publish");
     assert_eq!(created["receipt_code"].as_str().unwrap().len(), 19);
     let id = created["id"].as_str().unwrap();
+    let stored = app
+        .bank
+        .store
+        .get_story(verhalenbank::story::StoryId::parse(id).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.provider.unwrap().as_str(), "buurtwerk");
+    let (status, _) = app.get(&format!("/api/v1/stories/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "the provider reads its own story");
+    app.use_token(None);
     let (status, body) = app.get(&format!("/api/v1/stories/{id}")).await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
         "not public before moderation: {body}"
     );
+    app.use_token(Some(&token));
 
     let (status, headers, body) = app
         .post_json(

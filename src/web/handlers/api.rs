@@ -2,6 +2,10 @@
 //! search stories with facets, the goal tree, the evidence of an indicator, measurements, and the
 //! OpenAPI document describing all of it. Errors are `application/problem+json`.
 //!
+//! Callers show a provider's API token as `Authorization: Bearer vbk_…`: creating a story needs one
+//! (the story then belongs to that provider), and reading with one sees what that provider's staff
+//! see. Without a token the API reads what the public sees. A token that is wrong or revoked gets 401.
+//!
 //! A story posted here takes the same fields as a story file's front matter and goes through the same
 //! typed conversion, so the rules and messages are those of the file format (docs/formats.md).
 
@@ -52,6 +56,58 @@ pub fn router() -> Router<AppState> {
         .route("/measurements", get(measurements))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { AppError::NotFound.problem() })
+}
+
+/// Who calls the API: a provider's system with its token, or anyone without one.
+pub enum ApiCaller {
+    Anonymous,
+    Provider(crate::tokens::TokenInfo),
+}
+
+impl ApiCaller {
+    fn scope(&self) -> Scope {
+        match self {
+            ApiCaller::Anonymous => Scope::Public,
+            ApiCaller::Provider(token) => Scope::Provider(token.provider.clone()),
+        }
+    }
+}
+
+fn unauthorized(detail: &str) -> Response {
+    let mut response = problems(StatusCode::UNAUTHORIZED, detail, Vec::new());
+    response.headers_mut().insert(
+        axum::http::header::WWW_AUTHENTICATE,
+        axum::http::HeaderValue::from_static("Bearer"),
+    );
+    response
+}
+
+impl axum::extract::FromRequestParts<AppState> for ApiCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+            return Ok(ApiCaller::Anonymous);
+        };
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .and_then(crate::tokens::ApiToken::parse)
+            .ok_or_else(|| unauthorized("expected Authorization: Bearer with an API token"))?;
+        let hash = token.hash();
+        match state.run(move |bank| Ok(bank.store.token(&hash)?)).await {
+            Ok(Some(info)) => {
+                crate::web::audit::note_actor(crate::audit::Actor::Token(info.provider.clone()));
+                Ok(ApiCaller::Provider(info))
+            }
+            Ok(None) => Err(unauthorized("this API token is unknown or was revoked")),
+            Err(error) => Err(error.problem()),
+        }
+    }
 }
 
 async fn openapi() -> Response {
@@ -119,15 +175,22 @@ fn problems(status: StatusCode, detail: &str, errors: Vec<FieldProblem>) -> Resp
     response
 }
 
-/// Create a story. It enters moderation.
+/// Create a story for the provider whose token is sent. It enters moderation.
 #[utoipa::path(post, path = "/api/v1/stories", request_body = NewStory, responses(
     (status = 201, description = "Stored durably", body = CreatedStory),
+    (status = 401, description = "No valid API token", content_type = "application/problem+json"),
     (status = 422, description = "Fields missing or wrong", content_type = "application/problem+json"),
 ))]
 async fn create_story(
     State(state): State<AppState>,
+    caller: ApiCaller,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Response {
+    let ApiCaller::Provider(token) = caller else {
+        return unauthorized(
+            "creating a story needs a provider's API token: Authorization: Bearer vbk_…",
+        );
+    };
     let Json(value) = match body {
         Ok(body) => body,
         Err(rejection) => return problems(rejection.status(), &rejection.body_text(), Vec::new()),
@@ -147,6 +210,27 @@ async fn create_story(
     for ignored in ["id", "status", "rejection_reason"] {
         object.remove(ignored);
     }
+    // The story belongs to the token's provider; a token cannot submit for another one.
+    match object.get("provider") {
+        Some(serde_json::Value::String(given)) if given.trim() != token.provider.as_str() => {
+            return problems(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the story has fields that are missing or wrong",
+                vec![FieldProblem {
+                    field: Some("provider".to_string()),
+                    message: format!(
+                        "this token submits for provider {}; leave provider out or give that id",
+                        token.provider
+                    ),
+                }],
+            );
+        }
+        _ => {}
+    }
+    object.insert(
+        "provider".to_string(),
+        serde_json::Value::String(token.provider.to_string()),
+    );
     let today = state.today();
     let mut fields: BTreeMap<String, RawValue> = object
         .into_iter()
@@ -188,6 +272,7 @@ async fn create_story(
     };
     story.id = StoryId::new_random();
     story.moderation = Moderation::Submitted;
+    crate::web::audit::note_target(format!("story:{}", story.id));
     let code = ReceiptCode::generate();
     let created = CreatedStory {
         id: story.id.to_string(),
@@ -209,14 +294,16 @@ async fn create_story(
     (status = 200, description = "The story", body = Object),
     (status = 404, description = "No such published story", content_type = "application/problem+json"),
 ))]
-async fn get_story(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+async fn get_story(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Response {
     let Ok(id) = StoryId::parse(&id) else {
         return AppError::NotFound.problem();
     };
-    match state
-        .run(move |bank| bank.visible_story(id, &Scope::Public))
-        .await
-    {
+    let scope = caller.scope();
+    match state.run(move |bank| bank.visible_story(id, &scope)).await {
         Ok(Some(story)) => Json(story).into_response(),
         Ok(None) => AppError::NotFound.problem(),
         Err(error) => error.problem(),
@@ -233,9 +320,10 @@ async fn get_story(State(state): State<AppState>, Path(id): Path<String>) -> Res
 ), responses((status = 200, description = "Results", body = Object)))]
 async fn list_stories(
     State(state): State<AppState>,
+    caller: ApiCaller,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
-    let request = read_request(&FormData::new(pairs), Scope::Public);
+    let request = read_request(&FormData::new(pairs), caller.scope());
     match state
         .run(move |bank| Ok(bank.index.search(&bank.store, &request)?))
         .await
@@ -266,6 +354,7 @@ async fn goal_tree(State(state): State<AppState>) -> Response {
 ))]
 async fn evidence(
     State(state): State<AppState>,
+    caller: ApiCaller,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
@@ -274,11 +363,12 @@ async fn evidence(
     };
     let today = state.today();
     let form = FormData::new(pairs);
+    let scope = caller.scope();
     let result = state
         .run(move |bank| {
             let settings = bank.settings()?;
             let filter = read_filter(&form, &settings.municipality);
-            bank.evidence(&id, &filter, &Scope::Public, form.get("q"), today)
+            bank.evidence(&id, &filter, &scope, form.get("q"), today)
         })
         .await;
     match result {

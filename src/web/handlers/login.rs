@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{OriginalUri, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::web::auth::{AuthSession, Credentials};
+use crate::web::auth::{AuthSession, Credentials, Staff};
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
@@ -90,6 +90,7 @@ pub async fn login(
                 .await
                 .map_err(|error| AppError::Internal(anyhow::anyhow!("logging in: {error}")))?;
             tracing::info!(user = %user.name, role = user.role.code(), "logged in");
+            crate::web::audit::note_actor(crate::audit::Actor::User(user.name.clone()));
             Ok(Redirect::to(&back).into_response())
         }
         None => {
@@ -127,5 +128,87 @@ mod tests {
             assert_eq!(safe_back(Some(evil)), "/", "{evil}");
         }
         assert_eq!(safe_back(None), "/");
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    pub page: Page,
+    pub saved: bool,
+    /// The field with the problem and the message.
+    pub error: Option<(&'static str, String)>,
+}
+
+pub async fn password_form(
+    Staff(_): Staff,
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+) -> Result<PasswordPage, AppError> {
+    let settings = state.run(|bank| bank.settings()).await?;
+    Ok(PasswordPage {
+        page: state.page(t, &settings, "password.title", Nav::None, &uri),
+        saved: false,
+        error: None,
+    })
+}
+
+/// Changes the password of whoever is logged in. The login sessions of that account elsewhere end,
+/// because they were made with the old password; this one is renewed.
+pub async fn change_password(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    mut session: AuthSession,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormData::new(pairs);
+    let current = form.text("huidig");
+    let new = form.text("nieuw");
+    let repeat = form.text("herhaal");
+    let name = user.name.clone();
+    let outcome = state
+        .run(move |bank| {
+            let Some(mut user) = bank.store.user(&name)? else {
+                return Ok(Err(("huidig", "password.error_current")));
+            };
+            if !user.password.verify(&current) {
+                return Ok(Err(("huidig", "password.error_current")));
+            }
+            if new != repeat {
+                return Ok(Err(("herhaal", "password.error_repeat")));
+            }
+            match crate::accounts::PasswordDigest::new(&new) {
+                Ok(digest) => user.password = digest,
+                Err(crate::accounts::AccountError::PasswordTooShort) => {
+                    return Ok(Err(("nieuw", "password.error_short")));
+                }
+                Err(error) => return Err(error.into()),
+            }
+            bank.store.put_user(&user)?;
+            Ok(Ok(user))
+        })
+        .await?;
+    let settings = state.run(|bank| bank.settings()).await?;
+    match outcome {
+        Ok(user) => {
+            session.login(&user).await.map_err(|error| {
+                AppError::Internal(anyhow::anyhow!("renewing a login: {error}"))
+            })?;
+            tracing::info!(user = %user.name, "password changed");
+            Ok(PasswordPage {
+                page: state.page(t, &settings, "password.title", Nav::None, &uri),
+                saved: true,
+                error: None,
+            }
+            .into_response())
+        }
+        Err((field, key)) => Ok(unprocessable(PasswordPage {
+            page: state.page(t, &settings, "password.title", Nav::None, &uri),
+            saved: false,
+            error: Some((field, t.get(key).to_string())),
+        })),
     }
 }

@@ -1,6 +1,7 @@
 //! The request handlers, one module per page or group of pages.
 
 pub mod actions;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod evidence;

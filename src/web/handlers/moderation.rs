@@ -32,6 +32,8 @@ pub struct QueuePage {
     pub tabs: Vec<Tab>,
     pub cards: Vec<StoryCard>,
     pub saved: Option<String>,
+    /// A story was just erased.
+    pub erased: bool,
 }
 
 const STATES: [&str; 3] = ["submitted", "published", "rejected"];
@@ -96,6 +98,7 @@ pub async fn queue(
             .map(|hit| hit_card(t, &settings.municipality, hit))
             .collect(),
         saved,
+        erased: form.get("gewist").is_some(),
     })
 }
 
@@ -210,4 +213,28 @@ pub async fn save(
             }))
         }
     }
+}
+
+/// Erases a story for good, for example when its teller asks staff to withdraw it. The box that
+/// confirms it must be ticked.
+pub async fn erase(
+    Analyst(user): Analyst,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
+    if FormData::new(pairs).get("bevestig") != Some("ja") {
+        return Ok(Redirect::to(&format!("/moderatie/{id}?wissen=bevestig")).into_response());
+    }
+    let today = state.today();
+    let erased = state
+        .run(move |bank| bank.erase(id, today, crate::store::ErasureReason::ErasedByStaff))
+        .await?;
+    if !erased {
+        return Err(AppError::NotFound);
+    }
+    crate::web::audit::note_target(format!("story:{id}"));
+    tracing::info!(story = %id, user = %user.name, "story erased by staff");
+    Ok(Redirect::to("/moderatie?gewist=1").into_response())
 }

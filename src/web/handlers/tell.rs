@@ -75,6 +75,7 @@ pub async fn store_with_receipt(
 ) -> Result<(TellDone, u64), AppError> {
     let code = ReceiptCode::generate();
     let shown = code.to_string();
+    crate::web::audit::note_target(format!("story:{}", story.id));
     let seq = state
         .run(move |bank| bank.submit(&story, Some(&code)))
         .await?;
@@ -88,6 +89,10 @@ pub struct LookupPage {
     pub code: String,
     pub not_found: bool,
     pub story: Option<FoundStory>,
+    /// The message key of what was just done, such as a consent saved.
+    pub notice: Option<&'static str>,
+    /// The withdrawal was asked without ticking the box that confirms it.
+    pub confirm_missing: bool,
 }
 
 pub struct FoundStory {
@@ -97,7 +102,21 @@ pub struct FoundStory {
     pub status_code: &'static str,
     pub reason: Option<String>,
     pub consent: String,
+    pub consent_code: &'static str,
+    pub consent_date: Option<String>,
     pub body: SafeHtml,
+}
+
+impl FoundStory {
+    pub fn consent_is(&self, code: &str) -> bool {
+        self.consent_code == code
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "withdrawn.html")]
+pub struct WithdrawnPage {
+    pub page: Page,
 }
 
 pub async fn lookup_form(
@@ -111,10 +130,13 @@ pub async fn lookup_form(
         code: String::new(),
         not_found: false,
         story: None,
+        notice: None,
+        confirm_missing: false,
     })
 }
 
 /// The code comes in a POST body, never in a URL, so it does not end up in logs or browser history.
+/// The forms to change consent or withdraw carry it the same way, in a hidden field.
 pub async fn lookup(
     State(state): State<AppState>,
     Lang(t): Lang,
@@ -127,31 +149,119 @@ pub async fn lookup(
     let (settings, story) = state
         .run(move |bank| {
             let story = match code {
-                Some(code) => bank.store.story_by_receipt(&code.hash())?,
+                Some(code) => bank.story_by_receipt(&code)?,
                 None => None,
             };
             Ok((bank.settings()?, story))
         })
         .await?;
-    let found = story.map(|story| {
-        use crate::story::{Coded, Moderation};
-        FoundStory {
-            title: story.title.clone(),
-            date: t.date(&story.date),
-            status: t.code("status_explained", story.moderation.code()),
-            status_code: story.moderation.code(),
-            reason: match &story.moderation {
-                Moderation::Rejected(reason) => Some(reason.clone()),
-                _ => None,
-            },
-            consent: t.code("consent_explained", story.consent.code()),
-            body: render_markdown(&story.text),
+    Ok(lookup_page(&state, t, &settings, &uri, typed, story, None))
+}
+
+/// The teller changes what may be done with their story.
+pub async fn change_consent(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<LookupPage, AppError> {
+    use crate::story::{Coded, Consent};
+    let form = FormData::new(pairs);
+    let typed = form.text("code");
+    let code = ReceiptCode::parse(&typed);
+    let consent = form.get("toestemming").and_then(Consent::parse_code);
+    let today = state.today();
+    let (settings, story, changed) = state
+        .run(move |bank| {
+            let (story, changed) = match (code, consent) {
+                (Some(code), Some(consent)) => (bank.change_consent(&code, consent, today)?, true),
+                (Some(code), None) => (bank.story_by_receipt(&code)?, false),
+                (None, _) => (None, false),
+            };
+            Ok((bank.settings()?, story, changed))
+        })
+        .await?;
+    let notice = (changed && story.is_some()).then_some("lookup.consent_saved");
+    if let Some(story) = &story {
+        crate::web::audit::note_target(format!("story:{}", story.id));
+    }
+    Ok(lookup_page(
+        &state, t, &settings, &uri, typed, story, notice,
+    ))
+}
+
+/// The teller withdraws their story: once they have ticked the box, it is erased for good.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormData::new(pairs);
+    let typed = form.text("code");
+    let code = ReceiptCode::parse(&typed);
+    let confirmed = form.get("bevestig") == Some("ja");
+    let today = state.today();
+    let (settings, outcome) = state
+        .run(move |bank| {
+            let outcome = match code {
+                Some(code) if confirmed => {
+                    let id = bank.story_by_receipt(&code)?.map(|story| story.id);
+                    Err(id.filter(|_| bank.withdraw(&code, today).is_ok_and(|done| done)))
+                }
+                Some(code) => Ok(bank.story_by_receipt(&code)?),
+                None => Ok(None),
+            };
+            Ok((bank.settings()?, outcome))
+        })
+        .await?;
+    Ok(match outcome {
+        Err(Some(id)) => {
+            crate::web::audit::note_target(format!("story:{id}"));
+            WithdrawnPage {
+                page: state.page(t, &settings, "lookup.withdrawn_title", Nav::Lookup, &uri),
+            }
+            .into_response()
         }
+        Err(None) => lookup_page(&state, t, &settings, &uri, typed, None, None).into_response(),
+        Ok(story) => {
+            let mut page = lookup_page(&state, t, &settings, &uri, typed, story, None);
+            page.confirm_missing = page.story.is_some();
+            unprocessable(page)
+        }
+    })
+}
+
+fn lookup_page(
+    state: &AppState,
+    t: &'static crate::web::i18n::Texts,
+    settings: &crate::bank::Settings,
+    uri: &axum::http::Uri,
+    typed: String,
+    story: Option<Story>,
+    notice: Option<&'static str>,
+) -> LookupPage {
+    use crate::story::{Coded, Moderation};
+    let found = story.map(|story| FoundStory {
+        title: story.title.clone(),
+        date: t.date(&story.date),
+        status: t.code("status_explained", story.moderation.code()),
+        status_code: story.moderation.code(),
+        reason: match &story.moderation {
+            Moderation::Rejected(reason) => Some(reason.clone()),
+            _ => None,
+        },
+        consent: t.code("consent_explained", story.consent.code()),
+        consent_code: story.consent.code(),
+        consent_date: story.consent_date.map(|date| t.date(&date)),
+        body: render_markdown(&story.text),
     });
-    Ok(LookupPage {
-        page: state.page(t, &settings, "lookup.title", Nav::Lookup, &uri),
+    LookupPage {
+        page: state.page(t, settings, "lookup.title", Nav::Lookup, uri),
         not_found: found.is_none(),
         code: typed,
         story: found,
-    })
+        notice,
+        confirm_missing: false,
+    }
 }

@@ -1,0 +1,226 @@
+//! Beheer, for administrators: the providers' API tokens (make one, shown once; revoke one) and the
+//! audit log (who did what to which story or setting, newest first, by id).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::audit::{Actor, AuditEntry};
+use crate::bank::Settings;
+use crate::ids::ProviderId;
+use crate::tokens::{ApiToken, TokenInfo};
+use crate::web::auth::Admin;
+use crate::web::forms::FormData;
+use crate::web::i18n::{Lang, Texts};
+use crate::web::page::{Nav, Page};
+use crate::web::{AppError, AppState, unprocessable};
+
+/// Audit entries per page.
+const PER_PAGE: usize = 100;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin.html")]
+pub struct AdminPage {
+    pub page: Page,
+    pub tokens: Vec<TokenView>,
+    pub providers: Vec<(String, String)>,
+    /// A token just made: shown this once.
+    pub new_token: Option<String>,
+    pub token_error: Option<String>,
+    pub entries: Vec<EntryView>,
+    pub total: usize,
+    pub page_number: usize,
+    pub pages: usize,
+}
+
+pub struct TokenView {
+    pub id: String,
+    pub provider: String,
+    pub label: String,
+    pub created: String,
+}
+
+pub struct EntryView {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    /// The story's moderation page, when the entry is about a story that still exists.
+    pub link: Option<String>,
+    pub target: String,
+    pub refused: bool,
+    pub status: u16,
+}
+
+fn provider_name(settings: &Settings, id: &ProviderId) -> String {
+    settings
+        .municipality
+        .provider(id)
+        .map_or_else(|| id.to_string(), |provider| provider.name.clone())
+}
+
+fn entry_view(t: &Texts, settings: &Settings, entry: &AuditEntry, exists: bool) -> EntryView {
+    let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
+    let actor = match &entry.actor {
+        Actor::User(name) => name.to_string(),
+        Actor::Anonymous => t.get("admin.actor_anonymous").to_string(),
+        Actor::Token(provider) => t.with("admin.actor_token", &provider_name(settings, provider)),
+        Actor::Command => t.get("admin.actor_command").to_string(),
+    };
+    let story = entry.target.strip_prefix("story:");
+    EntryView {
+        at: entry
+            .at
+            .to_zoned(zone)
+            .strftime("%d-%m-%Y %H:%M:%S")
+            .to_string(),
+        actor,
+        action: t.code("admin.action", &entry.action),
+        link: story
+            .filter(|_| exists)
+            .map(|id| format!("/moderatie/{id}")),
+        target: entry.target.clone(),
+        refused: entry.status >= 400,
+        status: entry.status,
+    }
+}
+
+async fn admin_page(
+    state: &AppState,
+    t: &'static Texts,
+    uri: &axum::http::Uri,
+    page_number: usize,
+    new_token: Option<String>,
+    token_error: Option<String>,
+) -> Result<AdminPage, AppError> {
+    let (settings, tokens, entries, total) = state
+        .run(move |bank| {
+            let entries: Vec<(AuditEntry, bool)> = bank
+                .store
+                .audit_entries((page_number - 1) * PER_PAGE, PER_PAGE)?
+                .into_iter()
+                .map(|entry| {
+                    let exists = entry
+                        .target
+                        .strip_prefix("story:")
+                        .and_then(|id| crate::story::StoryId::parse(id).ok())
+                        .map(|id| bank.store.get_story(id).map(|story| story.is_some()))
+                        .transpose()?
+                        .unwrap_or(false);
+                    Ok((entry, exists))
+                })
+                .collect::<anyhow::Result<_>>()?;
+            Ok((
+                bank.settings()?,
+                bank.store.tokens()?,
+                entries,
+                bank.store.audit_count(),
+            ))
+        })
+        .await?;
+    Ok(AdminPage {
+        page: state.page(t, &settings, "admin.title", Nav::Admin, uri),
+        tokens: tokens
+            .iter()
+            .map(|token: &TokenInfo| TokenView {
+                id: token.id.clone(),
+                provider: provider_name(&settings, &token.provider),
+                label: token.label.clone(),
+                created: t.date(&token.created),
+            })
+            .collect(),
+        providers: settings
+            .municipality
+            .providers
+            .iter()
+            .map(|p| (p.id.to_string(), p.name.clone()))
+            .collect(),
+        new_token,
+        token_error,
+        entries: entries
+            .iter()
+            .map(|(entry, exists)| entry_view(t, &settings, entry, *exists))
+            .collect(),
+        total,
+        page_number,
+        pages: total.div_ceil(PER_PAGE).max(1),
+    })
+}
+
+pub async fn page(
+    Admin(_): Admin,
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<AdminPage, AppError> {
+    let page_number = FormData::new(pairs)
+        .get("pagina")
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    admin_page(&state, t, &uri, page_number, None, None).await
+}
+
+/// Makes a token for a provider and shows it once.
+pub async fn create_token(
+    Admin(_): Admin,
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormData::new(pairs);
+    let provider = form
+        .get("aanbieder")
+        .and_then(|id| ProviderId::parse(id).ok());
+    let label = form.text("omschrijving");
+    let today = state.today();
+    let made = state
+        .run(move |bank| {
+            let settings = bank.settings()?;
+            let Some(provider) = provider.filter(|id| settings.municipality.provider(id).is_some())
+            else {
+                return Ok(None);
+            };
+            let token = ApiToken::generate();
+            let info = TokenInfo::new(&token.hash(), provider, &label, today);
+            bank.store.put_token(&token.hash(), &info)?;
+            tracing::info!(token = %info.id, provider = %info.provider, "API token made");
+            Ok(Some((token, info)))
+        })
+        .await?;
+    match made {
+        Some((token, info)) => {
+            crate::web::audit::note_target(format!("token:{}", info.id));
+            let shown = token.reveal().to_string();
+            Ok(admin_page(&state, t, &uri, 1, Some(shown), None)
+                .await?
+                .into_response())
+        }
+        None => {
+            let error = t.get("admin.token_error_provider").to_string();
+            Ok(unprocessable(
+                admin_page(&state, t, &uri, 1, None, Some(error)).await?,
+            ))
+        }
+    }
+}
+
+pub async fn revoke_token(
+    Admin(_): Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let key = id.clone();
+    let revoked = state
+        .run(move |bank| Ok(bank.store.revoke_token(&key)?))
+        .await?;
+    if !revoked {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(token = %id, "API token revoked");
+    crate::web::audit::note_target(format!("token:{id}"));
+    Ok(Redirect::to("/beheer").into_response())
+}
