@@ -331,3 +331,47 @@ fn an_erasure_left_pending_by_a_crash_is_rewritten_on_opening() {
     let bytes = std::fs::read(path.join("db")).unwrap();
     assert!(!bytes.windows(12).any(|window| window == b"Kriebelsnuit"));
 }
+
+#[test]
+fn an_erasure_gives_the_space_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let store = Store::open(&path).unwrap();
+    let size = || -> u64 {
+        walkdir::WalkDir::new(&path)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| entry.metadata().unwrap().len())
+            .sum()
+    };
+    let small = testing::story("Klein", "Een kort verhaal.");
+    store.put_story(&small).unwrap();
+    let empty = size();
+    // Large stories, each written a few times as moderation does.
+    let large: Vec<Story> = (0..4)
+        .map(|n| {
+            testing::story(
+                &format!("Groot {n}"),
+                &"Een lange zin over de buurt. ".repeat(40_000),
+            )
+        })
+        .collect();
+    for _ in 0..3 {
+        store.put_stories(&large).unwrap();
+    }
+    let full = size();
+    assert!(full > empty + 4_000_000, "{empty} → {full}");
+    for story in &large {
+        store
+            .erase_story(
+                story.id,
+                jiff::civil::date(2026, 1, 1),
+                ErasureReason::ErasedByStaff,
+            )
+            .unwrap();
+    }
+    let after = size();
+    assert!(after < empty + 1_000_000, "{empty} → {full} → {after}");
+    assert_eq!(store.get_story(small.id).unwrap(), Some(small));
+}

@@ -2,7 +2,7 @@
 // page, get a receipt code, look the story up, and see it appear on the site once it is published.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, newPage, eventually, accessibilityViolations, overflowsHorizontally } from './harness.mjs';
+import { withServerAndBrowser, newPage, eventually } from './harness.mjs';
 
 const shared = withServerAndBrowser(before, after);
 
@@ -52,48 +52,4 @@ test('the form shows what is missing, next to the field and at the top', async (
   assert.equal(await page.getAttribute('#verhaal', 'aria-invalid'), 'true');
   assert.equal(await page.inputValue('#verhaal'), 'Te kort.');
   await page.context().close();
-});
-
-test('a resident changes consent and withdraws the story with the code, on a phone without JavaScript', async () => {
-  const phone = await newPage(shared.browser, { width: 360, javaScript: false });
-  await phone.goto(`${shared.server.base}/vertel`);
-  await phone.getByLabel('Uw verhaal', { exact: true }).fill('Bij de Vlinderzwaluwclub leerde ik de buren kennen. Toch wil ik dit later misschien niet meer delen.');
-  await phone.getByLabel('Een beetje allebei', { exact: true }).check();
-  await phone.getByLabel('Mijn verhaal mag openbaar zijn').check();
-  await phone.getByRole('button', { name: 'Verhaal versturen' }).click();
-  await phone.waitForSelector('.receipt .code');
-  const code = (await phone.textContent('.receipt .code')).trim();
-
-  await phone.goto(`${shared.server.base}/mijn-verhaal`);
-  await phone.getByLabel('Uw code').fill(code);
-  await phone.getByRole('button', { name: 'Opzoeken' }).click();
-  assert.deepEqual(await accessibilityViolations(phone), []);
-  assert.equal(await overflowsHorizontally(phone), false);
-
-  await phone.getByLabel('Alleen voor de gemeente en de organisaties die helpen').check();
-  await phone.getByRole('button', { name: 'Toestemming opslaan' }).click();
-  assert.match(await phone.textContent('.notice'), /Uw keuze is opgeslagen/);
-  assert.equal(await phone.isChecked('#toestemming-internal'), true);
-
-  // Without the tick nothing is erased; the page says what to do.
-  await phone.getByRole('button', { name: 'Verhaal intrekken en wissen' }).click();
-  assert.match(await phone.textContent('.withdraw'), /Zet eerst een vinkje/);
-  await phone.getByLabel('Ja, wis mijn verhaal voor altijd').check();
-  await phone.getByRole('button', { name: 'Verhaal intrekken en wissen' }).click();
-  assert.match(await phone.textContent('h1'), /Uw verhaal is gewist/);
-  assert.deepEqual(await accessibilityViolations(phone), []);
-
-  // The code finds nothing any more, and neither does staff search.
-  await phone.goto(`${shared.server.base}/mijn-verhaal`);
-  await phone.getByLabel('Uw code').fill(code);
-  await phone.getByRole('button', { name: 'Opzoeken' }).click();
-  assert.match(await phone.textContent('main'), /Wij vinden geen verhaal bij deze code/);
-  await phone.context().close();
-
-  const desk = await newPage(shared.browser, { javaScript: false, login: { base: shared.server.base, name: 'analist' } });
-  await desk.goto(`${shared.server.base}/zoeken?q=vlinderzwaluwclub`);
-  assert.match(await desk.textContent('#resultaten'), /0 verhalen gevonden/);
-  await desk.goto(`${shared.server.base}/moderatie`);
-  assert.doesNotMatch(await desk.textContent('main'), /Vlinderzwaluwclub/);
-  await desk.context().close();
 });

@@ -82,6 +82,16 @@ export async function loginCookie(base, name) {
   return response.headers.get('set-cookie').split(';')[0];
 }
 
+/** An API token for `provider`, made on the administrator's page as an administrator would. */
+export async function apiToken(base, provider) {
+  const cookie = await loginCookie(base, 'beheerder');
+  const body = new URLSearchParams({ aanbieder: provider, omschrijving: 'browsertest' });
+  const page = await (await fetch(`${base}/beheer/tokens`, { method: 'POST', body, headers: { cookie } })).text();
+  const token = page.match(/vbk_[a-z2-9]{32}/);
+  if (!token) throw new Error(`no token made for ${provider}`);
+  return token[0];
+}
+
 /** A new page in Dutch, at the given width, optionally without JavaScript, optionally logged in with a
  *  demo account (`login: { base, name }`). */
 export async function newPage(browser, { width = 1280, javaScript = true, login } = {}) {

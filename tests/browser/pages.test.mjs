@@ -95,3 +95,25 @@ test('the skip link moves focus to the content', async () => {
   assert.equal(await page.evaluate(() => location.hash), '#inhoud');
   await page.context().close();
 });
+
+test('the administrator pages pass at 1280 and 360 px, with a token made and the audit log filled', async () => {
+  for (const width of [1280, 360]) {
+    const page = await newPage(shared.browser, { width, login: { base: shared.server.base, name: 'beheerder' } });
+    await page.goto(`${shared.server.base}/beheer`);
+    await page.getByLabel('Aanbieder', { exact: true }).selectOption({ index: 1 });
+    await page.getByLabel(/Waarvoor/).fill('Registratiesysteem');
+    await page.getByRole('button', { name: 'Sleutel maken' }).click();
+    assert.match(await page.textContent('.new-token'), /^vbk_[a-z2-9]{32}$/);
+    const problems = [];
+    for (const path of ['/beheer', '/wachtwoord']) {
+      if (path !== '/beheer') await page.goto(shared.server.base + path);
+      const violations = await accessibilityViolations(page);
+      if (violations.length) problems.push(`${path}:\n  ${violations.join('\n  ')}`);
+      if (await overflowsHorizontally(page)) problems.push(`${path}: wider than ${width} px`);
+    }
+    await page.goto(`${shared.server.base}/beheer`);
+    assert.match(await page.textContent('.audit-log'), /API-sleutel gemaakt/);
+    await page.context().close();
+    assert.deepEqual(problems, []);
+  }
+});

@@ -1,7 +1,7 @@
 // Hostile text in a story stays text: script in the title, the text, tags and links is shown, never run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, newPage, eventually, loginCookie } from './harness.mjs';
+import { withServerAndBrowser, newPage, eventually, loginCookie, apiToken } from './harness.mjs';
 
 const shared = withServerAndBrowser(before, after);
 
@@ -29,7 +29,7 @@ async function publish(id) {
 test('script in a story never runs on any page that shows it', async () => {
   const created = await fetch(`${shared.server.base}/api/v1/stories`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await apiToken(shared.server.base, 'buurtwerk')}` },
     body: JSON.stringify({ title: 'x', teller: 'resident', valence: 'mixed', consent: 'public', text: PAYLOADS.join('\n\n') }),
   }).then((r) => r.json());
   await publish(created.id);

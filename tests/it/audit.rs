@@ -4,12 +4,9 @@
 //! the story's words, the search words, the teller's name or the receipt code, while the audit log
 //! does say who did what to which story.
 
-use std::io::BufRead;
-use std::process::{Command, Stdio};
-
 use verhalenbank::audit::Actor;
 
-use super::support::http;
+use super::support::{Server, http};
 use super::web::{TestApp, receipt_code};
 
 const CANARY: &str = "Brommelvinkstraat";
@@ -42,42 +39,8 @@ fn session_cookie(response: &str) -> String {
 fn a_full_flow_leaves_no_story_text_query_name_or_code_in_the_logs() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
-        .args([
-            "--data-dir",
-            data.to_str().unwrap(),
-            "serve",
-            "--bind",
-            &address,
-        ])
-        .current_dir(super::support::repo_root())
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = server.stderr.take().unwrap();
-    let logs = std::thread::spawn(move || {
-        let mut all = String::new();
-        std::io::Read::read_to_string(&mut std::io::BufReader::new(stderr), &mut all).unwrap();
-        all
-    });
-    let mut stdout = std::io::BufReader::new(server.stdout.take().unwrap());
-    let mut printed = String::new();
-    while !printed.contains(&address) {
-        let mut line = String::new();
-        assert!(
-            stdout.read_line(&mut line).unwrap() > 0,
-            "server stopped: {printed}"
-        );
-        printed += &line;
-    }
+    let server = Server::start(&data, &[], "trace");
+    let address = server.address.clone();
 
     let text = format!("Op de {CANARY} is een nieuwe moestuin. Daar ken ik nu iedereen.");
     let name = format!("Mevrouw {CANARY}");
@@ -174,17 +137,7 @@ fn a_full_flow_leaves_no_story_text_query_name_or_code_in_the_logs() {
     assert!(admin.contains("Verhaal ingetrokken en gewist"), "{admin}");
     assert!(admin.contains("API-sleutel van"), "{admin}");
 
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &server.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(server.wait().unwrap().success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
-    let output = format!("{printed}{rest}{}", logs.join().unwrap());
+    let output = server.stop();
     assert!(
         output.contains("story stored") && output.contains("story erased"),
         "logging was on: {output}"

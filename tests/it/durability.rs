@@ -61,38 +61,14 @@ fn an_acknowledged_story_survives_an_abort() {
     assert_eq!(results.hits[0].story.id, story.id);
 }
 
-/// Sends one HTTP/1.1 request and returns the status line and body.
-use super::support::http;
+use super::support::{Server, http};
 
 #[test]
 fn sigterm_indexes_and_flushes_before_the_server_exits() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
-        .args([
-            "--data-dir",
-            data.to_str().unwrap(),
-            "serve",
-            "--no-demo",
-            "--bind",
-            &address,
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // The server prints its address once it listens.
-    let mut stdout = std::io::BufReader::new(server.stdout.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
-    assert!(line.contains(&address), "{line}");
+    let server = Server::start(&data, &["--no-demo"], "warn");
+    let address = server.address.clone();
 
     // The public form needs no account or token, so it works on a bank without a municipality.
     let body = "verhaal=Opgeslagen+vlak+voor+de+server+stopt%3A+afsluitproef.&gevoel=positive&toestemming=public";
@@ -105,16 +81,7 @@ fn sigterm_indexes_and_flushes_before_the_server_exits() {
     );
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 
-    let pid = server.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = server.wait().unwrap();
-    assert!(status.success(), "clean exit after SIGTERM: {status}");
+    server.stop();
 
     let store = Store::open(&data.join("store")).unwrap();
     assert_eq!(store.story_count(), 1);

@@ -29,13 +29,6 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
         .collect()
 }
 
-fn folder_size(dir: &Path) -> u64 {
-    read_tree(dir)
-        .iter()
-        .map(|(_, bytes)| bytes.len() as u64)
-        .sum()
-}
-
 fn hits(app: &TestApp, words: &str) -> usize {
     let request = SearchRequest::new(words, Scope::Municipality);
     app.bank
@@ -43,6 +36,15 @@ fn hits(app: &TestApp, words: &str) -> usize {
         .search(&app.bank.store, &request)
         .unwrap()
         .total
+}
+
+fn story_of(app: &TestApp, code: &str) -> verhalenbank::story::Story {
+    let code = verhalenbank::story::receipt::ReceiptCode::parse(code).unwrap();
+    app.bank
+        .store
+        .story_by_receipt(&code.hash())
+        .unwrap()
+        .unwrap()
 }
 
 async fn tell(app: &TestApp, text: &str, name: &str) -> String {
@@ -66,26 +68,15 @@ async fn tell(app: &TestApp, text: &str, name: &str) -> String {
 #[tokio::test]
 async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     let app = TestApp::demo();
-    // A long story, so that the space it took is measurable when it is given back.
     let paragraph = format!(
         "Bij de {CANARY} op dinsdag leerde ik mijn buren kennen. Eerst vond ik het spannend.\n\n"
     );
-    let text = format!("{CANARY} in de wijk.\n\n{}", paragraph.repeat(200));
+    let text = format!("{CANARY} in de wijk.\n\n{}", paragraph.repeat(150));
     let code = tell(&app, &text, &format!("Mevrouw {CANARY}")).await;
 
     // Moderated and published, so the story was written and indexed more than once, as in real use.
     app.index();
-    let id = app
-        .bank
-        .store
-        .story_by_receipt(
-            &verhalenbank::story::receipt::ReceiptCode::parse(&code)
-                .unwrap()
-                .hash(),
-        )
-        .unwrap()
-        .expect("the story is stored")
-        .id;
+    let id = story_of(&app, &code).id;
     app.login("analist").await;
     let (status, _, body) = app
         .post_form(
@@ -122,7 +113,6 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     // a segment whose every document is deleted is dropped on commit anyway, a shared one is not.
     app.bank.index.rebuild(&app.bank.store).unwrap();
     assert!(app.bank.index.holds_text(CANARY).unwrap());
-    let size_before = folder_size(&data.join("store"));
 
     // Without ticking the box nothing happens.
     let (status, _, body) = app
@@ -156,11 +146,6 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     // The index stores no text, and compresses what it keeps: it is searched term by term, for the
     // stem the Dutch analyser indexed and the tag as typed, in deleted documents too.
     assert!(!app.bank.index.holds_text("kwispelkrontja").unwrap());
-    let size_after = folder_size(&data.join("store"));
-    assert!(
-        size_after < size_before,
-        "the store gives the space back: {size_before} bytes before, {size_after} after"
-    );
 
     // The ledger keeps the id, the date and the reason, nothing else.
     let ledger = app.bank.store.erasures().unwrap();
@@ -206,16 +191,7 @@ async fn a_resident_changes_consent_with_the_code() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Uw keuze is opgeslagen"), "{body}");
     assert!(body.contains(r#"value="internal" checked"#), "{body}");
-    let story = app
-        .bank
-        .store
-        .story_by_receipt(
-            &verhalenbank::story::receipt::ReceiptCode::parse(&code)
-                .unwrap()
-                .hash(),
-        )
-        .unwrap()
-        .unwrap();
+    let story = story_of(&app, &code);
     assert_eq!(story.consent, verhalenbank::story::Consent::Internal);
     assert_eq!(story.consent_date, Some(jiff::civil::date(2026, 11, 23)));
 

@@ -92,3 +92,79 @@ pub fn http(address: &str, request: &str) -> String {
     stream.read_to_string(&mut response).unwrap();
     response
 }
+
+/// The real server on a free loopback port, with its output collected.
+pub struct Server {
+    child: std::process::Child,
+    pub address: String,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    /// What the server printed up to the line that says it listens.
+    printed: String,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Server {
+    /// Starts `verhalenbank --data-dir DATA serve --bind ADDR args...` in the repository root (where
+    /// the demo's `stories-sample/` is) and waits until it says it listens.
+    pub fn start(data: &Path, args: &[&str], rust_log: &str) -> Server {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let address = format!("127.0.0.1:{port}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
+            .arg("--data-dir")
+            .arg(data)
+            .args(["serve", "--bind", &address])
+            .args(args)
+            .current_dir(repo_root())
+            .env("RUST_LOG", rust_log)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        // Drained all along, so a chatty log can never fill the pipe and stall the server.
+        let stderr = std::thread::spawn(move || {
+            let mut all = String::new();
+            std::io::Read::read_to_string(&mut std::io::BufReader::new(stderr), &mut all).unwrap();
+            all
+        });
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut printed = String::new();
+        while !printed.contains(&address) {
+            let mut line = String::new();
+            assert!(
+                stdout.read_line(&mut line).unwrap() > 0,
+                "the server stopped: {printed}"
+            );
+            printed += &line;
+        }
+        Server {
+            child,
+            address,
+            stdout,
+            printed,
+            stderr,
+        }
+    }
+
+    /// Stops the server with SIGTERM, checks it exits cleanly, and returns everything it printed.
+    pub fn stop(mut self) -> String {
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "clean exit after SIGTERM: {status}");
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut self.stdout, &mut rest).unwrap();
+        format!("{}{rest}{}", self.printed, self.stderr.join().unwrap())
+    }
+}
