@@ -152,6 +152,59 @@ pub struct User {
     pub provider: Option<ProviderId>,
     pub password: PasswordDigest,
     pub created: Date,
+    /// The second factor (an authenticator app's codes), for administrators and analysts who turned it on.
+    pub second_factor: Option<SecondFactor>,
+}
+
+/// A time-based one-time password (RFC 6238: six digits, 30 seconds, SHA-1, as every authenticator
+/// app reads it) as a second factor at login. A code is accepted once: the step it was made for is
+/// remembered, and codes of that step or before are refused after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondFactor {
+    /// The shared secret in base32, as the app is given it.
+    pub secret: String,
+    /// The time step of the last code accepted.
+    pub last_step: u64,
+}
+
+impl SecondFactor {
+    /// A fresh secret of 160 random bits.
+    pub fn generate() -> SecondFactor {
+        SecondFactor {
+            secret: totp_rs::Secret::new_stack(rand::rng().random()).to_base32(),
+            last_step: 0,
+        }
+    }
+
+    fn totp(&self, account: &str) -> Option<totp_rs::Totp> {
+        let secret = totp_rs::Secret::try_from_base32(&self.secret).ok()?;
+        totp_rs::Builder::new()
+            .with_secret(secret)
+            .with_account_name(account)
+            .with_issuer(Some("Verhalenbank"))
+            .build()
+            .ok()
+    }
+
+    /// Checks `code` at unix time `now`; on success returns the factor with the step remembered.
+    pub fn check(&self, code: &str, now: u64) -> Option<SecondFactor> {
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let step = self.totp("verhalenbank")?.check(&code, now)?;
+        (step > self.last_step).then(|| SecondFactor {
+            secret: self.secret.clone(),
+            last_step: step,
+        })
+    }
+
+    /// The `otpauth://` address an authenticator app reads from a QR code.
+    pub fn url(&self, account: &str) -> Option<String> {
+        self.totp(account)?.to_url().ok()
+    }
+
+    /// The code for unix time `now`, as the app shows it (for tests and the command line).
+    pub fn code_at(&self, now: u64) -> Option<String> {
+        Some(self.totp("verhalenbank")?.generate(now).to_string())
+    }
 }
 
 impl User {
@@ -182,6 +235,7 @@ impl User {
             provider,
             password: PasswordDigest::new(password)?,
             created,
+            second_factor: None,
         })
     }
 
@@ -207,6 +261,11 @@ impl User {
         self.role.may_facilitate()
     }
 
+    /// Administrators and analysts, who reach every story, may protect their login with a second factor.
+    pub fn may_use_second_factor(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Analyst)
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
@@ -215,6 +274,29 @@ impl User {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn second_factor_codes_are_accepted_once_and_only_in_time() {
+        let factor = SecondFactor::generate();
+        assert_eq!(factor.secret.len(), 32);
+        let now = 1_790_000_000;
+        let code = factor.code_at(now).unwrap();
+        assert_eq!(code.len(), 6);
+        let used = factor.check(&code, now).expect("the current code");
+        assert!(used.check(&code, now).is_none(), "a code works once");
+        let next = factor.code_at(now + 30).unwrap();
+        assert!(used.check(&next, now + 30).is_some());
+        assert!(factor.check(&code, now + 120).is_none(), "too late");
+        assert!(factor.check("000000x", now).is_none());
+        let spaced = format!("{} {}", &code[..3], &code[3..]);
+        assert!(factor.check(&spaced, now).is_some());
+        assert!(
+            factor
+                .url("analist")
+                .unwrap()
+                .starts_with("otpauth://totp/Verhalenbank:analist?")
+        );
+    }
 
     fn name(text: &str) -> UserName {
         UserName::parse(text).unwrap()

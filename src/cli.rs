@@ -172,6 +172,8 @@ pub enum UserAction {
     },
     /// Remove an account.
     Remove { name: String },
+    /// Turn off an account's two-step verification, for someone who lost the phone with the app.
+    SecondFactorOff { name: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -263,6 +263,19 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
             }
             write_stdout(&text)?;
         }
+        UserAction::SecondFactorOff { name } => {
+            let name = parse_name(&name)?;
+            let mut user = store
+                .user(&name)?
+                .with_context(|| format!("there is no account named {name}"))?;
+            anyhow::ensure!(
+                user.second_factor.take().is_some(),
+                "{name} has no two-step verification"
+            );
+            store.put_user(&user)?;
+            audit(&store, "second_factor.changed", format!("user:{name}"));
+            write_stdout(&format!("two-step verification turned off for {name}\n"))?;
+        }
         UserAction::Remove { name } => {
             let name = parse_name(&name)?;
             anyhow::ensure!(

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, decode, encode};
-use crate::accounts::{PasswordDigest, Role, User};
+use crate::accounts::{PasswordDigest, Role, SecondFactor, User};
 use crate::ids::{ProviderId, UserName};
 
 #[derive(Serialize, Deserialize)]
@@ -20,6 +20,10 @@ enum UserRecord {
         provider: Option<ProviderId>,
         password: String,
         created: jiff::civil::Date,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        second_factor: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        second_factor_step: Option<u64>,
     },
 }
 
@@ -32,6 +36,8 @@ impl UserRecord {
             provider: user.provider.clone(),
             password: user.password.as_str().to_string(),
             created: user.created,
+            second_factor: user.second_factor.as_ref().map(|f| f.secret.clone()),
+            second_factor_step: user.second_factor.as_ref().map(|f| f.last_step),
         }
     }
 
@@ -43,6 +49,8 @@ impl UserRecord {
             provider,
             password,
             created,
+            second_factor,
+            second_factor_step,
         } = self;
         User {
             name,
@@ -51,6 +59,10 @@ impl UserRecord {
             provider,
             password: PasswordDigest::from_stored(password),
             created,
+            second_factor: second_factor.map(|secret| SecondFactor {
+                secret,
+                last_step: second_factor_step.unwrap_or(0),
+            }),
         }
     }
 }

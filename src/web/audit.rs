@@ -63,6 +63,7 @@ pub fn action(method: &Method, route: &str) -> Option<&'static str> {
         "/inloggen" => "login",
         "/uitloggen" => "logout",
         "/wachtwoord" => "password.changed",
+        "/tweestaps" => "second_factor.changed",
         "/sessies/nieuw" => "session.planned",
         "/sessies/{id}/status" => "session.status_changed",
         "/sessies/{id}/gehoord" => "session.heard_written",

@@ -45,6 +45,8 @@ impl AuthUser for User {
 pub struct Credentials {
     pub name: String,
     pub password: String,
+    /// The code from the authenticator app, for accounts with a second factor.
+    pub code: String,
 }
 
 /// Checks credentials and reads accounts from the store.
@@ -77,7 +79,22 @@ impl AuthnBackend for Accounts {
                 Some(user) => user.password.verify(&creds.password),
                 None => DUMMY_DIGEST.verify(&creds.password),
             };
-            Ok(user.filter(|_| checked))
+            let Some(mut user) = user.filter(|_| checked) else {
+                return Ok(None);
+            };
+            if let Some(factor) = &user.second_factor {
+                let now = jiff::Timestamp::now().as_second().max(0) as u64;
+                match factor.check(&creds.code, now) {
+                    Some(used) => {
+                        user.second_factor = Some(used);
+                        bank.store
+                            .put_user(&user)
+                            .map_err(|e| AccountsError(e.to_string()))?;
+                    }
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some(user))
         })
         .await
         .map_err(|e| AccountsError(e.to_string()))?

@@ -207,6 +207,7 @@ pub fn router(state: AppState) -> Router {
             get(evidence::interpretation_form).post(evidence::interpret),
         )
         .route("/uitloggen", axum::routing::post(login::logout))
+        .route("/tweestaps", axum::routing::post(login::second_factor))
         .route("/beheer", get(admin::page))
         .route("/beheer/tokens", axum::routing::post(admin::create_token))
         .route(

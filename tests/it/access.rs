@@ -19,6 +19,7 @@ const ROUTES: &[(&str, &str, Need)] = &[
     ("POST", "/moderatie/STORY/wissen", Need::Analyst),
     ("GET", "/wachtwoord", Need::Staff),
     ("POST", "/wachtwoord", Need::Staff),
+    ("POST", "/tweestaps", Need::Analyst),
     ("GET", "/beheer", Need::Admin),
     ("POST", "/beheer/tokens", Need::Admin),
     ("POST", "/beheer/tokens/0000abcd/intrekken", Need::Admin),
@@ -187,7 +188,7 @@ async fn logging_in_and_out() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("De gebruikersnaam of het wachtwoord klopt niet."));
+    assert!(body.contains("De gebruikersnaam, het wachtwoord of de code klopt niet."));
     let (status, _, same) = app
         .post_form(
             "/inloggen",
@@ -196,7 +197,7 @@ async fn logging_in_and_out() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        same.contains("De gebruikersnaam of het wachtwoord klopt niet."),
+        same.contains("De gebruikersnaam, het wachtwoord of de code klopt niet."),
         "one message for both"
     );
 
@@ -502,4 +503,75 @@ async fn the_admin_makes_a_token_that_is_shown_once_and_stored_hashed() {
     let (status, _, page) = app.post_form("/beheer/tokens", &[("aanbieder", "")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Kies de aanbieder"));
+}
+
+#[tokio::test]
+async fn an_analyst_turns_on_two_step_verification_and_then_needs_the_code() {
+    use verhalenbank::accounts::SecondFactor;
+    let app = TestApp::demo();
+    let now = || jiff::Timestamp::now().as_second() as u64;
+    app.login("analist").await;
+    let (_, page) = app.get("/wachtwoord").await;
+    assert!(page.contains("Tweestapsverificatie aanzetten"));
+    let (status, _, page) = app.post_form("/tweestaps", &[("stap", "start")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<svg"), "a QR code in the page");
+    let start = page.find("name=\"geheim\" value=\"").unwrap() + 21;
+    let secret = page[start..start + 32].to_string();
+    let factor = SecondFactor {
+        secret: secret.clone(),
+        last_step: 0,
+    };
+    // A wrong code does not turn it on.
+    let (status, _, page) = app
+        .post_form(
+            "/tweestaps",
+            &[("stap", "aan"), ("geheim", &secret), ("code", "123456x")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Deze code klopt niet"));
+    let code = factor.code_at(now()).unwrap();
+    let (status, _, page) = app
+        .post_form(
+            "/tweestaps",
+            &[("stap", "aan"), ("geheim", &secret), ("code", &code)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Tweestapsverificatie staat nu aan."),
+        "{page}"
+    );
+    app.logout_locally();
+
+    let login = |code: String| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "/inloggen",
+                &[
+                    ("naam", "analist"),
+                    ("wachtwoord", verhalenbank::bank::DEMO_PASSWORD),
+                    ("code", &code),
+                ],
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(login(String::new()).await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        login(code.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a code works once"
+    );
+    let next = factor.code_at(now() + 30).unwrap();
+    assert_eq!(login(next).await, StatusCode::SEE_OTHER);
+    // Other roles are not offered it.
+    app.login("begeleider").await;
+    let (_, page) = app.get("/wachtwoord").await;
+    assert!(!page.contains("Tweestapsverificatie"));
+    let (status, _, _) = app.post_form("/tweestaps", &[("stap", "start")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -78,6 +78,7 @@ pub async fn login(
     let credentials = Credentials {
         name: name.clone(),
         password: form.text("wachtwoord"),
+        code: form.text("code"),
     };
     let user = session
         .authenticate(credentials)
@@ -138,10 +139,81 @@ pub struct PasswordPage {
     pub saved: bool,
     /// The field with the problem and the message.
     pub error: Option<(&'static str, String)>,
+    pub second_factor: FactorView,
+    /// A message key for the second factor: turned on, turned off, or the code was wrong.
+    pub factor_notice: Option<&'static str>,
+    pub factor_error: bool,
+}
+
+/// Where the account stands with its second factor, as the page shows it.
+pub enum FactorView {
+    /// The role does not use one.
+    NotOffered,
+    Off,
+    /// Being turned on: the secret to give the app, as text and as a QR code (SVG, made here).
+    Setup {
+        secret: String,
+        qr: String,
+    },
+    On,
+}
+
+impl FactorView {
+    fn of(user: &crate::accounts::User) -> FactorView {
+        match (&user.second_factor, user.may_use_second_factor()) {
+            (Some(_), _) => FactorView::On,
+            (None, true) => FactorView::Off,
+            (None, false) => FactorView::NotOffered,
+        }
+    }
+
+    pub fn is(&self, what: &str) -> bool {
+        matches!(
+            (self, what),
+            (FactorView::NotOffered, "not_offered")
+                | (FactorView::Off, "off")
+                | (FactorView::Setup { .. }, "setup")
+                | (FactorView::On, "on")
+        )
+    }
+
+    /// The secret in groups of four, easier to type into an app by hand.
+    pub fn grouped_secret(&self) -> String {
+        match self {
+            FactorView::Setup { secret, .. } => secret
+                .as_bytes()
+                .chunks(4)
+                .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => String::new(),
+        }
+    }
+}
+
+fn setup_view(factor: &crate::accounts::SecondFactor, account: &str) -> FactorView {
+    let qr = factor
+        .url(account)
+        .and_then(|url| qrcode::QrCode::new(url.as_bytes()).ok())
+        .map(|code| {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .quiet_zone(true)
+                .build();
+            // Inline in the page: the secret never travels in an address of its own.
+            svg.split_once("?>")
+                .map_or(svg.clone(), |(_, rest)| rest.trim().to_string())
+        })
+        .unwrap_or_default();
+    FactorView::Setup {
+        secret: factor.secret.clone(),
+        qr,
+    }
 }
 
 pub async fn password_form(
-    Staff(_): Staff,
+    Staff(user): Staff,
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
@@ -151,6 +223,80 @@ pub async fn password_form(
         page: state.page(t, &settings, "password.title", Nav::None, &uri),
         saved: false,
         error: None,
+        second_factor: FactorView::of(&user),
+        factor_notice: None,
+        factor_error: false,
+    })
+}
+
+/// Turns the second factor on (`stap=start`, then `stap=aan` with the secret and a code from the app,
+/// which proves the app has it) or off (`stap=uit` with a code).
+pub async fn second_factor(
+    Staff(user): Staff,
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    use crate::accounts::SecondFactor;
+    if !user.may_use_second_factor() {
+        return Err(AppError::Forbidden);
+    }
+    let form = FormData::new(pairs);
+    let now = jiff::Timestamp::now().as_second().max(0) as u64;
+    let code = form.text("code");
+    let account = user.name.to_string();
+    let (view, notice, error) = match form.get("stap") {
+        Some("start") => (setup_view(&SecondFactor::generate(), &account), None, false),
+        Some("aan") => {
+            let offered = SecondFactor {
+                secret: form.text("geheim"),
+                last_step: 0,
+            };
+            match offered.check(&code, now) {
+                Some(factor) => {
+                    let mut changed = user.clone();
+                    changed.second_factor = Some(factor);
+                    state
+                        .run(move |bank| Ok(bank.store.put_user(&changed)?))
+                        .await?;
+                    tracing::info!(user = %user.name, "second factor turned on");
+                    (FactorView::On, Some("second_factor.turned_on"), false)
+                }
+                None => (setup_view(&offered, &account), None, true),
+            }
+        }
+        Some("uit") => match user
+            .second_factor
+            .as_ref()
+            .and_then(|f| f.check(&code, now))
+        {
+            Some(_) => {
+                let mut changed = user.clone();
+                changed.second_factor = None;
+                state
+                    .run(move |bank| Ok(bank.store.put_user(&changed)?))
+                    .await?;
+                tracing::info!(user = %user.name, "second factor turned off");
+                (FactorView::Off, Some("second_factor.turned_off"), false)
+            }
+            None => (FactorView::of(&user), None, true),
+        },
+        _ => (FactorView::of(&user), None, false),
+    };
+    let settings = state.run(|bank| bank.settings()).await?;
+    let page = PasswordPage {
+        page: state.page(t, &settings, "password.title", Nav::None, &uri),
+        saved: false,
+        error: None,
+        second_factor: view,
+        factor_notice: notice,
+        factor_error: error,
+    };
+    Ok(if error {
+        unprocessable(page)
+    } else {
+        page.into_response()
     })
 }
 
@@ -202,6 +348,9 @@ pub async fn change_password(
                 page: state.page(t, &settings, "password.title", Nav::None, &uri),
                 saved: true,
                 error: None,
+                second_factor: FactorView::of(&user),
+                factor_notice: None,
+                factor_error: false,
             }
             .into_response())
         }
@@ -209,6 +358,9 @@ pub async fn change_password(
             page: state.page(t, &settings, "password.title", Nav::None, &uri),
             saved: false,
             error: Some((field, t.get(key).to_string())),
+            second_factor: FactorView::of(&user),
+            factor_notice: None,
+            factor_error: false,
         })),
     }
 }
