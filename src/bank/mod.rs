@@ -377,13 +377,14 @@ impl Bank {
         Ok(Some(story))
     }
 
-    /// The teller withdraws their story with their receipt code: it is erased. Returns whether the
-    /// code belonged to a story.
-    pub fn withdraw(&self, code: &ReceiptCode, today: Date) -> anyhow::Result<bool> {
-        match self.store.story_by_receipt(&code.hash())? {
-            Some(story) => self.erase(story.id, today, ErasureReason::WithdrawnByTeller),
-            None => Ok(false),
-        }
+    /// The teller withdraws their story with their receipt code: it is erased. Returns the id of
+    /// the story erased, or `None` when the code belongs to no story.
+    pub fn withdraw(&self, code: &ReceiptCode, today: Date) -> anyhow::Result<Option<StoryId>> {
+        let Some(story) = self.store.story_by_receipt(&code.hash())? else {
+            return Ok(None);
+        };
+        let erased = self.erase(story.id, today, ErasureReason::WithdrawnByTeller)?;
+        Ok(erased.then_some(story.id))
     }
 
     /// The years that have figures or stories, oldest first, for the period filter. Kept until the

@@ -266,10 +266,10 @@ impl SearchIndex {
     }
 
     /// Makes sure no file of the index still holds the words of the erased stories `ids`. A deleted
-    /// document only gets a mark in its segment's delete list; its text stays in the segment's
-    /// files until the segment is merged. So every segment that still knows one of the ids (its
-    /// term is in the segment's dictionary, deleted or not) is merged, which writes it anew without
-    /// the deleted documents, and the files of the old segments are removed.
+    /// document only gets a mark in its segment's delete list; its terms stay in the segment's
+    /// files until the segment is merged. So every segment that holds a deleted document with one
+    /// of the ids is merged, which writes it anew without the deleted documents, and the files of
+    /// the old segments are removed.
     fn purge(&self, writer: &mut Writer, ids: &[StoryId]) -> Result<(), IndexError> {
         let started = Instant::now();
         let terms: Vec<Term> = ids
@@ -282,32 +282,7 @@ impl SearchIndex {
             let searcher = self.reader.searcher();
             let mut holding = Vec::new();
             for segment in searcher.segment_readers() {
-                if segment.num_deleted_docs() == 0 {
-                    continue;
-                }
-                let dictionary = segment.inverted_index(self.fields.id)?;
-                let mut knows = false;
-                for term in &terms {
-                    // Only a deleted document counts: a story imported again under the same id is
-                    // a live document and stays.
-                    if let Some(mut postings) = dictionary
-                        .read_postings(term, IndexRecordOption::Basic)
-                        .map_err(tantivy::TantivyError::from)?
-                    {
-                        let mut doc = postings.doc();
-                        while doc != TERMINATED {
-                            if segment.is_deleted(doc) {
-                                knows = true;
-                                break;
-                            }
-                            doc = postings.advance();
-                        }
-                    }
-                    if knows {
-                        break;
-                    }
-                }
-                if knows {
+                if self.holds_deleted(segment, &terms)? {
                     holding.push(segment.segment_id());
                 }
             }
@@ -332,6 +307,34 @@ impl SearchIndex {
             "erased stories purged from the search index"
         );
         Ok(())
+    }
+
+    /// Whether `segment` holds a deleted document with one of the id `terms`. Only a deleted one
+    /// counts: a story imported again under the same id is a live document and stays.
+    fn holds_deleted(
+        &self,
+        segment: &tantivy::SegmentReader,
+        terms: &[Term],
+    ) -> Result<bool, IndexError> {
+        if segment.num_deleted_docs() == 0 {
+            return Ok(false);
+        }
+        let dictionary = segment.inverted_index(self.fields.id)?;
+        for term in terms {
+            let postings = dictionary
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?;
+            if let Some(mut postings) = postings {
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if segment.is_deleted(doc) {
+                        return Ok(true);
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// Rebuilds the whole index from the store.

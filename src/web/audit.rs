@@ -34,6 +34,11 @@ pub fn note_target(target: String) {
     });
 }
 
+/// Records that the request was done to this story.
+pub fn note_story(id: crate::story::StoryId) {
+    note_target(format!("story:{id}"));
+}
+
 /// Records who the request turned out to be by, such as the account that just logged in.
 pub fn note_actor(actor: Actor) {
     let _ = NOTE.try_with(|note| {

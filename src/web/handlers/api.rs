@@ -272,7 +272,7 @@ async fn create_story(
     };
     story.id = StoryId::new_random();
     story.moderation = Moderation::Submitted;
-    crate::web::audit::note_target(format!("story:{}", story.id));
+    crate::web::audit::note_story(story.id);
     let code = ReceiptCode::generate();
     let created = CreatedStory {
         id: story.id.to_string(),

@@ -234,7 +234,7 @@ pub async fn erase(
     if !erased {
         return Err(AppError::NotFound);
     }
-    crate::web::audit::note_target(format!("story:{id}"));
+    crate::web::audit::note_story(id);
     tracing::info!(story = %id, user = %user.name, "story erased by staff");
     Ok(Redirect::to("/moderatie?gewist=1").into_response())
 }

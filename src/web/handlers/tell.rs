@@ -75,7 +75,7 @@ pub async fn store_with_receipt(
 ) -> Result<(TellDone, u64), AppError> {
     let code = ReceiptCode::generate();
     let shown = code.to_string();
-    crate::web::audit::note_target(format!("story:{}", story.id));
+    crate::web::audit::note_story(story.id);
     let seq = state
         .run(move |bank| bank.submit(&story, Some(&code)))
         .await?;
@@ -144,8 +144,7 @@ pub async fn lookup(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<LookupPage, AppError> {
     let form = FormData::new(pairs);
-    let typed = form.text("code");
-    let code = ReceiptCode::parse(&typed);
+    let (typed, code) = receipt_code(&form);
     let (settings, story) = state
         .run(move |bank| {
             let story = match code {
@@ -167,8 +166,7 @@ pub async fn change_consent(
 ) -> Result<LookupPage, AppError> {
     use crate::story::{Coded, Consent};
     let form = FormData::new(pairs);
-    let typed = form.text("code");
-    let code = ReceiptCode::parse(&typed);
+    let (typed, code) = receipt_code(&form);
     let consent = form.get("toestemming").and_then(Consent::parse_code);
     let today = state.today();
     let (settings, story, changed) = state
@@ -183,7 +181,7 @@ pub async fn change_consent(
         .await?;
     let notice = (changed && story.is_some()).then_some("lookup.consent_saved");
     if let Some(story) = &story {
-        crate::web::audit::note_target(format!("story:{}", story.id));
+        crate::web::audit::note_story(story.id);
     }
     Ok(lookup_page(
         &state, t, &settings, &uri, typed, story, notice,
@@ -197,39 +195,55 @@ pub async fn withdraw(
     OriginalUri(uri): OriginalUri,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    /// What a withdrawal came to.
+    enum Outcome {
+        Erased(crate::story::StoryId),
+        /// The code belongs to no story.
+        Unknown,
+        /// The box was not ticked: the story, if the code found one, is shown again.
+        NotConfirmed(Option<Box<Story>>),
+    }
     let form = FormData::new(pairs);
-    let typed = form.text("code");
-    let code = ReceiptCode::parse(&typed);
+    let (typed, code) = receipt_code(&form);
     let confirmed = form.get("bevestig") == Some("ja");
     let today = state.today();
     let (settings, outcome) = state
         .run(move |bank| {
             let outcome = match code {
-                Some(code) if confirmed => {
-                    let id = bank.story_by_receipt(&code)?.map(|story| story.id);
-                    Err(id.filter(|_| bank.withdraw(&code, today).is_ok_and(|done| done)))
-                }
-                Some(code) => Ok(bank.story_by_receipt(&code)?),
-                None => Ok(None),
+                Some(code) if confirmed => match bank.withdraw(&code, today)? {
+                    Some(id) => Outcome::Erased(id),
+                    None => Outcome::Unknown,
+                },
+                Some(code) => Outcome::NotConfirmed(bank.story_by_receipt(&code)?.map(Box::new)),
+                None => Outcome::Unknown,
             };
             Ok((bank.settings()?, outcome))
         })
         .await?;
     Ok(match outcome {
-        Err(Some(id)) => {
-            crate::web::audit::note_target(format!("story:{id}"));
+        Outcome::Erased(id) => {
+            crate::web::audit::note_story(id);
             WithdrawnPage {
                 page: state.page(t, &settings, "lookup.withdrawn_title", Nav::Lookup, &uri),
             }
             .into_response()
         }
-        Err(None) => lookup_page(&state, t, &settings, &uri, typed, None, None).into_response(),
-        Ok(story) => {
-            let mut page = lookup_page(&state, t, &settings, &uri, typed, story, None);
+        Outcome::Unknown => {
+            lookup_page(&state, t, &settings, &uri, typed, None, None).into_response()
+        }
+        Outcome::NotConfirmed(story) => {
+            let mut page = lookup_page(&state, t, &settings, &uri, typed, story.map(|s| *s), None);
             page.confirm_missing = page.story.is_some();
             unprocessable(page)
         }
     })
+}
+
+/// The receipt code as typed (to show it again) and as read, from a form's `code` field.
+fn receipt_code(form: &FormData) -> (String, Option<ReceiptCode>) {
+    let typed = form.text("code");
+    let code = ReceiptCode::parse(&typed);
+    (typed, code)
 }
 
 fn lookup_page(
