@@ -127,6 +127,21 @@ pub enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Write a reproducible corpus of realistic stories and figures for benchmarks, linked to the demo's
+    /// goal tree, areas and providers.
+    GenCorpus {
+        /// How many stories to write.
+        #[arg(long)]
+        stories: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+        /// The demo municipality whose settings, sentences and tags the corpus draws on.
+        #[arg(long, default_value = "stories-sample")]
+        sample: PathBuf,
+    },
     /// Measure import, indexing and search on a corpus folder and print a report.
     Bench {
         /// The corpus to measure on (a folder of story files with its goal tree).

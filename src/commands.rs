@@ -67,6 +67,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Redact { apply, evaluate } => redact(apply, evaluate.as_deref()),
         Command::Reindex => reindex(&config),
+        Command::GenCorpus {
+            stories,
+            seed,
+            out,
+            sample,
+        } => {
+            let sample = beside_sources(sample);
+            let progress = indicatif::ProgressBar::new(stories as u64);
+            let report = crate::bench::corpus::generate(&sample, &out, stories, seed, &progress)?;
+            let languages: Vec<String> = report
+                .languages
+                .iter()
+                .map(|(code, n)| format!("{code} {n}"))
+                .collect();
+            println!(
+                "wrote {} stories ({:.1} MB of text; {}) and {} figures to {}",
+                report.stories,
+                report.text_bytes as f64 / 1e6,
+                languages.join(", "),
+                report.measurements,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench {
             corpus,
             rebuilds,
@@ -95,12 +119,7 @@ fn serve(
     sample: PathBuf,
     https: bool,
 ) -> anyhow::Result<ExitCode> {
-    // Run from anywhere: the demo next to the sources is used when there is none here.
-    let sample = if sample.exists() || sample.is_absolute() {
-        sample
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&sample)
-    };
+    let sample = beside_sources(sample);
     let bank = std::sync::Arc::new(crate::bank::Bank::open(config)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -115,6 +134,15 @@ fn serve(
         },
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Run from anywhere: a relative demo folder that is not here is taken from beside the sources.
+fn beside_sources(sample: PathBuf) -> PathBuf {
+    if sample.exists() || sample.is_absolute() {
+        sample
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&sample)
+    }
 }
 
 fn parse_scope(scope: &str) -> anyhow::Result<Scope> {

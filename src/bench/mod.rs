@@ -3,6 +3,7 @@
 //! Speed is measured here, never in unit tests, because machines are shared and noisy. The report gives
 //! percentiles over many repetitions, and every figure says what it measured.
 
+pub mod corpus;
 pub mod pages;
 pub mod queries;
 pub mod rng;
