@@ -131,7 +131,9 @@ impl Material {
         let mut sentences: Vec<(Language, Vec<String>)> = by_language.into_values().collect();
         sentences.sort_by_key(|(language, _)| language != &dutch);
         anyhow::ensure!(
-            sentences.first().is_some_and(|(language, _)| language == &dutch),
+            sentences
+                .first()
+                .is_some_and(|(language, _)| language == &dutch),
             "{} has no Dutch stories to draw sentences from",
             sample.display()
         );
@@ -217,7 +219,8 @@ impl Material {
                 .collect();
             (!activities.is_empty() && rng.chance(0.7)).then(|| (*rng.pick(&activities)).clone())
         });
-        let area = (!self.wijken.is_empty() && rng.chance(0.92)).then(|| rng.pick(&self.wijken).clone());
+        let area =
+            (!self.wijken.is_empty() && rng.chance(0.92)).then(|| rng.pick(&self.wijken).clone());
         let mut subgoals = Vec::new();
         for _ in 0..1 + rng.below(3) {
             let subgoal = rng.pick(&self.subgoals).clone();
@@ -236,12 +239,9 @@ impl Material {
         }
         let mut scores = BTreeMap::new();
         if rng.chance(0.3) {
-            for statement in self
-                .goals
-                .statements
-                .iter()
-                .filter(|statement| subgoals.contains(&statement.subgoal) && statement.retired.is_none())
-            {
+            for statement in self.goals.statements.iter().filter(|statement| {
+                subgoals.contains(&statement.subgoal) && statement.retired.is_none()
+            }) {
                 let range = statement.scale.range();
                 let span = (*range.end() - *range.start()) as usize + 1;
                 // Skewed towards agreeing, as stories told at an activity are.
@@ -261,7 +261,11 @@ impl Material {
         );
         let valence = pick_weighted(
             &mut rng,
-            &[(Valence::Positive, 55), (Valence::Negative, 25), (Valence::Mixed, 20)],
+            &[
+                (Valence::Positive, 55),
+                (Valence::Negative, 25),
+                (Valence::Mixed, 20),
+            ],
         );
         let consent = if rng.chance(0.45) {
             Consent::Public
@@ -598,7 +602,11 @@ mod tests {
         frequencies.sort_unstable_by(|a, b| b.cmp(a));
         // Far more distinct words than the demo has, and rank × frequency roughly level over ranks
         // 10 to 1000 (within a factor of 4) as in real text.
-        assert!(frequencies.len() > 5000, "{} distinct words", frequencies.len());
+        assert!(
+            frequencies.len() > 5000,
+            "{} distinct words",
+            frequencies.len()
+        );
         let product = |rank: usize| (rank * frequencies[rank - 1]) as f64;
         let ratio = product(1000) / product(10);
         assert!((0.25..4.0).contains(&ratio), "rank×frequency ratio {ratio}");

@@ -24,11 +24,13 @@ pub enum QueryKind {
 pub struct GeneratedQuery {
     pub kind: QueryKind,
     pub text: String,
+    /// The first word drawn, as the story has it: for an inflected query, the form it inflects.
+    pub word: String,
     pub filters: Vec<(FacetField, String)>,
 }
 
 /// Dutch plural and inflected forms of a word as people type them, for "inflected" queries.
-fn inflect(word: &str) -> String {
+pub fn inflect(word: &str) -> String {
     if word.ends_with('e') {
         format!("{word}n")
     } else if word.ends_with(['a', 'o', 'u', 'i', 'y']) {
@@ -118,6 +120,7 @@ pub fn generate(stories: &[Story], count: usize, seed: u64) -> Vec<GeneratedQuer
         queries.push(GeneratedQuery {
             kind,
             text,
+            word: words[start].clone(),
             filters,
         });
     }
