@@ -89,6 +89,8 @@ impl Sqlite {
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
+             PRAGMA cache_size = -262144;
+             PRAGMA mmap_size = 2147483648;
              CREATE TABLE meta (rowid INTEGER PRIMARY KEY, id TEXT, title TEXT, area TEXT,
                  valence TEXT, provider TEXT, teller TEXT, year INTEGER);
              CREATE TABLE subgoals (rowid INTEGER, subgoal TEXT);

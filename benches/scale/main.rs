@@ -30,6 +30,8 @@ struct Options {
     rounds: usize,
     submits_per_client: usize,
     postgres: bool,
+    /// Only search, on the data folder an earlier run left, and report per kind of query: for profiling.
+    search_only: bool,
 }
 
 impl Options {
@@ -41,6 +43,7 @@ impl Options {
             rounds: 3,
             submits_per_client: 250,
             postgres: true,
+            search_only: false,
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
@@ -59,6 +62,7 @@ impl Options {
                     options.submits_per_client = value().parse().expect("--submits takes a number")
                 }
                 "--no-postgres" => options.postgres = false,
+                "--search-only" => options.search_only = true,
                 // cargo bench passes this to every bench target.
                 "--bench" => {}
                 other => panic!("unknown option {other}"),
@@ -125,6 +129,12 @@ fn main() -> anyhow::Result<()> {
         "machine: {cores} cores, {memory:.0} GiB memory; seed {}; {} rounds of the query set\n",
         options.seed, options.rounds
     );
+    if options.search_only {
+        for &size in &options.sizes {
+            search_only(&options, size, &material)?;
+        }
+        return Ok(());
+    }
     let postgres = if options.postgres {
         match Postgres::start(&options.work.join("postgres")) {
             Ok(pg) => Some(pg),
@@ -448,6 +458,54 @@ fn run_size(
     drop(store);
     let _ = std::fs::remove_dir_all(&corpus);
     Ok(())
+}
+
+/// The query set `rounds` times on an earlier run's data folder, with percentiles per kind of query.
+fn search_only(options: &Options, size: usize, material: &Material) -> anyhow::Result<()> {
+    let data = options.work.join(format!("{size}")).join("data");
+    let store = Store::open(&data.join("store"))?;
+    let index = SearchIndex::open(&data.join("index"), &store)?;
+    let queries = query_set(material, size, options.seed);
+    let mut by_kind: std::collections::BTreeMap<String, Vec<Duration>> = Default::default();
+    for _ in 0..options.rounds {
+        for query in &queries {
+            let request = request_for(query);
+            let started = Instant::now();
+            std::hint::black_box(index.search(&store, &request)?);
+            let kind = format!(
+                "{:?}{}",
+                query.kind,
+                if query.filters.is_empty() {
+                    ""
+                } else {
+                    " + filter"
+                }
+            );
+            by_kind.entry(kind).or_default().push(started.elapsed());
+        }
+    }
+    let all: Vec<Duration> = by_kind.values().flatten().copied().collect();
+    let all = Percentiles::of(all);
+    println!("all: p50 {} p99 {}", millis(all.p50), millis(all.p99));
+    for (kind, samples) in by_kind {
+        let p = Percentiles::of(samples);
+        println!(
+            "{kind}: {} searches, p50 {} p99 {}",
+            p.count,
+            millis(p.p50),
+            millis(p.p99)
+        );
+    }
+    Ok(())
+}
+
+/// The query set: 1,000 queries from the words of (up to 20,000 of) the corpus's stories.
+fn query_set(material: &Material, size: usize, seed: u64) -> Vec<GeneratedQuery> {
+    let step = size / size.min(20_000);
+    let sampled: Vec<_> = (0..size.min(20_000))
+        .map(|n| material.story(seed, n * step).0)
+        .collect();
+    queries::generate(&sampled, 1000, seed)
 }
 
 fn ratio_row(name: &str, ours: &Percentiles, theirs: &Percentiles) -> Row {

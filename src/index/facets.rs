@@ -84,12 +84,20 @@ impl SegmentCollector for SegmentFacetCounter {
                 let Some(column) = column else {
                     return values;
                 };
-                let mut text = String::new();
-                for (ord, count) in counts.into_iter().enumerate() {
-                    if count > 0 && column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
-                        values.insert(text.clone(), count);
+                // One pass through the dictionary for every value counted: looking ordinals up one by
+                // one would decompress a dictionary block for each.
+                let (ords, counted): (Vec<u64>, Vec<u32>) = counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, count)| *count > 0)
+                    .map(|(ord, count)| (ord as u64, count))
+                    .unzip();
+                let mut counted = counted.into_iter();
+                let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                    if let Some(count) = counted.next() {
+                        values.insert(String::from_utf8_lossy(bytes).into_owned(), count);
                     }
-                }
+                });
                 values
             })
             .collect()

@@ -100,10 +100,11 @@ pub struct Store {
     trees: parking_lot::RwLock<Trees>,
     /// The figures as last read; emptied by every write of figures.
     measurements_cache: RwLock<Option<Arc<Vec<Measurement>>>>,
-    /// Serialises writes that add outbox entries, so sequence numbers commit in order.
-    outbox_writer: Mutex<()>,
-    /// The last outbox sequence number written, to wake whoever waits for new entries. Under
-    /// `outbox_writer` it is also where the next sequence number comes from.
+    /// Serialises writes that add outbox entries, so sequence numbers commit in order; holds the last
+    /// sequence number handed out (committed to sled, perhaps not yet flushed).
+    outbox_writer: Mutex<u64>,
+    /// The last outbox sequence number flushed to disk, to wake whoever waits for new entries. The
+    /// indexer reads no further than this, so the index never holds a change a crash could undo.
     outbox_written: (Mutex<u64>, Condvar),
     /// Held while the database is rewritten, and counts erasures, so that erasures close together
     /// share one rewrite: (erasures made, erasures the last rewrite covered).
@@ -195,14 +196,15 @@ impl Store {
             path: path.to_path_buf(),
             trees: parking_lot::RwLock::new(Trees::open(db)?),
             measurements_cache: RwLock::new(None),
-            outbox_writer: Mutex::new(()),
+            outbox_writer: Mutex::new(0),
             outbox_written: (Mutex::new(0), Condvar::new()),
             compaction: Mutex::new((0, 0)),
         };
         // Sequence numbers continue after the highest one ever handed out, even when the outbox has
         // been pruned empty or the database rewritten.
-        *lock(&store.outbox_written.0) =
-            store.last_outbox_seq()?.max(store.outbox_pruned_through()?);
+        let last = store.last_outbox_seq()?.max(store.outbox_pruned_through()?);
+        *lock(&store.outbox_writer) = last;
+        *lock(&store.outbox_written.0) = last;
         if store.t().meta.contains_key(ERASURE_PENDING_KEY)? {
             store.compact()?;
         }
@@ -333,15 +335,15 @@ impl Store {
         entries: &[OutboxEntry],
         change: impl Fn(&StoryTrees<'_>) -> Result<(), ConflictableTransactionError<StoreError>>,
     ) -> Result<u64, StoreError> {
-        let _writer = lock(&self.outbox_writer);
-        let mut numbered = Vec::with_capacity(entries.len());
-        // Sequence numbers start at 1, so 0 can mean "nothing indexed yet". Writers are serialised
-        // here, so the next number is the last one written plus one.
-        let first = *lock(&self.outbox_written.0) + 1;
-        for (seq, entry) in (first..).zip(entries) {
-            numbered.push((seq, encode(&OutboxRecord::from_entry(*entry))));
-        }
-        {
+        let last = {
+            let mut assigned = lock(&self.outbox_writer);
+            let mut numbered = Vec::with_capacity(entries.len());
+            // Sequence numbers start at 1, so 0 can mean "nothing indexed yet". Writers are serialised
+            // here, so the next number is the last one handed out plus one.
+            let first = *assigned + 1;
+            for (seq, entry) in (first..).zip(entries) {
+                numbered.push((seq, encode(&OutboxRecord::from_entry(*entry))));
+            }
             let t = self.t();
             (&t.stories, &t.outbox, &t.receipts, &t.erasures, &t.meta).transaction(
                 |(stories, outbox, receipts, erasures, meta)| {
@@ -357,11 +359,19 @@ impl Store {
                     Ok(())
                 },
             )?;
-            t.db.flush()?;
-        }
-        let last = numbered.last().map_or(first - 1, |(seq, _)| *seq);
+            let last = numbered.last().map_or(first - 1, |(seq, _)| *seq);
+            *assigned = last;
+            last
+        };
+        // Flushed after the writer lock is let go: sled makes everything written so far stable, and
+        // writers that arrive meanwhile wait for that same fsync instead of each queueing their own
+        // (group commit). Nobody hears of the write before it is on disk.
+        self.t().db.flush()?;
         let (written, signal) = &self.outbox_written;
-        *lock(written) = last;
+        {
+            let mut written = lock(written);
+            *written = (*written).max(last);
+        }
         signal.notify_all();
         Ok(last)
     }
@@ -408,9 +418,11 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
         let start = after.saturating_add(1).to_be_bytes();
+        // Only what is on disk: an entry a crash could still undo must not reach the index.
+        let durable = (*lock(&self.outbox_written.0)).to_be_bytes();
         self.t()
             .outbox
-            .range(start..)
+            .range(start..=durable)
             .take(limit)
             .map(|item| {
                 let (key, bytes) = item?;
