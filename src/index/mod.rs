@@ -93,6 +93,8 @@ pub struct SearchIndex {
     indexed: (Mutex<u64>, Condvar),
     /// The context searches resolve goals, indicators and areas with; replaced on rebuild.
     context: Mutex<Arc<DocumentContext>>,
+    /// Segments' keyword columns for facet counting, opened once per segment.
+    columns: facets::ColumnCache,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -171,6 +173,7 @@ impl SearchIndex {
             }),
             indexed: (Mutex::new(committed.seq), Condvar::new()),
             context: Mutex::new(context),
+            columns: facets::ColumnCache::default(),
         };
         let needs_rebuild = created
             || committed.seq < store.outbox_pruned_through()?

@@ -397,8 +397,15 @@ impl SearchIndex {
                 wanted(*field) || (*field == FacetField::Subgoal && wanted(FacetField::Indicator))
             })
             .collect();
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.segment_id())
+            .collect();
+        self.columns.keep_only(&live);
         let counter = FacetCounter {
             fields: counted.iter().map(|f| f.name().to_string()).collect(),
+            cache: &self.columns,
         };
         let top = TopDocs::with_limit(per_page).and_offset(offset);
         let (addresses, total, tally): (Vec<(Option<f32>, DocAddress)>, usize, _) = match sort {
@@ -444,6 +451,7 @@ impl SearchIndex {
             };
             let counter = FacetCounter {
                 fields: vec![counted_field.name().to_string()],
+                cache: &self.columns,
             };
             let mut tally = searcher.search(&query_without(Some(*field)), &counter)?;
             let values = tally.pop().unwrap_or_default();
