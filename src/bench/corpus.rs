@@ -279,7 +279,8 @@ impl Material {
         };
         let text = Markdown::new(&text);
         let story = Story {
-            id: StoryId::derived(&title, date, text.as_str()),
+            // Two short stories can come out the same; the number keeps them apart.
+            id: StoryId::derived(&format!("{title} #{seed}/{n}"), date, text.as_str()),
             title,
             date,
             teller,

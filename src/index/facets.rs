@@ -22,8 +22,11 @@ pub struct CachedColumn {
 /// every search: both cost more than counting itself.
 #[derive(Default)]
 pub struct ColumnCache {
-    columns: Mutex<HashMap<(SegmentId, String), Option<Arc<CachedColumn>>>>,
+    columns: Mutex<CachedColumns>,
 }
+
+/// Per segment and field, its column (`None` when the segment has no such column).
+type CachedColumns = HashMap<(SegmentId, String), Option<Arc<CachedColumn>>>;
 
 impl ColumnCache {
     fn column(
@@ -56,9 +59,7 @@ impl ColumnCache {
         self.lock().retain(|(segment, _), _| live.contains(segment));
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<(SegmentId, String), Option<Arc<CachedColumn>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CachedColumns> {
         self.columns
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
