@@ -32,6 +32,8 @@ struct Options {
     postgres: bool,
     /// Only search, on the data folder an earlier run left, and report per kind of query: for profiling.
     search_only: bool,
+    /// Only the server and page figures, on the data folder an earlier run left.
+    serve_only: bool,
 }
 
 impl Options {
@@ -44,6 +46,7 @@ impl Options {
             submits_per_client: 250,
             postgres: true,
             search_only: false,
+            serve_only: false,
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
@@ -63,6 +66,7 @@ impl Options {
                 }
                 "--no-postgres" => options.postgres = false,
                 "--search-only" => options.search_only = true,
+                "--serve-only" => options.serve_only = true,
                 // cargo bench passes this to every bench target.
                 "--bench" => {}
                 other => panic!("unknown option {other}"),
@@ -129,6 +133,12 @@ fn main() -> anyhow::Result<()> {
         "machine: {cores} cores, {memory:.0} GiB memory; seed {}; {} rounds of the query set\n",
         options.seed, options.rounds
     );
+    if options.serve_only {
+        for &size in &options.sizes {
+            serve_only(&options, size, &binary, &material)?;
+        }
+        return Ok(());
+    }
     if options.search_only {
         for &size in &options.sizes {
             search_only(&options, size, &material)?;
@@ -500,6 +510,40 @@ fn search_only(options: &Options, size: usize, material: &Material) -> anyhow::R
             millis(p.p50),
             millis(p.p99)
         );
+    }
+    Ok(())
+}
+
+/// Cold start, submits, searchable, HTTP searches, peak memory and page server times on an earlier
+/// run's data folder.
+fn serve_only(
+    options: &Options,
+    size: usize,
+    binary: &Path,
+    material: &Material,
+) -> anyhow::Result<()> {
+    let data = options.work.join(format!("{size}")).join("data");
+    println!("disk: {:.0} MB", folder_bytes(&data) as f64 / 1e6);
+    let texts: Vec<String> = query_set(material, size, options.seed)
+        .into_iter()
+        .map(|q| q.text)
+        .collect();
+    let served = server::measure(binary, &data, options.submits_per_client, &texts)?;
+    println!(
+        "cold start {:.2} s; submit p50 {} p99 {} ({}); searchable p50 {} max {} ({}); HTTP search p50 {} p99 {}; peak RSS {:.0} MB",
+        served.cold_start.as_secs_f64(),
+        millis(served.ack.p50),
+        millis(served.ack.p99),
+        served.ack.count,
+        millis(served.searchable.p50),
+        millis(served.searchable.max),
+        served.searchable.count,
+        millis(served.http_search.p50),
+        millis(served.http_search.p99),
+        served.peak_rss as f64 / 1024.0 / 1024.0
+    );
+    for (path, p) in verhalenbank::bench::pages::page_bench(&data, 200)? {
+        println!("{path}: p50 {} p99 {}", millis(p.p50), millis(p.p99));
     }
     Ok(())
 }
