@@ -155,20 +155,19 @@ impl Sqlite {
     fn expression(&mut self, text: &str) -> String {
         let mut out = Vec::new();
         for part in parts(text) {
-            let terms = |analyzer: &mut TextAnalyzer, words: &str| analyse(analyzer, words);
             match part {
                 Part::Word(word) => {
-                    let terms = terms(&mut self.analyzer, &word);
+                    let terms = analyse(&mut self.analyzer, &word);
                     if !terms.is_empty() {
                         out.push(format!("\"{}\"", terms.join(" ")));
                     }
                 }
                 Part::Phrase(words) => {
-                    let terms = terms(&mut self.analyzer, &words.join(" "));
+                    let terms = analyse(&mut self.analyzer, &words.join(" "));
                     out.push(format!("\"{}\"", terms.join(" ")));
                 }
                 Part::Not(word) => {
-                    let terms = terms(&mut self.analyzer, &word);
+                    let terms = analyse(&mut self.analyzer, &word);
                     out.push(format!("NOT \"{}\"", terms.join(" ")));
                 }
                 Part::Or => out.push("OR".to_string()),
@@ -251,17 +250,11 @@ pub struct Postgres {
 }
 
 fn as_postgres_user(command: &mut Command) -> Command {
-    let running_as_root = std::env::var("USER").map_or_else(
-        |_| {
-            std::fs::read_to_string("/proc/self/status")
-                .map(|s| {
-                    s.lines()
-                        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
-                })
-                .unwrap_or(false)
-        },
-        |user| user == "root",
-    );
+    let running_as_root = std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
+        status
+            .lines()
+            .any(|line| line.starts_with("Uid:") && line.split_whitespace().nth(1) == Some("0"))
+    });
     if running_as_root {
         let mut wrapped = Command::new("runuser");
         wrapped.args(["-u", "postgres", "--"]);
@@ -276,8 +269,8 @@ fn as_postgres_user(command: &mut Command) -> Command {
 }
 
 impl Postgres {
-    /// Makes and starts a cluster; `work` is only a hint for where the caller keeps its files.
-    pub fn start(_work: &Path) -> anyhow::Result<Postgres> {
+    /// Makes and starts a cluster in a folder of its own under /tmp, which the `postgres` user can reach.
+    pub fn start() -> anyhow::Result<Postgres> {
         let bin = ["15", "16", "17"]
             .iter()
             .map(|v| PathBuf::from(format!("/usr/lib/postgresql/{v}/bin")))

@@ -146,7 +146,7 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let postgres = if options.postgres {
-        match Postgres::start(&options.work.join("postgres")) {
+        match Postgres::start() {
             Ok(pg) => Some(pg),
             Err(error) => {
                 println!("PostgreSQL could not be started, so it is left out: {error:#}\n");
@@ -262,7 +262,7 @@ fn run_size(
     sqlite.finish()?;
     sqlite_load += started.elapsed();
     let sqlite_bytes = std::fs::metadata(&sqlite_path).map_or(0, |m| m.len());
-    let pg = match (postgres, pg_loader) {
+    let mut pg = match (postgres, pg_loader) {
         (Some(pg), Some(loader)) => {
             eprintln!("[{size}] indexing in PostgreSQL");
             let started = Instant::now();
@@ -272,7 +272,6 @@ fn run_size(
         }
         _ => None,
     };
-    let mut pg = pg;
 
     eprintln!("[{size}] searching, side by side");
     let mut ours = Vec::new();

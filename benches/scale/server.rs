@@ -119,53 +119,26 @@ pub fn measure(
     }
     let cold_start = started.elapsed();
 
-    let submitted: Vec<anyhow::Result<(Vec<Duration>, Vec<Duration>)>> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..CLIENTS)
-                .map(|client| {
-                    let (base, token) = (&base, &token);
-                    scope.spawn(move || submit(base, token, client, per_client))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a client panicked"))
-                .collect()
-        });
+    let submitted = on_clients(|client| submit(&base, &token, client, per_client))?;
     let mut acks = Vec::new();
     let mut searchable = Vec::new();
-    for part in submitted {
-        let (a, s) = part?;
+    for (a, s) in submitted {
         acks.extend(a);
         searchable.extend(s);
     }
 
     // The query set over HTTP, from the same 8 clients: real search traffic for the memory figure.
-    let searched: Vec<anyhow::Result<Vec<Duration>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..CLIENTS)
-            .map(|client| {
-                let (base, token) = (&base, &token);
-                scope.spawn(move || {
-                    let agent = new_agent();
-                    let mut samples = Vec::new();
-                    for query in queries.iter().skip(client).step_by(CLIENTS) {
-                        let started = Instant::now();
-                        found(&agent, base, token, query)?;
-                        samples.push(started.elapsed());
-                    }
-                    Ok(samples)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a client panicked"))
-            .collect()
-    });
-    let mut http_search = Vec::new();
-    for part in searched {
-        http_search.extend(part?);
-    }
+    let searched = on_clients(|client| {
+        let agent = new_agent();
+        let mut samples = Vec::new();
+        for query in queries.iter().skip(client).step_by(CLIENTS) {
+            let started = Instant::now();
+            found(&agent, &base, &token, query)?;
+            samples.push(started.elapsed());
+        }
+        Ok(samples)
+    })?;
+    let http_search: Vec<Duration> = searched.into_iter().flatten().collect();
     let peak_rss = peak_rss(server.0.id());
     drop(server);
     Ok(Served {
@@ -174,6 +147,20 @@ pub fn measure(
         searchable: Percentiles::of(searchable),
         http_search: Percentiles::of(http_search),
         peak_rss,
+    })
+}
+
+/// Runs `work` for each of the [`CLIENTS`] clients on its own thread; the first error wins.
+fn on_clients<T: Send>(work: impl Fn(usize) -> anyhow::Result<T> + Sync) -> anyhow::Result<Vec<T>> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|client| scope.spawn(move || work(client)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("a client panicked"))
+            .collect()
     })
 }
 

@@ -30,7 +30,7 @@ pub struct GeneratedQuery {
 }
 
 /// Dutch plural and inflected forms of a word as people type them, for "inflected" queries.
-pub fn inflect(word: &str) -> String {
+fn inflect(word: &str) -> String {
     if word.ends_with('e') {
         format!("{word}n")
     } else if word.ends_with(['a', 'o', 'u', 'i', 'y']) {

@@ -26,15 +26,15 @@ pub struct ColumnCache {
 }
 
 /// Per segment and field, its column (`None` when the segment has no such column).
-type CachedColumns = HashMap<(SegmentId, String), Option<Arc<CachedColumn>>>;
+type CachedColumns = HashMap<(SegmentId, &'static str), Option<Arc<CachedColumn>>>;
 
 impl ColumnCache {
     fn column(
         &self,
         segment: &SegmentReader,
-        field: &str,
+        field: &'static str,
     ) -> tantivy::Result<Option<Arc<CachedColumn>>> {
-        let key = (segment.segment_id(), field.to_string());
+        let key = (segment.segment_id(), field);
         if let Some(cached) = self.lock().get(&key) {
             return Ok(cached.clone());
         }
@@ -68,7 +68,7 @@ impl ColumnCache {
 
 /// Counts the values of the named keyword fields.
 pub struct FacetCounter<'a> {
-    pub fields: Vec<String>,
+    pub fields: Vec<&'static str>,
     pub cache: &'a ColumnCache,
 }
 

@@ -404,7 +404,7 @@ impl SearchIndex {
             .collect();
         self.columns.keep_only(&live);
         let counter = FacetCounter {
-            fields: counted.iter().map(|f| f.name().to_string()).collect(),
+            fields: counted.iter().map(|f| f.name()).collect(),
             cache: &self.columns,
         };
         let top = TopDocs::with_limit(per_page).and_offset(offset);
@@ -450,7 +450,7 @@ impl SearchIndex {
                 *field
             };
             let counter = FacetCounter {
-                fields: vec![counted_field.name().to_string()],
+                fields: vec![counted_field.name()],
                 cache: &self.columns,
             };
             let mut tally = searcher.search(&query_without(Some(*field)), &counter)?;

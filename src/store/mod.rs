@@ -417,12 +417,14 @@ impl Store {
         after: u64,
         limit: usize,
     ) -> Result<Vec<(u64, OutboxEntry)>, StoreError> {
-        let start = after.saturating_add(1).to_be_bytes();
         // Only what is on disk: an entry a crash could still undo must not reach the index.
-        let durable = (*lock(&self.outbox_written.0)).to_be_bytes();
+        let durable = *lock(&self.outbox_written.0);
+        if after >= durable {
+            return Ok(Vec::new());
+        }
         self.t()
             .outbox
-            .range(start..=durable)
+            .range(after.saturating_add(1).to_be_bytes()..=durable.to_be_bytes())
             .take(limit)
             .map(|item| {
                 let (key, bytes) = item?;
