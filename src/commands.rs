@@ -497,7 +497,19 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             .expect("valid progress template"),
     );
     let started = Instant::now();
-    let report = import_paths(&store, paths, &progress)?;
+    let report = import_paths(&store, paths, &progress).map_err(|stopped| {
+        progress.finish_and_clear();
+        let kept = stopped.stored;
+        match stopped.error.unwritable() {
+            Some(why) => anyhow::anyhow!(
+                "the import stopped: Verhalenbank cannot write in the data folder {} ({why}). \
+                 {kept} stories were stored before it stopped and are kept; make room and run \
+                 the same import again: stories already stored are skipped",
+                config.data_dir.display()
+            ),
+            None => anyhow::Error::new(stopped),
+        }
+    })?;
     audit(
         &store,
         "import",

@@ -7,6 +7,10 @@
 //! the evidence page and the goal overview in process, and the same queries in SQLite and PostgreSQL.
 //! It prints a Markdown report with every target marked ✓ or ✗.
 
+// Shared with the reliability benchmark, which uses more of it.
+#[allow(dead_code)]
+#[path = "../common/client.rs"]
+mod client;
 mod engines;
 mod server;
 
@@ -200,6 +204,12 @@ fn run_size(
     anyhow::ensure!(status.success(), "import failed");
     let import = started.elapsed();
     let disk = folder_bytes(&data);
+    // Figures go to stderr as they are measured, so a long run that is cut short still tells something.
+    eprintln!(
+        "[{size}] import {:.0} stories/s, {:.0} MB on disk",
+        size as f64 / import.as_secs_f64(),
+        disk as f64 / 1e6
+    );
 
     // The query set: 1,000 queries from the words of the corpus's stories.
     let sampled: Vec<_> = (0..size.min(20_000))
@@ -215,9 +225,24 @@ fn run_size(
 
     eprintln!("[{size}] server: cold start, submits, memory");
     let served = server::measure(binary, &data, options.submits_per_client, &texts)?;
+    eprintln!(
+        "[{size}] submit p50 {} p99 {}, searchable max {}, cold start {:.2} s, peak RSS {:.0} MB",
+        millis(served.ack.p50),
+        millis(served.ack.p99),
+        millis(served.searchable.max),
+        served.cold_start.as_secs_f64(),
+        served.peak_rss as f64 / 1024.0 / 1024.0
+    );
 
     eprintln!("[{size}] pages in process");
     let pages = verhalenbank::bench::pages::page_bench(&data, 200)?;
+    for (path, p) in &pages {
+        eprintln!(
+            "[{size}] {path}: p50 {} p99 {}",
+            millis(p.p50),
+            millis(p.p99)
+        );
+    }
 
     eprintln!("[{size}] query set");
     let store = Store::open(&data.join("store"))?;
@@ -305,6 +330,20 @@ fn run_size(
     let ours = Percentiles::of(ours);
     let sqlite_p = Percentiles::of(theirs_sqlite);
     let pg_p = (!theirs_pg.is_empty()).then(|| Percentiles::of(theirs_pg));
+    eprintln!(
+        "[{size}] search p50/p99: ours {}/{}, SQLite {}/{} (loaded in {:.0} s){}",
+        millis(ours.p50),
+        millis(ours.p99),
+        millis(sqlite_p.p50),
+        millis(sqlite_p.p99),
+        sqlite_load.as_secs_f64(),
+        pg_p.as_ref().map_or(String::new(), |p| format!(
+            ", PostgreSQL {}/{} (loaded in {:.0} s)",
+            millis(p.p50),
+            millis(p.p99),
+            pg_load.as_secs_f64()
+        ))
+    );
 
     eprintln!("[{size}] recall on the inflection cases");
     let mut recall = Recall::default();

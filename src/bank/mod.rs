@@ -70,6 +70,12 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
                 "the data folder {} is in use by another Verhalenbank process (is the server running?); stop it first, or use the web pages or the API",
                 config.data_dir.display()
             )
+        } else if let Some(why) = error.unwritable() {
+            anyhow::anyhow!(
+                "Verhalenbank cannot write in the data folder {} ({why}); it writes there even to read. \
+                 Give the account that runs it write access and free space, or choose another folder with --data-dir",
+                config.data_dir.display()
+            )
         } else {
             anyhow::Error::new(error).context(format!("opening the store in {}", path.display()))
         }

@@ -12,6 +12,7 @@ mod stories_csv;
 pub mod table;
 
 pub use measurements::read_measurements;
+pub use stories_csv::read_stories;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -138,15 +139,40 @@ fn collect_files(paths: &[PathBuf], report: &mut ImportReport) -> Vec<(FileKind,
     files
 }
 
+/// An import that a failing store (a full disk, say) ended early: how many stories were stored durably
+/// before it stopped, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("the import stopped after {stored} stories were stored: {error}")]
+pub struct ImportStopped {
+    pub stored: usize,
+    #[source]
+    pub error: StoreError,
+}
+
 /// Imports everything under `paths` into the store. Problems in files are reported in the returned
-/// report; only a failing store ends the import early.
+/// report; only a failing store ends the import early, and the stories stored before are kept.
 pub fn import_paths(
     store: &Store,
     paths: &[PathBuf],
     progress: &ProgressBar,
-) -> Result<ImportReport, StoreError> {
+) -> Result<ImportReport, ImportStopped> {
     let mut report = ImportReport::default();
-    let files = collect_files(paths, &mut report);
+    match import_into(store, paths, progress, &mut report) {
+        Ok(()) => Ok(report),
+        Err(error) => Err(ImportStopped {
+            stored: report.stories,
+            error,
+        }),
+    }
+}
+
+fn import_into(
+    store: &Store,
+    paths: &[PathBuf],
+    progress: &ProgressBar,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let files = collect_files(paths, report);
     progress.set_length(files.len() as u64);
     report.files = files.len();
 
@@ -286,16 +312,17 @@ pub fn import_paths(
             }
         }
         if pending.len() >= STORY_BATCH {
+            store.put_stories(&pending)?;
             report.stories += pending.len();
-            store.put_stories(&std::mem::take(&mut pending))?;
+            pending.clear();
         }
     }
     if !pending.is_empty() {
-        report.stories += pending.len();
         store.put_stories(&pending)?;
+        report.stories += pending.len();
     }
     progress.finish_and_clear();
-    Ok(report)
+    Ok(())
 }
 
 impl ImportReport {

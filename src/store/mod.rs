@@ -81,6 +81,31 @@ pub enum StoreError {
     Corrupt { what: String, detail: String },
 }
 
+impl StoreError {
+    /// The kind of the file system error underneath, if it is one.
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            StoreError::Sled(sled::Error::Io(io)) => Some(io.kind()),
+            StoreError::Io { source, .. } => Some(source.kind()),
+            _ => None,
+        }
+    }
+
+    /// Whether the store cannot be written: no permission, a read-only file system or a full disk.
+    /// The reason, in words, if so.
+    pub fn unwritable(&self) -> Option<&'static str> {
+        use std::io::ErrorKind;
+        match self.io_kind()? {
+            ErrorKind::PermissionDenied => Some("permission denied"),
+            ErrorKind::ReadOnlyFilesystem => Some("the file system is read-only"),
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge => {
+                Some("the disk is full")
+            }
+            _ => None,
+        }
+    }
+}
+
 impl From<TransactionError<StoreError>> for StoreError {
     fn from(error: TransactionError<StoreError>) -> Self {
         match error {

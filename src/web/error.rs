@@ -14,6 +14,8 @@ pub enum AppError {
     BadRequest(&'static str),
     /// Too many posts from one address in a short time.
     TooManyRequests,
+    /// The request's body is over the limit.
+    TooLarge,
     /// Logged in, but this role may not do this.
     Forbidden,
     /// Not logged in; the path to come back to after logging in.
@@ -36,8 +38,10 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
+            AppError::Internal(error) if cannot_store(error) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -48,8 +52,10 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::BadRequest(key) => key,
             AppError::TooManyRequests => "error.too_many",
+            AppError::TooLarge => "error.too_large",
             AppError::Forbidden => "error.forbidden",
             AppError::LoginRequired(_) => "error.login_required",
+            AppError::Internal(error) if cannot_store(error) => "error.storage",
             AppError::Internal(_) => "error.internal",
         }
     }
@@ -77,6 +83,16 @@ impl AppError {
         );
         response
     }
+}
+
+/// Whether the store could not be written (full disk, read-only folder): nothing was saved, and trying
+/// again later may work, which the page says.
+fn cannot_store(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<crate::store::StoreError>()
+            .is_some_and(|error| error.unwritable().is_some())
+    })
 }
 
 impl IntoResponse for AppError {

@@ -228,6 +228,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(protect::friendly_too_large))
         .layer(axum::middleware::from_fn(auth::remember_visitor))
         .layer(axum::middleware::from_fn(protect::same_origin))
         .layer(auth::layer(state.bank.clone(), state.secure));

@@ -78,6 +78,27 @@ pub async fn same_origin(
     }
 }
 
+/// Middleware that turns the body limit's plain-text refusal (413) into the friendly error page, or into
+/// problem+json under `/api`, so a resident who pastes far too much sees what to do in their language.
+pub async fn friendly_too_large(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/plain"));
+    if response.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || !plain {
+        response
+    } else if api {
+        AppError::TooLarge.problem()
+    } else {
+        AppError::TooLarge.into_response()
+    }
+}
+
 fn is_same_origin(headers: &axum::http::HeaderMap) -> bool {
     let host = headers
         .get(axum::http::header::HOST)

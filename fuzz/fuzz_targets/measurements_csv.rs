@@ -1,0 +1,23 @@
+//! A measurements CSV never panics the importer, and every figure it accepts is a finite number.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use verhalenbank::import::read_measurements;
+use verhalenbank::story::Catalog;
+use verhalenbank::testing;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let municipality = testing::municipality();
+    let goals = testing::goal_tree();
+    let catalog = Catalog {
+        municipality: &municipality,
+        goals: &goals,
+        sessions: &[],
+        rounds: &[],
+    };
+    let (figures, _) = read_measurements(text, catalog);
+    assert!(figures.iter().all(|figure| figure.value.is_finite()));
+});
