@@ -115,10 +115,9 @@ pub fn run(binary: &Path, work: &Path, cycles: usize, seed: u64) -> anyhow::Resu
                     let mut n = 0;
                     while !stop.load(Ordering::Relaxed) {
                         let marker = marker(cycle, client, n);
-                        match submit(&agent, base, token, &story_json(n, &marker)) {
-                            Ok(Some(id)) => acked.lock().unwrap().push(Acked { id, marker }),
-                            // Refused (never acknowledged) or cut off by the kill.
-                            Ok(None) | Err(_) => {}
+                        // A refusal or a connection the kill cut off is not an acknowledgement.
+                        if let Ok(Some(id)) = submit(&agent, base, token, &story_json(n, &marker)) {
+                            acked.lock().unwrap().push(Acked { id, marker });
                         }
                         n += 1;
                     }

@@ -51,6 +51,10 @@ pub struct Report {
     pub rss_early: u64,
     pub rss_late: u64,
     pub rss_peak: u64,
+    /// The same for the server's own (anonymous) memory, without the mapped index and store files
+    /// the kernel may page out: where a leak would show.
+    pub anon_early: u64,
+    pub anon_late: u64,
 }
 
 const PASSWORD: &str = "belasting-proef-wachtwoord";
@@ -162,7 +166,7 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
         let sampler = scope.spawn(|| {
             let mut samples = Vec::new();
             while !sampler_stop.load(std::sync::atomic::Ordering::Relaxed) {
-                samples.push(memory(pid, "VmRSS:"));
+                samples.push((memory(pid, "VmRSS:"), memory(pid, "RssAnon:")));
                 std::thread::sleep(Duration::from_secs(1));
             }
             samples
@@ -170,7 +174,7 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
         let start = Instant::now() + Duration::from_millis(200);
         let results = on_clients(clients, |client| {
             let agent = new_agent();
-            let mut rng = Rng::new(options.seed ^ (client as u64 + 1) * 0x1000_0001);
+            let mut rng = Rng::new(options.seed ^ ((client as u64 + 1) * 0x1000_0001));
             let mut samples = Vec::new();
             let mut errors = Vec::new();
             for k in (client..total).step_by(clients) {
@@ -250,14 +254,16 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
         all: Percentiles::of(all.into_iter().map(|(_, d)| d).collect()),
         per_kind,
         achieved_rate,
-        rss_early: median(&rss[..quarter.min(rss.len())]),
-        rss_late: median(&rss[rss.len().saturating_sub(quarter)..]),
+        rss_early: median(rss[..quarter.min(rss.len())].iter().map(|s| s.0)),
+        rss_late: median(rss[rss.len().saturating_sub(quarter)..].iter().map(|s| s.0)),
         rss_peak,
+        anon_early: median(rss[..quarter.min(rss.len())].iter().map(|s| s.1)),
+        anon_late: median(rss[rss.len().saturating_sub(quarter)..].iter().map(|s| s.1)),
     })
 }
 
-fn median(samples: &[u64]) -> u64 {
-    let mut sorted = samples.to_vec();
+fn median(samples: impl Iterator<Item = u64>) -> u64 {
+    let mut sorted: Vec<u64> = samples.collect();
     sorted.sort_unstable();
     sorted.get(sorted.len() / 2).copied().unwrap_or(0)
 }
@@ -355,6 +361,11 @@ pub fn describe(report: &Report) -> String {
         report.rss_early as f64 / 1e6,
         report.rss_late as f64 / 1e6,
         report.rss_peak as f64 / 1e6
+    );
+    out += &format!(
+        "server's own memory (RssAnon, without mapped files): {:.0} MB in the first quarter, {:.0} MB in the last\n",
+        report.anon_early as f64 / 1e6,
+        report.anon_late as f64 / 1e6
     );
     if let Some(error) = &report.first_error {
         out += &format!("first error: {error}\n");

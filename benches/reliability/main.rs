@@ -134,9 +134,9 @@ fn main() -> anyhow::Result<()> {
             load.clients, load.rate, load.seconds, load.stories
         );
         println!("```\n{}```\n", load::describe(&report));
-        let growth = report.rss_late as f64 / report.rss_early.max(1) as f64;
+        let growth = report.anon_late as f64 / report.anon_early.max(1) as f64;
         println!(
-            "target p99 ≤200 ms: {}; 0 errors: {}; memory growth from the first to the last quarter {:+.1}%\n",
+            "target p99 ≤200 ms: {}; 0 errors: {}; growth of the server's own memory from the first to the last quarter {:+.1}%\n",
             if report.all.p99 <= Duration::from_millis(200) {
                 "✓"
             } else {

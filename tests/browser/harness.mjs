@@ -9,7 +9,8 @@ import net from 'node:net';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root. */
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The server binary: release if built, else debug. */
 export function binary() {
@@ -31,12 +32,27 @@ async function freePort() {
   });
 }
 
-/** Starts a server with the demo loaded; resolves once it answers. */
-export async function startServer() {
-  const data = mkdtempSync(join(tmpdir(), 'verhalenbank-browser-'));
+/** Runs `verhalenbank --data-dir DATA args...` to its end, with `input` on standard input; resolves
+ *  with what it printed, rejects when it fails. */
+export function runCli(data, args, input = '') {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary(), ['--data-dir', data, ...args], { env: { ...process.env, RUST_LOG: 'warn' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output += chunk; });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`verhalenbank ${args.join(' ')}: ${output}`))));
+    child.stdin.end(input);
+  });
+}
+
+/** Starts a server with the demo loaded (or on `data`, a folder prepared beforehand); resolves once it
+ *  answers. */
+export async function startServer({ data: prepared } = {}) {
+  const data = prepared ?? mkdtempSync(join(tmpdir(), 'verhalenbank-browser-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(binary(), ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${port}`, '--sample', join(root, 'stories-sample')], {
+  const sample = prepared ? ['--no-demo'] : ['--sample', join(root, 'stories-sample')];
+  const child = spawn(binary(), ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${port}`, ...sample], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: 'warn' },
   });
