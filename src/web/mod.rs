@@ -277,6 +277,7 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
     auth::StoredSessions::prune(bank.store.clone())?;
     let mut state = AppState::new(bank.clone(), None, options.demo);
     state.secure = options.https;
+    let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(options.bind)
         .await
         .with_context(|| format!("binding {}", options.bind))?;
@@ -286,30 +287,32 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await?;
     tracing::info!("shutting down: indexing what is left and flushing the store");
     tokio::task::spawn_blocking(move || bank.shutdown()).await??;
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers for SIGTERM and Ctrl-C at once, before the server says it listens, so that a stop coming
+/// right after the start is a graceful one too; the future ends when either arrives.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
