@@ -22,8 +22,9 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(story) = parse_story_file(text, catalog) {
         let written = story_to_file(&story);
-        let again = parse_story_file(&written, catalog)
-            .unwrap_or_else(|errors| panic!("a written story does not parse again: {errors:?}\n{written}"));
+        let again = parse_story_file(&written, catalog).unwrap_or_else(|errors| {
+            panic!("a written story does not parse again: {errors:?}\n{written}")
+        });
         assert_eq!(again, story, "the round trip changed the story:\n{written}");
     }
 });

@@ -18,8 +18,9 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(municipality) = Municipality::from_toml(text) {
         let written = municipality.to_toml();
-        let again = Municipality::from_toml(&written)
-            .unwrap_or_else(|error| panic!("a written municipality does not load: {error}\n{written}"));
+        let again = Municipality::from_toml(&written).unwrap_or_else(|error| {
+            panic!("a written municipality does not load: {error}\n{written}")
+        });
         assert_eq!(again, municipality);
     }
 });

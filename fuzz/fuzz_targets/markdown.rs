@@ -12,7 +12,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let markdown = Markdown::new(text);
     let html = render_markdown(&markdown).as_str().to_ascii_lowercase();
-    for forbidden in ["<script", "javascript:", "<iframe", "<img", "<svg", "<style", " onerror", " onload"] {
+    for forbidden in [
+        "<script",
+        "javascript:",
+        "<iframe",
+        "<img",
+        "<svg",
+        "<style",
+        " onerror",
+        " onload",
+    ] {
         assert!(!html.contains(forbidden), "{forbidden} in {html}");
     }
     let _ = plain_text(&markdown);

@@ -22,13 +22,25 @@ fn bank() -> &'static Bank {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let store = Store::open(&folder.path().join("store")).expect("the store opens");
         for (title, text) in [
-            ("Koffie", "Elke dinsdag drinken de buren samen koffie in het buurthuis."),
-            ("Huiswerk", "De kinderen krijgen hulp bij hun huiswerk; ouders helpen mee."),
-            ("Eenzaam", "Sinds de verhuizing kende ze niemand. Nu gaat ze naar de inloop."),
+            (
+                "Koffie",
+                "Elke dinsdag drinken de buren samen koffie in het buurthuis.",
+            ),
+            (
+                "Huiswerk",
+                "De kinderen krijgen hulp bij hun huiswerk; ouders helpen mee.",
+            ),
+            (
+                "Eenzaam",
+                "Sinds de verhuizing kende ze niemand. Nu gaat ze naar de inloop.",
+            ),
         ] {
-            store.put_story(&testing::story(title, text)).expect("stored");
+            store
+                .put_story(&testing::story(title, text))
+                .expect("stored");
         }
-        let index = SearchIndex::open(&folder.path().join("index"), &store).expect("the index opens");
+        let index =
+            SearchIndex::open(&folder.path().join("index"), &store).expect("the index opens");
         Bank {
             _folder: folder,
             store,

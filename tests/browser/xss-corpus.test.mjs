@@ -199,7 +199,7 @@ test('over a thousand payloads through every door never run on any page', { time
   }));
   // The watchers do see a payload that runs: a control page without the site's escaping or policy.
   pages[0].state.path = 'control';
-  await pages[0].page.setContent(`<img src=x onerror="alert(1)"><img src="//${MARKER_HOST}/c.png">`);
+  await pages[0].page.setContent(`<img src=x onerror="alert(1)"><img src="http://${MARKER_HOST}/c.png">`);
   await pages[0].page.waitForTimeout(500);
   assert.ok(ran.some((r) => r.includes('dialog')) && ran.some((r) => r.includes('request')), `the watchers fire: ${ran}`);
   ran.length = 0;
