@@ -108,6 +108,14 @@ pub(crate) fn form(pairs: &[(&str, &str)]) -> crate::web::forms::FormData {
     )
 }
 
+/// The test municipality and goal tree, parsed once for the whole process: for fuzz targets, which
+/// run millions of times.
+pub fn shared_settings() -> (&'static Municipality, &'static GoalTree) {
+    static SETTINGS: std::sync::OnceLock<(Municipality, GoalTree)> = std::sync::OnceLock::new();
+    let (municipality, goals) = SETTINGS.get_or_init(|| (municipality(), goal_tree()));
+    (municipality, goals)
+}
+
 pub fn goal_tree() -> GoalTree {
     GoalTree::from_toml(GOALS_TOML).expect("test goal tree parses")
 }

@@ -10,11 +10,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let municipality = testing::municipality();
-    let goals = testing::goal_tree();
+    let (municipality, goals) = testing::shared_settings();
     let catalog = Catalog {
-        municipality: &municipality,
-        goals: &goals,
+        municipality,
+        goals,
         sessions: &[],
         rounds: &[],
     };
