@@ -108,12 +108,17 @@ pub(crate) fn form(pairs: &[(&str, &str)]) -> crate::web::forms::FormData {
     )
 }
 
-/// The test municipality and goal tree, parsed once for the whole process: for fuzz targets, which
-/// run millions of times.
-pub fn shared_settings() -> (&'static Municipality, &'static GoalTree) {
+/// What stories may refer to in the test municipality (no sessions or rounds), parsed once for the
+/// whole process: for fuzz targets, which run millions of times.
+pub fn shared_catalog() -> crate::story::Catalog<'static> {
     static SETTINGS: std::sync::OnceLock<(Municipality, GoalTree)> = std::sync::OnceLock::new();
     let (municipality, goals) = SETTINGS.get_or_init(|| (municipality(), goal_tree()));
-    (municipality, goals)
+    crate::story::Catalog {
+        municipality,
+        goals,
+        sessions: &[],
+        rounds: &[],
+    }
 }
 
 pub fn goal_tree() -> GoalTree {

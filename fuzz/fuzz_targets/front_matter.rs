@@ -3,7 +3,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use verhalenbank::story::Catalog;
 use verhalenbank::story::file::story_to_file;
 use verhalenbank::story::front_matter::parse_story_file;
 use verhalenbank::testing;
@@ -12,13 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (municipality, goals) = testing::shared_settings();
-    let catalog = Catalog {
-        municipality,
-        goals,
-        sessions: &[],
-        rounds: &[],
-    };
+    let catalog = testing::shared_catalog();
     if let Ok(story) = parse_story_file(text, catalog) {
         let written = story_to_file(&story);
         let again = parse_story_file(&written, catalog).unwrap_or_else(|errors| {

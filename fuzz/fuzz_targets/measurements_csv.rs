@@ -3,20 +3,13 @@
 
 use libfuzzer_sys::fuzz_target;
 use verhalenbank::import::read_measurements;
-use verhalenbank::story::Catalog;
 use verhalenbank::testing;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (municipality, goals) = testing::shared_settings();
-    let catalog = Catalog {
-        municipality,
-        goals,
-        sessions: &[],
-        rounds: &[],
-    };
+    let catalog = testing::shared_catalog();
     let (figures, _) = read_measurements(text, catalog);
     assert!(figures.iter().all(|figure| figure.value.is_finite()));
 });

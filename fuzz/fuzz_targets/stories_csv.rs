@@ -3,20 +3,13 @@
 
 use libfuzzer_sys::fuzz_target;
 use verhalenbank::import::read_stories;
-use verhalenbank::story::Catalog;
 use verhalenbank::testing;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (municipality, goals) = testing::shared_settings();
-    let catalog = Catalog {
-        municipality,
-        goals,
-        sessions: &[],
-        rounds: &[],
-    };
+    let catalog = testing::shared_catalog();
     let (_, errors) = read_stories(text, catalog);
     assert!(errors.iter().all(|error| !error.to_string().is_empty()));
 });

@@ -83,7 +83,7 @@ pub enum StoreError {
 
 impl StoreError {
     /// The kind of the file system error underneath, if it is one.
-    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+    fn io_kind(&self) -> Option<std::io::ErrorKind> {
         match self {
             StoreError::Sled(sled::Error::Io(io)) => Some(io.kind()),
             StoreError::Io { source, .. } => Some(source.kind()),

@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode, header};
 use verhalenbank::index::{Scope, SearchRequest};
 use verhalenbank::story::StoryId;
 
-use super::support::{Server, fixture_folder, http, run, story_file, text};
+use super::support::{Server, fixture_folder, free_address, http, run, story_file, text};
 use super::web::TestApp;
 
 fn story_json(title: &str, text: &str) -> serde_json::Value {
@@ -260,20 +260,37 @@ async fn exported_cells_never_run_as_a_formula() {
     );
 }
 
-/// Runs `verhalenbank args...` as a user who may not write in `data`: the data folder is made
-/// read-only, and as root (who may write anyway) the binary runs as `nobody`.
-fn run_read_only(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+/// Sets the mode of every folder under `root` (itself included) to `folders` and of every file to `files`.
+fn set_modes(root: &std::path::Path, folders: u32, files: u32) {
     use std::os::unix::fs::PermissionsExt;
-    use std::os::unix::process::CommandExt;
-    for entry in walkdir::WalkDir::new(data) {
+    for entry in walkdir::WalkDir::new(root) {
         let entry = entry.unwrap();
         let mode = if entry.file_type().is_dir() {
-            0o555
+            folders
         } else {
-            0o444
+            files
         };
         std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
     }
+}
+
+/// A temporary folder with `count` fixture stories imported into `data/` there; also returns the
+/// folder they came from and the data folder.
+fn imported_bank(count: usize) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("in");
+    fixture_folder(&folder, count);
+    let data = temp.path().join("data");
+    let output = run(&data, &["import", folder.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    (temp, folder, data)
+}
+
+/// Runs `verhalenbank args...` as a user who may not write in `data`: the data folder is made
+/// read-only, and as root (who may write anyway) the binary runs as `nobody`.
+fn run_read_only(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    set_modes(data, 0o555, 0o444);
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_verhalenbank"));
     command
         .arg("--data-dir")
@@ -291,29 +308,13 @@ fn run_read_only(data: &std::path::Path, args: &[&str]) -> std::process::Output 
         command.uid(65534).gid(65534);
     }
     let output = command.output().unwrap();
-    for entry in walkdir::WalkDir::new(data) {
-        let entry = entry.unwrap();
-        let mode = if entry.file_type().is_dir() {
-            0o755
-        } else {
-            0o644
-        };
-        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
-    }
+    set_modes(data, 0o755, 0o644);
     output
 }
 
 #[test]
 fn a_read_only_data_folder_gets_a_clear_error_and_stays_whole() {
-    let temp = tempfile::tempdir().unwrap();
-    let folder = temp.path().join("in");
-    fixture_folder(&folder, 3);
-    let data = temp.path().join("data");
-    assert!(
-        run(&data, &["import", folder.to_str().unwrap()])
-            .status
-            .success()
-    );
+    let (temp, folder, data) = imported_bank(3);
     // Reachable for `nobody` when the tests run as root.
     std::fs::set_permissions(
         temp.path(),
@@ -340,15 +341,7 @@ fn a_read_only_data_folder_gets_a_clear_error_and_stays_whole() {
 
 #[test]
 fn a_full_disk_refuses_new_stories_clearly_and_keeps_every_acknowledged_one() {
-    let temp = tempfile::tempdir().unwrap();
-    let folder = temp.path().join("in");
-    fixture_folder(&folder, 3);
-    let data = temp.path().join("data");
-    assert!(
-        run(&data, &["import", folder.to_str().unwrap()])
-            .status
-            .success()
-    );
+    let (_temp, _, data) = imported_bank(3);
     let token =
         String::from_utf8_lossy(&run(&data, &["token", "add", "--provider", "buurtwerk"]).stdout)
             .split_whitespace()
@@ -362,12 +355,7 @@ fn a_full_disk_refuses_new_stories_clearly_and_keeps_every_acknowledged_one() {
 
     // A file-size limit a little above the store's size: the disk is "full" once the store grows.
     // SIGXFSZ is ignored, so writes fail with an error instead of killing the server.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
+    let address = free_address();
     let mut child = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(

@@ -93,6 +93,16 @@ pub fn http(address: &str, request: &str) -> String {
     response
 }
 
+/// A loopback address with a port that is free now.
+pub fn free_address() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
 /// The real server on a free loopback port, with its output collected.
 pub struct Server {
     child: std::process::Child,
@@ -109,12 +119,7 @@ impl Server {
     pub fn start(data: &Path, args: &[&str], rust_log: &str) -> Server {
         use std::io::BufRead;
         use std::process::Stdio;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let address = format!("127.0.0.1:{port}");
+        let address = free_address();
         let mut child = Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
             .arg("--data-dir")
             .arg(data)
