@@ -53,7 +53,11 @@ pub fn post_limit() -> tower_governor::GovernorLayer<
         .finish()
         .expect("a valid rate limit");
     tower_governor::GovernorLayer::new(Arc::new(config)).error_handler(|error| match error {
-        GovernorError::TooManyRequests { .. } => AppError::TooManyRequests.into_response(),
+        GovernorError::TooManyRequests { .. } => {
+            // Without the address: it is personal data, and the count is what an operator needs.
+            tracing::warn!("a form post was refused: too many posts from one address");
+            AppError::TooManyRequests.into_response()
+        }
         _ => AppError::BadRequest("error.bad_request").into_response(),
     })
 }

@@ -1,11 +1,11 @@
 // Narrative evaluation and accountability walked through in the browser, without JavaScript: an analyst
 // runs an evaluation round from question to feedback, a participant reads the feedback on a phone, the
 // goal tree is edited, and the yearly report prints on A4 with a page per goal.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServerAndBrowser, newPage, accessibilityViolationsAt, pdfPages, pdfPageSizes } from './harness.mjs';
 
-const shared = withServerAndBrowser(before, after);
+const shared = withServerAndBrowser(before, after, afterEach);
 
 test('an analyst runs an evaluation round from question to feedback', async () => {
   const base = shared.server.base;

@@ -1,10 +1,10 @@
 // What a resident and a moderator do, in a browser without JavaScript: tell a story on a phone-sized
 // page, get a receipt code, look the story up, and see it appear on the site once it is published.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServerAndBrowser, newPage, eventually } from './harness.mjs';
 
-const shared = withServerAndBrowser(before, after);
+const shared = withServerAndBrowser(before, after, afterEach);
 
 test('a resident tells a story without JavaScript and it appears after moderation', async () => {
   const phone = await newPage(shared.browser, { width: 360, javaScript: false });

@@ -154,13 +154,17 @@ export async function eventually(check, { timeout = 5000, interval = 100 } = {})
 
 /** Starts a server and a browser before the tests of a file and stops them after; the returned object
  *  holds `server` and `browser` once the tests run. */
-export function withServerAndBrowser(before, after) {
+export function withServerAndBrowser(before, after, afterEach) {
   const shared = {};
+  let failed = false;
   before(async () => {
     shared.server = await startServer();
     shared.browser = await launchBrowser();
   });
+  afterEach?.((t) => { if (!t.passed) failed = true; });
   after(async () => {
+    // The server's own log (warnings and errors only) says why a page failed, when one did.
+    if (failed) console.error(`--- server log ---\n${shared.server?.output() ?? ''}\n--- end of server log ---`);
     await shared.browser?.close();
     await shared.server?.stop();
   });

@@ -1,10 +1,10 @@
 // Every main page: no WCAG 2.1 AA violations found by axe-core, and usable at 360 px without
 // sideways scrolling.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServerAndBrowser, newPage, accessibilityViolations, overflowsHorizontally } from './harness.mjs';
 
-const shared = withServerAndBrowser(before, after);
+const shared = withServerAndBrowser(before, after, afterEach);
 
 async function storyPath() {
   const results = await (await fetch(`${shared.server.base}/api/v1/stories?q=koffie`)).json();

@@ -1,11 +1,11 @@
 // A storytelling session walked through in the browser: plan it, open the board, tell two stories from
 // phone-sized pages and see them appear on the board, record the interpretation and an action, and
 // print the report to PDF on A4.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServerAndBrowser, newPage, accessibilityViolations, accessibilityViolationsAt, eventually, pdfPages, loginCookie } from './harness.mjs';
 
-const shared = withServerAndBrowser(before, after);
+const shared = withServerAndBrowser(before, after, afterEach);
 
 test('a facilitator runs a session with the board and participants on their phones', async () => {
   const base = shared.server.base;

@@ -1,9 +1,9 @@
 // Hostile text in a story stays text: script in the title, the text, tags and links is shown, never run.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServerAndBrowser, newPage, eventually, loginCookie, apiToken } from './harness.mjs';
 
-const shared = withServerAndBrowser(before, after);
+const shared = withServerAndBrowser(before, after, afterEach);
 
 const PAYLOADS = [
   '<script>window.__xss = 1</script>',
