@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// jemalloc gives freed memory back to the system; glibc's allocator kept an arena per thread.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = verhalenbank::cli::Cli::parse();
     verhalenbank::telemetry::init();

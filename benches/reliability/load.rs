@@ -38,6 +38,8 @@ pub struct Options {
     pub clients: usize,
     pub rate: f64,
     pub seed: u64,
+    /// Searches instead of submissions: the bank keeps its size.
+    pub read_only: bool,
 }
 
 pub struct Report {
@@ -182,7 +184,10 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
                 if let Some(wait) = due.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
-                let kind = pick(&mut rng);
+                let kind = match pick(&mut rng) {
+                    Kind::Submit if options.read_only => Kind::Search,
+                    kind => kind,
+                };
                 let outcome = match kind {
                     Kind::Search => {
                         let mut query = rng.pick(&words).clone();
@@ -246,6 +251,7 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
             (*kind, Percentiles::of(of_kind))
         })
         .collect();
+    write_memory_series(&work.join("memory.csv"), &rss)?;
     let quarter = (rss.len() / 4).max(1);
     Ok(Report {
         requests: all.len(),
@@ -260,6 +266,16 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
         anon_early: median(rss[..quarter.min(rss.len())].iter().map(|s| s.1)),
         anon_late: median(rss[rss.len().saturating_sub(quarter)..].iter().map(|s| s.1)),
     })
+}
+
+/// The server's memory second by second, for a chart or a closer look at how it grows.
+fn write_memory_series(path: &Path, samples: &[(u64, u64)]) -> anyhow::Result<()> {
+    let mut csv = String::from("second,rss_bytes,rss_anon_bytes\n");
+    for (second, (rss, anon)) in samples.iter().enumerate() {
+        csv.push_str(&format!("{second},{rss},{anon}\n"));
+    }
+    std::fs::write(path, csv)?;
+    Ok(())
 }
 
 fn median(samples: impl Iterator<Item = u64>) -> u64 {

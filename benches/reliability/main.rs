@@ -4,7 +4,8 @@
 //! `cargo bench --bench reliability -- crash --cycles 50` kills the server with SIGKILL while 8 clients
 //! submit, 50 times, and checks that no acknowledged story is lost or unfindable after the restart.
 //! `cargo bench --bench reliability -- load --stories 100000` runs 50 clients at 200 requests/s for
-//! 60 s on a generated corpus. Both print a Markdown report; a lost story or a failed request makes
+//! 60 s on a generated corpus (`--read-only` sends searches instead of submissions, so the bank stays
+//! the same size and memory that still grows is not new data). Both print a Markdown report; a lost story or a failed request makes
 //! the run fail.
 
 // Shared with the scale benchmark, which uses other parts of it.
@@ -52,6 +53,7 @@ impl Options {
                         clients: 50,
                         rate: 200.0,
                         seed: 7,
+                        read_only: false,
                     })
                 }
                 "--cycles" => options.crash = Some(number(value(), "--cycles")),
@@ -61,12 +63,13 @@ impl Options {
                 }
                 "--clients" => load_options(&mut options).clients = number(value(), "--clients"),
                 "--rate" => load_options(&mut options).rate = number(value(), "--rate") as f64,
+                "--read-only" => load_options(&mut options).read_only = true,
                 "--seed" => options.seed = number(value(), "--seed") as u64,
                 "--work" => options.work = PathBuf::from(value()),
                 // cargo bench passes this to every bench target.
                 "--bench" => {}
                 other => panic!(
-                    "unknown option {other} (crash [--cycles N], load [--stories N --seconds S --clients C --rate R])"
+                    "unknown option {other} (crash [--cycles N], load [--stories N --seconds S --clients C --rate R --read-only])"
                 ),
             }
         }
@@ -83,7 +86,11 @@ fn load_options(options: &mut Options) -> &mut load::Options {
 
 fn main() -> anyhow::Result<()> {
     let options = Options::parse();
-    let binary = PathBuf::from(env!("CARGO_BIN_EXE_verhalenbank"));
+    // Another build can be measured against this one (VERHALENBANK_BINARY=path), on the same corpus.
+    let binary = std::env::var_os("VERHALENBANK_BINARY").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_verhalenbank")),
+        PathBuf::from,
+    );
     anyhow::ensure!(
         options.crash.is_some() || options.load.is_some(),
         "say what to run: crash [--cycles N] and/or load [--stories N --seconds S]"
@@ -130,8 +137,16 @@ fn main() -> anyhow::Result<()> {
             load,
         )?;
         println!(
-            "## Load test: {} clients, {:.0} requests/s for {} s, {} stories\n",
-            load.clients, load.rate, load.seconds, load.stories
+            "## Load test: {} clients, {:.0} requests/s for {} s, {} stories{}\n",
+            load.clients,
+            load.rate,
+            load.seconds,
+            load.stories,
+            if load.read_only {
+                ", read only (searches instead of submissions)"
+            } else {
+                ""
+            }
         );
         println!("```\n{}```\n", load::describe(&report));
         let growth = report.anon_late as f64 / report.anon_early.max(1) as f64;
@@ -144,6 +159,14 @@ fn main() -> anyhow::Result<()> {
             },
             if report.errors == 0 { "✓" } else { "✗" },
             (growth - 1.0) * 100.0
+        );
+        println!(
+            "The server's memory second by second: {}\n",
+            options
+                .work
+                .join(format!("load-{}", load.stories))
+                .join("memory.csv")
+                .display()
         );
         if report.errors > 0 {
             failures.push(format!("{} requests failed under load", report.errors));
