@@ -4,7 +4,7 @@
 //! when it was sent, so a server that falls behind cannot hide it. The server's memory is read every
 //! second to see whether it grows.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -57,6 +57,8 @@ pub struct Report {
     /// the kernel may page out: where a leak would show.
     pub anon_early: u64,
     pub anon_late: u64,
+    /// The CSV with the server's memory second by second.
+    pub memory_series: PathBuf,
 }
 
 const PASSWORD: &str = "belasting-proef-wachtwoord";
@@ -251,7 +253,8 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
             (*kind, Percentiles::of(of_kind))
         })
         .collect();
-    write_memory_series(&work.join("memory.csv"), &rss)?;
+    let memory_series = work.join("memory.csv");
+    write_memory_series(&memory_series, &rss)?;
     let quarter = (rss.len() / 4).max(1);
     Ok(Report {
         requests: all.len(),
@@ -265,6 +268,7 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
         rss_peak,
         anon_early: median(rss[..quarter.min(rss.len())].iter().map(|s| s.1)),
         anon_late: median(rss[rss.len().saturating_sub(quarter)..].iter().map(|s| s.1)),
+        memory_series,
     })
 }
 

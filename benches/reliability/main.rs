@@ -5,8 +5,8 @@
 //! submit, 50 times, and checks that no acknowledged story is lost or unfindable after the restart.
 //! `cargo bench --bench reliability -- load --stories 100000` runs 50 clients at 200 requests/s for
 //! 60 s on a generated corpus (`--read-only` sends searches instead of submissions, so the bank stays
-//! the same size and memory that still grows is not new data). Both print a Markdown report; a lost story or a failed request makes
-//! the run fail.
+//! the same size and memory that still grows is not new data). Both print a Markdown report; a lost
+//! story or a failed request makes the run fail.
 
 // Shared with the scale benchmark, which uses other parts of it.
 #[allow(dead_code)]
@@ -162,11 +162,7 @@ fn main() -> anyhow::Result<()> {
         );
         println!(
             "The server's memory second by second: {}\n",
-            options
-                .work
-                .join(format!("load-{}", load.stories))
-                .join("memory.csv")
-                .display()
+            report.memory_series.display()
         );
         if report.errors > 0 {
             failures.push(format!("{} requests failed under load", report.errors));
