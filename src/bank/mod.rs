@@ -536,6 +536,24 @@ impl Bank {
         Ok(actions)
     }
 
+    /// Searches the stories `request.scope` may see.
+    pub fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
+        Ok(self.index.search(&self.store, request)?)
+    }
+
+    /// The provider an API token acts for, if the token is known and not revoked.
+    pub fn token(
+        &self,
+        hash: &crate::tokens::TokenHash,
+    ) -> anyhow::Result<Option<crate::tokens::TokenInfo>> {
+        Ok(self.store.token(hash)?)
+    }
+
+    /// Every figure in the bank.
+    pub fn measurements(&self) -> anyhow::Result<Arc<Vec<Measurement>>> {
+        Ok(self.store.measurements_shared()?)
+    }
+
     /// A story if `scope` may see it: the same rule the search index applies inside its queries.
     pub fn visible_story(
         &self,

@@ -99,7 +99,7 @@ impl axum::extract::FromRequestParts<AppState> for ApiCaller {
             .and_then(crate::tokens::ApiToken::parse)
             .ok_or_else(|| unauthorized("expected Authorization: Bearer with an API token"))?;
         let hash = token.hash();
-        match state.run(move |bank| Ok(bank.store.token(&hash)?)).await {
+        match state.run(move |bank| bank.token(&hash)).await {
             Ok(Some(info)) => {
                 crate::web::audit::note_actor(crate::audit::Actor::Token(info.provider.clone()));
                 Ok(ApiCaller::Provider(info))
@@ -325,7 +325,7 @@ async fn list_stories(
 ) -> Response {
     let request = read_request(&FormData::new(pairs), caller.scope());
     match state
-        .run(move |bank| Ok(bank.index.search(&bank.store, &request)?))
+        .run(move |bank| bank.search(&request))
         .await
     {
         Ok(results) => Json(results).into_response(),
@@ -387,10 +387,10 @@ async fn measurements(
 ) -> Response {
     let form = FormData::new(pairs);
     let indicator = form.text("indicator");
-    match state.run(|bank| Ok(bank.store.measurements()?)).await {
+    match state.run(|bank| bank.measurements()).await {
         Ok(all) => {
             let list: Vec<_> = all
-                .into_iter()
+                .iter()
                 .filter(|m| indicator.is_empty() || m.indicator.as_str() == indicator)
                 .collect();
             Json(list).into_response()
