@@ -45,8 +45,9 @@ pub fn check_id(text: &str) -> Result<(), IdError> {
 macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, utoipa::ToSchema)]
         #[serde(transparent)]
+        #[schema(pattern = "^[a-z0-9][a-z0-9_-]{0,79}$")]
         pub struct $name(String);
 
         impl $name {

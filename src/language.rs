@@ -10,8 +10,11 @@ use std::fmt;
 use whatlang::{Detector, Lang};
 
 /// An ISO 639-1 language code such as `nl`, `en` or `tr`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(transparent)]
+#[schema(pattern = "^[a-z]{2}$", example = "nl")]
 pub struct Language(String);
 
 /// The languages the product knows by name and can detect: (ISO 639-1 code, whatlang language,

@@ -3,6 +3,7 @@
 //! story). The web layer and the command line call into this; it is the one place that combines store
 //! and index, so both show the same numbers.
 
+pub mod api;
 pub mod report;
 pub mod rounds;
 

@@ -12,7 +12,7 @@ use crate::goals::{Direction, Frequency, Indicator};
 use crate::ids::AreaId;
 
 /// Which way a figure moved, judged by the direction the indicator should go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Trend {
     Better,
@@ -61,7 +61,7 @@ impl EvidenceFilter {
 }
 
 /// The counted side of an indicator's evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CountedEvidence {
     /// The figures for the chosen area (or the whole municipality), oldest first, within the period.
     pub series: Vec<Measurement>,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AreaId, IndicatorId};
 
 /// One figure for one indicator, period and area.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Measurement {
     pub indicator: IndicatorId,
     pub period: Period,

@@ -155,6 +155,20 @@ impl Serialize for Period {
     }
 }
 
+// A period is written as text (see `Display`), so its schema is a string of those three shapes.
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"))
+            .examples(["2025-Q1"])
+            .description(Some("A year (2025), quarter (2025-Q1) or month (2025-03)"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Period {}
+
 impl<'de> Deserialize<'de> for Period {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;

@@ -11,7 +11,7 @@ use crate::ids::AreaId;
 pub const FEW_STORIES: u32 = 3;
 
 /// A summary of the stories linked to an indicator (through its subgoal), under the same filter.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ToldSummary {
     pub count: u32,
     pub positive: u32,
@@ -32,7 +32,7 @@ impl ToldSummary {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Signal {
     /// Areas with figures but no stories.

@@ -19,7 +19,7 @@ pub fn parse_score_value(value: &str) -> Option<(&str, Period, u8)> {
     Some((statement, quarter.parse().ok()?, score.parse().ok()?))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ScorePoint {
     pub period: Period,
     pub agree: u32,
@@ -37,7 +37,7 @@ impl ScorePoint {
 }
 
 /// A statement's answers from the stories: per quarter and in total.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ScoreFigures {
     pub statement: String,
     pub by_quarter: Vec<ScorePoint>,

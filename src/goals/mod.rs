@@ -21,7 +21,19 @@ use crate::ids::{GoalId, IndicatorId, StatementId, SubgoalId, ThemeId};
 use crate::source::{LineError, duplicate_id, line_of_assignment, toml_error};
 
 /// The four levels of counted evidence (Haarlem's monitoring).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorLevel {
     /// Was what was agreed done (number of meetings held).
@@ -53,7 +65,7 @@ impl IndicatorLevel {
 }
 
 /// Which way an indicator should move to be better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Up,
@@ -61,7 +73,19 @@ pub enum Direction {
 }
 
 /// How often a new figure is expected for an indicator; a figure older than this is stale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     Month,
@@ -70,7 +94,7 @@ pub enum Frequency {
 }
 
 /// The answer scale of a statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scale {
     /// 1 = helemaal oneens … 5 = helemaal eens.
@@ -96,13 +120,13 @@ impl Scale {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Theme {
     pub id: ThemeId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Goal {
     pub id: GoalId,
     pub title: String,
@@ -115,7 +139,7 @@ pub struct Goal {
     pub retired: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Subgoal {
     pub id: SubgoalId,
     pub goal: GoalId,
@@ -128,7 +152,7 @@ pub struct Subgoal {
     pub retired: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Indicator {
     pub id: IndicatorId,
     pub subgoal: SubgoalId,
@@ -153,7 +177,7 @@ pub struct Indicator {
     pub retired: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Statement {
     pub id: StatementId,
     pub subgoal: SubgoalId,
@@ -165,7 +189,7 @@ pub struct Statement {
 }
 
 /// A municipality's goal tree, flat as in `goals.toml`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GoalTree {
     #[serde(default)]
     pub themes: Vec<Theme>,

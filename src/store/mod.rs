@@ -15,6 +15,7 @@
 //! - `erasures`: story id → the date and reason it was erased, nothing else (see [`erasures`]).
 //! - `audit`: sequence number → who did what to which story or setting, by id (see `audit`).
 //! - `tokens`: SHA-256 of an API token → the provider it acts for (see `tokens`).
+//! - `idempotency`: the API's idempotency keys, a day long (see `idempotency`).
 //!
 //! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
 //! never miss a change; every write is flushed to disk before the call returns, so whatever the store
@@ -25,6 +26,7 @@
 mod audit;
 mod compaction;
 mod erasures;
+pub mod idempotency;
 mod records;
 mod rounds;
 mod sessions;
@@ -154,6 +156,7 @@ struct Trees {
     erasures: sled::Tree,
     audit: sled::Tree,
     tokens: sled::Tree,
+    idempotency: sled::Tree,
 }
 
 impl Trees {
@@ -174,6 +177,7 @@ impl Trees {
             erasures: db.open_tree("erasures")?,
             audit: db.open_tree("audit")?,
             tokens: db.open_tree("tokens")?,
+            idempotency: db.open_tree("idempotency")?,
             db,
         })
     }
@@ -370,20 +374,29 @@ impl Store {
                 numbered.push((seq, encode(&OutboxRecord::from_entry(*entry))));
             }
             let t = self.t();
-            (&t.stories, &t.outbox, &t.receipts, &t.erasures, &t.meta).transaction(
-                |(stories, outbox, receipts, erasures, meta)| {
-                    change(&StoryTrees {
-                        stories,
-                        receipts,
-                        erasures,
-                        meta,
-                    })?;
-                    for (seq, bytes) in &numbered {
-                        outbox.insert(&seq.to_be_bytes(), bytes.as_slice())?;
-                    }
-                    Ok(())
-                },
-            )?;
+            (
+                &t.stories,
+                &t.outbox,
+                &t.receipts,
+                &t.erasures,
+                &t.meta,
+                &t.idempotency,
+            )
+                .transaction(
+                    |(stories, outbox, receipts, erasures, meta, idempotency)| {
+                        change(&StoryTrees {
+                            stories,
+                            receipts,
+                            erasures,
+                            meta,
+                            idempotency,
+                        })?;
+                        for (seq, bytes) in &numbered {
+                            outbox.insert(&seq.to_be_bytes(), bytes.as_slice())?;
+                        }
+                        Ok(())
+                    },
+                )?;
             let last = numbered.last().map_or(first - 1, |(seq, _)| *seq);
             *assigned = last;
             last
@@ -635,6 +648,7 @@ struct StoryTrees<'a> {
     receipts: &'a TransactionalTree,
     erasures: &'a TransactionalTree,
     meta: &'a TransactionalTree,
+    idempotency: &'a TransactionalTree,
 }
 
 /// Locks a mutex; a panic elsewhere while holding it leaves plain data that is still usable.

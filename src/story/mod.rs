@@ -9,6 +9,7 @@ pub mod file;
 pub mod front_matter;
 pub mod receipt;
 pub mod render;
+pub mod view;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,7 +23,19 @@ use crate::language::{Language, LanguageDetector};
 use crate::municipality::Municipality;
 
 /// A story's stable id: a UUID.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct StoryId(uuid::Uuid);
 
@@ -65,7 +78,19 @@ impl fmt::Display for StoryId {
 }
 
 /// Whether a story tells of something that went well, went wrong (a knelpunt), or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Valence {
     Positive,
@@ -74,7 +99,19 @@ pub enum Valence {
 }
 
 /// Who told the story.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TellerRole {
     Resident,
@@ -85,7 +122,19 @@ pub enum TellerRole {
 }
 
 /// What the teller allowed: internal use only, or quoting in public reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Consent {
     Internal,

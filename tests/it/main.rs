@@ -2,6 +2,7 @@
 //! store on temporary folders.
 
 mod access;
+mod api_contract;
 mod audit;
 mod cli;
 mod durability;
