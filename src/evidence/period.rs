@@ -160,7 +160,7 @@ impl utoipa::PartialSchema for Period {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"))
+            .pattern(Some(r"^(19[0-9]{2}|2[0-9]{3})(-Q[1-4]|-(0[1-9]|1[0-2]))?$"))
             .examples(["2025-Q1"])
             .description(Some("A year (2025), quarter (2025-Q1) or month (2025-03)"))
             .into()

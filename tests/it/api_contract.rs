@@ -250,7 +250,7 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_stor
     assert_eq!(story_count(&app), before + 1, "one story stored");
 
     let (status, body) = post_with_key(&app, "order-17", &story_json("Iets anders")).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("Idempotency-Key"), "{body}");
 
     // Keys are per token: another provider's same key is its own story.
@@ -357,6 +357,16 @@ async fn every_operation_documents_what_it_answers() {
         }
     }
     assert_eq!(operations, 6);
+    // Every reference names a schema the document holds.
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        let name = name.trim_start_matches("#/components/schemas/");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{name} is referenced but not in the document"
+        );
+    }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     let story = &doc["components"]["schemas"]["StoryView"]["properties"];
     assert!(

@@ -61,7 +61,7 @@ pub const MAX_KEY_LENGTH: usize = 255;
         evidence,
         measurements
     ),
-    components(schemas(NewStory, CreatedStory, Problem, FieldProblem, StoryView, StoryList, StoryHit, FacetCount, EvidenceView)),
+    components(schemas(NewStory, CreatedStory, Sorteer, Problem, FieldProblem, StoryView, StoryList, StoryHit, FacetCount, EvidenceView)),
     modifiers(&BearerScheme)
 )]
 pub struct ApiDoc;
@@ -417,7 +417,7 @@ fn fingerprint(value: &serde_json::Value) -> [u8; 32] {
 }
 
 /// The `Idempotency-Key` header: absent, or 1 to 255 visible ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Response> {
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, &'static str> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -429,10 +429,28 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Response> {
         {
             Ok(Some(key.to_string()))
         }
-        _ => Err(bad_request(
-            "an Idempotency-Key is 1 to 255 visible ASCII characters",
-        )),
+        _ => Err("an Idempotency-Key is 1 to 255 visible ASCII characters"),
     }
+}
+
+/// Scores written as `3.0` are the whole number 3, as JSON Schema counts them: read them as such.
+fn whole_scores(mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(scores) = value
+        .get_mut("scores")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for score in scores.values_mut() {
+            if let Some(number) = score.as_f64()
+                && !score.is_i64()
+                && !score.is_u64()
+                && number.fract() == 0.0
+                && (0.0..=255.0).contains(&number)
+            {
+                *score = serde_json::json!(number as u8);
+            }
+        }
+    }
+    value
 }
 
 fn created(id: StoryId, code: &ReceiptCode) -> Response {
@@ -455,7 +473,7 @@ fn created(id: StoryId, code: &ReceiptCode) -> Response {
 fn replay(record: &IdempotencyRecord, print: &[u8; 32], token: &str, key: &str) -> Response {
     if record.fingerprint != *print {
         return problems(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             "this Idempotency-Key was already used with another request body; use a new key for a new story",
             vec![FieldProblem {
                 field: Some("Idempotency-Key".to_string()),
@@ -473,7 +491,7 @@ fn replay(record: &IdempotencyRecord, print: &[u8; 32], token: &str, key: &str) 
 ///
 /// Send an `Idempotency-Key` to make retries safe: for a day, the same key with the same body gets
 /// the first answer again (the same id and receipt code) and stores nothing new; the same key with
-/// another body gets 422.
+/// another body gets 409 Conflict.
 #[utoipa::path(post, path = "/api/v1/stories", operation_id = "create_story", request_body = NewStory,
     params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[\\x20-\\x7e]+$",
         description = "A key of your choosing, unique per story: a retry with the same key and body returns the first answer (kept 24 hours per token)")),
@@ -485,7 +503,8 @@ fn replay(record: &IdempotencyRecord, print: &[u8; 32], token: &str, key: &str) 
         (status = 401, description = "No valid API token", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 256 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields missing or wrong, or the Idempotency-Key was used with another body", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The Idempotency-Key was used with another body in the last 24 hours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields missing or wrong", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_story(
     State(state): State<AppState>,
@@ -500,13 +519,14 @@ async fn create_story(
     };
     let key = match idempotency_key(&headers) {
         Ok(key) => key,
-        Err(response) => return response,
+        Err(detail) => return bad_request(detail),
     };
     let Json(value) = match body {
         Ok(body) => body,
         Err(rejection) => return problems(rejection.status(), &rejection.body_text(), Vec::new()),
     };
     let print = fingerprint(&value);
+    let value = whole_scores(value);
     let now = jiff::Timestamp::now().as_second();
     let key = key.map(|key| (IdempotencyKey::new(&token.id, &key), key));
     if let Some((hash, text)) = &key {
@@ -755,28 +775,46 @@ impl StoryList {
     }
 }
 
+/// The first value of a query parameter as sent, even when it is empty (which the forms read as
+/// "not given", but which the API's contract does not allow for these parameters).
+fn raw<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// How search results are ordered (`sorteer`).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum Sorteer {
+    /// Best match first.
+    Relevant,
+    /// Newest first.
+    Nieuw,
+    /// Oldest first.
+    Oud,
+}
+
 /// Checks the search parameters the API declares, so a value out of range is refused, not guessed.
-fn check_search(form: &FormData) -> Result<(), Response> {
-    if let Some(page) = form.get("pagina") {
+fn check_search(pairs: &[(String, String)]) -> Result<(), String> {
+    if let Some(page) = raw(pairs, "pagina") {
         match page.parse::<u32>() {
             Ok(page) if (1..=MAX_PAGE).contains(&page) => {}
-            _ => {
-                return Err(bad_request(&format!(
-                    "pagina is a page number from 1 to {MAX_PAGE}"
-                )));
-            }
+            _ => return Err(format!("pagina is a page number from 1 to {MAX_PAGE}")),
         }
     }
-    if let Some(sort) = form.get("sorteer")
+    if let Some(sort) = raw(pairs, "sorteer")
         && !["relevant", "nieuw", "oud"].contains(&sort)
     {
-        return Err(bad_request("sorteer is relevant, nieuw or oud"));
+        return Err("sorteer is relevant, nieuw or oud".to_string());
     }
     for name in ["van", "tot"] {
-        if let Some(date) = form.get(name)
+        if let Some(date) = raw(pairs, name)
             && date.parse::<Date>().is_err()
         {
-            return Err(bad_request(&format!("{name} is a date as YYYY-MM-DD")));
+            return Err(format!("{name} is a date as YYYY-MM-DD"));
         }
     }
     Ok(())
@@ -805,7 +843,7 @@ fn check_search(form: &FormData) -> Result<(), Response> {
     ("score" = Option<String>, Query, description = "Statement score as statement@quarter=score"),
     ("van" = Option<Date>, Query, description = "Stories from this day on"),
     ("tot" = Option<Date>, Query, description = "Stories up to this day"),
-    ("sorteer" = Option<String>, Query, description = "Order: relevant, nieuw or oud", example = "nieuw"),
+    ("sorteer" = Option<Sorteer>, Query, description = "Order: relevant (best match first), nieuw or oud"),
     ("pagina" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Page, from 1 to 1000"),
 ),
     security((), ("bearer" = [])),
@@ -819,10 +857,10 @@ async fn list_stories(
     caller: ApiCaller,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
-    let form = FormData::new(pairs);
-    if let Err(response) = check_search(&form) {
-        return response;
+    if let Err(detail) = check_search(&pairs) {
+        return bad_request(&detail);
     }
+    let form = FormData::new(pairs);
     let request = read_request(&form, caller.scope());
     let audience = caller.audience();
     match state.run(move |bank| bank.search(&request)).await {
@@ -899,7 +937,7 @@ impl EvidenceView {
 #[utoipa::path(get, path = "/api/v1/indicators/{id}/evidence", operation_id = "evidence", params(
     ("id" = String, Path, pattern = "^[a-z0-9][a-z0-9_-]{0,79}$", description = "Indicator id"),
     ("gebied" = Option<String>, Query, description = "Area id"),
-    ("periode" = Option<String>, Query, pattern = "^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", description = "A year (2025), quarter (2025-Q1) or month (2025-03)"),
+    ("periode" = Option<String>, Query, pattern = "^(19[0-9]{2}|2[0-9]{3})(-Q[1-4]|-(0[1-9]|1[0-2]))?$", description = "A year (2025), quarter (2025-Q1) or month (2025-03)"),
     ("q" = Option<String>, Query, description = "Search within the indicator's stories"),
 ),
     security((), ("bearer" = [])),
@@ -919,6 +957,8 @@ async fn evidence(
         return AppError::NotFound.problem();
     };
     let today = state.today();
+    let given_area = raw(&pairs, "gebied").map(str::to_string);
+    let given_period = raw(&pairs, "periode").map(str::to_string);
     let form = FormData::new(pairs);
     let scope = caller.scope();
     let audience = caller.audience();
@@ -927,10 +967,11 @@ async fn evidence(
         Err(error) => return error.problem(),
     };
     let filter = read_filter(&form, &settings.municipality);
-    if form.get("gebied").is_some() && filter.area.is_none() {
+    if given_area.is_some() && filter.area.as_ref().map(|id| id.as_str()) != given_area.as_deref() {
         return bad_request("gebied is an area id of the municipality");
     }
-    if form.get("periode").is_some() && filter.period.is_none() {
+    // Only the spellings the contract gives: 2025, 2025-Q1, 2025-03.
+    if given_period.is_some() && filter.period.map(|period| period.to_string()) != given_period {
         return bad_request("periode is a year (2025), quarter (2025-Q1) or month (2025-03)");
     }
     let within = form.get("q").map(str::to_string);
@@ -958,8 +999,7 @@ async fn measurements(
     _caller: ApiCaller,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
-    let form = FormData::new(pairs);
-    let indicator = match form.get("indicator") {
+    let indicator = match raw(&pairs, "indicator") {
         Some(text) => match crate::ids::IndicatorId::parse(text) {
             Ok(id) => Some(id),
             Err(_) => return bad_request("indicator is an indicator id"),
