@@ -76,7 +76,12 @@ pub enum Audience {
 
 /// The stories, one per row, with the columns the stories CSV import reads.
 pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
-    let with_name = audience == Audience::Internal;
+    // The same rule as every other door a story leaves by (`story::view`).
+    let rule = match audience {
+        Audience::Internal => crate::story::view::Audience::Municipality,
+        Audience::Public => crate::story::view::Audience::Public,
+    };
+    let with_name = rule.sees_teller_name();
     let mut columns = vec![
         "id", "title", "date", "teller", "valence", "consent", "provider", "area", "activity",
         "subgoals", "tags", "language",
@@ -117,7 +122,9 @@ pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
                 Cell::optional(story.round.as_ref()),
                 Cell::text(story.moderation.code()),
                 match &story.moderation {
-                    Moderation::Rejected(reason) => Cell::text(reason.clone()),
+                    Moderation::Rejected(reason) if rule.sees_rejection_reason() => {
+                        Cell::text(reason.clone())
+                    }
                     _ => Cell::Empty,
                 },
                 Cell::list(
