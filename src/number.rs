@@ -149,14 +149,23 @@ pub fn classify(text: &str) -> Result<Reading, NumberError> {
         found: found.to_string(),
     };
     let (negative, body) = match found.chars().next() {
-        Some('-' | '\u{2212}') => (true, &found[found.chars().next().map_or(0, char::len_utf8)..]),
+        Some('-' | '\u{2212}') => (
+            true,
+            &found[found.chars().next().map_or(0, char::len_utf8)..],
+        ),
         Some('+') => (false, &found[1..]),
         _ => (false, found),
     };
     // Every kind of space people or spreadsheets put between thousands counts as one plain space.
     let body: String = body
         .chars()
-        .map(|c| if matches!(c, '\u{a0}' | '\u{202f}') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\u{a0}' | '\u{202f}') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let signed = |digits: String| -> Option<f64> {
         let value: f64 = digits.parse().ok()?;
@@ -199,7 +208,9 @@ fn whole_digits(text: &str, separator: char) -> Option<String> {
         && is_digits(first)
         && first.len() <= 3
         && !first.starts_with('0')
-        && rest.iter().all(|group| group.len() == 3 && is_digits(group));
+        && rest
+            .iter()
+            .all(|group| group.len() == 3 && is_digits(group));
     grouped.then(|| std::iter::once(first).chain(rest).collect())
 }
 
@@ -433,10 +444,16 @@ mod tests {
                 .collect()
         };
         // Nothing decides: the Dutch reading.
-        assert_eq!(Convention::of(cells(&["2.710", "112", "12,345"])), Convention::Comma);
+        assert_eq!(
+            Convention::of(cells(&["2.710", "112", "12,345"])),
+            Convention::Comma
+        );
         // Decimal commas decide for the Dutch reading.
         assert_eq!(Convention::of(cells(&["2.710", "42,5"])), Convention::Comma);
-        assert_eq!(Convention::of(cells(&["1.234.567", "2.710"])), Convention::Comma);
+        assert_eq!(
+            Convention::of(cells(&["1.234.567", "2.710"])),
+            Convention::Comma
+        );
         // One decimal point makes two-way values errors, and the error says where it is.
         let point = Convention::of(cells(&["2.710", "112", "88.5", "0.5"]));
         assert_eq!(

@@ -210,4 +210,3 @@ bezoekers-koffie-inloop,2020-Q1,,0.25,,,\n";
         );
     }
 }
-

@@ -135,11 +135,31 @@ Punt;2025-02-05;resident;positive;public;;;;ken-meer-mensen=2.710;Tekst\n";
             .iter()
             .map(|e| (e.line, e.field.as_deref().unwrap()))
             .collect();
-        assert_eq!(got, vec![(5, "date"), (6, "scores"), (8, "scores"), (9, "scores")]);
+        assert_eq!(
+            got,
+            vec![(5, "date"), (6, "scores"), (8, "scores"), (9, "scores")]
+        );
         assert!(
             errors[3].message.contains("from 1 to 5, found \"2.710\""),
             "{}",
             errors[3].message
         );
+    }
+    #[test]
+    fn a_story_longer_than_a_spreadsheet_cell_goes_through_csv_whole() {
+        let text: String = "Een lange zin over de wijk, met een komma; en een puntkomma.\n"
+            .repeat(1_200)
+            .trim_end()
+            .to_string();
+        assert!(text.chars().count() > 70_000);
+        let story = testing::story("Een lang verhaal", &text);
+        let table = crate::export::stories_table(&[story], crate::export::Audience::Internal);
+        let csv = crate::export::to_csv(&table).unwrap();
+        let (stories, errors) = read_stories(
+            std::str::from_utf8(&csv).unwrap(),
+            testing::shared_catalog(),
+        );
+        assert_eq!(errors, vec![]);
+        assert_eq!(stories[0].text.as_str(), text);
     }
 }

@@ -479,15 +479,15 @@ fn parse_score(
     whole
         .and_then(|number| u8::try_from(number).ok())
         .filter(|n| range.contains(n))
-    .map(|score| (id.clone(), score))
-    .ok_or_else(|| {
-        format!(
-            "score for {id} must be a whole number from {} to {}, found {}",
-            range.start(),
-            range.end(),
-            score.describe()
-        )
-    })
+        .map(|score| (id.clone(), score))
+        .ok_or_else(|| {
+            format!(
+                "score for {id} must be a whole number from {} to {}, found {}",
+                range.start(),
+                range.end(),
+                score.describe()
+            )
+        })
 }
 
 /// Reads typed fields out of a raw story, collecting errors with their lines.
@@ -745,7 +745,11 @@ scale = "five_point"
     }
     #[test]
     fn a_score_written_as_text_is_read_the_dutch_way() {
-        for (written, want) in [("\"4\"", Some(4)), ("\"4,0\"", Some(4)), ("\"2.710\"", None)] {
+        for (written, want) in [
+            ("\"4\"", Some(4)),
+            ("\"4,0\"", Some(4)),
+            ("\"2.710\"", None),
+        ] {
             let text = GOOD.replace("ken-meer = 4", &format!("ken-meer = {written}"));
             let got = parse(&text)
                 .ok()
