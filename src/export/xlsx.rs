@@ -35,7 +35,9 @@ fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
         for (index, row) in table.rows.iter().enumerate() {
             let row_number = index as RowNum + 1;
             for (col, cell) in row.iter().enumerate() {
-                let first = layout.first[col];
+                let Some(&first) = layout.first.get(col) else {
+                    continue;
+                };
                 let col_number = first as ColNum;
                 let width = match cell {
                     // write_string stores a shared string: Excel never runs it as a formula.
