@@ -229,3 +229,47 @@ async fn refused_edits_say_why_next_to_the_field() {
     let (status, _) = app.get("/doelenboom/wortel/meedoen").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn figures_on_the_indicator_form_are_read_the_dutch_way() {
+    let app = TestApp::demo();
+    app.login("analist").await;
+    let form = |target: &'static str| {
+        vec![
+            ("titel", "Deelnemers aan de wandelgroep"),
+            ("subdoel", "sterker-netwerk"),
+            ("niveau", "reach"),
+            ("eenheid", "personen"),
+            ("richting", "up"),
+            ("bron", "Registratie"),
+            ("frequentie", "year"),
+            ("nulmeting", "1.234,5"),
+            ("streef", target),
+        ]
+    };
+    // A decimal point is not guessed at: the form comes back asking for a decimal comma.
+    let (status, _, body) = app
+        .post_form("/doelenboom/nieuw/indicator", &form("2.71"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Een punt staat alleen tussen duizendtallen"),
+        "{body}"
+    );
+    assert!(body.contains("value=\"2.71\""), "what was typed stays");
+
+    // A point between thousands is read as one: 2.710 is 2710.
+    let (status, _, _) = app
+        .post_form("/doelenboom/nieuw/indicator", &form("2.710"))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let settings = app.bank.settings().unwrap();
+    let indicator = settings
+        .goals
+        .indicators
+        .iter()
+        .find(|i| i.id.as_str() == "deelnemers-aan-de-wandelgroep")
+        .expect("the indicator is saved");
+    assert_eq!(indicator.target, Some(2710.0));
+    assert_eq!(indicator.baseline, Some(1234.5));
+}
