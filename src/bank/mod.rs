@@ -816,7 +816,7 @@ impl Bank {
                 EXCERPTS_PER_VALENCE,
             );
             // Snippets only for the stories shown, around the indicator's recurring topics.
-            self.index.highlight(&mut picked, &highlight)?;
+            self.index.highlight(&mut picked, &highlight, &base.scope)?;
             per_valence.push(picked);
         }
         let mut excerpts = Vec::new();
