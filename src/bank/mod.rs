@@ -34,9 +34,20 @@ use crate::index::{
 };
 use crate::municipality::Municipality;
 use crate::sessions::{Action, Interpretation, Session};
-use crate::store::{ErasureReason, Store};
+use crate::store::{ErasureReason, Store, StoreError};
 use crate::story::receipt::ReceiptCode;
 use crate::story::{Coded, Consent, Story, StoryId};
+
+/// Why the bank did not make a change it was asked to make; nothing was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// The story was erased meanwhile, and an erased story never comes back.
+    #[error("the story was erased")]
+    Erased,
+}
+
+/// The outcome of a change: done (with what it gives back), or refused and nothing written.
+pub type Change<T> = Result<T, Refused>;
 
 /// The municipality and goal tree as last read from the store.
 pub struct Settings {
@@ -344,6 +355,28 @@ impl Bank {
         Ok(seq)
     }
 
+    /// A story as it is now, for staff to check and change; refused when it was erased, so a form
+    /// sent for an erased story can say so instead of "not found".
+    pub fn story_to_change(&self, id: StoryId) -> anyhow::Result<Change<Option<Story>>> {
+        if self.store.is_erased(id)? {
+            return Ok(Err(Refused::Erased));
+        }
+        Ok(Ok(self.store.get_story(id)?))
+    }
+
+    /// Stores a story a moderator checked and corrected; returns the outbox sequence number. Refused
+    /// when the story was erased after the moderator read it.
+    pub fn save_moderated(&self, story: &Story) -> anyhow::Result<Change<u64>> {
+        match self.store.put_story(story) {
+            Ok(seq) => {
+                tracing::info!(story = %story.id, "story moderated");
+                Ok(Ok(seq))
+            }
+            Err(StoreError::Erased(_)) => Ok(Err(Refused::Erased)),
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// Erases a story for good, from the store and the search index: when this returns, no file in
     /// the data folder holds its words, and the erasure ledger holds its id, `date` and `reason`.
     /// Returns whether there was such a story.
@@ -377,7 +410,12 @@ impl Bank {
         if story.consent != consent {
             story.consent = consent;
             story.consent_date = Some(today);
-            self.store.put_story(&story)?;
+            match self.store.put_story(&story) {
+                Ok(_) => {}
+                // Withdrawn in the meantime: there is no story any more.
+                Err(StoreError::Erased(_)) => return Ok(None),
+                Err(error) => return Err(error.into()),
+            }
             tracing::info!(story = %story.id, consent = consent.code(), "consent changed by the teller");
         }
         Ok(Some(story))

@@ -187,8 +187,15 @@ impl Bank {
                 && story.round.is_none()
             {
                 story.round = Some(round.clone());
-                last = self.store.put_story(&story)?;
-                added += 1;
+                match self.store.put_story(&story) {
+                    Ok(seq) => {
+                        last = seq;
+                        added += 1;
+                    }
+                    // Erased since it was read: it stays erased and is not gathered.
+                    Err(crate::store::StoreError::Erased(_)) => {}
+                    Err(error) => return Err(error.into()),
+                }
             }
         }
         tracing::info!(round = %round, added, "stories gathered into a round");

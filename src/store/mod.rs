@@ -79,6 +79,9 @@ pub enum StoreError {
     },
     #[error("damaged record ({what}): {detail}")]
     Corrupt { what: String, detail: String },
+    /// The story is in the erasure ledger: once erased, no write may bring it back.
+    #[error("story {0} was erased and cannot be stored again")]
+    Erased(StoryId),
 }
 
 impl StoreError {
@@ -253,6 +256,9 @@ impl Store {
     }
 
     /// Stores many stories in one transaction with one flush; returns the last outbox sequence number.
+    /// Refuses the whole batch with [`StoreError::Erased`] when one of them was erased: the check is
+    /// made inside the transaction, so an erasure that lands between reading and writing a story
+    /// still wins.
     pub fn put_stories(&self, stories: &[Story]) -> Result<u64, StoreError> {
         let encoded: Vec<(StoryId, Vec<u8>)> = stories
             .iter()
@@ -267,12 +273,36 @@ impl Store {
             .collect();
         self.write_with_outbox(&ops, |trees| {
             for (id, bytes) in &encoded {
+                trees.refuse_erased(*id)?;
                 trees
                     .stories
                     .insert(id.as_bytes().as_slice(), bytes.as_slice())?;
             }
             Ok(())
         })
+    }
+
+    /// Stores the stories that were never erased and leaves out those that were, for imports of files
+    /// made before an erasure. Returns the last outbox sequence number and how many were left out.
+    pub fn put_stories_except_erased(&self, stories: &[Story]) -> Result<(u64, usize), StoreError> {
+        let mut kept: Vec<Story> = Vec::with_capacity(stories.len());
+        for story in stories {
+            if !self.is_erased(story.id)? {
+                kept.push(story.clone());
+            }
+        }
+        // An erasure that lands after the check above makes the write refuse the batch; the batch
+        // is then tried again without that story.
+        loop {
+            if kept.is_empty() {
+                return Ok((self.last_outbox_seq()?, stories.len()));
+            }
+            match self.put_stories(&kept) {
+                Ok(seq) => return Ok((seq, stories.len() - kept.len())),
+                Err(StoreError::Erased(id)) => kept.retain(|story| story.id != id),
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// Stores a story told through a form, with the hash of the receipt code its teller got, durably.
@@ -287,6 +317,7 @@ impl Store {
             op: OutboxOp::Upsert,
         };
         self.write_with_outbox(&[entry], |trees| {
+            trees.refuse_erased(story.id)?;
             trees
                 .stories
                 .insert(story.id.as_bytes().as_slice(), bytes.as_slice())?;
@@ -635,6 +666,16 @@ struct StoryTrees<'a> {
     receipts: &'a TransactionalTree,
     erasures: &'a TransactionalTree,
     meta: &'a TransactionalTree,
+}
+
+impl StoryTrees<'_> {
+    /// Aborts the transaction when `id` is in the erasure ledger.
+    fn refuse_erased(&self, id: StoryId) -> Result<(), ConflictableTransactionError<StoreError>> {
+        if self.erasures.get(id.as_bytes().as_slice())?.is_some() {
+            return Err(ConflictableTransactionError::Abort(StoreError::Erased(id)));
+        }
+        Ok(())
+    }
 }
 
 /// Locks a mutex; a panic elsewhere while holding it leaves plain data that is still usable.

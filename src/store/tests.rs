@@ -375,3 +375,50 @@ fn an_erasure_gives_the_space_back() {
     assert!(after < empty + 1_000_000, "{empty} → {full} → {after}");
     assert_eq!(store.get_story(small.id).unwrap(), Some(small));
 }
+
+#[test]
+fn no_write_brings_an_erased_story_back() {
+    let (_dir, store) = open_temp();
+    let keep = testing::story("Blijft", "Dit verhaal blijft staan.");
+    let gone = testing::story("Weg", "Dit verhaal wordt gewist.");
+    store.put_stories(&[keep.clone(), gone.clone()]).unwrap();
+    let date = jiff::civil::date(2026, 2, 3);
+    assert!(
+        store
+            .erase_story(gone.id, date, ErasureReason::ErasedByStaff)
+            .unwrap()
+    );
+    assert!(store.is_erased(gone.id).unwrap());
+    let seq = store.last_outbox_seq().unwrap();
+
+    // One story, many, or with a receipt: each refuses the erased id and writes nothing at all.
+    let receipt = ReceiptHash([7; 32]);
+    let refused = [
+        store.put_story(&gone),
+        store.put_stories(&[keep.clone(), gone.clone()]),
+        store.put_story_with_receipt(&gone, &receipt),
+    ];
+    for result in refused {
+        assert!(
+            matches!(result, Err(StoreError::Erased(id)) if id == gone.id),
+            "{result:?}"
+        );
+    }
+    assert_eq!(store.get_story(gone.id).unwrap(), None);
+    assert_eq!(store.story_by_receipt(&receipt).unwrap(), None);
+    assert_eq!(
+        store.last_outbox_seq().unwrap(),
+        seq,
+        "no outbox entry either"
+    );
+
+    // An import leaves it out and stores the rest.
+    let mut changed = keep.clone();
+    changed.title = "Blijft, veranderd".to_string();
+    let (_, left_out) = store
+        .put_stories_except_erased(&[changed.clone(), gone.clone()])
+        .unwrap();
+    assert_eq!(left_out, 1);
+    assert_eq!(store.get_story(keep.id).unwrap(), Some(changed));
+    assert_eq!(store.get_story(gone.id).unwrap(), None);
+}

@@ -205,3 +205,108 @@ async fn a_resident_changes_consent_with_the_code() {
     assert!(body.contains("Wij vinden geen verhaal bij deze code"));
     assert!(!body.contains("Uw keuze is opgeslagen"));
 }
+
+/// The moderation form a moderator sends for a story told with [`tell`], publishing it.
+fn publish_form(text: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("titel", "Buren".to_string()),
+        ("datum", "2026-11-20".to_string()),
+        ("verhaal", text.to_string()),
+        ("rol", "resident".to_string()),
+        ("gevoel", "mixed".to_string()),
+        ("toestemming", "public".to_string()),
+        ("subdoel", "sterker-netwerk".to_string()),
+        ("gebied", "de-hoven".to_string()),
+        ("besluit", "publish".to_string()),
+    ]
+}
+
+#[tokio::test]
+async fn a_moderation_save_after_a_withdrawal_does_not_bring_the_story_back() {
+    let app = TestApp::demo();
+    let text = format!("Bij de {CANARY} leerde ik mijn buren kennen.");
+    let code = tell(&app, &text, "").await;
+    app.index();
+
+    // The moderator reads the story; before they save, its teller withdraws it.
+    let read = story_of(&app, &code);
+    let id = read.id;
+    let receipt = verhalenbank::story::receipt::ReceiptCode::parse(&code).unwrap();
+    let today = jiff::civil::date(2026, 11, 23);
+    assert_eq!(app.bank.withdraw(&receipt, today).unwrap(), Some(id));
+
+    // The save made from what the moderator read is refused, and the story stays gone.
+    let mut moderated = read.clone();
+    moderated.moderation = verhalenbank::story::Moderation::Published;
+    assert_eq!(
+        app.bank.save_moderated(&moderated).unwrap(),
+        Err(verhalenbank::bank::Refused::Erased)
+    );
+    assert_eq!(app.bank.store.get_story(id).unwrap(), None);
+    assert!(
+        matches!(
+            app.bank.store.put_story(&moderated),
+            Err(verhalenbank::store::StoreError::Erased(erased)) if erased == id
+        ),
+        "the store itself refuses an erased id"
+    );
+    app.index();
+    assert_eq!(hits(&app, CANARY), 0);
+
+    // Through the page: the moderator's form comes back with a clear page, not an error of ours.
+    app.login("analist").await;
+    let form = publish_form(&text);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, body) = app.post_form(&format!("/moderatie/{id}"), &pairs).await;
+    assert_eq!(status, StatusCode::GONE, "{body}");
+    assert!(body.contains("Dit verhaal is intussen gewist"), "{body}");
+    assert!(
+        body.contains("This story has been erased in the meantime"),
+        "{body}"
+    );
+    assert_eq!(app.bank.store.get_story(id).unwrap(), None);
+    assert_eq!(app.bank.store.erasures().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_older_export_imported_after_an_erasure_leaves_the_erased_story_out() {
+    let app = TestApp::demo();
+    let text = format!("Bij de {CANARY} leerde ik mijn buren kennen.");
+    let code = tell(&app, &text, "").await;
+    let id = story_of(&app, &code).id;
+    let before = app.bank.store.story_count();
+
+    // An export made while the story was still there.
+    let out = tempfile::tempdir().unwrap();
+    let folder = out.path().join("export");
+    export_on(
+        &app.bank.store,
+        ExportFormat::Markdown,
+        &folder,
+        jiff::civil::date(2026, 11, 23),
+    )
+    .unwrap();
+    assert!(!files_holding(&folder, CANARY).is_empty());
+
+    let today = jiff::civil::date(2026, 11, 23);
+    assert!(
+        app.bank
+            .erase(id, today, ErasureReason::ErasedByStaff)
+            .unwrap()
+    );
+
+    // Importing it again stores every other story, leaves this one out and says so.
+    let report = verhalenbank::import::import_paths(
+        &app.bank.store,
+        &[folder],
+        &indicatif::ProgressBar::hidden(),
+    )
+    .unwrap();
+    assert!(report.is_success(), "{:?}", report.errors);
+    assert_eq!(report.erased, 1);
+    assert_eq!(report.stories, before - 1);
+    assert_eq!(app.bank.store.get_story(id).unwrap(), None);
+    assert_eq!(app.bank.store.story_count(), before - 1);
+    app.index();
+    assert_eq!(hits(&app, CANARY), 0);
+}

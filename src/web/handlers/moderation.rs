@@ -159,9 +159,9 @@ pub async fn save(
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
     let form = FormData::new(pairs);
     let (settings, existing) = state
-        .run(move |bank| Ok((bank.settings()?, bank.store.get_story(id)?)))
+        .run(move |bank| Ok((bank.settings()?, bank.story_to_change(id)?)))
         .await?;
-    let existing = existing.ok_or(AppError::NotFound)?;
+    let existing = existing?.ok_or(AppError::NotFound)?;
     let reason = form.text("reden");
     let decision = match form.get("besluit") {
         Some("publish") => Ok(Some(Moderation::Published)),
@@ -186,7 +186,8 @@ pub async fn save(
                 ));
             }
             let id = story.id;
-            state.run(move |bank| bank.submit(&story, None)).await?;
+            // A story erased after the moderator opened it stays erased: the page says so.
+            state.run(move |bank| bank.save_moderated(&story)).await??;
             Ok(Redirect::to(&format!("/moderatie?opgeslagen={id}")).into_response())
         }
         (read, decision) => {
