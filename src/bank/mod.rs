@@ -3,8 +3,10 @@
 //! story). The web layer and the command line call into this; it is the one place that combines store
 //! and index, so both show the same numbers.
 
+mod accounts;
 pub mod report;
 pub mod rounds;
+mod sessions;
 
 /// The password of the demo's accounts.
 pub const DEMO_PASSWORD: &str = "demo-verhalenbank";
@@ -56,15 +58,19 @@ pub struct Settings {
     pub goals: GoalTree,
 }
 
+/// The core's one door. Its store and index stay private: every page, command and API route goes
+/// through its methods, and every change is one call that reads and writes as one step.
 pub struct Bank {
-    pub store: Arc<Store>,
-    pub index: Arc<SearchIndex>,
+    store: Arc<Store>,
+    index: Arc<SearchIndex>,
     settings: RwLock<Arc<Settings>>,
     indexer: Mutex<Option<Indexer>>,
     /// The years for the period filter, with the index position and figures they were read at.
     years: Mutex<Option<YearsCache>>,
     /// Held while the goal tree is read, changed and written, so two edits cannot undo each other.
     tree_edits: Mutex<()>,
+    /// Held while a session, round or action is read, changed and written.
+    record_edits: Mutex<()>,
 }
 
 /// The index position and figures the years were read at, and the years.
@@ -193,7 +199,25 @@ impl Bank {
             indexer: Mutex::new(None),
             years: Mutex::new(None),
             tree_edits: Mutex::new(()),
+            record_edits: Mutex::new(()),
         })
+    }
+
+    /// The store itself, for what works on it below the pages: tests and benchmarks that check what
+    /// is on disk, and commands that repair or rebuild. The web layer never uses it (a test checks).
+    pub fn raw_store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// The search index itself, for tests and benchmarks that check what it holds; never the web layer.
+    pub fn raw_index(&self) -> &Arc<SearchIndex> {
+        &self.index
+    }
+
+    /// Brings the search index up to date with the store now, instead of waiting for the indexer.
+    pub fn catch_up_index(&self) -> anyhow::Result<()> {
+        self.index.catch_up(&self.store)?;
+        Ok(())
     }
 
     /// Starts the background indexer that makes every store write searchable.
@@ -572,6 +596,12 @@ impl Bank {
             .collect();
         actions.sort_by_key(|action| (!action.is_open(), action.due));
         Ok(actions)
+    }
+
+    /// Waits until the index has taken in the outbox up to `seq`, or `timeout` passes, so a page
+    /// loaded next shows the story just stored.
+    pub fn wait_until_indexed(&self, seq: u64, timeout: std::time::Duration) {
+        self.index.wait_until_indexed(seq, timeout);
     }
 
     /// Searches the stories `request.scope` may see.

@@ -176,6 +176,42 @@ impl Bank {
             .collect())
     }
 
+    pub fn round(&self, id: &RoundId) -> anyhow::Result<Option<Round>> {
+        Ok(self.store.round(id)?)
+    }
+
+    /// Every round, newest period first.
+    pub fn rounds(&self) -> anyhow::Result<Vec<Round>> {
+        Ok(self.store.rounds()?)
+    }
+
+    /// The round whose short link has this code.
+    pub fn round_by_code(&self, code: &str) -> anyhow::Result<Option<Round>> {
+        Ok(self.store.round_by_code(code)?)
+    }
+
+    /// Stores a round just begun, durably.
+    pub fn add_round(&self, round: &Round) -> anyhow::Result<()> {
+        Ok(self.store.put_round(round)?)
+    }
+
+    /// Reads a round, changes it with `change` and stores it, with no other change in between.
+    /// Returns whether there was such a round.
+    pub fn change_round(
+        &self,
+        id: &RoundId,
+        change: impl FnOnce(&mut Round),
+    ) -> anyhow::Result<bool> {
+        let _edits = self.record_edits.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(mut round) = self.store.round(id)? else {
+            return Ok(false);
+        };
+        change(&mut round);
+        self.store.put_round(&round)?;
+        tracing::info!(round = %round.id, "round changed");
+        Ok(true)
+    }
+
     /// Gathers stories into a round (a story belongs to one round at most; one already in another round
     /// stays there), and waits (a moment at most) until the index has them, so the round's page shows
     /// them at once. Returns how many were added.

@@ -31,17 +31,13 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
 
 fn hits(app: &TestApp, words: &str) -> usize {
     let request = SearchRequest::new(words, Scope::Municipality);
-    app.bank
-        .index
-        .search(&app.bank.store, &request)
-        .unwrap()
-        .total
+    app.bank.search(&request).unwrap().total
 }
 
 fn story_of(app: &TestApp, code: &str) -> verhalenbank::story::Story {
     let code = verhalenbank::story::receipt::ReceiptCode::parse(code).unwrap();
     app.bank
-        .store
+        .raw_store()
         .story_by_receipt(&code.hash())
         .unwrap()
         .unwrap()
@@ -111,8 +107,8 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     );
     // Rebuilt, so the story shares its segment with the rest of the bank, as after the index's merges:
     // a segment whose every document is deleted is dropped on commit anyway, a shared one is not.
-    app.bank.index.rebuild(&app.bank.store).unwrap();
-    assert!(app.bank.index.holds_text(CANARY).unwrap());
+    app.bank.raw_index().rebuild(app.bank.raw_store()).unwrap();
+    assert!(app.bank.raw_index().holds_text(CANARY).unwrap());
 
     // Without ticking the box nothing happens.
     let (status, _, body) = app
@@ -137,7 +133,7 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, _, body) = app.post_form("/mijn-verhaal", &[("code", &code)]).await;
     assert!(body.contains("Wij vinden geen verhaal bij deze code"));
-    assert_eq!(app.bank.store.get_story(id).unwrap(), None);
+    assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
     assert_eq!(
         files_holding(&data, CANARY),
         Vec::<String>::new(),
@@ -145,10 +141,10 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     );
     // The index stores no text, and compresses what it keeps: it is searched term by term, for the
     // stem the Dutch analyser indexed and the tag as typed, in deleted documents too.
-    assert!(!app.bank.index.holds_text("kwispelkrontja").unwrap());
+    assert!(!app.bank.raw_index().holds_text("kwispelkrontja").unwrap());
 
     // The ledger keeps the id, the date and the reason, nothing else.
-    let ledger = app.bank.store.erasures().unwrap();
+    let ledger = app.bank.raw_store().erasures().unwrap();
     assert_eq!(ledger.len(), 1);
     assert_eq!(ledger[0].story, id);
     assert_eq!(ledger[0].date, jiff::civil::date(2026, 11, 23));
@@ -157,7 +153,7 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     // An export made afterwards does not hold it.
     let out = tempfile::tempdir().unwrap();
     export_on(
-        &app.bank.store,
+        app.bank.raw_store(),
         ExportFormat::Markdown,
         &out.path().join("export"),
         jiff::civil::date(2026, 11, 23),
@@ -242,10 +238,10 @@ async fn a_moderation_save_after_a_withdrawal_does_not_bring_the_story_back() {
         app.bank.save_moderated(&moderated).unwrap(),
         Err(verhalenbank::bank::Refused::Erased)
     );
-    assert_eq!(app.bank.store.get_story(id).unwrap(), None);
+    assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
     assert!(
         matches!(
-            app.bank.store.put_story(&moderated),
+            app.bank.raw_store().put_story(&moderated),
             Err(verhalenbank::store::StoreError::Erased(erased)) if erased == id
         ),
         "the store itself refuses an erased id"
@@ -264,8 +260,8 @@ async fn a_moderation_save_after_a_withdrawal_does_not_bring_the_story_back() {
         body.contains("This story has been erased in the meantime"),
         "{body}"
     );
-    assert_eq!(app.bank.store.get_story(id).unwrap(), None);
-    assert_eq!(app.bank.store.erasures().unwrap().len(), 1);
+    assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
+    assert_eq!(app.bank.raw_store().erasures().unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -274,13 +270,13 @@ async fn an_older_export_imported_after_an_erasure_leaves_the_erased_story_out()
     let text = format!("Bij de {CANARY} leerde ik mijn buren kennen.");
     let code = tell(&app, &text, "").await;
     let id = story_of(&app, &code).id;
-    let before = app.bank.store.story_count();
+    let before = app.bank.raw_store().story_count();
 
     // An export made while the story was still there.
     let out = tempfile::tempdir().unwrap();
     let folder = out.path().join("export");
     export_on(
-        &app.bank.store,
+        app.bank.raw_store(),
         ExportFormat::Markdown,
         &folder,
         jiff::civil::date(2026, 11, 23),
@@ -297,7 +293,7 @@ async fn an_older_export_imported_after_an_erasure_leaves_the_erased_story_out()
 
     // Importing it again stores every other story, leaves this one out and says so.
     let report = verhalenbank::import::import_paths(
-        &app.bank.store,
+        app.bank.raw_store(),
         &[folder],
         &indicatif::ProgressBar::hidden(),
     )
@@ -305,8 +301,8 @@ async fn an_older_export_imported_after_an_erasure_leaves_the_erased_story_out()
     assert!(report.is_success(), "{:?}", report.errors);
     assert_eq!(report.erased, 1);
     assert_eq!(report.stories, before - 1);
-    assert_eq!(app.bank.store.get_story(id).unwrap(), None);
-    assert_eq!(app.bank.store.story_count(), before - 1);
+    assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
+    assert_eq!(app.bank.raw_store().story_count(), before - 1);
     app.index();
     assert_eq!(hits(&app, CANARY), 0);
 }

@@ -6,6 +6,7 @@ mod audit;
 mod cli;
 mod durability;
 mod erasure;
+mod facade;
 mod hostile;
 mod report;
 mod retrieval;

@@ -107,7 +107,7 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
         "{location}"
     );
     let id = RoundId::parse("grip-op-geld-2024").unwrap();
-    let round = app.bank.store.round(&id).unwrap().unwrap();
+    let round = app.bank.raw_store().round(&id).unwrap().unwrap();
 
     // Gather: the candidates are stories about the subgoal in the period that are in no round yet.
     let (_, gather) = app.get("/rondes/grip-op-geld-2024/verzamelen").await;
@@ -128,11 +128,7 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
     let count = |app: &TestApp| {
         let request = SearchRequest::new("", Scope::Municipality)
             .filter(FacetField::Round, "grip-op-geld-2024");
-        app.bank
-            .index
-            .search(&app.bank.store, &request)
-            .unwrap()
-            .total
+        app.bank.search(&request).unwrap().total
     };
     assert_eq!(count(&app), 3);
     let (_, again) = app.get("/rondes/grip-op-geld-2024/verzamelen").await;
@@ -172,7 +168,7 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let round = app.bank.store.round(&id).unwrap().unwrap();
+    let round = app.bank.raw_store().round(&id).unwrap().unwrap();
     assert_eq!(round.significant.len(), 1);
     assert_eq!(round.significant[0].story.to_string(), candidates[0]);
 

@@ -33,7 +33,7 @@ fn fixture_copy() -> tempfile::TempDir {
 fn a_format_1_data_folder_opens_with_everything_in_it() {
     let copy = fixture_copy();
     let bank = Bank::open(&Config::new(copy.path())).unwrap();
-    let store = &bank.store;
+    let store = bank.raw_store();
 
     assert_eq!(store.story_count(), 103, "99 demo stories and 4 told ones");
     let code = ReceiptCode::parse("QQNN-CVBZ-FFU3-BU9H").unwrap();
@@ -66,7 +66,7 @@ fn a_format_1_data_folder_opens_with_everything_in_it() {
     assert!(!store.rounds().unwrap().is_empty());
 
     let found = bank
-        .index
+        .raw_index()
         .search(
             store,
             &SearchRequest::new("formaatproef", Scope::Municipality),

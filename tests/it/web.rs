@@ -75,7 +75,10 @@ impl TestApp {
             "test",
             jiff::civil::date(2026, 11, 1),
         );
-        self.bank.store.put_token(&token.hash(), &info).unwrap();
+        self.bank
+            .raw_store()
+            .put_token(&token.hash(), &info)
+            .unwrap();
         token.reveal().to_string()
     }
 
@@ -152,7 +155,7 @@ impl TestApp {
 
     /// Brings the search index up to date, as the background indexer does in a running server.
     pub fn index(&self) {
-        self.bank.index.catch_up(&self.bank.store).unwrap();
+        self.bank.catch_up_index().unwrap();
     }
 }
 
@@ -173,7 +176,7 @@ async fn every_page_answers_in_dutch() {
     let settings = app.bank.settings().unwrap();
     let published = app
         .bank
-        .store
+        .raw_store()
         .stories()
         .map(Result::unwrap)
         .find(|s| s.is_published() && s.consent == verhalenbank::story::Consent::Public)
@@ -332,7 +335,7 @@ async fn a_resident_tells_a_story_that_is_moderated_and_then_found() {
     );
     let story = app
         .bank
-        .store
+        .raw_store()
         .stories()
         .map(Result::unwrap)
         .find(|s| s.text.as_str().contains("Zonnebloemzaadjes"))
@@ -479,7 +482,7 @@ async fn the_api_creates_reads_and_explains_errors() {
     let id = created["id"].as_str().unwrap();
     let stored = app
         .bank
-        .store
+        .raw_store()
         .get_story(verhalenbank::story::StoryId::parse(id).unwrap())
         .unwrap()
         .unwrap();
@@ -646,7 +649,7 @@ async fn responses_carry_security_headers() {
 #[tokio::test]
 async fn the_public_sees_only_published_stories_with_public_consent() {
     let app = TestApp::demo();
-    let stories: Vec<_> = app.bank.store.stories().map(Result::unwrap).collect();
+    let stories: Vec<_> = app.bank.raw_store().stories().map(Result::unwrap).collect();
     let internal = stories
         .iter()
         .find(|s| s.is_published() && s.consent == verhalenbank::story::Consent::Internal)
@@ -710,7 +713,7 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     assert_eq!(location, "/sessies/centrum-2026-12");
     let session = app
         .bank
-        .store
+        .raw_store()
         .session(&verhalenbank::ids::SessionId::parse("centrum-2026-12").unwrap())
         .unwrap()
         .unwrap();
@@ -764,7 +767,7 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     );
     let stored: Vec<_> = app
         .bank
-        .store
+        .raw_store()
         .stories()
         .map(Result::unwrap)
         .filter(|s| s.session == Some(session.id.clone()))
@@ -857,7 +860,7 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         app.bank
-            .store
+            .raw_store()
             .stories()
             .map(Result::unwrap)
             .filter(|s| s.session == Some(session.id.clone()))
@@ -888,7 +891,7 @@ async fn actions_are_listed_with_overdue_ones_marked_and_can_be_updated() {
     assert!(body.contains("Bankje bij de supermarkt") && body.contains("Te laat"));
     let action = app
         .bank
-        .store
+        .raw_store()
         .actions()
         .unwrap()
         .into_iter()
@@ -906,7 +909,7 @@ async fn actions_are_listed_with_overdue_ones_marked_and_can_be_updated() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/acties?gebied=noord");
-    let updated = app.bank.store.action(action.id).unwrap().unwrap();
+    let updated = app.bank.raw_store().action(action.id).unwrap().unwrap();
     assert_eq!(updated.status, verhalenbank::sessions::ActionStatus::Done);
     let (_, body) = app.get("/acties?gebied=noord").await;
     assert!(body.contains("Het bankje staat er sinds september."));
@@ -978,11 +981,7 @@ async fn the_search_page_downloads_every_story_it_finds() {
     let public = || verhalenbank::index::SearchRequest::new("", verhalenbank::index::Scope::Public);
     let in_noord = app
         .bank
-        .index
-        .search(
-            &app.bank.store,
-            &public().filter(verhalenbank::index::FacetField::Area, "noord"),
-        )
+        .search(&public().filter(verhalenbank::index::FacetField::Area, "noord"))
         .unwrap()
         .total;
     assert!(in_noord > 10, "more than one page: {in_noord}");
@@ -1021,11 +1020,7 @@ async fn the_search_page_downloads_every_story_it_finds() {
 
     let negative = app
         .bank
-        .index
-        .search(
-            &app.bank.store,
-            &public().filter(verhalenbank::index::FacetField::Valence, "negative"),
-        )
+        .search(&public().filter(verhalenbank::index::FacetField::Valence, "negative"))
         .unwrap()
         .total;
     let (_, _, body) = get_file(&app, "/zoeken/export.csv?valence=negative").await;
@@ -1036,11 +1031,10 @@ async fn the_search_page_downloads_every_story_it_finds() {
     // Without a filter: more stories than fit on one page, every public one.
     let everything = app
         .bank
-        .index
-        .search(
-            &app.bank.store,
-            &verhalenbank::index::SearchRequest::new("", verhalenbank::index::Scope::Public),
-        )
+        .search(&verhalenbank::index::SearchRequest::new(
+            "",
+            verhalenbank::index::Scope::Public,
+        ))
         .unwrap()
         .total;
     assert!(everything > 10, "{everything}");
@@ -1227,12 +1221,7 @@ async fn the_evidence_page_downloads_its_figures_and_stories() {
             indicator.subgoal.as_str(),
         )
         .filter(verhalenbank::index::FacetField::Area, "noord");
-    let told = app
-        .bank
-        .index
-        .search(&app.bank.store, &request)
-        .unwrap()
-        .total;
+    let told = app.bank.search(&request).unwrap().total;
     assert!(told > 0);
     let stories = workbook.worksheet_range("verhalen").unwrap();
     assert_eq!(stories.rows().count(), told + 1);
@@ -1248,7 +1237,7 @@ fn only_the_demo_has_accounts() {
     let app = TestApp::demo();
     let names: Vec<String> = app
         .bank
-        .store
+        .raw_store()
         .users()
         .unwrap()
         .into_iter()
@@ -1260,7 +1249,7 @@ fn only_the_demo_has_accounts() {
     );
     let analist = app
         .bank
-        .store
+        .raw_store()
         .user(&verhalenbank::ids::UserName::parse("analist").unwrap())
         .unwrap()
         .unwrap();
@@ -1268,7 +1257,7 @@ fn only_the_demo_has_accounts() {
 
     let dir = tempfile::tempdir().unwrap();
     let bank = Bank::open(&Config::new(dir.path())).unwrap();
-    assert!(bank.store.users().unwrap().is_empty());
+    assert!(bank.raw_store().users().unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -62,7 +62,7 @@ pub async fn list(
     let form = FormData::new(pairs);
     let today = state.today();
     let (settings, actions) = state
-        .run(|bank| Ok((bank.settings()?, bank.store.actions()?)))
+        .run(|bank| Ok((bank.settings()?, bank.actions()?)))
         .await?;
     let (open, finished) = shown(&form, &settings, actions);
     Ok(ActionsPage {
@@ -109,7 +109,7 @@ async fn download(
     let file = state
         .run(move |bank| {
             let settings = bank.settings()?;
-            let (mut actions, finished) = shown(&form, &settings, bank.store.actions()?);
+            let (mut actions, finished) = shown(&form, &settings, bank.actions()?);
             actions.extend(finished);
             sheet.file(&[actions_table(&actions, today)], today)
         })
@@ -131,14 +131,7 @@ pub async fn update(
         .unwrap_or("/acties")
         .to_string();
     let found = state
-        .run(move |bank| {
-            let Some(mut action) = bank.store.action(id)? else {
-                return Ok(false);
-            };
-            update_action(&form, &mut action);
-            bank.store.put_action(&action)?;
-            Ok(true)
-        })
+        .run(move |bank| bank.change_action(id, |action| update_action(&form, action)))
         .await?;
     if !found {
         return Err(AppError::NotFound);

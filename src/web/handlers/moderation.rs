@@ -64,9 +64,11 @@ pub async fn queue(
                 SortOrder::Newest
             };
             request.per_page = 100;
-            let results = bank.index.search(&bank.store, &request)?;
+            let results = bank.search(&request)?;
             let saved = match saved_id {
-                Some(id) => bank.store.get_story(id)?.map(|story| story.title),
+                Some(id) => bank
+                    .visible_story(id, &Scope::Municipality)?
+                    .map(|story| story.title),
                 None => None,
             };
             Ok((bank.settings()?, results, saved))
@@ -124,9 +126,9 @@ pub async fn edit(
 ) -> Result<ModeratePage, AppError> {
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
     let (settings, story) = state
-        .run(move |bank| Ok((bank.settings()?, bank.store.get_story(id)?)))
+        .run(move |bank| Ok((bank.settings()?, bank.story_to_change(id)?)))
         .await?;
-    let story = story.ok_or(AppError::NotFound)?;
+    let story = story?.ok_or(AppError::NotFound)?;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),
         _ => String::new(),

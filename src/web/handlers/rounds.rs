@@ -139,7 +139,7 @@ pub async fn list(
     OriginalUri(uri): OriginalUri,
 ) -> Result<ListPage, AppError> {
     let (settings, rounds) = state
-        .run(|bank| Ok((bank.settings()?, bank.store.rounds()?)))
+        .run(|bank| Ok((bank.settings()?, bank.rounds()?)))
         .await?;
     Ok(list_page(
         &state,
@@ -161,7 +161,7 @@ pub async fn start(
 ) -> Result<Response, AppError> {
     let form = FormData::new(pairs);
     let (settings, rounds) = state
-        .run(|bank| Ok((bank.settings()?, bank.store.rounds()?)))
+        .run(|bank| Ok((bank.settings()?, bank.rounds()?)))
         .await?;
     let taken: Vec<RoundId> = rounds.iter().map(|r| r.id.clone()).collect();
     match read_round(&form, &settings, &taken) {
@@ -176,9 +176,7 @@ pub async fn start(
         ))),
         Ok(round) => {
             let id = round.id.clone();
-            state
-                .run(move |bank| Ok(bank.store.put_round(&round)?))
-                .await?;
+            state.run(move |bank| bank.add_round(&round)).await?;
             Ok(Redirect::to(&format!("/rondes/{id}?opgeslagen=1")).into_response())
         }
     }
@@ -503,15 +501,7 @@ async fn change_round(
 ) -> Result<Response, AppError> {
     let back = format!("/rondes/{id}?opgeslagen=1#{anchor}");
     let found = state
-        .run(move |bank| {
-            let Some(mut round) = bank.store.round(&id)? else {
-                return Ok(false);
-            };
-            change(&mut round);
-            bank.store.put_round(&round)?;
-            tracing::info!(round = %round.id, "round changed");
-            Ok(true)
-        })
+        .run(move |bank| bank.change_round(&id, change))
         .await?;
     if !found {
         return Err(AppError::NotFound);
@@ -625,7 +615,7 @@ pub async fn qr(
 ) -> Result<Response, AppError> {
     let id = round_id(&id)?;
     let round = state
-        .run(move |bank| Ok(bank.store.round(&id)?))
+        .run(move |bank| bank.round(&id))
         .await?
         .ok_or(AppError::NotFound)?;
     qr_svg(&full_url(&headers, &format!("/r/{}", round.code)))
@@ -653,7 +643,7 @@ pub async fn gather_form(
     let search = text.clone();
     let (settings, found) = state
         .run(move |bank| {
-            let Some(round) = bank.store.round(&id)? else {
+            let Some(round) = bank.round(&id)? else {
                 return Ok((bank.settings()?, None));
             };
             let hits = bank.round_candidates(&round, &search)?;
@@ -690,7 +680,7 @@ pub async fn gather(
     let round = id.clone();
     let exists = state
         .run(move |bank| {
-            if bank.store.round(&round)?.is_none() {
+            if bank.round(&round)?.is_none() {
                 return Ok(false);
             }
             bank.gather_into_round(&round, &chosen)?;
@@ -723,7 +713,7 @@ async fn find(state: &AppState, code: &str) -> Result<Round, AppError> {
     }
     let code = code.to_string();
     state
-        .run(move |bank| Ok(bank.store.round_by_code(&code)?))
+        .run(move |bank| bank.round_by_code(&code))
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -214,9 +214,7 @@ pub async fn plan(
         ))),
         Ok(session) => {
             let id = session.id.clone();
-            state
-                .run(move |bank| Ok(bank.store.put_session(&session)?))
-                .await?;
+            state.run(move |bank| bank.add_session(&session)).await?;
             Ok(Redirect::to(&format!("/sessies/{id}")).into_response())
         }
     }
@@ -330,8 +328,8 @@ async fn session_page(
     let (settings, board, interpretations, actions, sessions) = state
         .run(move |bank| {
             let board = bank.session_board(&id, &Scope::Municipality, today)?;
-            let interpretations = bank.store.interpretations()?;
-            let actions = bank.store.actions()?;
+            let interpretations = bank.interpretations()?;
+            let actions = bank.actions()?;
             Ok((
                 bank.settings()?,
                 board,
@@ -402,14 +400,7 @@ async fn change_session(
     change: impl FnOnce(&mut Session) + Send + 'static,
 ) -> Result<(), AppError> {
     let found = state
-        .run(move |bank| {
-            let Some(mut session) = bank.store.session(&id)? else {
-                return Ok(false);
-            };
-            change(&mut session);
-            bank.store.put_session(&session)?;
-            Ok(true)
-        })
+        .run(move |bank| bank.change_session(&id, change))
         .await?;
     if found {
         Ok(())
@@ -470,7 +461,7 @@ async fn record_for_session<T: Send + 'static>(
     let form = FormData::new(pairs);
     let lookup = id.clone();
     let (settings, session) = state
-        .run(move |bank| Ok((bank.settings()?, bank.store.session(&lookup)?)))
+        .run(move |bank| Ok((bank.settings()?, bank.session(&lookup)?)))
         .await?;
     let session = session.ok_or(AppError::NotFound)?;
     match read(&form, &settings, &session, state.today()) {
@@ -504,9 +495,7 @@ pub async fn interpret(
         |form, settings, session, today| {
             read_interpretation(form, settings, None, Some(session), today)
         },
-        |bank, interpretation: Interpretation| {
-            Ok(bank.store.put_interpretation(&interpretation)?)
-        },
+        |bank, interpretation: Interpretation| bank.add_interpretation(&interpretation),
         "duiding",
     )
     .await
@@ -527,7 +516,7 @@ pub async fn act(
         id,
         pairs,
         |form, settings, session, today| read_action(form, settings, Some(session), today),
-        |bank, action: Action| Ok(bank.store.put_action(&action)?),
+        |bank, action: Action| bank.add_action(&action),
         "acties",
     )
     .await
@@ -646,7 +635,7 @@ pub async fn qr(
 ) -> Result<Response, AppError> {
     let id = session_id(&id)?;
     let session = state
-        .run(move |bank| Ok(bank.store.session(&id)?))
+        .run(move |bank| bank.session(&id))
         .await?
         .ok_or(AppError::NotFound)?;
     qr_svg(&short_url(&headers, &session.code))
@@ -697,8 +686,8 @@ pub async fn report(
             Ok((
                 bank.settings()?,
                 bank.session_board(&id, &Scope::Municipality, today)?,
-                bank.store.interpretations()?,
-                bank.store.actions()?,
+                bank.interpretations()?,
+                bank.actions()?,
                 bank.sessions()?,
             ))
         })

@@ -1,0 +1,76 @@
+//! Storytelling sessions, their interpretations and actions, through the bank: reading them, adding
+//! them, and changing one with a single call that reads and writes it as one step.
+
+use crate::ids::SessionId;
+use crate::sessions::{Action, EntryId, Interpretation, Session};
+
+use super::Bank;
+
+impl Bank {
+    pub fn session(&self, id: &SessionId) -> anyhow::Result<Option<Session>> {
+        Ok(self.store.session(id)?)
+    }
+
+    /// The session whose short link has this code.
+    pub fn session_by_code(&self, code: &str) -> anyhow::Result<Option<Session>> {
+        Ok(self.store.session_by_code(code)?)
+    }
+
+    /// Stores a session just planned, durably.
+    pub fn add_session(&self, session: &Session) -> anyhow::Result<()> {
+        Ok(self.store.put_session(session)?)
+    }
+
+    /// Reads a session, changes it with `change` and stores it, with no other change in between.
+    /// Returns whether there was such a session.
+    pub fn change_session(
+        &self,
+        id: &SessionId,
+        change: impl FnOnce(&mut Session),
+    ) -> anyhow::Result<bool> {
+        let _edits = self.record_edits.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(mut session) = self.store.session(id)? else {
+            return Ok(false);
+        };
+        change(&mut session);
+        self.store.put_session(&session)?;
+        tracing::info!(session = %session.id, "session changed");
+        Ok(true)
+    }
+
+    /// Every interpretation, newest first.
+    pub fn interpretations(&self) -> anyhow::Result<Vec<Interpretation>> {
+        Ok(self.store.interpretations()?)
+    }
+
+    /// Stores a new interpretation, durably.
+    pub fn add_interpretation(&self, interpretation: &Interpretation) -> anyhow::Result<()> {
+        Ok(self.store.put_interpretation(interpretation)?)
+    }
+
+    /// Every action, by due date.
+    pub fn actions(&self) -> anyhow::Result<Vec<Action>> {
+        Ok(self.store.actions()?)
+    }
+
+    /// Stores a new action, durably.
+    pub fn add_action(&self, action: &Action) -> anyhow::Result<()> {
+        Ok(self.store.put_action(action)?)
+    }
+
+    /// Reads an action, changes it with `change` and stores it, with no other change in between.
+    /// Returns whether there was such an action.
+    pub fn change_action(
+        &self,
+        id: EntryId,
+        change: impl FnOnce(&mut Action),
+    ) -> anyhow::Result<bool> {
+        let _edits = self.record_edits.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(mut action) = self.store.action(id)? else {
+            return Ok(false);
+        };
+        change(&mut action);
+        self.store.put_action(&action)?;
+        Ok(true)
+    }
+}
