@@ -36,7 +36,7 @@ use crate::index::{
 };
 use crate::municipality::Municipality;
 use crate::sessions::{Action, Interpretation, Session};
-use crate::store::{ErasureReason, Store, StoreError};
+use crate::store::{ErasureReason, Store, StoreError, Update, Versioned};
 use crate::story::receipt::ReceiptCode;
 use crate::story::{Coded, Consent, Story, StoryId};
 
@@ -46,6 +46,23 @@ pub enum Refused {
     /// The story was erased meanwhile, and an erased story never comes back.
     #[error("the story was erased")]
     Erased,
+    /// Someone else changed it after the version the change was made from.
+    #[error("it was changed meanwhile")]
+    Changed,
+    /// There is no such record.
+    #[error("there is no such record")]
+    Missing,
+}
+
+impl Refused {
+    /// A checked update's outcome as a change: done, or refused.
+    fn of_update(update: Update) -> Change<u64> {
+        match update {
+            Update::Done { version } => Ok(version),
+            Update::Missing => Err(Refused::Missing),
+            Update::Stale => Err(Refused::Changed),
+        }
+    }
 }
 
 /// The outcome of a change: done (with what it gives back), or refused and nothing written.
@@ -381,22 +398,26 @@ impl Bank {
 
     /// A story as it is now, for staff to check and change; refused when it was erased, so a form
     /// sent for an erased story can say so instead of "not found".
-    pub fn story_to_change(&self, id: StoryId) -> anyhow::Result<Change<Option<Story>>> {
+    /// With its version, which the change names when it is saved.
+    pub fn story_to_change(&self, id: StoryId) -> anyhow::Result<Change<Option<Versioned<Story>>>> {
         if self.store.is_erased(id)? {
             return Ok(Err(Refused::Erased));
         }
-        Ok(Ok(self.store.get_story(id)?))
+        Ok(Ok(self.store.get_story_versioned(id)?))
     }
 
-    /// Stores a story a moderator checked and corrected; returns the outbox sequence number. Refused
-    /// when the story was erased after the moderator read it.
-    pub fn save_moderated(&self, story: &Story) -> anyhow::Result<Change<u64>> {
-        match self.store.put_story(story) {
+    /// Stores a story a moderator checked and corrected (and perhaps redacted) from what they read at
+    /// version `read_at`; returns the outbox sequence number. Refused when the story was erased after
+    /// the moderator read it, or changed by someone else (its teller's consent, another moderator):
+    /// their change is kept, not overwritten.
+    pub fn save_moderated(&self, story: &Story, read_at: u64) -> anyhow::Result<Change<u64>> {
+        match self.store.put_story_checked(story, read_at) {
             Ok(seq) => {
                 tracing::info!(story = %story.id, "story moderated");
                 Ok(Ok(seq))
             }
             Err(StoreError::Erased(_)) => Ok(Err(Refused::Erased)),
+            Err(StoreError::Changed(_)) => Ok(Err(Refused::Changed)),
             Err(error) => Err(error.into()),
         }
     }
@@ -428,20 +449,32 @@ impl Bank {
         consent: Consent,
         today: Date,
     ) -> anyhow::Result<Option<Story>> {
-        let Some(mut story) = self.store.story_by_receipt(&code.hash())? else {
-            return Ok(None);
-        };
-        if story.consent != consent {
+        // Read and written as one step: a write by someone else in between makes it read again.
+        let story = loop {
+            let Some(found) = self.store.story_by_receipt(&code.hash())? else {
+                return Ok(None);
+            };
+            let Some(Versioned {
+                item: mut story,
+                version,
+            }) = self.store.get_story_versioned(found.id)?
+            else {
+                return Ok(None);
+            };
+            if story.consent == consent {
+                return Ok(Some(story));
+            }
             story.consent = consent;
             story.consent_date = Some(today);
-            match self.store.put_story(&story) {
-                Ok(_) => {}
+            match self.store.put_story_checked(&story, version) {
+                Ok(_) => break story,
+                Err(StoreError::Changed(_)) => continue,
                 // Withdrawn in the meantime: there is no story any more.
                 Err(StoreError::Erased(_)) => return Ok(None),
                 Err(error) => return Err(error.into()),
             }
-            tracing::info!(story = %story.id, consent = consent.code(), "consent changed by the teller");
-        }
+        };
+        tracing::info!(story = %story.id, consent = consent.code(), "consent changed by the teller");
         Ok(Some(story))
     }
 

@@ -3,8 +3,9 @@
 
 use crate::ids::SessionId;
 use crate::sessions::{Action, EntryId, Interpretation, Session};
+use crate::store::Versioned;
 
-use super::Bank;
+use super::{Bank, Change, Refused};
 
 impl Bank {
     pub fn session(&self, id: &SessionId) -> anyhow::Result<Option<Session>> {
@@ -21,21 +22,25 @@ impl Bank {
         Ok(self.store.put_session(session)?)
     }
 
-    /// Reads a session, changes it with `change` and stores it, with no other change in between.
-    /// Returns whether there was such a session.
+    /// A session with its version, which a change names when it is saved.
+    pub fn session_versioned(&self, id: &SessionId) -> anyhow::Result<Option<Versioned<Session>>> {
+        Ok(self.store.session_versioned(id)?)
+    }
+
+    /// Changes a session with `change` in one step that reads, checks and writes it: refused with
+    /// [`Refused::Changed`] when someone else changed it after version `read_at`, the version the
+    /// change was made from. Returns the new version.
     pub fn change_session(
         &self,
         id: &SessionId,
+        read_at: u64,
         change: impl FnOnce(&mut Session),
-    ) -> anyhow::Result<bool> {
-        let _edits = self.record_edits.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(mut session) = self.store.session(id)? else {
-            return Ok(false);
-        };
-        change(&mut session);
-        self.store.put_session(&session)?;
-        tracing::info!(session = %session.id, "session changed");
-        Ok(true)
+    ) -> anyhow::Result<Change<u64>> {
+        let outcome = Refused::of_update(self.store.update_session(id, read_at, change)?);
+        if outcome.is_ok() {
+            tracing::info!(session = %id, "session changed");
+        }
+        Ok(outcome)
     }
 
     /// Every interpretation, newest first.

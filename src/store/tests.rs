@@ -422,3 +422,88 @@ fn no_write_brings_an_erased_story_back() {
     assert_eq!(store.get_story(keep.id).unwrap(), Some(changed));
     assert_eq!(store.get_story(gone.id).unwrap(), None);
 }
+
+#[test]
+fn of_many_changes_made_from_one_version_exactly_one_is_stored() {
+    use crate::ids::RoundId;
+    use crate::rounds::{Round, RoundPhase};
+    let (_dir, store) = open_temp();
+    let id = RoundId::parse("minder-alleen").unwrap();
+    store
+        .put_round(&Round {
+            id: id.clone(),
+            title: "Minder alleen".to_string(),
+            question: "Wat helpt?".to_string(),
+            from: jiff::civil::date(2025, 1, 1),
+            to: jiff::civil::date(2025, 12, 31),
+            providers: vec![],
+            areas: vec![],
+            subgoals: vec![],
+            phase: RoundPhase::Collect,
+            code: "abc234".to_string(),
+            significant: vec![],
+            synthesis: None,
+            feedback: None,
+        })
+        .unwrap();
+    let read_at = store.round_versioned(&id).unwrap().unwrap().version;
+    assert_eq!(read_at, 1);
+
+    // Eight people save at once, each from the version they all read.
+    let outcomes: Vec<Update> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|n| {
+                let (store, id) = (&store, &id);
+                scope.spawn(move || {
+                    store
+                        .update_round(id, read_at, |round| {
+                            round.synthesis = Some(format!("versie {n}"))
+                        })
+                        .unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let done = outcomes
+        .iter()
+        .filter(|o| matches!(o, Update::Done { version: 2 }))
+        .count();
+    assert_eq!(done, 1, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Update::Done { .. } | Update::Stale))
+    );
+    let stored = store.round_versioned(&id).unwrap().unwrap();
+    assert_eq!(stored.version, 2);
+    assert!(stored.item.synthesis.is_some());
+    let missing = RoundId::parse("bestaat-niet").unwrap();
+    assert_eq!(
+        store.update_round(&missing, 0, |_| {}).unwrap(),
+        Update::Missing
+    );
+
+    // Stories too: a write from an old version is refused, a fresh one goes on.
+    let story = testing::story("Titel", "Tekst");
+    store.put_story(&story).unwrap();
+    let first = store
+        .get_story_versioned(story.id)
+        .unwrap()
+        .unwrap()
+        .version;
+    store.put_story(&story).unwrap();
+    assert!(matches!(
+        store.put_story_checked(&story, first),
+        Err(StoreError::Changed(_))
+    ));
+    store.put_story_checked(&story, first + 1).unwrap();
+    assert_eq!(
+        store
+            .get_story_versioned(story.id)
+            .unwrap()
+            .unwrap()
+            .version,
+        first + 2
+    );
+}

@@ -20,7 +20,7 @@ pub enum AppError {
     Forbidden,
     /// Not logged in; the path to come back to after logging in.
     LoginRequired(String),
-    /// The bank refused a change: the story was erased meanwhile.
+    /// The bank refused a change: the story was erased or the record changed meanwhile.
     Refused(crate::bank::Refused),
     Internal(anyhow::Error),
 }
@@ -50,6 +50,8 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
             AppError::Refused(crate::bank::Refused::Erased) => StatusCode::GONE,
+            AppError::Refused(crate::bank::Refused::Changed) => StatusCode::CONFLICT,
+            AppError::Refused(crate::bank::Refused::Missing) => StatusCode::NOT_FOUND,
             AppError::Internal(error) if cannot_store(error) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -65,6 +67,8 @@ impl AppError {
             AppError::Forbidden => "error.forbidden",
             AppError::LoginRequired(_) => "error.login_required",
             AppError::Refused(crate::bank::Refused::Erased) => "error.erased",
+            AppError::Refused(crate::bank::Refused::Changed) => "error.changed",
+            AppError::Refused(crate::bank::Refused::Missing) => "error.not_found",
             AppError::Internal(error) if cannot_store(error) => "error.storage",
             AppError::Internal(_) => "error.internal",
         }

@@ -351,10 +351,12 @@ async fn the_moderator_blacks_out_the_personal_details_they_accept() {
 
     // Accept the phone number and the e-mail address; dismiss everything else; publish.
     let date = story.date.to_string();
+    let version = app.version_on(&format!("/moderatie/{}", story.id)).await;
     let (status, _, body) = app
         .post_form(
             &format!("/moderatie/{}", story.id),
             &[
+                ("versie", &version),
                 ("titel", story.title.as_str()),
                 ("datum", &date),
                 ("verhaal", story.text.as_str()),

@@ -43,7 +43,7 @@ fn story_of(app: &TestApp, code: &str) -> verhalenbank::story::Story {
         .unwrap()
 }
 
-async fn tell(app: &TestApp, text: &str, name: &str) -> String {
+pub async fn tell(app: &TestApp, text: &str, name: &str) -> String {
     let (status, _, body) = app
         .post_form(
             "/vertel",
@@ -74,10 +74,12 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     app.index();
     let id = story_of(&app, &code).id;
     app.login("analist").await;
+    let version = app.version_on(&format!("/moderatie/{id}")).await;
     let (status, _, body) = app
         .post_form(
             &format!("/moderatie/{id}"),
             &[
+                ("versie", &version),
                 ("titel", &format!("{CANARY} in de wijk")),
                 ("datum", "2026-11-20"),
                 ("verhaal", &text),
@@ -227,6 +229,16 @@ async fn a_moderation_save_after_a_withdrawal_does_not_bring_the_story_back() {
     // The moderator reads the story; before they save, its teller withdraws it.
     let read = story_of(&app, &code);
     let id = read.id;
+    let version = app
+        .bank
+        .raw_store()
+        .get_story_versioned(id)
+        .unwrap()
+        .unwrap()
+        .version;
+    app.login("analist").await;
+    let page_version = app.version_on(&format!("/moderatie/{id}")).await;
+    assert_eq!(page_version, version.to_string());
     let receipt = verhalenbank::story::receipt::ReceiptCode::parse(&code).unwrap();
     let today = jiff::civil::date(2026, 11, 23);
     assert_eq!(app.bank.withdraw(&receipt, today).unwrap(), Some(id));
@@ -235,7 +247,7 @@ async fn a_moderation_save_after_a_withdrawal_does_not_bring_the_story_back() {
     let mut moderated = read.clone();
     moderated.moderation = verhalenbank::story::Moderation::Published;
     assert_eq!(
-        app.bank.save_moderated(&moderated).unwrap(),
+        app.bank.save_moderated(&moderated, version).unwrap(),
         Err(verhalenbank::bank::Refused::Erased)
     );
     assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
@@ -250,8 +262,8 @@ async fn a_moderation_save_after_a_withdrawal_does_not_bring_the_story_back() {
     assert_eq!(hits(&app, CANARY), 0);
 
     // Through the page: the moderator's form comes back with a clear page, not an error of ours.
-    app.login("analist").await;
-    let form = publish_form(&text);
+    let mut form = publish_form(&text);
+    form.push(("versie", page_version));
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, _, body) = app.post_form(&format!("/moderatie/{id}"), &pairs).await;
     assert_eq!(status, StatusCode::GONE, "{body}");

@@ -15,4 +15,5 @@ mod rounds;
 mod support;
 mod tree;
 mod upgrade;
+mod versions;
 mod web;

@@ -141,8 +141,12 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
     let short = format!("/r/{}", round.code);
     let (_, preparing) = app.get(&short).await;
     assert!(preparing.contains("begint binnenkort") && !preparing.contains("<textarea"));
-    app.post_form("/rondes/grip-op-geld-2024/fase", &[("fase", "collect")])
-        .await;
+    let version = app.version_on("/rondes/grip-op-geld-2024").await;
+    app.post_form(
+        "/rondes/grip-op-geld-2024/fase",
+        &[("versie", &version), ("fase", "collect")],
+    )
+    .await;
     let (status, _, done) = app
         .post_form(
             &short,
@@ -158,10 +162,12 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
     assert_eq!(count(&app), 4);
 
     // A significant story must be in the round and have a reason.
+    let version = app.version_on("/rondes/grip-op-geld-2024").await;
     let (status, _, _) = app
         .post_form(
             "/rondes/grip-op-geld-2024/betekenisvol",
             &[
+                ("versie", &version),
                 ("verhaal", candidates[0].as_str()),
                 ("waarom", "Laat zien wat werkt."),
             ],
@@ -173,16 +179,22 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
     assert_eq!(round.significant[0].story.to_string(), candidates[0]);
 
     // Synthesis and feedback; once analysing, the participants read the feedback.
+    let version = app.version_on("/rondes/grip-op-geld-2024").await;
     app.post_form(
         "/rondes/grip-op-geld-2024/teksten",
         &[
+            ("versie", &version),
             ("synthese", "Overzicht helpt."),
             ("terugkoppeling", "Dank u wel. Overzicht helpt."),
         ],
     )
     .await;
-    app.post_form("/rondes/grip-op-geld-2024/fase", &[("fase", "analyse")])
-        .await;
+    let version = app.version_on("/rondes/grip-op-geld-2024").await;
+    app.post_form(
+        "/rondes/grip-op-geld-2024/fase",
+        &[("versie", &version), ("fase", "analyse")],
+    )
+    .await;
     let (_, feedback) = app.get(&short).await;
     assert!(feedback.contains("Dank u wel. Overzicht helpt.") && feedback.contains("4 verhalen"));
 }

@@ -149,6 +149,18 @@ impl TestApp {
     }
 
     /// The data folder the bank lives in.
+    /// The version a page's forms send back (the hidden field `versie`), as a form would.
+    pub async fn version_on(&self, page: &str) -> String {
+        let (status, body) = self.get(page).await;
+        assert_eq!(status, StatusCode::OK, "{page}: {body}");
+        let marker = r#"name="versie" value=""#;
+        let start = body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no version on {page}"))
+            + marker.len();
+        body[start..].split('"').next().unwrap().to_string()
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()
     }
@@ -349,7 +361,9 @@ async fn a_resident_tells_a_story_that_is_moderated_and_then_found() {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let (_, edit) = app.get(&format!("/moderatie/{}", story.id)).await;
     assert!(edit.contains("Mevrouw Test"), "moderators see the name");
+    let version = app.version_on(&format!("/moderatie/{}", story.id)).await;
     for (name, values) in [
+        ("versie", vec![version]),
         ("titel", vec![story.title.clone()]),
         ("verhaal", vec![story.text.as_str().to_string()]),
         ("rol", vec!["resident".into()]),
@@ -722,8 +736,12 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     // Before it starts, the short link says when it is and takes no stories.
     let (_, body) = app.get(&short).await;
     assert!(body.contains("nog niet begonnen") && !body.contains("<textarea"));
+    let version = app.version_on(&location).await;
     let (status, _, _) = app
-        .post_form(&format!("{location}/status"), &[("naar", "live")])
+        .post_form(
+            &format!("{location}/status"),
+            &[("versie", &version), ("naar", "live")],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 
@@ -838,13 +856,21 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     assert!(!none.contains("Ja, vooral bij ouderen."));
 
     // Close it and write what was heard: the short link becomes the participants' page.
+    let version = app.version_on(&location).await;
     app.post_form(
         &format!("{location}/gehoord"),
-        &[("gehoord", "We hoorden dat de **leesclub** helpt.")],
+        &[
+            ("versie", &version),
+            ("gehoord", "We hoorden dat de **leesclub** helpt."),
+        ],
     )
     .await;
-    app.post_form(&format!("{location}/status"), &[("naar", "closed")])
-        .await;
+    let version = app.version_on(&location).await;
+    app.post_form(
+        &format!("{location}/status"),
+        &[("versie", &version), ("naar", "closed")],
+    )
+    .await;
     let (_, body) = app.get(&short).await;
     assert!(body.contains("<strong>leesclub</strong>") && body.contains("Leesclub op zaterdag"));
     let (status, _, _) = app

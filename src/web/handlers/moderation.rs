@@ -115,6 +115,8 @@ pub struct ModeratePage {
     pub form: FormView,
     /// Personal details the detector found, to accept (black out) or dismiss.
     pub suggestions: Vec<crate::web::redaction::SuggestionView>,
+    /// The version of the story the form was filled in from, sent back with it.
+    pub version: u64,
 }
 
 pub async fn edit(
@@ -128,7 +130,8 @@ pub async fn edit(
     let (settings, story) = state
         .run(move |bank| Ok((bank.settings()?, bank.story_to_change(id)?)))
         .await?;
-    let story = story?.ok_or(AppError::NotFound)?;
+    let read = story?.ok_or(AppError::NotFound)?;
+    let story = read.item;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),
         _ => String::new(),
@@ -139,6 +142,7 @@ pub async fn edit(
         status: t.code("status", story.moderation.code()),
         reason,
         decision_error: None,
+        version: read.version,
         suggestions: crate::web::redaction::suggestion_views(t, &story.title, story.text.as_str()),
         form: FormView::new(
             t,
@@ -163,7 +167,8 @@ pub async fn save(
     let (settings, existing) = state
         .run(move |bank| Ok((bank.settings()?, bank.story_to_change(id)?)))
         .await?;
-    let existing = existing?.ok_or(AppError::NotFound)?;
+    let existing = existing?.ok_or(AppError::NotFound)?.item;
+    let read_at = form.version()?;
     let reason = form.text("reden");
     let decision = match form.get("besluit") {
         Some("publish") => Ok(Some(Moderation::Published)),
@@ -188,8 +193,11 @@ pub async fn save(
                 ));
             }
             let id = story.id;
-            // A story erased after the moderator opened it stays erased: the page says so.
-            state.run(move |bank| bank.save_moderated(&story)).await??;
+            // A story erased or changed by someone else after the moderator opened it is left as it
+            // is, and the page says so.
+            state
+                .run(move |bank| bank.save_moderated(&story, read_at))
+                .await??;
             Ok(Redirect::to(&format!("/moderatie?opgeslagen={id}")).into_response())
         }
         (read, decision) => {
@@ -207,6 +215,7 @@ pub async fn save(
                 status: t.code("status", existing.moderation.code()),
                 reason,
                 decision_error: decision.err().map(|key| t.get(key).to_string()),
+                version: read_at,
                 suggestions: crate::web::redaction::suggestion_views(
                     t,
                     &form.text("titel"),

@@ -229,6 +229,8 @@ pub struct RoundPage {
     pub feedback_text: String,
     pub form: FormView,
     pub phases: Vec<(&'static str, String)>,
+    /// The version of the round this page shows, sent back by its forms.
+    pub version: u64,
 }
 
 /// The round's significant stories among `stories` (those the reader may see), with their reasons.
@@ -387,10 +389,14 @@ async fn round_page(
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
 ) -> Result<RoundPage, AppError> {
-    let (settings, analysis) = state
+    let (settings, version, analysis) = state
         .run(move |bank| {
+            // The version is read first: should the round change before the analysis is read, a save
+            // from this page is refused rather than undoing a change the page did not show.
+            let version = bank.round_versioned(&id)?.map_or(0, |read| read.version);
             Ok((
                 bank.settings()?,
+                version,
                 bank.round_analysis(&id, &Scope::Municipality)?,
             ))
         })
@@ -432,6 +438,7 @@ async fn round_page(
     let mut page = state.page(t, &settings, "rounds.title", Nav::Rounds, uri);
     page.title = round.title.clone();
     Ok(RoundPage {
+        version,
         page,
         round: round_view(t, &settings, round),
         short_url: full_url(headers, &format!("/r/{}", round.code)),
@@ -493,19 +500,20 @@ pub async fn page(
 }
 
 /// Changes a stored round and goes back to its page.
+/// Changes a stored round, made from the version the form was filled in from, and goes back to its
+/// page; a round changed by someone else meanwhile is left as they left it, and the page says so.
 async fn change_round(
     state: &AppState,
     id: RoundId,
+    form: &FormData,
     change: impl FnOnce(&mut Round) + Send + 'static,
     anchor: &str,
 ) -> Result<Response, AppError> {
+    let read_at = form.version()?;
     let back = format!("/rondes/{id}?opgeslagen=1#{anchor}");
-    let found = state
-        .run(move |bank| bank.change_round(&id, change))
-        .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
+    state
+        .run(move |bank| bank.change_round(&id, read_at, change))
+        .await??;
     Ok(Redirect::to(&back).into_response())
 }
 
@@ -516,11 +524,12 @@ pub async fn phase(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let id = round_id(&id)?;
-    let phase = FormData::new(pairs)
+    let form = FormData::new(pairs);
+    let phase = form
         .get("fase")
         .and_then(RoundPhase::parse_code)
         .ok_or(AppError::BadRequest("error.bad_request"))?;
-    change_round(&state, id, move |round| round.phase = phase, "fase").await
+    change_round(&state, id, &form, move |round| round.phase = phase, "fase").await
 }
 
 pub async fn texts(
@@ -539,6 +548,7 @@ pub async fn texts(
     change_round(
         &state,
         id,
+        &form,
         move |round| {
             round.synthesis = synthesis;
             round.feedback = feedback;
@@ -563,6 +573,7 @@ pub async fn significant(
         return change_round(
             &state,
             id,
+            &form,
             move |round| round.significant.retain(|s| s.story != remove),
             "betekenisvol",
         )
@@ -596,6 +607,7 @@ pub async fn significant(
             change_round(
                 &state,
                 id,
+                &form,
                 move |round| {
                     round.significant.retain(|s| s.story != chosen.story);
                     round.significant.push(chosen);
