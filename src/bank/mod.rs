@@ -86,8 +86,6 @@ pub struct Bank {
     years: Mutex<Option<YearsCache>>,
     /// Held while the goal tree is read, changed and written, so two edits cannot undo each other.
     tree_edits: Mutex<()>,
-    /// Held while a session, round or action is read, changed and written.
-    record_edits: Mutex<()>,
 }
 
 /// The index position and figures the years were read at, and the years.
@@ -216,7 +214,6 @@ impl Bank {
             indexer: Mutex::new(None),
             years: Mutex::new(None),
             tree_edits: Mutex::new(()),
-            record_edits: Mutex::new(()),
         })
     }
 

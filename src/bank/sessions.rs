@@ -63,19 +63,22 @@ impl Bank {
         Ok(self.store.put_action(action)?)
     }
 
-    /// Reads an action, changes it with `change` and stores it, with no other change in between.
-    /// Returns whether there was such an action.
+    /// The version of every action, by id, for the forms that change them.
+    pub fn action_versions(&self) -> anyhow::Result<std::collections::HashMap<EntryId, u64>> {
+        Ok(self.store.action_versions()?)
+    }
+
+    /// Changes an action with `change` in one step that reads, checks and writes it: refused with
+    /// [`Refused::Changed`] when someone else changed it after version `read_at`, the version the
+    /// change was made from. Returns the new version.
     pub fn change_action(
         &self,
         id: EntryId,
+        read_at: u64,
         change: impl FnOnce(&mut Action),
-    ) -> anyhow::Result<bool> {
-        let _edits = self.record_edits.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(mut action) = self.store.action(id)? else {
-            return Ok(false);
-        };
-        change(&mut action);
-        self.store.put_action(&action)?;
-        Ok(true)
+    ) -> anyhow::Result<Change<u64>> {
+        Ok(Refused::of_update(
+            self.store.update_action(id, read_at, change)?,
+        ))
     }
 }

@@ -164,6 +164,19 @@ impl Store {
             .transpose()
     }
 
+    /// The version of every action, by id.
+    pub fn action_versions(&self) -> Result<std::collections::HashMap<EntryId, u64>, StoreError> {
+        self.t()
+            .actions
+            .iter()
+            .values()
+            .map(|bytes| {
+                let bytes = bytes?;
+                Ok((decode_action(&bytes)?.id, version_of(&bytes)))
+            })
+            .collect()
+    }
+
     /// Every action, by due date.
     pub fn actions(&self) -> Result<Vec<Action>, StoreError> {
         let mut all: Vec<Action> = self

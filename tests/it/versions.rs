@@ -158,3 +158,41 @@ async fn a_consent_change_while_a_moderator_reads_is_not_undone_by_their_save() 
     assert_eq!(story.consent, Consent::Internal);
     assert!(!story.is_published());
 }
+
+#[tokio::test]
+async fn the_second_of_two_action_updates_gets_409_and_the_first_is_kept() {
+    let app = TestApp::demo();
+    app.login("begeleider").await;
+    let action = app
+        .bank
+        .actions()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.is_open())
+        .unwrap();
+    let version = app.bank.action_versions().unwrap()[&action.id].to_string();
+    let update = |outcome: &'static str| {
+        vec![
+            ("versie", version.clone()),
+            ("stand", "in_progress".to_string()),
+            ("uitkomst", outcome.to_string()),
+        ]
+    };
+    let path = format!("/acties/{}", action.id);
+    let first = update("Eerste uitkomst.");
+    let pairs: Vec<(&str, &str)> = first.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, _) = app.post_form(&path, &pairs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let second = update("Tweede uitkomst.");
+    let pairs: Vec<(&str, &str)> = second.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, body) = app.post_form(&path, &pairs).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let stored = app
+        .bank
+        .actions()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == action.id)
+        .unwrap();
+    assert_eq!(stored.outcome.as_deref(), Some("Eerste uitkomst."));
+}

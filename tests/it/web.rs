@@ -923,10 +923,20 @@ async fn actions_are_listed_with_overdue_ones_marked_and_can_be_updated() {
         .into_iter()
         .find(|a| a.title.starts_with("Bankje"))
         .unwrap();
+    let version = app
+        .bank
+        .action_versions()
+        .unwrap()
+        .get(&action.id)
+        .copied()
+        .unwrap()
+        .to_string();
+    assert!(body.contains(&format!(r#"name="versie" value="{version}""#)));
     let (status, headers, _) = app
         .post_form(
             &format!("/acties/{}", action.id),
             &[
+                ("versie", &version),
                 ("stand", "done"),
                 ("uitkomst", "Het bankje staat er sinds september."),
                 ("terug", "/acties?gebied=noord"),
