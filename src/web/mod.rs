@@ -274,7 +274,7 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         println!("Demo municipality loaded from {}", options.sample.display());
     }
     bank.start_indexer();
-    auth::StoredSessions::prune(bank.store.clone())?;
+    auth::StoredSessions::prune(bank.clone())?;
     let mut state = AppState::new(bank.clone(), None, options.demo);
     state.secure = options.https;
     let shutdown = shutdown_signal()?;

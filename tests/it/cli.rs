@@ -651,3 +651,51 @@ fn figures_are_read_as_dutch_files_write_them_and_two_way_values_are_reported() 
         ]
     );
 }
+
+#[test]
+fn importing_an_export_made_before_an_erasure_says_what_it_left_out() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("bron");
+    fixture_folder(&source, 4);
+    let data = temp.path().join("data");
+    let export = temp.path().join("export");
+    let output = run(&data, &["import", source.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    let output = run(
+        &data,
+        &[
+            "export",
+            "--format",
+            "markdown",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+
+    // One story is erased after the export was made.
+    {
+        let config = verhalenbank::config::Config::new(&data);
+        let store = verhalenbank::store::Store::open(&config.store_path()).unwrap();
+        let id = store.stories().next().unwrap().unwrap().id;
+        let today = jiff::civil::date(2026, 11, 23);
+        assert!(
+            store
+                .erase_story(id, today, verhalenbank::store::ErasureReason::ErasedByStaff)
+                .unwrap()
+        );
+    }
+
+    let output = run(&data, &["import", export.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("imported 3 stories"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("left out 1 stories that were erased"),
+        "{}",
+        text(&output)
+    );
+}

@@ -9,11 +9,7 @@ use super::web::TestApp;
 
 fn count(app: &TestApp, query: &str) -> usize {
     app.bank
-        .index
-        .search(
-            &app.bank.store,
-            &SearchRequest::new(query, Scope::Municipality),
-        )
+        .search(&SearchRequest::new(query, Scope::Municipality))
         .unwrap()
         .total
 }
@@ -59,7 +55,7 @@ async fn a_moved_and_renamed_subgoal_keeps_its_stories_and_figures() {
     // The old goal keeps only the stories that also belong to its other subgoals.
     let mut request = SearchRequest::new("goal:vitaal-thuis", Scope::Municipality);
     request.per_page = 100;
-    let vitaal = app.bank.index.search(&app.bank.store, &request).unwrap();
+    let vitaal = app.bank.search(&request).unwrap();
     assert!(vitaal.total < vitaal_before);
     for hit in vitaal.hits {
         assert!(
@@ -82,7 +78,7 @@ async fn a_moved_and_renamed_subgoal_keeps_its_stories_and_figures() {
     assert!(!edit.contains("· 0 cijfers"), "figures stay linked");
 
     // The store holds the change: a reopened bank reads the same tree.
-    let tree = app.bank.store.goal_tree().unwrap().unwrap();
+    let tree = app.bank.raw_store().goal_tree().unwrap().unwrap();
     let moved = tree
         .subgoals
         .iter()
@@ -177,7 +173,7 @@ async fn retired_items_leave_the_forms_but_keep_their_history() {
 async fn refused_edits_say_why_next_to_the_field() {
     let app = TestApp::demo();
     app.login("analist").await;
-    let before = app.bank.store.goal_tree().unwrap();
+    let before = app.bank.raw_store().goal_tree().unwrap();
     type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
     let cases: [Case; 4] = [
         (
@@ -223,7 +219,7 @@ async fn refused_edits_say_why_next_to_the_field() {
         assert!(body.contains(message), "{path}: {message}");
         assert!(body.contains("class=\"error-summary\""), "{path}");
     }
-    assert_eq!(app.bank.store.goal_tree().unwrap(), before);
+    assert_eq!(app.bank.raw_store().goal_tree().unwrap(), before);
     let (status, _) = app.get("/doelenboom/subdoel/bestaat-niet").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.get("/doelenboom/wortel/meedoen").await;

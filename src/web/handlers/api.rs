@@ -324,10 +324,7 @@ async fn list_stories(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
     let request = read_request(&FormData::new(pairs), caller.scope());
-    match state
-        .run(move |bank| bank.search(&request))
-        .await
-    {
+    match state.run(move |bank| bank.search(&request)).await {
         Ok(results) => Json(results).into_response(),
         Err(error) => error.problem(),
     }

@@ -452,7 +452,7 @@ pub async fn interpret(
         )),
         Ok(interpretation) => {
             state
-                .run(move |bank| Ok(bank.store.put_interpretation(&interpretation)?))
+                .run(move |bank| bank.add_interpretation(&interpretation))
                 .await?;
             Ok(axum::response::Redirect::to(&format!("/indicator/{id}#duiding")).into_response())
         }
@@ -498,8 +498,7 @@ async fn download(
             };
             let filter = read_filter(&form, &settings.municipality);
             let figures: Vec<crate::evidence::Measurement> = bank
-                .store
-                .measurements_shared()?
+                .measurements()?
                 .iter()
                 .filter(|m| m.indicator == indicator.id && filter.includes_period(m.period))
                 .filter(|m| match (&filter.area, &m.area) {
