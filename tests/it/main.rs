@@ -11,6 +11,7 @@ mod report;
 mod retrieval;
 mod round_trip;
 mod rounds;
+mod sessions;
 mod support;
 mod tree;
 mod upgrade;
