@@ -12,6 +12,7 @@ mod retrieval;
 mod round_trip;
 mod rounds;
 mod sessions;
+mod site;
 mod support;
 mod tree;
 mod upgrade;

@@ -318,15 +318,17 @@ pub async fn page(
         (t.count("search.results", &results.total), cards)
     });
 
+    let mut page = Page::new(
+        t,
+        &municipality.name,
+        indicator.title.clone(),
+        Nav::Goals,
+        &uri,
+        state.demo,
+    );
+    page.description = t.with("meta.indicator", &indicator.title);
     let page = EvidencePage {
-        page: Page::new(
-            t,
-            &municipality.name,
-            indicator.title.clone(),
-            Nav::Goals,
-            &uri,
-            state.demo,
-        ),
+        page,
         filter: filter_view,
         action: format!("/indicator/{}", indicator.id),
         id: indicator.id.to_string(),
