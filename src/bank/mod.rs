@@ -7,6 +7,7 @@ mod accounts;
 pub mod report;
 pub mod rounds;
 mod sessions;
+pub mod session_figures;
 
 /// The password of the demo's accounts.
 pub const DEMO_PASSWORD: &str = "demo-verhalenbank";
@@ -187,6 +188,9 @@ pub struct AgendaItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionBoard {
     pub session: Session,
+    /// The session's date once it has passed: the agenda's figures and story counts are as they stood
+    /// on that day ([`session_figures`]).
+    pub as_of: Option<Date>,
     pub agenda: Vec<AgendaItem>,
     /// Stories told in the session that may be shown to the room (public consent), newest first.
     pub stories: Vec<Hit>,
@@ -533,6 +537,9 @@ impl Bank {
             area: Some(session.area.clone()),
             period: None,
         };
+        // The agenda shows the evidence as it stood on the session's date, so a report printed a year
+        // later says what the room saw.
+        let judged_on = session_figures::judged_on(session.date, today);
         let measurements = self.store.measurements_shared()?;
         let mut agenda = Vec::new();
         for indicator in session
@@ -540,10 +547,13 @@ impl Bank {
             .iter()
             .filter_map(|id| settings.goals.indicator(id))
         {
-            let counted = counted_evidence(indicator, &measurements, &filter, &area_order, today);
+            let figures =
+                session_figures::figures_standing_on(&measurements, &indicator.id, session.date);
+            let counted = counted_evidence(indicator, &figures, &filter, &area_order, judged_on);
             let mut request = self
                 .filtered(&Scope::Public, &filter)
                 .filter(FacetField::Subgoal, indicator.subgoal.as_str());
+            request.to = Some(session.date);
             request.facets = Some(vec![FacetField::Valence]);
             let results = self.index.search(&self.store, &request)?;
             let mut stories = Balance::default();
@@ -574,6 +584,7 @@ impl Bank {
         shown.facets = Some(Vec::new());
         let stories = self.index.search(&self.store, &shown)?.hits;
         Ok(Some(SessionBoard {
+            as_of: session_figures::is_past(session.date, today).then_some(session.date),
             session,
             agenda,
             stories,

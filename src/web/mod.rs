@@ -221,6 +221,8 @@ pub fn router(state: AppState) -> Router {
         .route("/taal", get(language::switch))
         .route("/static/style.css", get(assets::stylesheet))
         .route("/static/board.js", get(assets::board_script))
+        .route("/static/favicon.svg", get(assets::favicon))
+        .route("/favicon.ico", get(assets::favicon))
         .nest("/api/v1", api::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

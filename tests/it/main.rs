@@ -12,6 +12,8 @@ mod report;
 mod retrieval;
 mod round_trip;
 mod rounds;
+mod sessions;
+mod site;
 mod support;
 mod tree;
 mod upgrade;

@@ -347,6 +347,7 @@ async fn goal_tree(State(state): State<AppState>) -> Response {
     ("q" = Option<String>, Query, description = "Search within the indicator's stories"),
 ), responses(
     (status = 200, description = "The evidence", body = Object),
+    (status = 400, description = "The area or period names nothing", content_type = "application/problem+json"),
     (status = 404, description = "No such indicator", content_type = "application/problem+json"),
 ))]
 async fn evidence(
@@ -364,13 +365,24 @@ async fn evidence(
     let result = state
         .run(move |bank| {
             let settings = bank.settings()?;
-            let filter = read_filter(&form, &settings.municipality);
-            bank.evidence(&id, &filter, &scope, form.get("q"), today)
+            let (filter, unknown) = read_filter(&form, &settings.municipality);
+            if !unknown.is_empty() {
+                // An area or period that names nothing is refused, never widened to the whole municipality.
+                return Ok(Err(AppError::BadRequest("error.unknown_filter")));
+            }
+            Ok(Ok(bank.evidence(
+                &id,
+                &filter,
+                &scope,
+                form.get("q"),
+                today,
+            )?))
         })
         .await;
     match result {
-        Ok(Some(page)) => Json(page).into_response(),
-        Ok(None) => AppError::NotFound.problem(),
+        Ok(Ok(Some(page))) => Json(page).into_response(),
+        Ok(Ok(None)) => AppError::NotFound.problem(),
+        Ok(Err(error)) => error.problem(),
         Err(error) => error.problem(),
     }
 }

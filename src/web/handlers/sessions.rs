@@ -35,7 +35,10 @@ use crate::web::{AppError, AppState, unprocessable};
 pub struct SessionView {
     pub id: String,
     pub title: String,
+    /// The area's name, for reading.
     pub area: String,
+    /// The area's id, for links: the evidence pages filter by id.
+    pub area_id: String,
     pub date: String,
     pub place: String,
     pub facilitator: String,
@@ -50,6 +53,7 @@ pub fn session_view(t: &Texts, settings: &Settings, session: &Session) -> Sessio
         id: session.id.to_string(),
         title: session.title.clone(),
         area: settings.municipality.area_name(&session.area).to_string(),
+        area_id: session.area.to_string(),
         date: t.date(&session.date),
         place: session.place.clone(),
         facilitator: session.facilitator.clone(),
@@ -544,6 +548,13 @@ pub struct AgendaView {
     pub balance: BalanceView,
 }
 
+/// The sentence under a past session's agenda: its figures are those of the session's date.
+fn as_of_note(t: &Texts, board: &SessionBoard) -> Option<String> {
+    board
+        .as_of
+        .map(|date| t.with("sessions.figures_as_of", &t.date(&date)))
+}
+
 fn agenda_views(t: &Texts, board: &SessionBoard) -> Vec<AgendaView> {
     board
         .agenda
@@ -575,6 +586,8 @@ pub struct BoardPage {
     pub session: SessionView,
     pub short_url: String,
     pub agenda: Vec<AgendaView>,
+    /// For a past session: the sentence that says its figures are those of its date.
+    pub as_of: Option<String>,
     pub stories: Vec<StoryCard>,
     pub told: String,
     pub hidden: bool,
@@ -606,6 +619,7 @@ pub async fn board(
         page,
         short_url: short_url(&headers, &board.session.code),
         agenda: agenda_views(t, &board),
+        as_of: as_of_note(t, &board),
         stories: board
             .stories
             .iter()
@@ -678,6 +692,8 @@ pub struct ReportPage {
     pub page: Page,
     pub session: SessionView,
     pub agenda: Vec<AgendaView>,
+    /// For a past session: the sentence that says its figures are those of its date.
+    pub as_of: Option<String>,
     pub stories: Vec<StoryCard>,
     pub interpretations: Vec<InterpretationView>,
     pub actions: Vec<ActionView>,
@@ -711,6 +727,7 @@ pub async fn report(
     Ok(ReportPage {
         page,
         agenda: agenda_views(t, &board),
+        as_of: as_of_note(t, &board),
         stories: board
             .stories
             .iter()
