@@ -150,7 +150,7 @@ async fn a_past_sessions_report_shows_the_figures_of_its_date_and_stays_the_same
 
     // A year on: new figures for later periods and a story told after the session.
     app.bank
-        .store
+        .raw_store()
         .put_measurements(&[
             figure("bezoekers-koffie-inloop", "2026-Q4", Some("noord"), 777.0),
             figure("bezoekers-koffie-inloop", "2027-Q1", None, 778.0),
