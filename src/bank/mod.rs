@@ -6,8 +6,8 @@
 mod accounts;
 pub mod report;
 pub mod rounds;
-mod sessions;
 pub mod session_figures;
+mod sessions;
 
 /// The password of the demo's accounts.
 pub const DEMO_PASSWORD: &str = "demo-verhalenbank";
