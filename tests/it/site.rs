@@ -28,7 +28,10 @@ async fn the_icon_is_served_like_the_other_assets() {
             "public, max-age=3600",
             "{path}"
         );
-        assert!(body.starts_with("<svg") && body.contains("</svg>"), "{path}");
+        assert!(
+            body.starts_with("<svg") && body.contains("</svg>"),
+            "{path}"
+        );
     }
     let (_, home) = app.get("/").await;
     assert!(home.contains(r#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#));
@@ -56,7 +59,13 @@ async fn every_page_describes_itself_in_the_visitors_language() {
     let (status, missing) = app.get("/bestaat-niet").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!description(&missing).is_empty());
-    for path in ["/zoeken", "/vertel", "/mijn-verhaal", "/s/nrd26m", "/inloggen"] {
+    for path in [
+        "/zoeken",
+        "/vertel",
+        "/mijn-verhaal",
+        "/s/nrd26m",
+        "/inloggen",
+    ] {
         let (_, page) = app.get(path).await;
         assert!(description(&page).len() > 40, "{path}");
     }
