@@ -20,8 +20,9 @@
 //! "geholpen" → "helpen"), each checked against the OpenTaal word list; and words the stemmer would
 //! merge with another word get a term of their own ("kopen" is not "koppen", `dutch/terms.txt`). The
 //! pairs that must meet and must stay apart are in `dutch/pairs.txt`. Snowball's newer Dutch
-//! algorithm (Kraaij-Pohlmann) was measured on the same pairs and is still not used: it fixes the
-//! vowel plurals, which the word list now does, but splits "schuld"/"schulden" and "dag"/"dagen".
+//! algorithm (Kraaij-Pohlmann) was measured on the same pairs and is still not used: alone it gets 323
+//! of the 541 right (Porter alone 130, with these rules all), and it splits "schuld"/"schulden" and
+//! "dag"/"dagen", which the Porter base keeps together.
 //! The `'s` of "foto's" is dropped, and positions renumbered so phrases across it still match.
 //!
 //! Dutch compounds also go, split into their parts ([`dutch::parts`]: "buurthuis" → "buurt", "huis"),

@@ -1,6 +1,7 @@
 //! Dutch search as a reader types it, through the real binary on the demo municipality: plurals
 //! after a vowel, verb forms (regular and strong) and compounds find the stories that use another
-//! form of the word, and a compound's part ranks below the word itself.
+//! form of the word, and a compound's part ranks below the word itself, and stop words
+//! are dropped from a query's words.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -103,4 +104,18 @@ fn dutch_word_forms_and_compounds_find_each_other() {
             .all(|title| compound_only.contains(&title.as_str())),
         "a story that says buurt ranks below one that only has a compound: {buurt:?}"
     );
+
+    // Stop words are dropped from the words, not from phrases: the natural phrasing finds what its
+    // content words find.
+    let eenzame_ouderen = titles(data, "eenzame ouderen");
+    assert!(!eenzame_ouderen.is_empty());
+    assert_eq!(
+        set(&titles(data, "de eenzame ouderen in de wijk")),
+        set(&titles(data, "eenzame ouderen wijk"))
+    );
+    assert_eq!(
+        set(&titles(data, "de eenzame ouderen")),
+        set(&eenzame_ouderen)
+    );
+    assert!(!titles(data, "hulp bij de post").is_empty());
 }
