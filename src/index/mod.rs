@@ -15,7 +15,9 @@
 //! [`SearchIndex::wait_until_indexed`] are woken, so "searchable after submit" is a signal, not a sleep.
 
 pub mod analysis;
+mod compound;
 mod document;
+pub mod dutch;
 mod facets;
 pub mod indexer;
 mod inspect;

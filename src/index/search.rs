@@ -327,6 +327,7 @@ impl SearchIndex {
             let alternatives: Vec<BoxQuery> = group
                 .iter()
                 .filter_map(|item| self.item_query(item, true))
+                .chain(group.iter().flat_map(|item| self.part_queries(item)))
                 .collect();
             if alternatives.is_empty() {
                 continue;

@@ -5,6 +5,7 @@ mod access;
 mod audit;
 mod cli;
 mod durability;
+mod dutch_search;
 mod erasure;
 mod facade;
 mod hostile;
