@@ -107,16 +107,8 @@ impl Convention {
             (Reading::PointOrThousands { thousands, .. }, Convention::Comma) => Ok(thousands),
             (Reading::CommaOrThousands { decimal, .. }, Convention::Comma) => Ok(decimal),
             (
-                Reading::PointOrThousands { thousands, decimal },
-                Convention::Conflicting(conflict),
-            ) => Err(NumberError::Ambiguous {
-                found: found(),
-                thousands,
-                decimal,
-                conflict: conflict.clone(),
-            }),
-            (
-                Reading::CommaOrThousands { decimal, thousands },
+                Reading::PointOrThousands { thousands, decimal }
+                | Reading::CommaOrThousands { decimal, thousands },
                 Convention::Conflicting(conflict),
             ) => Err(NumberError::Ambiguous {
                 found: found(),
