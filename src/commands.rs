@@ -550,6 +550,12 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             report.sessions, report.rounds
         );
     }
+    if report.erased > 0 {
+        println!(
+            "left out {} stories that were erased from this bank; an erased story is never stored again",
+            report.erased
+        );
+    }
     if !report.skipped.is_empty() {
         println!(
             "skipped {} files that are not stories, figures or settings",

@@ -2,7 +2,7 @@
 //! social-work providers they fund. It puts counted evidence (figures per outcome indicator) and told
 //! evidence (stories linked to subgoals) side by side: *tellen en vertellen*.
 //!
-//! Modules in reading order: the domain (ids, language, municipality, goals, story, evidence) does no
+//! Modules in reading order: the domain (ids, language, number, municipality, goals, story, evidence) does no
 //! IO; `redact` suggests the personal details to black out in a story, also without IO; `store` is the
 //! sled source of truth; `import` and `export` move the bank in and out of files; `cli`, `config`,
 //! `commands` and `telemetry` make the program. See ARCHITECTURE.md for the map and
@@ -23,6 +23,7 @@ pub mod import;
 pub mod index;
 pub mod language;
 pub mod municipality;
+pub mod number;
 pub mod redact;
 pub mod rounds;
 pub mod sessions;

@@ -3,9 +3,12 @@
 //! story). The web layer and the command line call into this; it is the one place that combines store
 //! and index, so both show the same numbers.
 
+mod accounts;
 pub mod api;
 pub mod report;
 pub mod rounds;
+pub mod session_figures;
+mod sessions;
 
 /// The password of the demo's accounts.
 pub const DEMO_PASSWORD: &str = "demo-verhalenbank";
@@ -35,9 +38,37 @@ use crate::index::{
 };
 use crate::municipality::Municipality;
 use crate::sessions::{Action, Interpretation, Session};
-use crate::store::{ErasureReason, Store};
+use crate::store::{ErasureReason, Store, StoreError, Update, Versioned};
 use crate::story::receipt::ReceiptCode;
 use crate::story::{Coded, Consent, Story, StoryId};
+
+/// Why the bank did not make a change it was asked to make; nothing was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// The story was erased meanwhile, and an erased story never comes back.
+    #[error("the story was erased")]
+    Erased,
+    /// Someone else changed it after the version the change was made from.
+    #[error("it was changed meanwhile")]
+    Changed,
+    /// There is no such record.
+    #[error("there is no such record")]
+    Missing,
+}
+
+impl Refused {
+    /// A checked update's outcome as a change: done, or refused.
+    fn of_update(update: Update) -> Change<u64> {
+        match update {
+            Update::Done { version } => Ok(version),
+            Update::Missing => Err(Refused::Missing),
+            Update::Stale => Err(Refused::Changed),
+        }
+    }
+}
+
+/// The outcome of a change: done (with what it gives back), or refused and nothing written.
+pub type Change<T> = Result<T, Refused>;
 
 /// The municipality and goal tree as last read from the store.
 pub struct Settings {
@@ -46,9 +77,11 @@ pub struct Settings {
     pub goals: GoalTree,
 }
 
+/// The core's one door. Its store and index stay private: every page, command and API route goes
+/// through its methods, and every change is one call that reads and writes as one step.
 pub struct Bank {
-    pub store: Arc<Store>,
-    pub index: Arc<SearchIndex>,
+    store: Arc<Store>,
+    index: Arc<SearchIndex>,
     settings: RwLock<Arc<Settings>>,
     indexer: Mutex<Option<Indexer>>,
     /// The years for the period filter, with the index position and figures they were read at.
@@ -156,6 +189,9 @@ pub struct AgendaItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionBoard {
     pub session: Session,
+    /// The session's date once it has passed: the agenda's figures and story counts are as they stood
+    /// on that day ([`session_figures`]).
+    pub as_of: Option<Date>,
     pub agenda: Vec<AgendaItem>,
     /// Stories told in the session that may be shown to the room (public consent), newest first.
     pub stories: Vec<Hit>,
@@ -184,6 +220,23 @@ impl Bank {
             years: Mutex::new(None),
             tree_edits: Mutex::new(()),
         })
+    }
+
+    /// The store itself, for what works on it below the pages: tests and benchmarks that check what
+    /// is on disk, and commands that repair or rebuild. The web layer never uses it (a test checks).
+    pub fn raw_store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// The search index itself, for tests and benchmarks that check what it holds; never the web layer.
+    pub fn raw_index(&self) -> &Arc<SearchIndex> {
+        &self.index
+    }
+
+    /// Brings the search index up to date with the store now, instead of waiting for the indexer.
+    pub fn catch_up_index(&self) -> anyhow::Result<()> {
+        self.index.catch_up(&self.store)?;
+        Ok(())
     }
 
     /// Starts the background indexer that makes every store write searchable.
@@ -345,6 +398,32 @@ impl Bank {
         Ok(seq)
     }
 
+    /// A story as it is now, for staff to check and change; refused when it was erased, so a form
+    /// sent for an erased story can say so instead of "not found".
+    /// With its version, which the change names when it is saved.
+    pub fn story_to_change(&self, id: StoryId) -> anyhow::Result<Change<Option<Versioned<Story>>>> {
+        if self.store.is_erased(id)? {
+            return Ok(Err(Refused::Erased));
+        }
+        Ok(Ok(self.store.get_story_versioned(id)?))
+    }
+
+    /// Stores a story a moderator checked and corrected (and perhaps redacted) from what they read at
+    /// version `read_at`; returns the outbox sequence number. Refused when the story was erased after
+    /// the moderator read it, or changed by someone else (its teller's consent, another moderator):
+    /// their change is kept, not overwritten.
+    pub fn save_moderated(&self, story: &Story, read_at: u64) -> anyhow::Result<Change<u64>> {
+        match self.store.put_story_checked(story, read_at) {
+            Ok(seq) => {
+                tracing::info!(story = %story.id, "story moderated");
+                Ok(Ok(seq))
+            }
+            Err(StoreError::Erased(_)) => Ok(Err(Refused::Erased)),
+            Err(StoreError::Changed(_)) => Ok(Err(Refused::Changed)),
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// Erases a story for good, from the store and the search index: when this returns, no file in
     /// the data folder holds its words, and the erasure ledger holds its id, `date` and `reason`.
     /// Returns whether there was such a story.
@@ -372,15 +451,32 @@ impl Bank {
         consent: Consent,
         today: Date,
     ) -> anyhow::Result<Option<Story>> {
-        let Some(mut story) = self.store.story_by_receipt(&code.hash())? else {
-            return Ok(None);
-        };
-        if story.consent != consent {
+        // Read and written as one step: a write by someone else in between makes it read again.
+        let story = loop {
+            let Some(found) = self.store.story_by_receipt(&code.hash())? else {
+                return Ok(None);
+            };
+            let Some(Versioned {
+                item: mut story,
+                version,
+            }) = self.store.get_story_versioned(found.id)?
+            else {
+                return Ok(None);
+            };
+            if story.consent == consent {
+                return Ok(Some(story));
+            }
             story.consent = consent;
             story.consent_date = Some(today);
-            self.store.put_story(&story)?;
-            tracing::info!(story = %story.id, consent = consent.code(), "consent changed by the teller");
-        }
+            match self.store.put_story_checked(&story, version) {
+                Ok(_) => break story,
+                Err(StoreError::Changed(_)) => continue,
+                // Withdrawn in the meantime: there is no story any more.
+                Err(StoreError::Erased(_)) => return Ok(None),
+                Err(error) => return Err(error.into()),
+            }
+        };
+        tracing::info!(story = %story.id, consent = consent.code(), "consent changed by the teller");
         Ok(Some(story))
     }
 
@@ -442,6 +538,9 @@ impl Bank {
             area: Some(session.area.clone()),
             period: None,
         };
+        // The agenda shows the evidence as it stood on the session's date, so a report printed a year
+        // later says what the room saw.
+        let judged_on = session_figures::judged_on(session.date, today);
         let measurements = self.store.measurements_shared()?;
         let mut agenda = Vec::new();
         for indicator in session
@@ -449,10 +548,13 @@ impl Bank {
             .iter()
             .filter_map(|id| settings.goals.indicator(id))
         {
-            let counted = counted_evidence(indicator, &measurements, &filter, &area_order, today);
+            let figures =
+                session_figures::figures_standing_on(&measurements, &indicator.id, session.date);
+            let counted = counted_evidence(indicator, &figures, &filter, &area_order, judged_on);
             let mut request = self
                 .filtered(&Scope::Public, &filter)
                 .filter(FacetField::Subgoal, indicator.subgoal.as_str());
+            request.to = Some(session.date);
             request.facets = Some(vec![FacetField::Valence]);
             let results = self.index.search(&self.store, &request)?;
             let mut stories = Balance::default();
@@ -483,6 +585,7 @@ impl Bank {
         shown.facets = Some(Vec::new());
         let stories = self.index.search(&self.store, &shown)?.hits;
         Ok(Some(SessionBoard {
+            as_of: session_figures::is_past(session.date, today).then_some(session.date),
             session,
             agenda,
             stories,
@@ -535,6 +638,12 @@ impl Bank {
             .collect();
         actions.sort_by_key(|action| (!action.is_open(), action.due));
         Ok(actions)
+    }
+
+    /// Waits until the index has taken in the outbox up to `seq`, or `timeout` passes, so a page
+    /// loaded next shows the story just stored.
+    pub fn wait_until_indexed(&self, seq: u64, timeout: std::time::Duration) {
+        self.index.wait_until_indexed(seq, timeout);
     }
 
     /// Searches the stories `request.scope` may see.
@@ -817,7 +926,7 @@ impl Bank {
                 EXCERPTS_PER_VALENCE,
             );
             // Snippets only for the stories shown, around the indicator's recurring topics.
-            self.index.highlight(&mut picked, &highlight)?;
+            self.index.highlight(&mut picked, &highlight, &base.scope)?;
             per_valence.push(picked);
         }
         let mut excerpts = Vec::new();

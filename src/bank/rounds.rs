@@ -8,7 +8,7 @@ use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
 };
 
-use super::Bank;
+use super::{Bank, Change, Refused};
 use crate::ids::{AreaId, RoundId, SubgoalId};
 use crate::index::analysis::{analyse, dutch};
 use crate::index::search::MAX_PER_PAGE;
@@ -17,6 +17,7 @@ use crate::rounds::Round;
 use crate::rounds::analysis::{
     Matrix, RecurringWord, recurring_words, subgoal_tags, valence_by_area,
 };
+use crate::store::{StoreError, Versioned};
 use crate::story::{Story, StoryId, Valence};
 
 /// Tags shown as columns of the subgoal × tag matrix.
@@ -176,6 +177,46 @@ impl Bank {
             .collect())
     }
 
+    pub fn round(&self, id: &RoundId) -> anyhow::Result<Option<Round>> {
+        Ok(self.store.round(id)?)
+    }
+
+    /// Every round, newest period first.
+    pub fn rounds(&self) -> anyhow::Result<Vec<Round>> {
+        Ok(self.store.rounds()?)
+    }
+
+    /// The round whose short link has this code.
+    pub fn round_by_code(&self, code: &str) -> anyhow::Result<Option<Round>> {
+        Ok(self.store.round_by_code(code)?)
+    }
+
+    /// Stores a round just begun, durably.
+    pub fn add_round(&self, round: &Round) -> anyhow::Result<()> {
+        Ok(self.store.put_round(round)?)
+    }
+
+    /// A round with its version, which a change names when it is saved.
+    pub fn round_versioned(&self, id: &RoundId) -> anyhow::Result<Option<Versioned<Round>>> {
+        Ok(self.store.round_versioned(id)?)
+    }
+
+    /// Changes a round with `change` in one step that reads, checks and writes it: refused with
+    /// [`Refused::Changed`] when someone else changed it after version `read_at`, the version the
+    /// change was made from. Returns the new version.
+    pub fn change_round(
+        &self,
+        id: &RoundId,
+        read_at: u64,
+        change: impl FnOnce(&mut Round),
+    ) -> anyhow::Result<Change<u64>> {
+        let outcome = Refused::of_update(self.store.update_round(id, read_at, change)?);
+        if outcome.is_ok() {
+            tracing::info!(round = %id, "round changed");
+        }
+        Ok(outcome)
+    }
+
     /// Gathers stories into a round (a story belongs to one round at most; one already in another round
     /// stays there), and waits (a moment at most) until the index has them, so the round's page shows
     /// them at once. Returns how many were added.
@@ -183,12 +224,25 @@ impl Bank {
         let mut added = 0;
         let mut last = 0;
         for id in stories {
-            if let Some(mut story) = self.store.get_story(*id)?
+            // Read and written as one step: a write by someone else in between makes it read again.
+            while let Some(Versioned {
+                item: mut story,
+                version,
+            }) = self.store.get_story_versioned(*id)?
                 && story.round.is_none()
             {
                 story.round = Some(round.clone());
-                last = self.store.put_story(&story)?;
-                added += 1;
+                match self.store.put_story_checked(&story, version) {
+                    Ok(seq) => {
+                        last = seq;
+                        added += 1;
+                        break;
+                    }
+                    Err(StoreError::Changed(_)) => continue,
+                    // Erased since it was read: it stays erased and is not gathered.
+                    Err(StoreError::Erased(_)) => break,
+                    Err(error) => return Err(error.into()),
+                }
             }
         }
         tracing::info!(round = %round, added, "stories gathered into a round");

@@ -19,10 +19,9 @@ pub fn page_bench(data_dir: &Path, rounds: usize) -> anyhow::Result<Vec<(String,
     let bank = Arc::new(Bank::open(&Config::new(data_dir))?);
     let settings = bank.settings()?;
     let measured: std::collections::HashSet<_> = bank
-        .store
         .measurements()?
-        .into_iter()
-        .map(|m| m.indicator)
+        .iter()
+        .map(|m| m.indicator.clone())
         .collect();
     let indicator = settings
         .goals

@@ -1,5 +1,7 @@
 //! The Excel workbook (XLSX): one worksheet per table, a bold and frozen header row with a filter,
 //! numbers as numbers, dates as real dates (dd-mm-yyyy) and text always as text, never as a formula.
+//! Excel keeps at most 32,767 characters in a cell; a longer text (a long story) continues in extra
+//! columns after its own, so the workbook holds every word.
 
 use rust_xlsxwriter::{ColNum, Format, RowNum, Workbook, XlsxError};
 
@@ -25,20 +27,30 @@ fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     for table in tables {
         let sheet = workbook.add_worksheet();
         sheet.set_name(table.name)?;
-        let mut widths: Vec<usize> = table.columns.iter().map(|name| name.len()).collect();
-        for (col, name) in table.columns.iter().enumerate() {
-            sheet.write_string_with_format(0, col as ColNum, *name, &bold)?;
+        let layout = Layout::of(table);
+        let mut widths: Vec<usize> = layout.headers.iter().map(|name| name.len()).collect();
+        for (col, name) in layout.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, col as ColNum, name, &bold)?;
         }
         for (index, row) in table.rows.iter().enumerate() {
             let row_number = index as RowNum + 1;
             for (col, cell) in row.iter().enumerate() {
-                let col_number = col as ColNum;
+                let Some(&first) = layout.first.get(col) else {
+                    continue;
+                };
+                let col_number = first as ColNum;
                 let width = match cell {
                     // write_string stores a shared string: Excel never runs it as a formula.
                     Cell::Text(text) => {
-                        let text = fit(text);
-                        sheet.write_string(row_number, col_number, text)?;
-                        text.lines().map(|line| line.chars().count()).max()
+                        for (piece, part) in pieces(text).into_iter().enumerate() {
+                            let col = first + piece;
+                            sheet.write_string(row_number, col as ColNum, part)?;
+                            let width = part.lines().map(|line| line.chars().count()).max();
+                            if let (Some(width), Some(widest)) = (width, widths.get_mut(col)) {
+                                *widest = (*widest).max(width);
+                            }
+                        }
+                        None
                     }
                     Cell::Number(number) => {
                         sheet.write_number(row_number, col_number, *number)?;
@@ -50,7 +62,7 @@ fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
                     }
                     Cell::Empty => None,
                 };
-                if let (Some(width), Some(widest)) = (width, widths.get_mut(col)) {
+                if let (Some(width), Some(widest)) = (width, widths.get_mut(first)) {
                     *widest = (*widest).max(width);
                 }
             }
@@ -60,23 +72,64 @@ fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
             let width = (width + 3).clamp(MIN_WIDTH, MAX_WIDTH);
             sheet.set_column_width(col as ColNum, width as f64)?;
         }
-        let last_col = table.columns.len().saturating_sub(1) as ColNum;
+        let last_col = layout.headers.len().saturating_sub(1) as ColNum;
         sheet.set_freeze_panes(1, 0)?;
         sheet.autofilter(0, 0, table.rows.len() as RowNum, last_col)?;
     }
     workbook.save_to_buffer()
 }
 
-/// The text cut to what Excel keeps in a cell.
-fn fit(text: &str) -> &str {
+/// Where a table's columns go in the worksheet. A text longer than a cell holds continues in the
+/// columns right after its own, headed `text (vervolg)`, `text (vervolg 2)`, ..., so joining a row's
+/// cells from its column onwards gives the whole text back and nothing is cut.
+struct Layout {
+    headers: Vec<String>,
+    /// The worksheet column where each table column starts.
+    first: Vec<usize>,
+}
+
+impl Layout {
+    fn of(table: &Table) -> Layout {
+        let mut headers = Vec::new();
+        let mut first = Vec::new();
+        for (col, name) in table.columns.iter().enumerate() {
+            let cells = table
+                .rows
+                .iter()
+                .filter_map(|row| match row.get(col) {
+                    Some(Cell::Text(text)) => Some(pieces(text).len()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(1);
+            first.push(headers.len());
+            headers.push(name.to_string());
+            for piece in 1..cells {
+                headers.push(match piece {
+                    1 => format!("{name} (vervolg)"),
+                    n => format!("{name} (vervolg {n})"),
+                });
+            }
+        }
+        Layout { headers, first }
+    }
+}
+
+/// The text in parts that each fit in a cell, cut between characters.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
     let mut units = 0;
     for (at, c) in text.char_indices() {
-        units += c.len_utf16();
-        if units > MAX_CELL_TEXT {
-            return &text[..at];
+        if units + c.len_utf16() > MAX_CELL_TEXT {
+            parts.push(&text[start..at]);
+            start = at;
+            units = 0;
         }
+        units += c.len_utf16();
     }
-    text
+    parts.push(&text[start..]);
+    parts
 }
 
 #[cfg(test)]
@@ -181,12 +234,77 @@ mod tests {
     }
 
     #[test]
-    fn long_texts_are_cut_to_what_a_cell_holds() {
+    fn long_texts_are_split_into_parts_that_fit_a_cell() {
         let long = "é".repeat(MAX_CELL_TEXT + 10);
-        assert_eq!(fit(&long).chars().count(), MAX_CELL_TEXT);
+        let parts = pieces(&long);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].chars().count(), MAX_CELL_TEXT);
+        assert_eq!(parts.concat(), long);
+        // An emoji takes two UTF-16 units and is never cut in half.
         let emoji = "😀".repeat(MAX_CELL_TEXT);
-        assert_eq!(fit(&emoji).chars().count(), MAX_CELL_TEXT / 2);
-        assert_eq!(fit("kort"), "kort");
+        let parts = pieces(&emoji);
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0].chars().count(), MAX_CELL_TEXT / 2);
+        assert!(
+            parts
+                .iter()
+                .all(|part| part.encode_utf16().count() <= MAX_CELL_TEXT)
+        );
+        assert_eq!(parts.concat(), emoji);
+        assert_eq!(pieces("kort"), ["kort"]);
+        assert_eq!(pieces(&"a".repeat(MAX_CELL_TEXT)).len(), 1);
+    }
+
+    #[test]
+    fn a_story_longer_than_a_cell_continues_in_the_next_columns() {
+        // 70,000 characters: more than two cells' worth, with a line break and a marker at the end.
+        let mut text = String::new();
+        let mut n = 0;
+        while text.chars().count() < 70_000 {
+            text.push_str(&format!("Zin {n} over de buurt en het buurthuis.\n"));
+            n += 1;
+        }
+        let text: String = text.chars().take(69_990).collect::<String>() + "EINDE-ÉÉN";
+        assert_eq!(text.chars().count(), 69_999);
+        let long = crate::testing::story("Een lang verhaal", &text);
+        let short = crate::testing::story("Een kort verhaal", "Kort.");
+        let stories = stories_table(&[long, short], crate::export::Audience::Internal);
+        let bytes = to_xlsx(&[stories]).unwrap();
+        let mut workbook = read(bytes);
+        let sheet = workbook.worksheet_range("verhalen").unwrap();
+        let header: Vec<String> = sheet
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let start = header.iter().position(|c| c == "text").unwrap();
+        assert_eq!(
+            &header[start..],
+            ["text", "text (vervolg)", "text (vervolg 2)"],
+            "{header:?}"
+        );
+        let joined = |row: &[Data]| -> String {
+            row[start..]
+                .iter()
+                .map(|cell| match cell {
+                    Data::String(part) => part.as_str(),
+                    _ => "",
+                })
+                .collect()
+        };
+        let rows: Vec<&[Data]> = sheet.rows().skip(1).collect();
+        let long_row = rows
+            .iter()
+            .find(|row| row[1] == Data::String("Een lang verhaal".to_string()))
+            .unwrap();
+        assert_eq!(joined(long_row), text);
+        let short_row = rows
+            .iter()
+            .find(|row| row[1] == Data::String("Een kort verhaal".to_string()))
+            .unwrap();
+        assert_eq!(joined(short_row), "Kort.");
     }
 
     fn unzip(bytes: &[u8], name: &str) -> String {

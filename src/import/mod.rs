@@ -58,6 +58,9 @@ pub struct ImportReport {
     pub sessions: usize,
     /// Narrative evaluation rounds read from rounds.toml.
     pub rounds: usize,
+    /// Stories left out because they were erased after the files were made: an erased story never
+    /// comes back, not even from an older export.
+    pub erased: usize,
     /// Files that are not something Verhalenbank reads (images, notes without front matter named README).
     pub skipped: Vec<PathBuf>,
     pub errors: Vec<FileError>,
@@ -312,20 +315,26 @@ fn import_into(
             }
         }
         if pending.len() >= STORY_BATCH {
-            store.put_stories(&pending)?;
-            report.stories += pending.len();
-            pending.clear();
+            report.store(store, &mut pending)?;
         }
     }
     if !pending.is_empty() {
-        store.put_stories(&pending)?;
-        report.stories += pending.len();
+        report.store(store, &mut pending)?;
     }
     progress.finish_and_clear();
     Ok(())
 }
 
 impl ImportReport {
+    /// Stores the pending stories durably, leaving out erased ones and counting them.
+    fn store(&mut self, store: &Store, pending: &mut Vec<Story>) -> Result<(), StoreError> {
+        let (_, erased) = store.put_stories_except_erased(pending)?;
+        self.stories += pending.len() - erased;
+        self.erased += erased;
+        pending.clear();
+        Ok(())
+    }
+
     fn fail(&mut self, path: &Path, errors: Vec<LineError>) {
         if errors.is_empty() {
             return;

@@ -79,8 +79,8 @@ fn parse_story_rows(table: Table, catalog: Catalog<'_>) -> (Vec<Story>, Vec<Line
     (stories, errors)
 }
 
-/// `statement-id=4|other=2` as a table of scores; what is not a whole number stays text so the typed
-/// conversion can say what is wrong with it.
+/// `statement-id=4|other=2` as a table of scores; what is not plain digits stays text, which the typed
+/// conversion reads as a Dutch number (`4,0`) or says what is wrong with it.
 fn scores_cell(cell: &str) -> RawValue {
     RawValue::Table(
         cell.split('|')
@@ -118,19 +118,48 @@ mod tests {
 Hulp bij de post;2025-02-03;vrijwilliger;mixed;internal;zuid;grip-op-geld;schulden|post;;\"Ik help meneer\nelke week.\"\n\
 Koffie;2025-02-04;resident;positive;public;;sterker-netwerk;;ken-meer-mensen=5;Fijn.\n\
 Kapot;2025-02-30;resident;positive;public;;;;;Tekst\n\
-Score;2025-02-04;resident;positive;public;;;;ken-meer-mensen=veel;Tekst\n";
+Score;2025-02-04;resident;positive;public;;;;ken-meer-mensen=veel;Tekst\n\
+Komma;2025-02-05;resident;positive;public;;;;ken-meer-mensen=4,0;Tekst\n\
+Half;2025-02-05;resident;positive;public;;;;ken-meer-mensen=3,5;Tekst\n\
+Punt;2025-02-05;resident;positive;public;;;;ken-meer-mensen=2.710;Tekst\n";
         assert!(is_stories_header(&header_columns(text)));
         let (stories, errors) = read_stories(text, catalog);
-        assert_eq!(stories.len(), 2);
+        assert_eq!(stories.len(), 3);
         assert_eq!(stories[0].teller, TellerRole::Volunteer);
         assert_eq!(stories[0].valence, Valence::Mixed);
         assert_eq!(stories[0].tags, vec!["schulden", "post"]);
         assert_eq!(stories[0].text.as_str(), "Ik help meneer\nelke week.");
         assert_eq!(stories[1].scores.len(), 1);
+        assert_eq!(stories[2].scores.values().copied().collect::<Vec<_>>(), [4]);
         let got: Vec<(usize, &str)> = errors
             .iter()
             .map(|e| (e.line, e.field.as_deref().unwrap()))
             .collect();
-        assert_eq!(got, vec![(5, "date"), (6, "scores")]);
+        assert_eq!(
+            got,
+            vec![(5, "date"), (6, "scores"), (8, "scores"), (9, "scores")]
+        );
+        assert!(
+            errors[3].message.contains("from 1 to 5, found \"2.710\""),
+            "{}",
+            errors[3].message
+        );
+    }
+    #[test]
+    fn a_story_longer_than_a_spreadsheet_cell_goes_through_csv_whole() {
+        let text: String = "Een lange zin over de wijk, met een komma; en een puntkomma.\n"
+            .repeat(1_200)
+            .trim_end()
+            .to_string();
+        assert!(text.chars().count() > 70_000);
+        let story = testing::story("Een lang verhaal", &text);
+        let table = crate::export::stories_table(&[story], crate::export::Audience::Internal);
+        let csv = crate::export::to_csv(&table).unwrap();
+        let (stories, errors) = read_stories(
+            std::str::from_utf8(&csv).unwrap(),
+            testing::shared_catalog(),
+        );
+        assert_eq!(errors, vec![]);
+        assert_eq!(stories[0].text.as_str(), text);
     }
 }

@@ -2,7 +2,8 @@
 //! without a byte order mark, headers in any case, English or Dutch column names.
 //!
 //! Gives every row as a map from canonical column name to cell text, with its line number, so the
-//! readers of stories and figures only deal with meaning.
+//! readers of stories and figures only deal with meaning. Numbers are read by [`crate::number`], which
+//! looks at a file's number cells together.
 
 use std::collections::BTreeMap;
 
@@ -136,20 +137,6 @@ fn record_line(text: &str, position: &csv::Position) -> usize {
     line_at(text, offset)
 }
 
-/// Parses a number as Dutch spreadsheets write it (`42,5`, `1.234,5`) or in international style (`42.5`).
-pub fn parse_number(text: &str) -> Option<f64> {
-    let text = text.trim().replace([' ', '\u{a0}'], "");
-    let normal = if text.contains(',') {
-        text.replace('.', "").replace(',', ".")
-    } else {
-        text
-    };
-    normal
-        .parse::<f64>()
-        .ok()
-        .filter(|number| number.is_finite())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,22 +152,6 @@ mod tests {
         assert_eq!(rows[0].cells["value"], "42,5");
         assert_eq!(rows[1].line, 4);
         assert!(!rows[1].cells.contains_key("value"));
-    }
-
-    #[test]
-    fn numbers_in_both_styles() {
-        let cases = [
-            ("42,5", Some(42.5)),
-            ("42.5", Some(42.5)),
-            ("1.234,5", Some(1234.5)),
-            ("-3", Some(-3.0)),
-            ("12 000", Some(12000.0)),
-            ("veel", None),
-            ("NaN", None),
-        ];
-        for (text, want) in cases {
-            assert_eq!(parse_number(text), want, "{text}");
-        }
     }
 
     #[test]

@@ -77,6 +77,10 @@ impl DocumentContext {
         document.add_u64(fields.day, day_number(story.date));
         document.add_text(title_field, &story.title);
         document.add_text(text_field, &plain);
+        if analysed.code == super::analysis::dutch().code {
+            document.add_text(fields.parts, &story.title);
+            document.add_text(fields.parts, &plain);
+        }
 
         let mut keyword = |facet: FacetField, value: &str| {
             document.add_text(fields.keyword(facet), value);

@@ -15,13 +15,16 @@
 //! [`SearchIndex::wait_until_indexed`] are woken, so "searchable after submit" is a signal, not a sleep.
 
 pub mod analysis;
+mod compound;
 mod document;
+pub mod dutch;
 mod facets;
 pub mod indexer;
 mod inspect;
 pub mod query;
 pub mod schema;
 pub mod search;
+mod statistics;
 
 pub use schema::FacetField;
 pub use search::{FacetCount, Hit, Scope, SearchRequest, SearchResults, SortOrder};
@@ -95,6 +98,8 @@ pub struct SearchIndex {
     context: Mutex<Arc<DocumentContext>>,
     /// Segments' keyword columns for facet counting, opened once per segment.
     columns: facets::ColumnCache,
+    /// Per segment and scope, what relevance statistics are taken over.
+    statistics: statistics::StatisticsCache,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -174,6 +179,7 @@ impl SearchIndex {
             indexed: (Mutex::new(committed.seq), Condvar::new()),
             context: Mutex::new(context),
             columns: facets::ColumnCache::default(),
+            statistics: statistics::StatisticsCache::default(),
         };
         let needs_rebuild = created
             || committed.seq < store.outbox_pruned_through()?

@@ -1,11 +1,26 @@
 //! The query language people type, parsed by hand so that it never fails.
 //!
-//! Words must all match (ranked by BM25); `"exact phrases"`; `-word` or `-"phrase"` excludes; `a OR b`
+//! Words must all match (ranked by BM25), except Dutch stop words ([`STOP_WORDS`]), which are dropped
+//! unless they are all there is; `"exact phrases"`; `-word` or `-"phrase"` excludes; `a OR b`
 //! (or `a OF b`) makes either do; `field:value` filters on a keyword field (`gebied:noord`, `tag:"sociaal netwerk"`).
 //! Anything else is read as words: unbalanced quotes close at the end, lone operators and brackets are
 //! dropped, and very long input is cut at a fixed number of words, so every input gives a result.
 
 use super::schema::FacetField;
+
+/// Snowball's Dutch stop words: dropped from a query's words (not from phrases), so "hulp bij de post"
+/// looks for "hulp" and "post". A query of stop words alone keeps them.
+pub const STOP_WORDS: &[&str] = &[
+    "aan", "al", "alles", "als", "altijd", "andere", "ben", "bij", "daar", "dan", "dat", "de",
+    "der", "deze", "die", "dit", "doch", "doen", "door", "dus", "een", "eens", "en", "er", "ge",
+    "geen", "geweest", "haar", "had", "heb", "hebben", "heeft", "hem", "het", "hier", "hij", "hoe",
+    "hun", "iemand", "iets", "ik", "in", "is", "ja", "je", "kan", "kon", "kunnen", "maar", "me",
+    "meer", "men", "met", "mij", "mijn", "moet", "na", "naar", "niet", "niets", "nog", "nu", "of",
+    "om", "omdat", "onder", "ons", "ook", "op", "over", "reeds", "te", "tegen", "toch", "toen",
+    "tot", "u", "uit", "uw", "van", "veel", "voor", "want", "waren", "was", "wat", "werd", "wezen",
+    "wie", "wil", "worden", "wordt", "zal", "ze", "zelf", "zich", "zij", "zijn", "zo", "zonder",
+    "zou",
+];
 
 /// At most this many words and phrases are used from one query.
 pub const MAX_QUERY_ITEMS: usize = 32;
@@ -145,6 +160,10 @@ pub fn parse_query(text: &str) -> ParsedQuery {
             }
         }
     }
+    let is_stop_word = |group: &Vec<Item>| matches!(group.as_slice(), [Item::Word(word)] if STOP_WORDS.contains(&word.to_lowercase().as_str()));
+    if parsed.required.iter().any(|group| !is_stop_word(group)) {
+        parsed.required.retain(|group| !is_stop_word(group));
+    }
     parsed
 }
 
@@ -209,7 +228,33 @@ mod tests {
             (
                 "schulden OF geldzorgen of",
                 ParsedQuery {
-                    required: vec![vec![word("schulden"), word("geldzorgen")], vec![word("of")]],
+                    required: vec![vec![word("schulden"), word("geldzorgen")]],
+                    ..Default::default()
+                },
+            ),
+            (
+                "de eenzame ouderen in de wijk",
+                ParsedQuery {
+                    required: vec![
+                        vec![word("eenzame")],
+                        vec![word("ouderen")],
+                        vec![word("wijk")],
+                    ],
+                    ..Default::default()
+                },
+            ),
+            (
+                "hulp bij \"in de wijk\" -de",
+                ParsedQuery {
+                    required: vec![vec![word("hulp")], vec![phrase("in de wijk")]],
+                    excluded: vec![word("de")],
+                    ..Default::default()
+                },
+            ),
+            (
+                "De of",
+                ParsedQuery {
+                    required: vec![vec![word("De")], vec![word("of")]],
                     ..Default::default()
                 },
             ),

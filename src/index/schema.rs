@@ -1,4 +1,4 @@
-//! The index schema: per analysed language a title and a text field; keyword fields for every filter
+//! The index schema: per analysed language a title and a text field; a field of Dutch compounds' parts; keyword fields for every filter
 //! and facet; the story date as a number for ranges and sorting.
 //!
 //! Keyword fields are fast fields, so facet counts read column values instead of stored documents, and
@@ -12,10 +12,10 @@ use tantivy::schema::{
     TextOptions,
 };
 
-use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage};
+use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage, DUTCH_PARTS_ANALYZER};
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The keyword fields a search can filter and count on, by their public name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -126,6 +126,9 @@ pub struct Fields {
     pub keywords: HashMap<FacetField, Field>,
     /// (analysed language code, title field, text field)
     pub texts: Vec<(&'static str, Field, Field)>,
+    /// The parts of the Dutch compounds in a Dutch story's title and text ("buurt" and "huis" for
+    /// "buurthuis"), searched with a lower weight than the words themselves.
+    pub parts: Field,
 }
 
 impl Fields {
@@ -165,6 +168,14 @@ pub fn build_schema() -> (Schema, Fields) {
             (language.code, title, text)
         })
         .collect();
+    let parts = builder.add_text_field(
+        "parts_nl",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(DUTCH_PARTS_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     (
         builder.build(),
         Fields {
@@ -172,6 +183,7 @@ pub fn build_schema() -> (Schema, Fields) {
             day,
             keywords,
             texts,
+            parts,
         },
     )
 }

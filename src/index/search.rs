@@ -18,7 +18,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery, TermSetQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, Term};
 
@@ -27,6 +27,7 @@ use super::document::day_number;
 use super::facets::FacetCounter;
 use super::query::{Item, parse_query};
 use super::schema::FacetField;
+use super::statistics::ScopedStatistics;
 use super::{IndexError, SearchIndex};
 use crate::ids::{IndicatorId, ProviderId};
 use crate::language::Language;
@@ -35,7 +36,7 @@ use crate::story::render::{SafeHtml, escape_html, plain_text};
 use crate::story::{Story, StoryId};
 
 /// Who is searching, which decides what they may find.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Anyone: published stories whose teller allowed public use.
     Public,
@@ -326,6 +327,7 @@ impl SearchIndex {
             let alternatives: Vec<BoxQuery> = group
                 .iter()
                 .filter_map(|item| self.item_query(item, true))
+                .chain(group.iter().flat_map(|item| self.part_queries(item)))
                 .collect();
             if alternatives.is_empty() {
                 continue;
@@ -342,8 +344,9 @@ impl SearchIndex {
                 base.push((Occur::MustNot, query));
             }
         }
-        if let Some(scope) = self.scope_clause(&request.scope) {
-            base.push(filter_clause(scope));
+        let scope_clause = self.scope_clause(&request.scope);
+        if let Some(scope) = &scope_clause {
+            base.push(filter_clause(scope.box_clone()));
         }
         if request.from.is_some() || request.to.is_some() {
             let bound = |date: Option<Date>| match date {
@@ -403,6 +406,19 @@ impl SearchIndex {
             .map(|segment| segment.segment_id())
             .collect();
         self.columns.keep_only(&live);
+        self.statistics.keep_only(&live);
+        // Scores and snippets weigh words by statistics over what the caller may see only; without
+        // search words nothing is weighed.
+        let statistics = if has_text {
+            Some(self.statistics.scoped(
+                &searcher,
+                &request.scope,
+                scope_clause.as_deref(),
+                &self.text_fields(),
+            )?)
+        } else {
+            None
+        };
         let counter = FacetCounter {
             fields: counted.iter().map(|f| f.name()).collect(),
             cache: &self.columns,
@@ -410,8 +426,13 @@ impl SearchIndex {
         let top = TopDocs::with_limit(per_page).and_offset(offset);
         let (addresses, total, tally): (Vec<(Option<f32>, DocAddress)>, usize, _) = match sort {
             SortOrder::Relevance => {
-                let (docs, total, tally) =
-                    searcher.search(&query, &(top.order_by_score(), Count, counter))?;
+                let collector = (top.order_by_score(), Count, counter);
+                let (docs, total, tally) = match &statistics {
+                    Some(statistics) => {
+                        searcher.search_with_statistics_provider(&query, &collector, statistics)?
+                    }
+                    None => searcher.search(&query, &collector)?,
+                };
                 (
                     docs.into_iter()
                         .map(|(score, address)| (Some(score), address))
@@ -486,7 +507,10 @@ impl SearchIndex {
             })
             .collect();
 
-        let hits = self.hits(store, &searcher, &addresses, &highlight, request.snippets)?;
+        let mut hits = self.hits(store, &searcher, &addresses)?;
+        if request.snippets {
+            self.mark(&searcher, &highlight, statistics.as_ref(), &mut hits)?;
+        }
         Ok(SearchResults {
             total,
             page,
@@ -516,8 +540,6 @@ impl SearchIndex {
         store: &Store,
         searcher: &Searcher,
         addresses: &[(Option<f32>, DocAddress)],
-        highlight: &[BoxQuery],
-        snippets: bool,
     ) -> Result<Vec<Hit>, IndexError> {
         let mut hits = Vec::with_capacity(addresses.len());
         // Opening a column costs more than reading a value, so each segment's columns are opened once.
@@ -549,18 +571,26 @@ impl SearchIndex {
                 language,
             });
         }
-        if snippets {
-            self.mark(searcher, highlight, &mut hits)?;
-        }
         Ok(hits)
     }
 
+    /// Every title and text field, whose lengths relevance statistics add up.
+    fn text_fields(&self) -> Vec<Field> {
+        self.fields
+            .texts
+            .iter()
+            .flat_map(|(_, title, text)| [*title, *text])
+            .collect()
+    }
+
     /// Gives each hit its snippet: the excerpt where the `highlight` terms occur most, marked, or else
-    /// the story's opening lines.
+    /// the story's opening lines. Rarer words weigh more in choosing the excerpt, rarity counted over
+    /// the caller's `statistics` (there are none when nothing is highlighted).
     fn mark(
         &self,
         searcher: &Searcher,
         highlight: &[BoxQuery],
+        statistics: Option<&ScopedStatistics>,
         hits: &mut [Hit],
     ) -> Result<(), IndexError> {
         let highlight_query =
@@ -569,16 +599,18 @@ impl SearchIndex {
         for hit in hits {
             let plain = plain_text(&hit.story.text);
             let mut marked = None;
-            if !highlight.is_empty() {
+            if let (false, Some(statistics)) = (highlight.is_empty(), statistics) {
                 let analysed = AnalysedLanguage::for_language(&hit.language);
                 let generator = match generators.entry(analysed.code) {
                     std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
                     std::collections::hash_map::Entry::Vacant(entry) => {
                         let (_, text_field) = self.fields.text_fields(analysed);
-                        let mut generator =
-                            SnippetGenerator::create(searcher, &highlight_query, text_field)?;
-                        generator.set_max_num_chars(SNIPPET_CHARS);
-                        entry.insert(generator)
+                        entry.insert(SnippetGenerator::new(
+                            snippet_weights(&highlight_query, text_field, statistics)?,
+                            searcher.index().tokenizer_for_field(text_field)?,
+                            text_field,
+                            SNIPPET_CHARS,
+                        ))
                     }
                 };
                 let snippet = generator.snippet(&plain);
@@ -605,8 +637,14 @@ impl SearchIndex {
     }
 
     /// Makes the snippets of hits found with `snippets: false`, marking `words` (in the query language):
-    /// for pages that choose a few stories first and only then need their excerpts.
-    pub fn highlight(&self, hits: &mut [Hit], words: &str) -> Result<(), IndexError> {
+    /// for pages that choose a few stories first and only then need their excerpts. `scope` is the
+    /// scope the hits were found in, whose statistics weigh the words.
+    pub fn highlight(
+        &self,
+        hits: &mut [Hit],
+        words: &str,
+        scope: &Scope,
+    ) -> Result<(), IndexError> {
         let parsed = parse_query(words);
         let queries: Vec<BoxQuery> = parsed
             .required
@@ -614,8 +652,47 @@ impl SearchIndex {
             .flatten()
             .filter_map(|item| self.item_query(item, false))
             .collect();
-        self.mark(&self.reader.searcher(), &queries, hits)
+        if queries.is_empty() {
+            return self.mark(&self.reader.searcher(), &queries, None, hits);
+        }
+        let searcher = self.reader.searcher();
+        let scope_clause = self.scope_clause(scope);
+        let statistics = self.statistics.scoped(
+            &searcher,
+            scope,
+            scope_clause.as_deref(),
+            &self.text_fields(),
+        )?;
+        self.mark(&searcher, &queries, Some(&statistics), hits)
     }
+}
+
+/// The weight of each of `query`'s words in `field` for choosing a snippet, as tantivy's own snippet
+/// generator weighs them (the rarer, the heavier; words no document holds are left out) but with the
+/// documents counted over the caller's scope only.
+fn snippet_weights(
+    query: &dyn Query,
+    field: Field,
+    statistics: &ScopedStatistics,
+) -> Result<BTreeMap<String, f32>, IndexError> {
+    let mut terms: BTreeSet<&Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term);
+        }
+    });
+    let mut weights = BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let documents = statistics.visible_doc_freq(term)?;
+        if documents > 0 {
+            weights.insert(text.to_string(), 1.0 / (1.0 + documents as f32));
+        }
+    }
+    Ok(weights)
 }
 
 /// The first value of a keyword column for a document.

@@ -392,3 +392,157 @@ fn the_indexer_thread_makes_a_submit_searchable() {
     assert_eq!(results.hits.len(), 1);
     indexer.stop();
 }
+
+/// Stories of provider buurtwerk, published for everyone: two probes that differ in one word
+/// ("zonnebloem", "klaproos"), a long story with "tuin" at its start and "klaproos" at its end, so
+/// that the word counts decide which excerpt is its snippet, and one story whose first version held
+/// "klaproos" (the second version, which replaces it, does not).
+fn probe_stories() -> (Vec<Story>, Story, Story) {
+    let buurtwerk = ProviderId::parse("buurtwerk").unwrap();
+    let mut stories = vec![
+        testing::story(
+            "Proef zon",
+            "In de tuin bloeit een zonnebloem naast het pad.",
+        ),
+        testing::story(
+            "Proef klaproos",
+            "In de tuin bloeit een klaproos naast het pad.",
+        ),
+        testing::story(
+            "Lang verhaal",
+            "Achter het buurthuis ligt een tuin waar we elke week samen werken. Daarna drinken we \
+             koffie en praten we over van alles: de kinderen, het weer, de bus die weer te laat was. \
+             Soms komt de wijkagent langs en vertelt hoe het gaat in de straat. Iedereen neemt iets \
+             mee voor de lunch en we ruimen samen op. Het mooiste vind ik de rode klaproos.",
+        ),
+    ];
+    let first = testing::story("Bewerkt", "Eerst stond hier een klaproos bij de vijver.");
+    let mut edited = first.clone();
+    edited.text = crate::story::Markdown::new("Nu staat hier een bank bij de vijver.");
+    for story in stories.iter_mut().chain([&mut edited]) {
+        story.provider = Some(buurtwerk.clone());
+    }
+    let mut first = first;
+    first.provider = Some(buurtwerk);
+    stories.extend(corpus());
+    (stories, first, edited)
+}
+
+/// Stories of another provider that hold "klaproos" (never "tuin"): submitted, published for internal
+/// use only, and rejected.
+fn hidden_stories() -> Vec<Story> {
+    let welzijn = ProviderId::parse("welzijn").unwrap();
+    let mut stories = vec![
+        testing::story(
+            "Verborgen",
+            "Een klaproos bij de ingang van het wijkcentrum.",
+        ),
+        testing::story("Intern", "De klaproos bloeit. De klaproos is rood."),
+        testing::story(
+            "Afgewezen",
+            "Klaproos, klaproos, klaproos en de naam van een buurman.",
+        ),
+    ];
+    stories[0].moderation = Moderation::Submitted;
+    stories[1].consent = Consent::Internal;
+    stories[2].moderation = Moderation::Rejected("naam van een buurman".to_string());
+    for story in &mut stories {
+        story.provider = Some(welzijn.clone());
+    }
+    stories
+}
+
+/// Everything a caller gets back for `text`, serialised as the API serialises it: hits with their
+/// scores and snippets, facet counts and the total; and the snippets a page makes afterwards for
+/// hits found without them.
+fn answers(fixture: &Fixture, scope: &Scope, text: &str) -> String {
+    let request = SearchRequest::new(text, scope.clone());
+    let results = fixture.index.search(&fixture.store, &request).unwrap();
+    let mut later = SearchRequest::new(text, scope.clone());
+    later.snippets = false;
+    let mut hits = fixture.index.search(&fixture.store, &later).unwrap().hits;
+    fixture.index.highlight(&mut hits, text, scope).unwrap();
+    format!(
+        "{}\n{}",
+        serde_json::to_string(&results).unwrap(),
+        serde_json::to_string(&hits).unwrap()
+    )
+}
+
+#[test]
+fn answers_do_not_depend_on_stories_the_caller_may_not_see() {
+    let (visible, first, edited) = probe_stories();
+    let queries = [
+        "zonnebloem",
+        "klaproos",
+        "tuin",
+        "tuin klaproos",
+        "tuin OR klaproos",
+        "bloeit OR klaproos OR vijver",
+        "\"rode klaproos\"",
+        "pad -klaproos",
+    ];
+    let scopes = [
+        Scope::Provider(ProviderId::parse("buurtwerk").unwrap()),
+        Scope::Public,
+        Scope::PublicConsent,
+        Scope::Municipality,
+    ];
+    for scope in scopes {
+        let (seen, unseen): (Vec<Story>, Vec<Story>) = hidden_stories()
+            .into_iter()
+            .partition(|story| scope.may_see(story));
+        assert_eq!(unseen.is_empty(), scope == Scope::Municipality);
+        // Without the stories this scope may not see, and with the edited story only as it is now.
+        let mut without = visible.clone();
+        without.extend(seen.clone());
+        without.push(edited.clone());
+        let without = fixture(&without);
+        // With them, and with the edited story's first version indexed before the second replaced
+        // it: its document is deleted, but stays in the segment's files until a merge. The
+        // municipality sees every story, but not a version that is gone.
+        let mut with = visible.clone();
+        with.extend(seen);
+        with.extend(unseen);
+        with.push(first.clone());
+        let with = fixture(&with);
+        with.store.put_story(&edited).unwrap();
+        with.index.catch_up(&with.store).unwrap();
+        assert!(
+            with.index
+                .reader
+                .searcher()
+                .segment_readers()
+                .iter()
+                .any(|s| s.num_deleted_docs() > 0),
+            "the first version is still in the index, deleted"
+        );
+
+        for query in queries {
+            let answer = answers(&with, &scope, query);
+            assert_eq!(
+                answer,
+                answers(&without, &scope, query),
+                "{scope:?} searching {query}"
+            );
+        }
+        // For a provider and the public, the long story's snippet is the excerpt with "klaproos",
+        // the rarer word among the stories they see; counted over the whole bank it would be the
+        // one with "tuin".
+        if !matches!(scope, Scope::Provider(_) | Scope::Public) {
+            continue;
+        }
+        let request = SearchRequest::new("tuin OR klaproos", scope.clone());
+        let results = with.index.search(&with.store, &request).unwrap();
+        let long = results
+            .hits
+            .iter()
+            .find(|hit| hit.story.title == "Lang verhaal")
+            .unwrap();
+        assert!(
+            long.snippet.as_str().contains("rode <mark>klaproos</mark>"),
+            "{}",
+            long.snippet.as_str()
+        );
+    }
+}

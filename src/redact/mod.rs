@@ -10,7 +10,7 @@
 //! The detector does no IO and logs nothing: story text is personal data.
 
 mod evaluate;
-mod lexicon;
+pub(crate) mod lexicon;
 mod names;
 mod patterns;
 

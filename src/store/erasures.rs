@@ -61,6 +61,11 @@ impl ErasureRecord {
 }
 
 impl Store {
+    /// Whether the story with this id was erased.
+    pub fn is_erased(&self, id: StoryId) -> Result<bool, StoreError> {
+        Ok(self.t().erasures.contains_key(id.as_bytes())?)
+    }
+
     /// The erasure ledger, in story id order.
     pub fn erasures(&self) -> Result<Vec<Erasure>, StoreError> {
         self.t()

@@ -49,7 +49,9 @@ use crate::goals::GoalTree;
 use crate::municipality::Municipality;
 use crate::story::receipt::ReceiptHash;
 use crate::story::{Story, StoryId};
-use records::{MeasurementRecord, OutboxRecord, StoryRecord, TomlDocumentRecord};
+use records::{
+    MeasurementRecord, OutboxRecord, StoryRecord, TomlDocumentRecord, encode_stamped, version_of,
+};
 
 /// The on-disk format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -81,6 +83,31 @@ pub enum StoreError {
     },
     #[error("damaged record ({what}): {detail}")]
     Corrupt { what: String, detail: String },
+    /// The story is in the erasure ledger: once erased, no write may bring it back.
+    #[error("story {0} was erased and cannot be stored again")]
+    Erased(StoryId),
+    /// The story was written by someone else after the version the change was made from.
+    #[error("story {0} was changed meanwhile")]
+    Changed(StoryId),
+}
+
+/// A record as read, with its version: how many times it has been written (0 for records written
+/// before versions existed). A change made from it names that version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versioned<T> {
+    pub item: T,
+    pub version: u64,
+}
+
+/// What a change checked against the version it was made from did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Update {
+    /// Stored; the record is now at this version.
+    Done { version: u64 },
+    /// There is no such record.
+    Missing,
+    /// Someone else wrote it after the version the change was made from; nothing was stored.
+    Stale,
 }
 
 impl StoreError {
@@ -257,10 +284,13 @@ impl Store {
     }
 
     /// Stores many stories in one transaction with one flush; returns the last outbox sequence number.
+    /// Refuses the whole batch with [`StoreError::Erased`] when one of them was erased: the check is
+    /// made inside the transaction, so an erasure that lands between reading and writing a story
+    /// still wins.
     pub fn put_stories(&self, stories: &[Story]) -> Result<u64, StoreError> {
-        let encoded: Vec<(StoryId, Vec<u8>)> = stories
+        let records: Vec<(StoryId, StoryRecord)> = stories
             .iter()
-            .map(|story| (story.id, encode(&StoryRecord::from_story(story))))
+            .map(|story| (story.id, StoryRecord::from_story(story)))
             .collect();
         let ops: Vec<OutboxEntry> = stories
             .iter()
@@ -270,13 +300,59 @@ impl Store {
             })
             .collect();
         self.write_with_outbox(&ops, |trees| {
-            for (id, bytes) in &encoded {
-                trees
-                    .stories
-                    .insert(id.as_bytes().as_slice(), bytes.as_slice())?;
+            for (id, record) in &records {
+                trees.write_story(*id, record, None)?;
             }
             Ok(())
         })
+    }
+
+    /// Stores the stories that were never erased and leaves out those that were, for imports of files
+    /// made before an erasure. Returns the last outbox sequence number and how many were left out.
+    pub fn put_stories_except_erased(&self, stories: &[Story]) -> Result<(u64, usize), StoreError> {
+        let mut kept: Vec<Story> = Vec::with_capacity(stories.len());
+        for story in stories {
+            if !self.is_erased(story.id)? {
+                kept.push(story.clone());
+            }
+        }
+        // An erasure that lands after the check above makes the write refuse the batch; the batch
+        // is then tried again without that story.
+        loop {
+            if kept.is_empty() {
+                return Ok((self.last_outbox_seq()?, stories.len()));
+            }
+            match self.put_stories(&kept) {
+                Ok(seq) => return Ok((seq, stories.len() - kept.len())),
+                Err(StoreError::Erased(id)) => kept.retain(|story| story.id != id),
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Stores a changed story only if it is still at version `read_at`, the version the change was
+    /// made from; refused with [`StoreError::Changed`] when someone else wrote it since (or it is
+    /// gone), and with [`StoreError::Erased`] when it was erased. Check and write are one transaction.
+    pub fn put_story_checked(&self, story: &Story, read_at: u64) -> Result<u64, StoreError> {
+        let record = StoryRecord::from_story(story);
+        let entry = OutboxEntry {
+            story: story.id,
+            op: OutboxOp::Upsert,
+        };
+        self.write_with_outbox(&[entry], |trees| {
+            trees.write_story(story.id, &record, Some(read_at))
+        })
+    }
+
+    /// A story with its version, for a change that must not overwrite someone else's.
+    pub fn get_story_versioned(&self, id: StoryId) -> Result<Option<Versioned<Story>>, StoreError> {
+        let Some(bytes) = self.t().stories.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        Ok(Some(Versioned {
+            item: decode::<StoryRecord>(&bytes, "story")?.into_story()?,
+            version: version_of(&bytes),
+        }))
     }
 
     /// Stores a story told through a form, with the hash of the receipt code its teller got, durably.
@@ -285,15 +361,13 @@ impl Store {
         story: &Story,
         receipt: &ReceiptHash,
     ) -> Result<u64, StoreError> {
-        let bytes = encode(&StoryRecord::from_story(story));
+        let record = StoryRecord::from_story(story);
         let entry = OutboxEntry {
             story: story.id,
             op: OutboxOp::Upsert,
         };
         self.write_with_outbox(&[entry], |trees| {
-            trees
-                .stories
-                .insert(story.id.as_bytes().as_slice(), bytes.as_slice())?;
+            trees.write_story(story.id, &record, None)?;
             trees
                 .receipts
                 .insert(receipt_hash_key(&receipt.0), story.id.as_bytes().as_slice())?;
@@ -632,6 +706,70 @@ impl Store {
         self.t().measurements.len()
     }
 
+    /// Writes a record under `key` in the tree `pick` chooses at the next version, whatever version
+    /// it is at, durably. Returns the new version.
+    fn put_next_version(
+        &self,
+        pick: fn(&Trees) -> &sled::Tree,
+        key: &[u8],
+        encode: impl Fn(u64) -> Vec<u8>,
+    ) -> Result<u64, StoreError> {
+        loop {
+            let written = {
+                let t = self.t();
+                let tree = pick(&t);
+                let old = tree.get(key)?;
+                let version = old.as_deref().map_or(0, version_of) + 1;
+                tree.compare_and_swap(key, old, Some(encode(version)))?
+                    .is_ok()
+                    .then_some(version)
+            };
+            // Another write came in between reading and writing: read again.
+            if let Some(version) = written {
+                self.flush()?;
+                return Ok(version);
+            }
+        }
+    }
+
+    /// Reads the record under `key`, changes it with `change` and writes it at the next version, but
+    /// only while it is still at version `read_at`: the write is a compare-and-swap against the
+    /// bytes read, so a write by someone else in between makes this one [`Update::Stale`].
+    fn update_checked<T>(
+        &self,
+        pick: fn(&Trees) -> &sled::Tree,
+        key: &[u8],
+        read_at: u64,
+        decode: impl Fn(&[u8]) -> Result<T, StoreError>,
+        encode: impl Fn(&T, u64) -> Vec<u8>,
+        change: impl FnOnce(&mut T),
+    ) -> Result<Update, StoreError> {
+        let outcome = {
+            let t = self.t();
+            let tree = pick(&t);
+            let Some(old) = tree.get(key)? else {
+                return Ok(Update::Missing);
+            };
+            let version = version_of(&old);
+            if version != read_at {
+                return Ok(Update::Stale);
+            }
+            let mut item = decode(&old)?;
+            change(&mut item);
+            let new = encode(&item, version + 1);
+            match tree.compare_and_swap(key, Some(old), Some(new))? {
+                Ok(()) => Update::Done {
+                    version: version + 1,
+                },
+                Err(_) => Update::Stale,
+            }
+        };
+        if matches!(outcome, Update::Done { .. }) {
+            self.flush()?;
+        }
+        Ok(outcome)
+    }
+
     /// Whether the store holds nothing yet (no stories, figures or settings).
     pub fn is_empty(&self) -> bool {
         self.t().stories.is_empty()
@@ -649,6 +787,32 @@ struct StoryTrees<'a> {
     erasures: &'a TransactionalTree,
     meta: &'a TransactionalTree,
     idempotency: &'a TransactionalTree,
+}
+
+impl StoryTrees<'_> {
+    /// Writes a story's record at the next version. Aborts the transaction when `id` is in the
+    /// erasure ledger, and, with `read_at`, when the stored record is not at that version.
+    fn write_story(
+        &self,
+        id: StoryId,
+        record: &StoryRecord,
+        read_at: Option<u64>,
+    ) -> Result<(), ConflictableTransactionError<StoreError>> {
+        let key = id.as_bytes();
+        if self.erasures.get(key.as_slice())?.is_some() {
+            return Err(ConflictableTransactionError::Abort(StoreError::Erased(id)));
+        }
+        let current = self.stories.get(key.as_slice())?;
+        let version = current.as_deref().map_or(0, version_of);
+        if let Some(read_at) = read_at
+            && (current.is_none() || version != read_at)
+        {
+            return Err(ConflictableTransactionError::Abort(StoreError::Changed(id)));
+        }
+        self.stories
+            .insert(key.as_slice(), encode_stamped(record, version + 1))?;
+        Ok(())
+    }
 }
 
 /// Locks a mutex; a panic elsewhere while holding it leaves plain data that is still usable.

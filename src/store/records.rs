@@ -17,6 +17,34 @@ use crate::ids::{
 use crate::language::Language;
 use crate::story::{Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
 
+/// A record as written: its fields and, beside them, `version`, the number of times this record has
+/// been written. A change made from what was read at version N is only stored while the record is
+/// still at N, so two people changing the same thing cannot silently undo each other. Records
+/// written before versions existed have no such field and read as version 0.
+#[derive(Serialize)]
+struct Stamped<'a, T: Serialize> {
+    #[serde(flatten)]
+    record: &'a T,
+    version: u64,
+}
+
+/// Only the version of a stored record; every other field is left unread.
+#[derive(Deserialize)]
+struct VersionOnly {
+    #[serde(default)]
+    version: u64,
+}
+
+/// A record's bytes with its version beside its fields.
+pub(super) fn encode_stamped<T: Serialize>(record: &T, version: u64) -> Vec<u8> {
+    serde_json::to_vec(&Stamped { record, version }).expect("records always serialise")
+}
+
+/// The version of a stored record: 0 for records written before versions existed, or unreadable.
+pub(super) fn version_of(bytes: &[u8]) -> u64 {
+    serde_json::from_slice::<VersionOnly>(bytes).map_or(0, |only| only.version)
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "v")]
 pub(super) enum StoryRecord {
@@ -339,4 +367,23 @@ pub(super) fn corrupt_entry(
     (field, value, message): crate::sessions::file::Problem,
 ) -> StoreError {
     corrupt(what, format!("{field} {value:?}: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_sit_beside_the_fields_and_old_records_read_as_zero() {
+        let story = crate::testing::story("Titel", "Tekst");
+        let record = StoryRecord::from_story(&story);
+        let bytes = encode_stamped(&record, 7);
+        assert_eq!(version_of(&bytes), 7);
+        let read: StoryRecord = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(read.into_story().unwrap(), story);
+
+        // A record written before versions existed.
+        let old = serde_json::to_vec(&StoryRecord::from_story(&story)).unwrap();
+        assert_eq!(version_of(&old), 0);
+    }
 }

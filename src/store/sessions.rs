@@ -2,19 +2,63 @@
 //! by id, every write flushed before it returns. They are few (hundreds, not millions), so listing reads
 //! the whole tree.
 
-use super::records::{ActionRecord, InterpretationRecord, SessionRecord, corrupt_entry};
-use super::{Store, StoreError, decode, encode};
+use super::records::{
+    ActionRecord, InterpretationRecord, SessionRecord, corrupt_entry, encode_stamped, version_of,
+};
+use super::{Store, StoreError, Update, Versioned, decode};
 use crate::ids::SessionId;
 use crate::sessions::file::{ActionOut, InterpretationOut, SessionOut};
 use crate::sessions::{Action, EntryId, Interpretation, Session};
 
 impl Store {
+    /// Stores a session (new, or replacing what is stored) at its next version, durably.
     pub fn put_session(&self, session: &Session) -> Result<(), StoreError> {
         let record = SessionRecord::V1(SessionOut::from_session(session));
+        self.put_next_version(
+            |t| &t.sessions,
+            session.id.as_str().as_bytes(),
+            |version| encode_stamped(&record, version),
+        )?;
+        Ok(())
+    }
+
+    /// Changes a session with `change`, only while it is still at version `read_at`.
+    pub fn update_session(
+        &self,
+        id: &SessionId,
+        read_at: u64,
+        change: impl FnOnce(&mut Session),
+    ) -> Result<Update, StoreError> {
+        self.update_checked(
+            |t| &t.sessions,
+            id.as_str().as_bytes(),
+            read_at,
+            decode_session,
+            |session, version| {
+                encode_stamped(
+                    &SessionRecord::V1(SessionOut::from_session(session)),
+                    version,
+                )
+            },
+            change,
+        )
+    }
+
+    /// A session with its version.
+    pub fn session_versioned(
+        &self,
+        id: &SessionId,
+    ) -> Result<Option<Versioned<Session>>, StoreError> {
         self.t()
             .sessions
-            .insert(session.id.as_str().as_bytes(), encode(&record))?;
-        self.flush()
+            .get(id.as_str().as_bytes())?
+            .map(|bytes| {
+                Ok(Versioned {
+                    item: decode_session(&bytes)?,
+                    version: version_of(&bytes),
+                })
+            })
+            .transpose()
     }
 
     pub fn session(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
@@ -43,13 +87,16 @@ impl Store {
             .find(|session| session.code == code))
     }
 
+    /// Stores an interpretation at its next version, durably.
     pub fn put_interpretation(&self, interpretation: &Interpretation) -> Result<(), StoreError> {
         let record =
             InterpretationRecord::V1(InterpretationOut::from_interpretation(interpretation));
-        self.t()
-            .interpretations
-            .insert(interpretation.id.as_bytes(), encode(&record))?;
-        self.flush()
+        self.put_next_version(
+            |t| &t.interpretations,
+            interpretation.id.as_bytes().as_slice(),
+            |version| encode_stamped(&record, version),
+        )?;
+        Ok(())
     }
 
     /// Every interpretation, newest first.
@@ -69,20 +116,65 @@ impl Store {
         Ok(all)
     }
 
+    /// Stores an action at its next version, durably.
     pub fn put_action(&self, action: &Action) -> Result<(), StoreError> {
         let record = ActionRecord::V1(ActionOut::from_action(action));
-        self.t()
-            .actions
-            .insert(action.id.as_bytes(), encode(&record))?;
-        self.flush()
+        self.put_next_version(
+            |t| &t.actions,
+            action.id.as_bytes().as_slice(),
+            |version| encode_stamped(&record, version),
+        )?;
+        Ok(())
+    }
+
+    /// Changes an action with `change`, only while it is still at version `read_at`.
+    pub fn update_action(
+        &self,
+        id: EntryId,
+        read_at: u64,
+        change: impl FnOnce(&mut Action),
+    ) -> Result<Update, StoreError> {
+        self.update_checked(
+            |t| &t.actions,
+            id.as_bytes().as_slice(),
+            read_at,
+            decode_action,
+            |action, version| {
+                encode_stamped(&ActionRecord::V1(ActionOut::from_action(action)), version)
+            },
+            change,
+        )
     }
 
     pub fn action(&self, id: EntryId) -> Result<Option<Action>, StoreError> {
+        Ok(self.action_versioned(id)?.map(|read| read.item))
+    }
+
+    /// An action with its version.
+    pub fn action_versioned(&self, id: EntryId) -> Result<Option<Versioned<Action>>, StoreError> {
         self.t()
             .actions
             .get(id.as_bytes())?
-            .map(|bytes| decode_action(&bytes))
+            .map(|bytes| {
+                Ok(Versioned {
+                    item: decode_action(&bytes)?,
+                    version: version_of(&bytes),
+                })
+            })
             .transpose()
+    }
+
+    /// The version of every action, by id.
+    pub fn action_versions(&self) -> Result<std::collections::HashMap<EntryId, u64>, StoreError> {
+        self.t()
+            .actions
+            .iter()
+            .values()
+            .map(|bytes| {
+                let bytes = bytes?;
+                Ok((decode_action(&bytes)?.id, version_of(&bytes)))
+            })
+            .collect()
     }
 
     /// Every action, by due date.

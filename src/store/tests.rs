@@ -375,3 +375,135 @@ fn an_erasure_gives_the_space_back() {
     assert!(after < empty + 1_000_000, "{empty} → {full} → {after}");
     assert_eq!(store.get_story(small.id).unwrap(), Some(small));
 }
+
+#[test]
+fn no_write_brings_an_erased_story_back() {
+    let (_dir, store) = open_temp();
+    let keep = testing::story("Blijft", "Dit verhaal blijft staan.");
+    let gone = testing::story("Weg", "Dit verhaal wordt gewist.");
+    store.put_stories(&[keep.clone(), gone.clone()]).unwrap();
+    let date = jiff::civil::date(2026, 2, 3);
+    assert!(
+        store
+            .erase_story(gone.id, date, ErasureReason::ErasedByStaff)
+            .unwrap()
+    );
+    assert!(store.is_erased(gone.id).unwrap());
+    let seq = store.last_outbox_seq().unwrap();
+
+    // One story, many, or with a receipt: each refuses the erased id and writes nothing at all.
+    let receipt = ReceiptHash([7; 32]);
+    let refused = [
+        store.put_story(&gone),
+        store.put_stories(&[keep.clone(), gone.clone()]),
+        store.put_story_with_receipt(&gone, &receipt),
+    ];
+    for result in refused {
+        assert!(
+            matches!(result, Err(StoreError::Erased(id)) if id == gone.id),
+            "{result:?}"
+        );
+    }
+    assert_eq!(store.get_story(gone.id).unwrap(), None);
+    assert_eq!(store.story_by_receipt(&receipt).unwrap(), None);
+    assert_eq!(
+        store.last_outbox_seq().unwrap(),
+        seq,
+        "no outbox entry either"
+    );
+
+    // An import leaves it out and stores the rest.
+    let mut changed = keep.clone();
+    changed.title = "Blijft, veranderd".to_string();
+    let (_, left_out) = store
+        .put_stories_except_erased(&[changed.clone(), gone.clone()])
+        .unwrap();
+    assert_eq!(left_out, 1);
+    assert_eq!(store.get_story(keep.id).unwrap(), Some(changed));
+    assert_eq!(store.get_story(gone.id).unwrap(), None);
+}
+
+#[test]
+fn of_many_changes_made_from_one_version_exactly_one_is_stored() {
+    use crate::ids::RoundId;
+    use crate::rounds::{Round, RoundPhase};
+    let (_dir, store) = open_temp();
+    let id = RoundId::parse("minder-alleen").unwrap();
+    store
+        .put_round(&Round {
+            id: id.clone(),
+            title: "Minder alleen".to_string(),
+            question: "Wat helpt?".to_string(),
+            from: jiff::civil::date(2025, 1, 1),
+            to: jiff::civil::date(2025, 12, 31),
+            providers: vec![],
+            areas: vec![],
+            subgoals: vec![],
+            phase: RoundPhase::Collect,
+            code: "abc234".to_string(),
+            significant: vec![],
+            synthesis: None,
+            feedback: None,
+        })
+        .unwrap();
+    let read_at = store.round_versioned(&id).unwrap().unwrap().version;
+    assert_eq!(read_at, 1);
+
+    // Eight people save at once, each from the version they all read.
+    let outcomes: Vec<Update> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|n| {
+                let (store, id) = (&store, &id);
+                scope.spawn(move || {
+                    store
+                        .update_round(id, read_at, |round| {
+                            round.synthesis = Some(format!("versie {n}"))
+                        })
+                        .unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let done = outcomes
+        .iter()
+        .filter(|o| matches!(o, Update::Done { version: 2 }))
+        .count();
+    assert_eq!(done, 1, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Update::Done { .. } | Update::Stale))
+    );
+    let stored = store.round_versioned(&id).unwrap().unwrap();
+    assert_eq!(stored.version, 2);
+    assert!(stored.item.synthesis.is_some());
+    let missing = RoundId::parse("bestaat-niet").unwrap();
+    assert_eq!(
+        store.update_round(&missing, 0, |_| {}).unwrap(),
+        Update::Missing
+    );
+
+    // Stories too: a write from an old version is refused, a fresh one goes on.
+    let story = testing::story("Titel", "Tekst");
+    store.put_story(&story).unwrap();
+    let first = store
+        .get_story_versioned(story.id)
+        .unwrap()
+        .unwrap()
+        .version;
+    store.put_story(&story).unwrap();
+    assert!(matches!(
+        store.put_story_checked(&story, first),
+        Err(StoreError::Changed(_))
+    ));
+    store.put_story_checked(&story, first + 1).unwrap();
+    assert_eq!(
+        store
+            .get_story_versioned(story.id)
+            .unwrap()
+            .unwrap()
+            .version,
+        first + 2
+    );
+}

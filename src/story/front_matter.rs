@@ -16,6 +16,7 @@ use super::{
 };
 use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, StatementId, SubgoalId};
 use crate::language::Language;
+use crate::number::read_form_number;
 use crate::source::{LineError, line_of_key, toml_error};
 
 /// A front matter value before it is given a type.
@@ -465,19 +466,28 @@ fn parse_score(
         ));
     };
     let range = statement.scale.range();
-    match score {
-        RawValue::Integer(number) => u8::try_from(*number).ok().filter(|n| range.contains(n)),
+    // A score written as text (a spreadsheet cell, a quoted value) is read the Dutch way, so `4` and
+    // `4,0` count and `2.710` is the 2710 it says, which is then out of range rather than guessed at.
+    let whole = match score {
+        RawValue::Integer(number) => Some(*number),
+        RawValue::Text(text) => read_form_number(text)
+            .ok()
+            .filter(|number| number.fract() == 0.0 && number.abs() <= f64::from(u8::MAX))
+            .map(|number| number as i64),
         _ => None,
-    }
-    .map(|score| (id.clone(), score))
-    .ok_or_else(|| {
-        format!(
-            "score for {id} must be a whole number from {} to {}, found {}",
-            range.start(),
-            range.end(),
-            score.describe()
-        )
-    })
+    };
+    whole
+        .and_then(|number| u8::try_from(number).ok())
+        .filter(|n| range.contains(n))
+        .map(|score| (id.clone(), score))
+        .ok_or_else(|| {
+            format!(
+                "score for {id} must be a whole number from {} to {}, found {}",
+                range.start(),
+                range.end(),
+                score.describe()
+            )
+        })
 }
 
 /// Reads typed fields out of a raw story, collecting errors with their lines.
@@ -732,5 +742,19 @@ scale = "five_point"
         assert_eq!(errors[0].line, 1);
         let errors = parse("+++\ntitle = \"x\"\nTekst\n").unwrap_err();
         assert!(errors[0].message.contains("not closed"), "{errors:?}");
+    }
+    #[test]
+    fn a_score_written_as_text_is_read_the_dutch_way() {
+        for (written, want) in [
+            ("\"4\"", Some(4)),
+            ("\"4,0\"", Some(4)),
+            ("\"2.710\"", None),
+        ] {
+            let text = GOOD.replace("ken-meer = 4", &format!("ken-meer = {written}"));
+            let got = parse(&text)
+                .ok()
+                .map(|story| story.scores.values().copied().collect::<Vec<_>>());
+            assert_eq!(got, want.map(|score| vec![score]), "{written}");
+        }
     }
 }

@@ -135,8 +135,8 @@ pub async fn record(
         )
     };
     let entry = AuditEntry::new(actor, action, target, status.as_u16());
-    let store = state.bank.store.clone();
-    let written = tokio::task::spawn_blocking(move || store.append_audit(&entry)).await;
+    let bank = state.bank.clone();
+    let written = tokio::task::spawn_blocking(move || bank.append_audit(&entry)).await;
     if !matches!(written, Ok(Ok(()))) {
         tracing::error!(action, "the audit log could not be written");
     }

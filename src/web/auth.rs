@@ -22,7 +22,6 @@ use super::AppError;
 use crate::accounts::User;
 use crate::bank::Bank;
 use crate::ids::UserName;
-use crate::store::Store;
 
 /// How long a login lasts without activity.
 const IDLE_HOURS: i64 = 8;
@@ -68,10 +67,7 @@ impl AuthnBackend for Accounts {
         let bank = self.bank.clone();
         tokio::task::spawn_blocking(move || {
             let user = match UserName::parse(creds.name.trim().to_lowercase().as_str()) {
-                Ok(name) => bank
-                    .store
-                    .user(&name)
-                    .map_err(|e| AccountsError(e.to_string()))?,
+                Ok(name) => bank.user(&name).map_err(|e| AccountsError(e.to_string()))?,
                 Err(_) => None,
             };
             // Without an account the password is still hashed once, so an answer takes as long either way.
@@ -87,8 +83,7 @@ impl AuthnBackend for Accounts {
                 match factor.check(&creds.code, now) {
                     Some(used) => {
                         user.second_factor = Some(used);
-                        bank.store
-                            .put_user(&user)
+                        bank.put_user(&user)
                             .map_err(|e| AccountsError(e.to_string()))?;
                     }
                     None => return Ok(None),
@@ -103,7 +98,7 @@ impl AuthnBackend for Accounts {
     async fn get_user(&self, name: &UserId<Self>) -> Result<Option<User>, AccountsError> {
         let bank = self.bank.clone();
         let name = name.clone();
-        tokio::task::spawn_blocking(move || bank.store.user(&name))
+        tokio::task::spawn_blocking(move || bank.user(&name))
             .await
             .map_err(|e| AccountsError(e.to_string()))?
             .map_err(|e| AccountsError(e.to_string()))
@@ -120,7 +115,7 @@ static DUMMY_DIGEST: std::sync::LazyLock<crate::accounts::PasswordDigest> =
 /// Login sessions in the store.
 #[derive(Clone)]
 pub struct StoredSessions {
-    store: Arc<Store>,
+    bank: Arc<Bank>,
 }
 
 impl std::fmt::Debug for StoredSessions {
@@ -137,19 +132,19 @@ impl StoredSessions {
     fn write(&self, record: &Record, only_new: bool) -> session_store::Result<bool> {
         let bytes =
             serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        self.store
+        self.bank
             .put_login_session(&record.id.to_string(), &bytes, only_new)
             .map_err(backend_error)
     }
 
     /// Removes the login sessions that are over, as the server starts.
-    pub fn prune(store: Arc<Store>) -> anyhow::Result<()> {
-        StoredSessions { store }.prune_expired()
+    pub fn prune(bank: Arc<Bank>) -> anyhow::Result<()> {
+        StoredSessions { bank }.prune_expired()
     }
 
     fn prune_expired(&self) -> anyhow::Result<()> {
         let now = OffsetDateTime::now_utc();
-        self.store.prune_login_sessions(|bytes| {
+        self.bank.prune_login_sessions(|bytes| {
             !matches!(serde_json::from_slice::<Record>(bytes), Ok(r) if r.expiry_date > now)
         })?;
         Ok(())
@@ -182,9 +177,9 @@ impl SessionStore for StoredSessions {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let store = self.store.clone();
+        let bank = self.bank.clone();
         let key = id.to_string();
-        let bytes = tokio::task::spawn_blocking(move || store.login_session(&key))
+        let bytes = tokio::task::spawn_blocking(move || bank.login_session(&key))
             .await
             .map_err(backend_error)?
             .map_err(backend_error)?;
@@ -201,9 +196,9 @@ impl SessionStore for StoredSessions {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        let store = self.store.clone();
+        let bank = self.bank.clone();
         let key = id.to_string();
-        tokio::task::spawn_blocking(move || store.remove_login_session(&key))
+        tokio::task::spawn_blocking(move || bank.remove_login_session(&key))
             .await
             .map_err(backend_error)?
             .map_err(backend_error)
@@ -212,9 +207,7 @@ impl SessionStore for StoredSessions {
 
 /// The layer that gives every request its login session and, when logged in, its user.
 pub fn layer(bank: Arc<Bank>, secure: bool) -> AuthManagerLayer<Accounts, StoredSessions> {
-    let sessions = StoredSessions {
-        store: bank.store.clone(),
-    };
+    let sessions = StoredSessions { bank: bank.clone() };
     let manager = SessionManagerLayer::new(sessions)
         .with_name("verhalenbank")
         .with_http_only(true)

@@ -20,7 +20,15 @@ pub enum AppError {
     Forbidden,
     /// Not logged in; the path to come back to after logging in.
     LoginRequired(String),
+    /// The bank refused a change: the story was erased or the record changed meanwhile.
+    Refused(crate::bank::Refused),
     Internal(anyhow::Error),
+}
+
+impl From<crate::bank::Refused> for AppError {
+    fn from(refused: crate::bank::Refused) -> Self {
+        AppError::Refused(refused)
+    }
 }
 
 #[derive(Template)]
@@ -41,6 +49,9 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::LoginRequired(_) => StatusCode::UNAUTHORIZED,
+            AppError::Refused(crate::bank::Refused::Erased) => StatusCode::GONE,
+            AppError::Refused(crate::bank::Refused::Changed) => StatusCode::CONFLICT,
+            AppError::Refused(crate::bank::Refused::Missing) => StatusCode::NOT_FOUND,
             AppError::Internal(error) if cannot_store(error) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -55,6 +66,9 @@ impl AppError {
             AppError::TooLarge => "error.too_large",
             AppError::Forbidden => "error.forbidden",
             AppError::LoginRequired(_) => "error.login_required",
+            AppError::Refused(crate::bank::Refused::Erased) => "error.erased",
+            AppError::Refused(crate::bank::Refused::Changed) => "error.changed",
+            AppError::Refused(crate::bank::Refused::Missing) => "error.not_found",
             AppError::Internal(error) if cannot_store(error) => "error.storage",
             AppError::Internal(_) => "error.internal",
         }

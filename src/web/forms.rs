@@ -15,6 +15,14 @@ impl FormData {
     }
 
     /// The first non-empty value of a field, trimmed.
+    /// The version of the record the form was filled in from (the hidden field `versie`), which a
+    /// change names so that it cannot overwrite someone else's change made meanwhile.
+    pub fn version(&self) -> Result<u64, crate::web::AppError> {
+        self.get("versie")
+            .and_then(|text| text.parse().ok())
+            .ok_or(crate::web::AppError::BadRequest("error.bad_request"))
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()

@@ -221,6 +221,8 @@ pub fn router(state: AppState) -> Router {
         .route("/taal", get(language::switch))
         .route("/static/style.css", get(assets::stylesheet))
         .route("/static/board.js", get(assets::board_script))
+        .route("/static/favicon.svg", get(assets::favicon))
+        .route("/favicon.ico", get(assets::favicon))
         .nest("/api/v1", api::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -274,7 +276,7 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         println!("Demo municipality loaded from {}", options.sample.display());
     }
     bank.start_indexer();
-    auth::StoredSessions::prune(bank.store.clone())?;
+    auth::StoredSessions::prune(bank.clone())?;
     let mut state = AppState::new(bank.clone(), None, options.demo);
     state.secure = options.https;
     let shutdown = shutdown_signal()?;

@@ -1,5 +1,6 @@
 //! What every page template gets: the texts in the visitor's language, the municipality's name, the
-//! page title, which menu item is current, and the address of this page for the language switch.
+//! page title and description, which menu item is current, and the address of this page for the
+//! language switch.
 
 use axum::http::Uri;
 
@@ -28,12 +29,35 @@ pub struct Page {
     pub t: &'static Texts,
     pub municipality: String,
     pub title: String,
+    /// The `<meta name="description">`: what the part of the site this page is in offers; a page with
+    /// a subject of its own (an indicator) says that instead.
+    pub description: String,
     pub nav: Nav,
     /// This page's path and query.
     pub path: String,
     pub demo: bool,
     /// Who is logged in, if anyone.
     pub visitor: Option<super::auth::Visitor>,
+}
+
+/// The text key of the description of the pages under a menu item.
+fn description_key(nav: Nav) -> &'static str {
+    match nav {
+        Nav::Goals => "meta.goals",
+        Nav::Search => "meta.search",
+        Nav::Tell => "meta.tell",
+        Nav::Lookup => "meta.lookup",
+        Nav::Provider => "meta.provider",
+        Nav::Moderation => "meta.moderation",
+        Nav::Sessions => "meta.sessions",
+        Nav::Rounds => "meta.rounds",
+        Nav::Actions => "meta.actions",
+        Nav::Tree => "meta.tree",
+        Nav::Report => "meta.report",
+        Nav::Login => "meta.login",
+        Nav::Admin => "meta.admin",
+        Nav::None => "meta.default",
+    }
 }
 
 impl Page {
@@ -52,6 +76,7 @@ impl Page {
             t,
             municipality: municipality.to_string(),
             title,
+            description: t.with(description_key(nav), municipality),
             nav,
             path,
             demo,

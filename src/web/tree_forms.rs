@@ -10,7 +10,7 @@ use crate::goals::{
     Statement, Subgoal,
 };
 use crate::ids::{GoalId, IndicatorId, StatementId, SubgoalId, ThemeId, check_id};
-use crate::import::table::parse_number;
+use crate::number::{NumberError, read_form_number};
 
 /// Longest title or statement text, in characters.
 const MAX_TITLE: usize = 300;
@@ -294,14 +294,13 @@ fn read_indicator(
     };
     let unit = required("eenheid", "tree.error_unit", 40);
     let source = required("bron", "tree.error_source", 200);
-    let mut number = |name: &'static str| match form.get(name) {
+    // Figures are read the Dutch way: `2.710` is 2710; a decimal point (`2.71`) is refused, not guessed.
+    let mut number = |name: &'static str| match form.get(name).map(read_form_number) {
         None => None,
-        Some(text) => {
-            let value = parse_number(text).filter(|v| v.is_finite());
-            if value.is_none() {
-                errors.add(name, "tree.error_number");
-            }
-            value
+        Some(Ok(value)) => Some(value),
+        Some(Err(error)) => {
+            errors.add(name, number_problem(&error));
+            None
         }
     };
     let baseline = number("nulmeting");
@@ -325,6 +324,16 @@ fn read_indicator(
         statement,
         retired: None,
     })
+}
+
+/// The message key for a figure typed in a way that is not read.
+fn number_problem(error: &NumberError) -> &'static str {
+    match error {
+        NumberError::PointDecimal { .. } | NumberError::CommaGrouping { .. } => {
+            "tree.error_number_point"
+        }
+        NumberError::NotANumber { .. } | NumberError::Ambiguous { .. } => "tree.error_number",
+    }
 }
 
 #[cfg(test)]
@@ -404,6 +413,44 @@ mod tests {
             ("nulmeting", "tree.error_number"),
         ] {
             assert_eq!(errors.of(field), Some(key), "{field}");
+        }
+    }
+    #[test]
+    fn figures_on_the_form_are_read_the_dutch_way_and_a_decimal_point_is_refused() {
+        let tree = testing::goal_tree();
+        let subgoal = tree.subgoals[0].id.to_string();
+        let cases: &[(&str, Result<f64, &str>)] = &[
+            ("2.710", Ok(2710.0)),
+            ("2710", Ok(2710.0)),
+            ("42,5", Ok(42.5)),
+            ("1.234,5", Ok(1234.5)),
+            ("12,345", Ok(12.345)),
+            ("12 000", Ok(12000.0)),
+            ("2.71", Err("tree.error_number_point")),
+            ("88.5", Err("tree.error_number_point")),
+            ("1,234.5", Err("tree.error_number_point")),
+            ("twee", Err("tree.error_number")),
+            ("1.23.4", Err("tree.error_number")),
+        ];
+        for (text, want) in cases {
+            let fields = form(&[
+                ("titel", "Bezoekers van de inloop"),
+                ("subdoel", &subgoal),
+                ("niveau", "reach"),
+                ("eenheid", "personen"),
+                ("richting", "up"),
+                ("bron", "Registratie"),
+                ("frequentie", "quarter"),
+                ("streef", text),
+            ]);
+            match (read_item(&fields, ItemKind::Indicator, &tree, None), want) {
+                (Ok(TreeItem::Indicator(indicator)), Ok(value)) => {
+                    assert_eq!(indicator.target, Some(*value), "{text}")
+                }
+                (Err(errors), Err(key)) => assert_eq!(errors.of("streef"), Some(*key), "{text}"),
+                (Ok(_), want) => panic!("{text}: read, want {want:?}"),
+                (Err(errors), want) => panic!("{text}: {errors:?}, want {want:?}"),
+            }
         }
     }
 }

@@ -15,13 +15,18 @@ const PAYLOADS = [
 ];
 
 async function publish(id) {
+  const cookie = await loginCookie(shared.server.base, 'analist');
+  // The form carries the version the moderator saw, so a save never overwrites a change made meanwhile.
+  const desk = await fetch(`${shared.server.base}/moderatie/${id}`, { headers: { cookie } }).then((r) => r.text());
+  const version = desk.match(/name="versie" value="(\d+)"/);
+  assert.ok(version, 'the moderation form carries the story version');
   const form = new URLSearchParams({
+    versie: version[1],
     titel: `Aanval <script>window.__xss = 7</script>`,
     verhaal: `Gewone zin over xsskanarie. ${PAYLOADS.join(' ')}`,
     rol: 'resident', gevoel: 'mixed', toestemming: 'public', tags: '<b>tag</b>, "><script>window.__xss=8</script>',
     besluit: 'publish',
   });
-  const cookie = await loginCookie(shared.server.base, 'analist');
   const response = await fetch(`${shared.server.base}/moderatie/${id}`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie } });
   assert.equal(response.status, 303);
 }

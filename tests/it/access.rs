@@ -132,14 +132,14 @@ async fn every_staff_route_admits_exactly_the_roles_it_should() {
     let app = TestApp::demo();
     let story = app
         .bank
-        .store
+        .raw_store()
         .stories()
         .next()
         .unwrap()
         .unwrap()
         .id
         .to_string();
-    let action = app.bank.store.actions().unwrap()[0].id.to_string();
+    let action = app.bank.raw_store().actions().unwrap()[0].id.to_string();
     let path = |template: &str| template.replace("STORY", &story).replace("ACTION", &action);
 
     // Without an account: to the login page, and back afterwards.
@@ -246,7 +246,7 @@ async fn provider_staff_see_their_own_unpublished_stories_and_never_another_prov
         story.provider = Some(provider.clone());
         story.moderation = Moderation::Submitted;
         story.consent = Consent::Internal;
-        app.bank.store.put_story(&story).unwrap();
+        app.bank.raw_store().put_story(&story).unwrap();
         stories.push(story);
     }
     app.index();
@@ -339,7 +339,7 @@ async fn the_moderator_blacks_out_the_personal_details_they_accept() {
         "Mevrouw Yilmaz hielp mij. Bel haar gerust op 06-12345678 of mail naar hulp@voorbeeld.nl.",
     );
     story.moderation = Moderation::Submitted;
-    app.bank.store.put_story(&story).unwrap();
+    app.bank.raw_store().put_story(&story).unwrap();
     app.login("analist").await;
     let (_, page) = app.get(&format!("/moderatie/{}", story.id)).await;
     assert!(page.contains("Persoonsgegevens afschermen"));
@@ -351,10 +351,12 @@ async fn the_moderator_blacks_out_the_personal_details_they_accept() {
 
     // Accept the phone number and the e-mail address; dismiss everything else; publish.
     let date = story.date.to_string();
+    let version = app.version_on(&format!("/moderatie/{}", story.id)).await;
     let (status, _, body) = app
         .post_form(
             &format!("/moderatie/{}", story.id),
             &[
+                ("versie", &version),
                 ("titel", story.title.as_str()),
                 ("datum", &date),
                 ("verhaal", story.text.as_str()),
@@ -368,7 +370,7 @@ async fn the_moderator_blacks_out_the_personal_details_they_accept() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let stored = app.bank.store.get_story(story.id).unwrap().unwrap();
+    let stored = app.bank.raw_store().get_story(story.id).unwrap().unwrap();
     assert_eq!(
         stored.text.as_str(),
         "Mevrouw Yilmaz hielp mij. Bel haar gerust op [telefoonnummer] of mail naar [e-mailadres]."
@@ -455,7 +457,7 @@ async fn api_tokens_act_for_one_provider_and_stop_when_revoked() {
     let (_, page) = app.get("/beheer").await;
     let info = app
         .bank
-        .store
+        .raw_store()
         .tokens()
         .unwrap()
         .into_iter()

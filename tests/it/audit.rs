@@ -185,7 +185,7 @@ fn a_full_flow_leaves_no_story_text_query_name_or_code_in_the_logs() {
 #[tokio::test]
 async fn moderators_erase_a_story_when_its_teller_asks() {
     let app = TestApp::demo();
-    let story = app.bank.store.stories().next().unwrap().unwrap();
+    let story = app.bank.raw_store().stories().next().unwrap().unwrap();
     app.login("analist").await;
     let (_, page) = app.get(&format!("/moderatie/{}", story.id)).await;
     assert!(page.contains("Verhaal wissen"));
@@ -194,7 +194,7 @@ async fn moderators_erase_a_story_when_its_teller_asks() {
         .post_form(&format!("/moderatie/{}/wissen", story.id), &[])
         .await;
     assert_eq!(status, axum::http::StatusCode::SEE_OTHER);
-    assert!(app.bank.store.get_story(story.id).unwrap().is_some());
+    assert!(app.bank.raw_store().get_story(story.id).unwrap().is_some());
     let (status, headers, _) = app
         .post_form(
             &format!("/moderatie/{}/wissen", story.id),
@@ -203,8 +203,8 @@ async fn moderators_erase_a_story_when_its_teller_asks() {
         .await;
     assert_eq!(status, axum::http::StatusCode::SEE_OTHER);
     assert_eq!(headers[axum::http::header::LOCATION], "/moderatie?gewist=1");
-    assert!(app.bank.store.get_story(story.id).unwrap().is_none());
-    let ledger = app.bank.store.erasures().unwrap();
+    assert!(app.bank.raw_store().get_story(story.id).unwrap().is_none());
+    let ledger = app.bank.raw_store().erasures().unwrap();
     assert_eq!(
         ledger[0].reason,
         verhalenbank::store::ErasureReason::ErasedByStaff

@@ -591,3 +591,111 @@ fn redact_evaluates_a_set() {
         "{report}"
     );
 }
+
+#[test]
+fn figures_are_read_as_dutch_files_write_them_and_two_way_values_are_reported() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("bron");
+    fixture_folder(&source, 0);
+    // A Dutch file: the point separates thousands.
+    std::fs::write(
+        source.join("measurements.csv"),
+        "indicator;period;area;value;numerator;denominator;source\nbezoekers-koffie-inloop;2019-Q1;;2.710;;;\nbezoekers-koffie-inloop;2019-Q2;;42,5;;;\n",
+    )
+    .unwrap();
+    // A file that writes decimal points: 2.710 could be either, so it is refused and the rest counts.
+    std::fs::write(
+        source.join("export-elders.csv"),
+        "indicator,period,area,value\nbezoekers-koffie-inloop,2020-Q1,,88.5\nbezoekers-koffie-inloop,2020-Q2,,2.710\nbezoekers-koffie-inloop,2020-Q3,,97\n",
+    )
+    .unwrap();
+    let data = temp.path().join("data");
+    let output = run(&data, &["import", source.to_str().unwrap()]);
+    let report = text(&output);
+    assert!(!output.status.success(), "{report}");
+    assert!(
+        report.contains(
+            "export-elders.csv:3: field value: found \"2.710\", which could be 2710 or 2.71 because this file writes decimals with a point (line 2: \"88.5\")"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("4 measurements"), "{report}");
+
+    let out = temp.path().join("export");
+    let output = run(
+        &data,
+        &["export", "--format", "json", "--out", out.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let figures: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("measurements.json")).unwrap()).unwrap();
+    let mut values: Vec<(String, f64)> = figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["period"].as_str().unwrap().to_string(),
+                m["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    values.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        values,
+        [
+            ("2019-Q1".to_string(), 2710.0),
+            ("2019-Q2".to_string(), 42.5),
+            ("2020-Q1".to_string(), 88.5),
+            ("2020-Q3".to_string(), 97.0),
+        ]
+    );
+}
+
+#[test]
+fn importing_an_export_made_before_an_erasure_says_what_it_left_out() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("bron");
+    fixture_folder(&source, 4);
+    let data = temp.path().join("data");
+    let export = temp.path().join("export");
+    let output = run(&data, &["import", source.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    let output = run(
+        &data,
+        &[
+            "export",
+            "--format",
+            "markdown",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+
+    // One story is erased after the export was made.
+    {
+        let config = verhalenbank::config::Config::new(&data);
+        let store = verhalenbank::store::Store::open(&config.store_path()).unwrap();
+        let id = store.stories().next().unwrap().unwrap().id;
+        let today = jiff::civil::date(2026, 11, 23);
+        assert!(
+            store
+                .erase_story(id, today, verhalenbank::store::ErasureReason::ErasedByStaff)
+                .unwrap()
+        );
+    }
+
+    let output = run(&data, &["import", export.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("imported 3 stories"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("left out 1 stories that were erased"),
+        "{}",
+        text(&output)
+    );
+}

@@ -31,23 +31,19 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
 
 fn hits(app: &TestApp, words: &str) -> usize {
     let request = SearchRequest::new(words, Scope::Municipality);
-    app.bank
-        .index
-        .search(&app.bank.store, &request)
-        .unwrap()
-        .total
+    app.bank.search(&request).unwrap().total
 }
 
 fn story_of(app: &TestApp, code: &str) -> verhalenbank::story::Story {
     let code = verhalenbank::story::receipt::ReceiptCode::parse(code).unwrap();
     app.bank
-        .store
+        .raw_store()
         .story_by_receipt(&code.hash())
         .unwrap()
         .unwrap()
 }
 
-async fn tell(app: &TestApp, text: &str, name: &str) -> String {
+pub async fn tell(app: &TestApp, text: &str, name: &str) -> String {
     let (status, _, body) = app
         .post_form(
             "/vertel",
@@ -78,10 +74,12 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     app.index();
     let id = story_of(&app, &code).id;
     app.login("analist").await;
+    let version = app.version_on(&format!("/moderatie/{id}")).await;
     let (status, _, body) = app
         .post_form(
             &format!("/moderatie/{id}"),
             &[
+                ("versie", &version),
                 ("titel", &format!("{CANARY} in de wijk")),
                 ("datum", "2026-11-20"),
                 ("verhaal", &text),
@@ -111,8 +109,8 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     );
     // Rebuilt, so the story shares its segment with the rest of the bank, as after the index's merges:
     // a segment whose every document is deleted is dropped on commit anyway, a shared one is not.
-    app.bank.index.rebuild(&app.bank.store).unwrap();
-    assert!(app.bank.index.holds_text(CANARY).unwrap());
+    app.bank.raw_index().rebuild(app.bank.raw_store()).unwrap();
+    assert!(app.bank.raw_index().holds_text(CANARY).unwrap());
 
     // Without ticking the box nothing happens.
     let (status, _, body) = app
@@ -137,7 +135,7 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, _, body) = app.post_form("/mijn-verhaal", &[("code", &code)]).await;
     assert!(body.contains("Wij vinden geen verhaal bij deze code"));
-    assert_eq!(app.bank.store.get_story(id).unwrap(), None);
+    assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
     assert_eq!(
         files_holding(&data, CANARY),
         Vec::<String>::new(),
@@ -145,10 +143,10 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     );
     // The index stores no text, and compresses what it keeps: it is searched term by term, for the
     // stem the Dutch analyser indexed and the tag as typed, in deleted documents too.
-    assert!(!app.bank.index.holds_text("kwispelkrontja").unwrap());
+    assert!(!app.bank.raw_index().holds_text("kwispelkrontja").unwrap());
 
     // The ledger keeps the id, the date and the reason, nothing else.
-    let ledger = app.bank.store.erasures().unwrap();
+    let ledger = app.bank.raw_store().erasures().unwrap();
     assert_eq!(ledger.len(), 1);
     assert_eq!(ledger[0].story, id);
     assert_eq!(ledger[0].date, jiff::civil::date(2026, 11, 23));
@@ -157,7 +155,7 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     // An export made afterwards does not hold it.
     let out = tempfile::tempdir().unwrap();
     export_on(
-        &app.bank.store,
+        app.bank.raw_store(),
         ExportFormat::Markdown,
         &out.path().join("export"),
         jiff::civil::date(2026, 11, 23),
@@ -204,4 +202,119 @@ async fn a_resident_changes_consent_with_the_code() {
         .await;
     assert!(body.contains("Wij vinden geen verhaal bij deze code"));
     assert!(!body.contains("Uw keuze is opgeslagen"));
+}
+
+/// The moderation form a moderator sends for a story told with [`tell`], publishing it.
+fn publish_form(text: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("titel", "Buren".to_string()),
+        ("datum", "2026-11-20".to_string()),
+        ("verhaal", text.to_string()),
+        ("rol", "resident".to_string()),
+        ("gevoel", "mixed".to_string()),
+        ("toestemming", "public".to_string()),
+        ("subdoel", "sterker-netwerk".to_string()),
+        ("gebied", "de-hoven".to_string()),
+        ("besluit", "publish".to_string()),
+    ]
+}
+
+#[tokio::test]
+async fn a_moderation_save_after_a_withdrawal_does_not_bring_the_story_back() {
+    let app = TestApp::demo();
+    let text = format!("Bij de {CANARY} leerde ik mijn buren kennen.");
+    let code = tell(&app, &text, "").await;
+    app.index();
+
+    // The moderator reads the story; before they save, its teller withdraws it.
+    let read = story_of(&app, &code);
+    let id = read.id;
+    let version = app
+        .bank
+        .raw_store()
+        .get_story_versioned(id)
+        .unwrap()
+        .unwrap()
+        .version;
+    app.login("analist").await;
+    let page_version = app.version_on(&format!("/moderatie/{id}")).await;
+    assert_eq!(page_version, version.to_string());
+    let receipt = verhalenbank::story::receipt::ReceiptCode::parse(&code).unwrap();
+    let today = jiff::civil::date(2026, 11, 23);
+    assert_eq!(app.bank.withdraw(&receipt, today).unwrap(), Some(id));
+
+    // The save made from what the moderator read is refused, and the story stays gone.
+    let mut moderated = read.clone();
+    moderated.moderation = verhalenbank::story::Moderation::Published;
+    assert_eq!(
+        app.bank.save_moderated(&moderated, version).unwrap(),
+        Err(verhalenbank::bank::Refused::Erased)
+    );
+    assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
+    assert!(
+        matches!(
+            app.bank.raw_store().put_story(&moderated),
+            Err(verhalenbank::store::StoreError::Erased(erased)) if erased == id
+        ),
+        "the store itself refuses an erased id"
+    );
+    app.index();
+    assert_eq!(hits(&app, CANARY), 0);
+
+    // Through the page: the moderator's form comes back with a clear page, not an error of ours.
+    let mut form = publish_form(&text);
+    form.push(("versie", page_version));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, body) = app.post_form(&format!("/moderatie/{id}"), &pairs).await;
+    assert_eq!(status, StatusCode::GONE, "{body}");
+    assert!(body.contains("Dit verhaal is intussen gewist"), "{body}");
+    assert!(
+        body.contains("This story has been erased in the meantime"),
+        "{body}"
+    );
+    assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
+    assert_eq!(app.bank.raw_store().erasures().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_older_export_imported_after_an_erasure_leaves_the_erased_story_out() {
+    let app = TestApp::demo();
+    let text = format!("Bij de {CANARY} leerde ik mijn buren kennen.");
+    let code = tell(&app, &text, "").await;
+    let id = story_of(&app, &code).id;
+    let before = app.bank.raw_store().story_count();
+
+    // An export made while the story was still there.
+    let out = tempfile::tempdir().unwrap();
+    let folder = out.path().join("export");
+    export_on(
+        app.bank.raw_store(),
+        ExportFormat::Markdown,
+        &folder,
+        jiff::civil::date(2026, 11, 23),
+    )
+    .unwrap();
+    assert!(!files_holding(&folder, CANARY).is_empty());
+
+    let today = jiff::civil::date(2026, 11, 23);
+    assert!(
+        app.bank
+            .erase(id, today, ErasureReason::ErasedByStaff)
+            .unwrap()
+    );
+
+    // Importing it again stores every other story, leaves this one out and says so.
+    let report = verhalenbank::import::import_paths(
+        app.bank.raw_store(),
+        &[folder],
+        &indicatif::ProgressBar::hidden(),
+    )
+    .unwrap();
+    assert!(report.is_success(), "{:?}", report.errors);
+    assert_eq!(report.erased, 1);
+    assert_eq!(report.stories, before - 1);
+    assert_eq!(app.bank.raw_store().get_story(id).unwrap(), None);
+    assert_eq!(app.bank.raw_store().story_count(), before - 1);
+    app.index();
+    assert_eq!(hits(&app, CANARY), 0);
 }

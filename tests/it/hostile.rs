@@ -59,7 +59,7 @@ async fn bytes_that_are_not_utf8_get_a_clear_answer() {
     assert!(body.contains("Bedankt voor uw verhaal"), "{body}");
     let stored: Vec<_> = app
         .bank
-        .store
+        .raw_store()
         .stories()
         .map(Result::unwrap)
         .filter(|story| story.text.as_str().contains("Kapotte tekens"))
@@ -112,10 +112,14 @@ async fn bodies_of_10_mb_are_refused_and_the_server_goes_on() {
         "says what to do, in Dutch: {body}"
     );
 
-    let count = app.bank.store.story_count();
+    let count = app.bank.raw_store().story_count();
     let (status, _) = app.get("/").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(app.bank.store.story_count(), count, "nothing half stored");
+    assert_eq!(
+        app.bank.raw_store().story_count(),
+        count,
+        "nothing half stored"
+    );
 }
 
 #[tokio::test]

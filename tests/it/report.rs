@@ -44,13 +44,13 @@ async fn the_demo_report_for_2025_sets_figures_stories_and_interpretations_side_
     let ids = quoted(&page);
     assert!(ids.len() >= 8, "quotes per subgoal: {}", ids.len());
     for id in &ids {
-        let story = app.bank.store.get_story(*id).unwrap().unwrap();
+        let story = app.bank.raw_store().get_story(*id).unwrap().unwrap();
         assert_eq!(story.consent, Consent::Public, "{}", story.title);
         assert!(story.is_published(), "{}", story.title);
     }
     let mut internal = SearchRequest::new("year:2025 consent:internal", Scope::Municipality);
     internal.per_page = 1;
-    let internal = app.bank.index.search(&app.bank.store, &internal).unwrap();
+    let internal = app.bank.search(&internal).unwrap();
     assert!(internal.total > 0, "the demo has internal stories in 2025");
 }
 

@@ -1,8 +1,8 @@
 //! Retrieval quality on the demo municipality: the searches people type, with the stories they expect,
 //! measured as precision@10 and recall@10.
 //!
-//! The cases live in `tests/it/retrieval.toml`: a query, its kind (inflection, diacritics, phrase,
-//! exclusion, or, facet, language, plain), optional `FIELD=VALUE` filters, the COMPLETE list of relevant
+//! The cases live in `tests/it/retrieval.toml`: a query, its kind (inflection, plural, verb, compound,
+//! diacritics, phrase, exclusion, or, facet, language, plain), optional `FIELD=VALUE` filters, the COMPLETE list of relevant
 //! story titles and titles that must not be returned at all. The demo stories in `stories-sample/` are
 //! imported into a temporary store and searched with the municipality scope, which sees every status.
 //!
@@ -26,8 +26,11 @@ use verhalenbank::store::Store;
 use super::support::repo_root;
 
 /// The kinds a case may have, in the order the summary lists them.
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 11] = [
     "inflection",
+    "plural",
+    "verb",
+    "compound",
     "diacritics",
     "phrase",
     "exclusion",
@@ -283,6 +286,9 @@ fn retrieval_quality_on_the_demo_municipality() {
             outcome.recall,
             if ok { "" } else { "  FAIL" }
         );
+        if !outcome.extra.is_empty() {
+            println!("{:<width$}    not relevant: {:?}", "", outcome.extra);
+        }
         let entry = by_kind.entry(case.kind.as_str()).or_default();
         entry.0.push(outcome.precision);
         entry.1.push(outcome.recall);

@@ -107,7 +107,7 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
         "{location}"
     );
     let id = RoundId::parse("grip-op-geld-2024").unwrap();
-    let round = app.bank.store.round(&id).unwrap().unwrap();
+    let round = app.bank.raw_store().round(&id).unwrap().unwrap();
 
     // Gather: the candidates are stories about the subgoal in the period that are in no round yet.
     let (_, gather) = app.get("/rondes/grip-op-geld-2024/verzamelen").await;
@@ -128,11 +128,7 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
     let count = |app: &TestApp| {
         let request = SearchRequest::new("", Scope::Municipality)
             .filter(FacetField::Round, "grip-op-geld-2024");
-        app.bank
-            .index
-            .search(&app.bank.store, &request)
-            .unwrap()
-            .total
+        app.bank.search(&request).unwrap().total
     };
     assert_eq!(count(&app), 3);
     let (_, again) = app.get("/rondes/grip-op-geld-2024/verzamelen").await;
@@ -145,8 +141,12 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
     let short = format!("/r/{}", round.code);
     let (_, preparing) = app.get(&short).await;
     assert!(preparing.contains("begint binnenkort") && !preparing.contains("<textarea"));
-    app.post_form("/rondes/grip-op-geld-2024/fase", &[("fase", "collect")])
-        .await;
+    let version = app.version_on("/rondes/grip-op-geld-2024").await;
+    app.post_form(
+        "/rondes/grip-op-geld-2024/fase",
+        &[("versie", &version), ("fase", "collect")],
+    )
+    .await;
     let (status, _, done) = app
         .post_form(
             &short,
@@ -162,31 +162,39 @@ async fn a_new_round_gathers_stories_from_the_bank_and_its_form() {
     assert_eq!(count(&app), 4);
 
     // A significant story must be in the round and have a reason.
+    let version = app.version_on("/rondes/grip-op-geld-2024").await;
     let (status, _, _) = app
         .post_form(
             "/rondes/grip-op-geld-2024/betekenisvol",
             &[
+                ("versie", &version),
                 ("verhaal", candidates[0].as_str()),
                 ("waarom", "Laat zien wat werkt."),
             ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let round = app.bank.store.round(&id).unwrap().unwrap();
+    let round = app.bank.raw_store().round(&id).unwrap().unwrap();
     assert_eq!(round.significant.len(), 1);
     assert_eq!(round.significant[0].story.to_string(), candidates[0]);
 
     // Synthesis and feedback; once analysing, the participants read the feedback.
+    let version = app.version_on("/rondes/grip-op-geld-2024").await;
     app.post_form(
         "/rondes/grip-op-geld-2024/teksten",
         &[
+            ("versie", &version),
             ("synthese", "Overzicht helpt."),
             ("terugkoppeling", "Dank u wel. Overzicht helpt."),
         ],
     )
     .await;
-    app.post_form("/rondes/grip-op-geld-2024/fase", &[("fase", "analyse")])
-        .await;
+    let version = app.version_on("/rondes/grip-op-geld-2024").await;
+    app.post_form(
+        "/rondes/grip-op-geld-2024/fase",
+        &[("versie", &version), ("fase", "analyse")],
+    )
+    .await;
     let (_, feedback) = app.get(&short).await;
     assert!(feedback.contains("Dank u wel. Overzicht helpt.") && feedback.contains("4 verhalen"));
 }

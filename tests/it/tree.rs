@@ -9,11 +9,7 @@ use super::web::TestApp;
 
 fn count(app: &TestApp, query: &str) -> usize {
     app.bank
-        .index
-        .search(
-            &app.bank.store,
-            &SearchRequest::new(query, Scope::Municipality),
-        )
+        .search(&SearchRequest::new(query, Scope::Municipality))
         .unwrap()
         .total
 }
@@ -59,7 +55,7 @@ async fn a_moved_and_renamed_subgoal_keeps_its_stories_and_figures() {
     // The old goal keeps only the stories that also belong to its other subgoals.
     let mut request = SearchRequest::new("goal:vitaal-thuis", Scope::Municipality);
     request.per_page = 100;
-    let vitaal = app.bank.index.search(&app.bank.store, &request).unwrap();
+    let vitaal = app.bank.search(&request).unwrap();
     assert!(vitaal.total < vitaal_before);
     for hit in vitaal.hits {
         assert!(
@@ -82,7 +78,7 @@ async fn a_moved_and_renamed_subgoal_keeps_its_stories_and_figures() {
     assert!(!edit.contains("· 0 cijfers"), "figures stay linked");
 
     // The store holds the change: a reopened bank reads the same tree.
-    let tree = app.bank.store.goal_tree().unwrap().unwrap();
+    let tree = app.bank.raw_store().goal_tree().unwrap().unwrap();
     let moved = tree
         .subgoals
         .iter()
@@ -177,7 +173,7 @@ async fn retired_items_leave_the_forms_but_keep_their_history() {
 async fn refused_edits_say_why_next_to_the_field() {
     let app = TestApp::demo();
     app.login("analist").await;
-    let before = app.bank.store.goal_tree().unwrap();
+    let before = app.bank.raw_store().goal_tree().unwrap();
     type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
     let cases: [Case; 4] = [
         (
@@ -223,9 +219,53 @@ async fn refused_edits_say_why_next_to_the_field() {
         assert!(body.contains(message), "{path}: {message}");
         assert!(body.contains("class=\"error-summary\""), "{path}");
     }
-    assert_eq!(app.bank.store.goal_tree().unwrap(), before);
+    assert_eq!(app.bank.raw_store().goal_tree().unwrap(), before);
     let (status, _) = app.get("/doelenboom/subdoel/bestaat-niet").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.get("/doelenboom/wortel/meedoen").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn figures_on_the_indicator_form_are_read_the_dutch_way() {
+    let app = TestApp::demo();
+    app.login("analist").await;
+    let form = |target: &'static str| {
+        vec![
+            ("titel", "Deelnemers aan de wandelgroep"),
+            ("subdoel", "sterker-netwerk"),
+            ("niveau", "reach"),
+            ("eenheid", "personen"),
+            ("richting", "up"),
+            ("bron", "Registratie"),
+            ("frequentie", "year"),
+            ("nulmeting", "1.234,5"),
+            ("streef", target),
+        ]
+    };
+    // A decimal point is not guessed at: the form comes back asking for a decimal comma.
+    let (status, _, body) = app
+        .post_form("/doelenboom/nieuw/indicator", &form("2.71"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Een punt staat alleen tussen duizendtallen"),
+        "{body}"
+    );
+    assert!(body.contains("value=\"2.71\""), "what was typed stays");
+
+    // A point between thousands is read as one: 2.710 is 2710.
+    let (status, _, _) = app
+        .post_form("/doelenboom/nieuw/indicator", &form("2.710"))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let settings = app.bank.settings().unwrap();
+    let indicator = settings
+        .goals
+        .indicators
+        .iter()
+        .find(|i| i.id.as_str() == "deelnemers-aan-de-wandelgroep")
+        .expect("the indicator is saved");
+    assert_eq!(indicator.target, Some(2710.0));
+    assert_eq!(indicator.baseline, Some(1234.5));
 }

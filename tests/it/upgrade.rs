@@ -33,7 +33,7 @@ fn fixture_copy() -> tempfile::TempDir {
 fn a_format_1_data_folder_opens_with_everything_in_it() {
     let copy = fixture_copy();
     let bank = Bank::open(&Config::new(copy.path())).unwrap();
-    let store = &bank.store;
+    let store = bank.raw_store();
 
     assert_eq!(store.story_count(), 103, "99 demo stories and 4 told ones");
     let code = ReceiptCode::parse("QQNN-CVBZ-FFU3-BU9H").unwrap();
@@ -65,8 +65,21 @@ fn a_format_1_data_folder_opens_with_everything_in_it() {
     assert!(!store.sessions().unwrap().is_empty());
     assert!(!store.rounds().unwrap().is_empty());
 
+    // Records written before versions existed read as version 0, and the first change made from
+    // that version is stored.
+    let told_version = store.get_story_versioned(told.id).unwrap().unwrap().version;
+    assert_eq!(told_version, 0);
+    let round = store.rounds().unwrap()[0].id.clone();
+    assert_eq!(store.round_versioned(&round).unwrap().unwrap().version, 0);
+    let session = store.sessions().unwrap()[0].id.clone();
+    assert_eq!(
+        bank.change_session(&session, 0, |s| s.heard = Some("Gehoord.".to_string()))
+            .unwrap(),
+        Ok(1)
+    );
+
     let found = bank
-        .index
+        .raw_index()
         .search(
             store,
             &SearchRequest::new("formaatproef", Scope::Municipality),

@@ -75,7 +75,10 @@ impl TestApp {
             "test",
             jiff::civil::date(2026, 11, 1),
         );
-        self.bank.store.put_token(&token.hash(), &info).unwrap();
+        self.bank
+            .raw_store()
+            .put_token(&token.hash(), &info)
+            .unwrap();
         token.reveal().to_string()
     }
 
@@ -146,13 +149,25 @@ impl TestApp {
     }
 
     /// The data folder the bank lives in.
+    /// The version a page's forms send back (the hidden field `versie`), as a form would.
+    pub async fn version_on(&self, page: &str) -> String {
+        let (status, body) = self.get(page).await;
+        assert_eq!(status, StatusCode::OK, "{page}: {body}");
+        let marker = r#"name="versie" value=""#;
+        let start = body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no version on {page}"))
+            + marker.len();
+        body[start..].split('"').next().unwrap().to_string()
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()
     }
 
     /// Brings the search index up to date, as the background indexer does in a running server.
     pub fn index(&self) {
-        self.bank.index.catch_up(&self.bank.store).unwrap();
+        self.bank.catch_up_index().unwrap();
     }
 }
 
@@ -173,7 +188,7 @@ async fn every_page_answers_in_dutch() {
     let settings = app.bank.settings().unwrap();
     let published = app
         .bank
-        .store
+        .raw_store()
         .stories()
         .map(Result::unwrap)
         .find(|s| s.is_published() && s.consent == verhalenbank::story::Consent::Public)
@@ -332,7 +347,7 @@ async fn a_resident_tells_a_story_that_is_moderated_and_then_found() {
     );
     let story = app
         .bank
-        .store
+        .raw_store()
         .stories()
         .map(Result::unwrap)
         .find(|s| s.text.as_str().contains("Zonnebloemzaadjes"))
@@ -346,7 +361,9 @@ async fn a_resident_tells_a_story_that_is_moderated_and_then_found() {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let (_, edit) = app.get(&format!("/moderatie/{}", story.id)).await;
     assert!(edit.contains("Mevrouw Test"), "moderators see the name");
+    let version = app.version_on(&format!("/moderatie/{}", story.id)).await;
     for (name, values) in [
+        ("versie", vec![version]),
         ("titel", vec![story.title.clone()]),
         ("verhaal", vec![story.text.as_str().to_string()]),
         ("rol", vec!["resident".into()]),
@@ -479,7 +496,7 @@ async fn the_api_creates_reads_and_explains_errors() {
     let id = created["id"].as_str().unwrap();
     let stored = app
         .bank
-        .store
+        .raw_store()
         .get_story(verhalenbank::story::StoryId::parse(id).unwrap())
         .unwrap()
         .unwrap();
@@ -646,7 +663,7 @@ async fn responses_carry_security_headers() {
 #[tokio::test]
 async fn the_public_sees_only_published_stories_with_public_consent() {
     let app = TestApp::demo();
-    let stories: Vec<_> = app.bank.store.stories().map(Result::unwrap).collect();
+    let stories: Vec<_> = app.bank.raw_store().stories().map(Result::unwrap).collect();
     let internal = stories
         .iter()
         .find(|s| s.is_published() && s.consent == verhalenbank::story::Consent::Internal)
@@ -710,7 +727,7 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     assert_eq!(location, "/sessies/centrum-2026-12");
     let session = app
         .bank
-        .store
+        .raw_store()
         .session(&verhalenbank::ids::SessionId::parse("centrum-2026-12").unwrap())
         .unwrap()
         .unwrap();
@@ -719,8 +736,12 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     // Before it starts, the short link says when it is and takes no stories.
     let (_, body) = app.get(&short).await;
     assert!(body.contains("nog niet begonnen") && !body.contains("<textarea"));
+    let version = app.version_on(&location).await;
     let (status, _, _) = app
-        .post_form(&format!("{location}/status"), &[("naar", "live")])
+        .post_form(
+            &format!("{location}/status"),
+            &[("versie", &version), ("naar", "live")],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 
@@ -764,7 +785,7 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     );
     let stored: Vec<_> = app
         .bank
-        .store
+        .raw_store()
         .stories()
         .map(Result::unwrap)
         .filter(|s| s.session == Some(session.id.clone()))
@@ -835,13 +856,21 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     assert!(!none.contains("Ja, vooral bij ouderen."));
 
     // Close it and write what was heard: the short link becomes the participants' page.
+    let version = app.version_on(&location).await;
     app.post_form(
         &format!("{location}/gehoord"),
-        &[("gehoord", "We hoorden dat de **leesclub** helpt.")],
+        &[
+            ("versie", &version),
+            ("gehoord", "We hoorden dat de **leesclub** helpt."),
+        ],
     )
     .await;
-    app.post_form(&format!("{location}/status"), &[("naar", "closed")])
-        .await;
+    let version = app.version_on(&location).await;
+    app.post_form(
+        &format!("{location}/status"),
+        &[("versie", &version), ("naar", "closed")],
+    )
+    .await;
     let (_, body) = app.get(&short).await;
     assert!(body.contains("<strong>leesclub</strong>") && body.contains("Leesclub op zaterdag"));
     let (status, _, _) = app
@@ -857,7 +886,7 @@ async fn a_storytelling_session_from_plan_to_participants_page() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         app.bank
-            .store
+            .raw_store()
             .stories()
             .map(Result::unwrap)
             .filter(|s| s.session == Some(session.id.clone()))
@@ -888,16 +917,26 @@ async fn actions_are_listed_with_overdue_ones_marked_and_can_be_updated() {
     assert!(body.contains("Bankje bij de supermarkt") && body.contains("Te laat"));
     let action = app
         .bank
-        .store
+        .raw_store()
         .actions()
         .unwrap()
         .into_iter()
         .find(|a| a.title.starts_with("Bankje"))
         .unwrap();
+    let version = app
+        .bank
+        .action_versions()
+        .unwrap()
+        .get(&action.id)
+        .copied()
+        .unwrap()
+        .to_string();
+    assert!(body.contains(&format!(r#"name="versie" value="{version}""#)));
     let (status, headers, _) = app
         .post_form(
             &format!("/acties/{}", action.id),
             &[
+                ("versie", &version),
                 ("stand", "done"),
                 ("uitkomst", "Het bankje staat er sinds september."),
                 ("terug", "/acties?gebied=noord"),
@@ -906,7 +945,7 @@ async fn actions_are_listed_with_overdue_ones_marked_and_can_be_updated() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/acties?gebied=noord");
-    let updated = app.bank.store.action(action.id).unwrap().unwrap();
+    let updated = app.bank.raw_store().action(action.id).unwrap().unwrap();
     assert_eq!(updated.status, verhalenbank::sessions::ActionStatus::Done);
     let (_, body) = app.get("/acties?gebied=noord").await;
     assert!(body.contains("Het bankje staat er sinds september."));
@@ -978,11 +1017,7 @@ async fn the_search_page_downloads_every_story_it_finds() {
     let public = || verhalenbank::index::SearchRequest::new("", verhalenbank::index::Scope::Public);
     let in_noord = app
         .bank
-        .index
-        .search(
-            &app.bank.store,
-            &public().filter(verhalenbank::index::FacetField::Area, "noord"),
-        )
+        .search(&public().filter(verhalenbank::index::FacetField::Area, "noord"))
         .unwrap()
         .total;
     assert!(in_noord > 10, "more than one page: {in_noord}");
@@ -1021,11 +1056,7 @@ async fn the_search_page_downloads_every_story_it_finds() {
 
     let negative = app
         .bank
-        .index
-        .search(
-            &app.bank.store,
-            &public().filter(verhalenbank::index::FacetField::Valence, "negative"),
-        )
+        .search(&public().filter(verhalenbank::index::FacetField::Valence, "negative"))
         .unwrap()
         .total;
     let (_, _, body) = get_file(&app, "/zoeken/export.csv?valence=negative").await;
@@ -1036,11 +1067,10 @@ async fn the_search_page_downloads_every_story_it_finds() {
     // Without a filter: more stories than fit on one page, every public one.
     let everything = app
         .bank
-        .index
-        .search(
-            &app.bank.store,
-            &verhalenbank::index::SearchRequest::new("", verhalenbank::index::Scope::Public),
-        )
+        .search(&verhalenbank::index::SearchRequest::new(
+            "",
+            verhalenbank::index::Scope::Public,
+        ))
         .unwrap()
         .total;
     assert!(everything > 10, "{everything}");
@@ -1227,12 +1257,7 @@ async fn the_evidence_page_downloads_its_figures_and_stories() {
             indicator.subgoal.as_str(),
         )
         .filter(verhalenbank::index::FacetField::Area, "noord");
-    let told = app
-        .bank
-        .index
-        .search(&app.bank.store, &request)
-        .unwrap()
-        .total;
+    let told = app.bank.search(&request).unwrap().total;
     assert!(told > 0);
     let stories = workbook.worksheet_range("verhalen").unwrap();
     assert_eq!(stories.rows().count(), told + 1);
@@ -1248,7 +1273,7 @@ fn only_the_demo_has_accounts() {
     let app = TestApp::demo();
     let names: Vec<String> = app
         .bank
-        .store
+        .raw_store()
         .users()
         .unwrap()
         .into_iter()
@@ -1260,7 +1285,7 @@ fn only_the_demo_has_accounts() {
     );
     let analist = app
         .bank
-        .store
+        .raw_store()
         .user(&verhalenbank::ids::UserName::parse("analist").unwrap())
         .unwrap()
         .unwrap();
@@ -1268,7 +1293,7 @@ fn only_the_demo_has_accounts() {
 
     let dir = tempfile::tempdir().unwrap();
     let bank = Bank::open(&Config::new(dir.path())).unwrap();
-    assert!(bank.store.users().unwrap().is_empty());
+    assert!(bank.raw_store().users().unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -25,7 +25,8 @@ use crate::web::{AppError, AppState};
 #[template(path = "actions.html")]
 pub struct ActionsPage {
     pub page: Page,
-    pub open: Vec<ActionView>,
+    /// The open actions, each with the version its form sends back.
+    pub open: Vec<(ActionView, u64)>,
     pub finished: Vec<ActionView>,
     pub back: String,
     /// The page's filter as a query string for the download links (`?gebied=noord`), or empty.
@@ -61,15 +62,22 @@ pub async fn list(
     let download_query = query_string(&pairs, &[]);
     let form = FormData::new(pairs);
     let today = state.today();
-    let (settings, actions) = state
-        .run(|bank| Ok((bank.settings()?, bank.store.actions()?)))
+    let (settings, versions, actions) = state
+        .run(|bank| {
+            // Versions first: a change made while the page is put together makes its save refused.
+            let versions = bank.action_versions()?;
+            Ok((bank.settings()?, versions, bank.actions()?))
+        })
         .await?;
     let (open, finished) = shown(&form, &settings, actions);
     Ok(ActionsPage {
         page: state.page(t, &settings, "actions.title", Nav::Actions, &uri),
         open: open
             .into_iter()
-            .map(|a| action_view(t, &settings, &a, today))
+            .map(|a| {
+                let version = versions.get(&a.id).copied().unwrap_or(0);
+                (action_view(t, &settings, &a, today), version)
+            })
             .collect(),
         finished: finished
             .into_iter()
@@ -109,7 +117,7 @@ async fn download(
     let file = state
         .run(move |bank| {
             let settings = bank.settings()?;
-            let (mut actions, finished) = shown(&form, &settings, bank.store.actions()?);
+            let (mut actions, finished) = shown(&form, &settings, bank.actions()?);
             actions.extend(finished);
             sheet.file(&[actions_table(&actions, today)], today)
         })
@@ -125,23 +133,14 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let id = EntryId::parse(&id).map_err(|_| AppError::NotFound)?;
     let form = FormData::new(pairs);
+    let read_at = form.version()?;
     let back = form
         .get("terug")
         .filter(|b| b.starts_with('/') && !b.starts_with("//"))
         .unwrap_or("/acties")
         .to_string();
-    let found = state
-        .run(move |bank| {
-            let Some(mut action) = bank.store.action(id)? else {
-                return Ok(false);
-            };
-            update_action(&form, &mut action);
-            bank.store.put_action(&action)?;
-            Ok(true)
-        })
-        .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
+    state
+        .run(move |bank| bank.change_action(id, read_at, |action| update_action(&form, action)))
+        .await??;
     Ok(Redirect::to(&back).into_response())
 }

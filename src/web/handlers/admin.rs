@@ -96,26 +96,12 @@ async fn admin_page(
 ) -> Result<AdminPage, AppError> {
     let (settings, tokens, entries, total) = state
         .run(move |bank| {
-            let entries: Vec<(AuditEntry, bool)> = bank
-                .store
-                .audit_entries((page_number - 1) * PER_PAGE, PER_PAGE)?
-                .into_iter()
-                .map(|entry| {
-                    let exists = entry
-                        .target
-                        .strip_prefix("story:")
-                        .and_then(|id| crate::story::StoryId::parse(id).ok())
-                        .map(|id| bank.store.get_story(id).map(|story| story.is_some()))
-                        .transpose()?
-                        .unwrap_or(false);
-                    Ok((entry, exists))
-                })
-                .collect::<anyhow::Result<_>>()?;
+            let entries = bank.audit_page((page_number - 1) * PER_PAGE, PER_PAGE)?;
             Ok((
                 bank.settings()?,
-                bank.store.tokens()?,
+                bank.tokens()?,
                 entries,
-                bank.store.audit_count(),
+                bank.audit_count(),
             ))
         })
         .await?;
@@ -186,7 +172,7 @@ pub async fn create_token(
             };
             let token = ApiToken::generate();
             let info = TokenInfo::new(&token.hash(), provider, &label, today);
-            bank.store.put_token(&token.hash(), &info)?;
+            bank.put_token(&token.hash(), &info)?;
             tracing::info!(token = %info.id, provider = %info.provider, "API token made");
             Ok(Some((token, info)))
         })
@@ -214,9 +200,7 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let key = id.clone();
-    let revoked = state
-        .run(move |bank| Ok(bank.store.revoke_token(&key)?))
-        .await?;
+    let revoked = state.run(move |bank| bank.revoke_token(&key)).await?;
     if !revoked {
         return Err(AppError::NotFound);
     }

@@ -966,7 +966,11 @@ async fn evidence(
         Ok(settings) => settings,
         Err(error) => return error.problem(),
     };
-    let filter = read_filter(&form, &settings.municipality);
+    let (filter, unknown) = read_filter(&form, &settings.municipality);
+    if !unknown.is_empty() {
+        // An area or period that names nothing is refused, never widened to the whole municipality.
+        return AppError::BadRequest("error.unknown_filter").problem();
+    }
     if given_area.is_some() && filter.area.as_ref().map(|id| id.as_str()) != given_area.as_deref() {
         return bad_request("gebied is an area id of the municipality");
     }

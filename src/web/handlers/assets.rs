@@ -1,5 +1,5 @@
-//! The stylesheet and the session board's script, compiled into the binary so the server needs no
-//! files beside it.
+//! The stylesheet, the session board's script and the site's icon, compiled into the binary so the
+//! server needs no files beside it.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -26,5 +26,19 @@ pub async fn board_script() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         BOARD_SCRIPT,
+    )
+}
+
+const FAVICON: &str = include_str!("../../../assets/favicon.svg");
+
+/// The site's icon, an SVG that every page links to. `/favicon.ico`, which browsers ask for on their
+/// own, gets the same icon rather than a 404.
+pub async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        FAVICON,
     )
 }

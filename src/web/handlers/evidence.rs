@@ -16,7 +16,7 @@ use crate::story::render::SafeHtml;
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::chart::{Point, line_chart};
 use crate::web::download::{Sheet, attachment};
-use crate::web::filters::{FilterView, filter_view, read_filter};
+use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
 use crate::web::handlers::sessions::{
     ActionView, InterpretationView, action_view, interpretation_view,
@@ -91,7 +91,7 @@ pub async fn page(
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<EvidencePage, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
     let today = state.today();
     let form = FormData::new(pairs);
@@ -99,11 +99,11 @@ pub async fn page(
     let within = query.clone();
     let interpretation_query = form.text("dq");
     let dq = interpretation_query.clone();
-    let (settings, filter, evidence, years, interpretations, actions, sessions) = state
+    let (settings, (filter, unknown), evidence, years, interpretations, actions, sessions) = state
         .run(move |bank| {
             let settings = bank.settings()?;
             let filter = read_filter(&form, &settings.municipality);
-            let evidence = bank.evidence(&id, &filter, &Scope::Public, Some(&within), today)?;
+            let evidence = bank.evidence(&id, &filter.0, &Scope::Public, Some(&within), today)?;
             let interpretations =
                 bank.interpretations_for(&id, Some(dq.as_str()).filter(|q| !q.trim().is_empty()))?;
             let actions = bank.actions_for(&id)?;
@@ -122,7 +122,8 @@ pub async fn page(
     let municipality = &settings.municipality;
     let indicator = &evidence.indicator;
     let counted = &evidence.counted;
-    let filter_view = filter_view(t, municipality, &filter, &years);
+    let mut filter_view = filter_view(t, municipality, &filter, &years);
+    filter_view.notices = unknown.notices(t);
 
     let mut facts = vec![
         Row {
@@ -317,15 +318,17 @@ pub async fn page(
         (t.count("search.results", &results.total), cards)
     });
 
-    Ok(EvidencePage {
-        page: Page::new(
-            t,
-            &municipality.name,
-            indicator.title.clone(),
-            Nav::Goals,
-            &uri,
-            state.demo,
-        ),
+    let mut page = Page::new(
+        t,
+        &municipality.name,
+        indicator.title.clone(),
+        Nav::Goals,
+        &uri,
+        state.demo,
+    );
+    page.description = t.with("meta.indicator", &indicator.title);
+    let page = EvidencePage {
+        page,
         filter: filter_view,
         action: format!("/indicator/{}", indicator.id),
         id: indicator.id.to_string(),
@@ -370,7 +373,8 @@ pub async fn page(
             .iter()
             .map(|a| action_view(t, &settings, a, today))
             .collect(),
-    })
+    };
+    Ok(answer(page, &unknown))
 }
 
 #[derive(Template, WebTemplate)]
@@ -452,7 +456,7 @@ pub async fn interpret(
         )),
         Ok(interpretation) => {
             state
-                .run(move |bank| Ok(bank.store.put_interpretation(&interpretation)?))
+                .run(move |bank| bank.add_interpretation(&interpretation))
                 .await?;
             Ok(axum::response::Redirect::to(&format!("/indicator/{id}#duiding")).into_response())
         }
@@ -494,12 +498,15 @@ async fn download(
         .run(move |bank| {
             let settings = bank.settings()?;
             let Some(indicator) = settings.goals.indicator(&id) else {
-                return Ok(None);
+                return Ok(Err(AppError::NotFound));
             };
-            let filter = read_filter(&form, &settings.municipality);
+            // A download for an area or period that does not exist is refused, not widened.
+            let (filter, unknown) = read_filter(&form, &settings.municipality);
+            if !unknown.is_empty() {
+                return Ok(Err(AppError::BadRequest("error.unknown_filter")));
+            }
             let figures: Vec<crate::evidence::Measurement> = bank
-                .store
-                .measurements_shared()?
+                .measurements()?
                 .iter()
                 .filter(|m| m.indicator == indicator.id && filter.includes_period(m.period))
                 .filter(|m| match (&filter.area, &m.area) {
@@ -526,9 +533,8 @@ async fn download(
                 let stories = bank.all_stories(request)?;
                 tables.push(stories_table(&stories, Audience::Public));
             }
-            sheet.file(&tables, today).map(Some)
+            sheet.file(&tables, today).map(Ok)
         })
-        .await?
-        .ok_or(AppError::NotFound)?;
+        .await??;
     Ok(attachment(file))
 }

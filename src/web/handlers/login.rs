@@ -257,9 +257,7 @@ pub async fn second_factor(
                 Some(factor) => {
                     let mut changed = user.clone();
                     changed.second_factor = Some(factor);
-                    state
-                        .run(move |bank| Ok(bank.store.put_user(&changed)?))
-                        .await?;
+                    state.run(move |bank| bank.put_user(&changed)).await?;
                     tracing::info!(user = %user.name, "second factor turned on");
                     (FactorView::On, Some("second_factor.turned_on"), false)
                 }
@@ -274,9 +272,7 @@ pub async fn second_factor(
             Some(_) => {
                 let mut changed = user.clone();
                 changed.second_factor = None;
-                state
-                    .run(move |bank| Ok(bank.store.put_user(&changed)?))
-                    .await?;
+                state.run(move |bank| bank.put_user(&changed)).await?;
                 tracing::info!(user = %user.name, "second factor turned off");
                 (FactorView::Off, Some("second_factor.turned_off"), false)
             }
@@ -317,7 +313,7 @@ pub async fn change_password(
     let name = user.name.clone();
     let outcome = state
         .run(move |bank| {
-            let Some(mut user) = bank.store.user(&name)? else {
+            let Some(mut user) = bank.user(&name)? else {
                 return Ok(Err(("huidig", "password.error_current")));
             };
             if !user.password.verify(&current) {
@@ -333,7 +329,7 @@ pub async fn change_password(
                 }
                 Err(error) => return Err(error.into()),
             }
-            bank.store.put_user(&user)?;
+            bank.put_user(&user)?;
             Ok(Ok(user))
         })
         .await?;

@@ -64,9 +64,11 @@ pub async fn queue(
                 SortOrder::Newest
             };
             request.per_page = 100;
-            let results = bank.index.search(&bank.store, &request)?;
+            let results = bank.search(&request)?;
             let saved = match saved_id {
-                Some(id) => bank.store.get_story(id)?.map(|story| story.title),
+                Some(id) => bank
+                    .visible_story(id, &Scope::Municipality)?
+                    .map(|story| story.title),
                 None => None,
             };
             Ok((bank.settings()?, results, saved))
@@ -113,6 +115,8 @@ pub struct ModeratePage {
     pub form: FormView,
     /// Personal details the detector found, to accept (black out) or dismiss.
     pub suggestions: Vec<crate::web::redaction::SuggestionView>,
+    /// The version of the story the form was filled in from, sent back with it.
+    pub version: u64,
 }
 
 pub async fn edit(
@@ -124,9 +128,10 @@ pub async fn edit(
 ) -> Result<ModeratePage, AppError> {
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
     let (settings, story) = state
-        .run(move |bank| Ok((bank.settings()?, bank.store.get_story(id)?)))
+        .run(move |bank| Ok((bank.settings()?, bank.story_to_change(id)?)))
         .await?;
-    let story = story.ok_or(AppError::NotFound)?;
+    let read = story?.ok_or(AppError::NotFound)?;
+    let story = read.item;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),
         _ => String::new(),
@@ -137,6 +142,7 @@ pub async fn edit(
         status: t.code("status", story.moderation.code()),
         reason,
         decision_error: None,
+        version: read.version,
         suggestions: crate::web::redaction::suggestion_views(t, &story.title, story.text.as_str()),
         form: FormView::new(
             t,
@@ -159,9 +165,10 @@ pub async fn save(
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
     let form = FormData::new(pairs);
     let (settings, existing) = state
-        .run(move |bank| Ok((bank.settings()?, bank.store.get_story(id)?)))
+        .run(move |bank| Ok((bank.settings()?, bank.story_to_change(id)?)))
         .await?;
-    let existing = existing.ok_or(AppError::NotFound)?;
+    let existing = existing?.ok_or(AppError::NotFound)?.item;
+    let read_at = form.version()?;
     let reason = form.text("reden");
     let decision = match form.get("besluit") {
         Some("publish") => Ok(Some(Moderation::Published)),
@@ -186,7 +193,11 @@ pub async fn save(
                 ));
             }
             let id = story.id;
-            state.run(move |bank| bank.submit(&story, None)).await?;
+            // A story erased or changed by someone else after the moderator opened it is left as it
+            // is, and the page says so.
+            state
+                .run(move |bank| bank.save_moderated(&story, read_at))
+                .await??;
             Ok(Redirect::to(&format!("/moderatie?opgeslagen={id}")).into_response())
         }
         (read, decision) => {
@@ -204,6 +215,7 @@ pub async fn save(
                 status: t.code("status", existing.moderation.code()),
                 reason,
                 decision_error: decision.err().map(|key| t.get(key).to_string()),
+                version: read_at,
                 suggestions: crate::web::redaction::suggestion_views(
                     t,
                     &form.text("titel"),

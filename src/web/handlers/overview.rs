@@ -7,7 +7,7 @@ use axum::extract::{OriginalUri, Query, State};
 
 use crate::bank::Overview;
 use crate::index::Scope;
-use crate::web::filters::{FilterView, filter_view, read_filter};
+use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
@@ -100,14 +100,14 @@ pub async fn page(
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<OverviewPage, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let today = state.today();
     let form = FormData::new(pairs);
-    let (settings, filter, overview, years, sessions) = state
+    let (settings, (filter, unknown), overview, years, sessions) = state
         .run(move |bank| {
             let settings = bank.settings()?;
             let filter = read_filter(&form, &settings.municipality);
-            let overview: Overview = bank.overview(&filter, &Scope::Public, today)?;
+            let overview: Overview = bank.overview(&filter.0, &Scope::Public, today)?;
             let years = bank.years()?;
             Ok((settings, filter, overview, years, bank.sessions()?))
         })
@@ -162,11 +162,14 @@ pub async fn page(
         })
         .collect();
     let page = state.page(t, &settings, "overview.title", Nav::Goals, &uri);
-    Ok(OverviewPage {
-        filter: filter_view(t, &settings.municipality, &filter, &years),
+    let mut filter = filter_view(t, &settings.municipality, &filter, &years);
+    filter.notices = unknown.notices(t);
+    let page = OverviewPage {
+        filter,
         total: balance_view(t, &overview.stories),
         sessions: session_links(t, &settings, &sessions, today),
         goals,
         page,
-    })
+    };
+    Ok(answer(page, &unknown))
 }

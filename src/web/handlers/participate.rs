@@ -42,7 +42,7 @@ async fn find(state: &AppState, code: &str) -> Result<Session, AppError> {
     }
     let code = code.to_string();
     state
-        .run(move |bank| Ok(bank.store.session_by_code(&code)?))
+        .run(move |bank| bank.session_by_code(&code))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -62,7 +62,6 @@ async fn participate_page(
             // Participants see the published stories that may be public, as any visitor would.
             let board = bank.session_board(&id, &Scope::Public, today)?;
             let actions: Vec<_> = bank
-                .store
                 .actions()?
                 .into_iter()
                 .filter(|a| a.session.as_ref() == Some(&id))
@@ -179,8 +178,7 @@ pub async fn submit(
             let id = session.id.clone();
             tokio::task::spawn_blocking(move || {
                 // Wait until the story is searchable, so the board shows it when it reloads.
-                bank.index
-                    .wait_until_indexed(seq, std::time::Duration::from_secs(2));
+                bank.wait_until_indexed(seq, std::time::Duration::from_secs(2));
                 let _ = events.send(id);
             });
             Ok(done.into_response())

@@ -139,7 +139,7 @@ pub async fn list(
     OriginalUri(uri): OriginalUri,
 ) -> Result<ListPage, AppError> {
     let (settings, rounds) = state
-        .run(|bank| Ok((bank.settings()?, bank.store.rounds()?)))
+        .run(|bank| Ok((bank.settings()?, bank.rounds()?)))
         .await?;
     Ok(list_page(
         &state,
@@ -161,7 +161,7 @@ pub async fn start(
 ) -> Result<Response, AppError> {
     let form = FormData::new(pairs);
     let (settings, rounds) = state
-        .run(|bank| Ok((bank.settings()?, bank.store.rounds()?)))
+        .run(|bank| Ok((bank.settings()?, bank.rounds()?)))
         .await?;
     let taken: Vec<RoundId> = rounds.iter().map(|r| r.id.clone()).collect();
     match read_round(&form, &settings, &taken) {
@@ -176,9 +176,7 @@ pub async fn start(
         ))),
         Ok(round) => {
             let id = round.id.clone();
-            state
-                .run(move |bank| Ok(bank.store.put_round(&round)?))
-                .await?;
+            state.run(move |bank| bank.add_round(&round)).await?;
             Ok(Redirect::to(&format!("/rondes/{id}?opgeslagen=1")).into_response())
         }
     }
@@ -231,6 +229,8 @@ pub struct RoundPage {
     pub feedback_text: String,
     pub form: FormView,
     pub phases: Vec<(&'static str, String)>,
+    /// The version of the round this page shows, sent back by its forms.
+    pub version: u64,
 }
 
 /// The round's significant stories among `stories` (those the reader may see), with their reasons.
@@ -389,10 +389,14 @@ async fn round_page(
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
 ) -> Result<RoundPage, AppError> {
-    let (settings, analysis) = state
+    let (settings, version, analysis) = state
         .run(move |bank| {
+            // The version is read first: should the round change before the analysis is read, a save
+            // from this page is refused rather than undoing a change the page did not show.
+            let version = bank.round_versioned(&id)?.map_or(0, |read| read.version);
             Ok((
                 bank.settings()?,
+                version,
                 bank.round_analysis(&id, &Scope::Municipality)?,
             ))
         })
@@ -434,6 +438,7 @@ async fn round_page(
     let mut page = state.page(t, &settings, "rounds.title", Nav::Rounds, uri);
     page.title = round.title.clone();
     Ok(RoundPage {
+        version,
         page,
         round: round_view(t, &settings, round),
         short_url: full_url(headers, &format!("/r/{}", round.code)),
@@ -495,27 +500,20 @@ pub async fn page(
 }
 
 /// Changes a stored round and goes back to its page.
+/// Changes a stored round, made from the version the form was filled in from, and goes back to its
+/// page; a round changed by someone else meanwhile is left as they left it, and the page says so.
 async fn change_round(
     state: &AppState,
     id: RoundId,
+    form: &FormData,
     change: impl FnOnce(&mut Round) + Send + 'static,
     anchor: &str,
 ) -> Result<Response, AppError> {
+    let read_at = form.version()?;
     let back = format!("/rondes/{id}?opgeslagen=1#{anchor}");
-    let found = state
-        .run(move |bank| {
-            let Some(mut round) = bank.store.round(&id)? else {
-                return Ok(false);
-            };
-            change(&mut round);
-            bank.store.put_round(&round)?;
-            tracing::info!(round = %round.id, "round changed");
-            Ok(true)
-        })
-        .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
+    state
+        .run(move |bank| bank.change_round(&id, read_at, change))
+        .await??;
     Ok(Redirect::to(&back).into_response())
 }
 
@@ -526,11 +524,12 @@ pub async fn phase(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let id = round_id(&id)?;
-    let phase = FormData::new(pairs)
+    let form = FormData::new(pairs);
+    let phase = form
         .get("fase")
         .and_then(RoundPhase::parse_code)
         .ok_or(AppError::BadRequest("error.bad_request"))?;
-    change_round(&state, id, move |round| round.phase = phase, "fase").await
+    change_round(&state, id, &form, move |round| round.phase = phase, "fase").await
 }
 
 pub async fn texts(
@@ -549,6 +548,7 @@ pub async fn texts(
     change_round(
         &state,
         id,
+        &form,
         move |round| {
             round.synthesis = synthesis;
             round.feedback = feedback;
@@ -573,6 +573,7 @@ pub async fn significant(
         return change_round(
             &state,
             id,
+            &form,
             move |round| round.significant.retain(|s| s.story != remove),
             "betekenisvol",
         )
@@ -606,6 +607,7 @@ pub async fn significant(
             change_round(
                 &state,
                 id,
+                &form,
                 move |round| {
                     round.significant.retain(|s| s.story != chosen.story);
                     round.significant.push(chosen);
@@ -625,7 +627,7 @@ pub async fn qr(
 ) -> Result<Response, AppError> {
     let id = round_id(&id)?;
     let round = state
-        .run(move |bank| Ok(bank.store.round(&id)?))
+        .run(move |bank| bank.round(&id))
         .await?
         .ok_or(AppError::NotFound)?;
     qr_svg(&full_url(&headers, &format!("/r/{}", round.code)))
@@ -653,7 +655,7 @@ pub async fn gather_form(
     let search = text.clone();
     let (settings, found) = state
         .run(move |bank| {
-            let Some(round) = bank.store.round(&id)? else {
+            let Some(round) = bank.round(&id)? else {
                 return Ok((bank.settings()?, None));
             };
             let hits = bank.round_candidates(&round, &search)?;
@@ -690,7 +692,7 @@ pub async fn gather(
     let round = id.clone();
     let exists = state
         .run(move |bank| {
-            if bank.store.round(&round)?.is_none() {
+            if bank.round(&round)?.is_none() {
                 return Ok(false);
             }
             bank.gather_into_round(&round, &chosen)?;
@@ -723,7 +725,7 @@ async fn find(state: &AppState, code: &str) -> Result<Round, AppError> {
     }
     let code = code.to_string();
     state
-        .run(move |bank| Ok(bank.store.round_by_code(&code)?))
+        .run(move |bank| bank.round_by_code(&code))
         .await?
         .ok_or(AppError::NotFound)
 }

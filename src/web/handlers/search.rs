@@ -146,7 +146,7 @@ pub async fn page(
     let (settings, results) = {
         let request = request.clone();
         state
-            .run(move |bank| Ok((bank.settings()?, bank.index.search(&bank.store, &request)?)))
+            .run(move |bank| Ok((bank.settings()?, bank.search(&request)?)))
             .await?
     };
     let facets = SHOWN

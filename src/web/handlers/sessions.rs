@@ -35,7 +35,10 @@ use crate::web::{AppError, AppState, unprocessable};
 pub struct SessionView {
     pub id: String,
     pub title: String,
+    /// The area's name, for reading.
     pub area: String,
+    /// The area's id, for links: the evidence pages filter by id.
+    pub area_id: String,
     pub date: String,
     pub place: String,
     pub facilitator: String,
@@ -50,6 +53,7 @@ pub fn session_view(t: &Texts, settings: &Settings, session: &Session) -> Sessio
         id: session.id.to_string(),
         title: session.title.clone(),
         area: settings.municipality.area_name(&session.area).to_string(),
+        area_id: session.area.to_string(),
         date: t.date(&session.date),
         place: session.place.clone(),
         facilitator: session.facilitator.clone(),
@@ -214,9 +218,7 @@ pub async fn plan(
         ))),
         Ok(session) => {
             let id = session.id.clone();
-            state
-                .run(move |bank| Ok(bank.store.put_session(&session)?))
-                .await?;
+            state.run(move |bank| bank.add_session(&session)).await?;
             Ok(Redirect::to(&format!("/sessies/{id}")).into_response())
         }
     }
@@ -315,6 +317,8 @@ pub struct SessionPage {
     pub actions: Vec<ActionView>,
     pub form: FormView,
     pub saved: bool,
+    /// The version of the session this page shows, sent back by its forms.
+    pub version: u64,
 }
 
 async fn session_page(
@@ -327,13 +331,16 @@ async fn session_page(
     errors: &FormErrors,
 ) -> Result<SessionPage, AppError> {
     let today = state.today();
-    let (settings, board, interpretations, actions, sessions) = state
+    let (settings, version, board, interpretations, actions, sessions) = state
         .run(move |bank| {
+            // Read first, so a change made while the page is put together makes its save refused.
+            let version = bank.session_versioned(&id)?.map_or(0, |read| read.version);
             let board = bank.session_board(&id, &Scope::Municipality, today)?;
-            let interpretations = bank.store.interpretations()?;
-            let actions = bank.store.actions()?;
+            let interpretations = bank.interpretations()?;
+            let actions = bank.actions()?;
             Ok((
                 bank.settings()?,
+                version,
                 board,
                 interpretations,
                 actions,
@@ -368,6 +375,7 @@ async fn session_page(
         form: FormView::new(t, &settings, values, errors, false),
         saved: uri.query().is_some_and(|q| q.contains("opgeslagen")),
         session: session_view(t, &settings, session),
+        version,
     })
 }
 
@@ -395,27 +403,19 @@ pub async fn page(
     .await
 }
 
-/// Loads a session, changes it, stores it.
+/// Changes a session in one step, made from the version the form was filled in from; a session
+/// changed by someone else meanwhile is left as they left it, and the page says so.
 async fn change_session(
     state: &AppState,
     id: SessionId,
+    form: &FormData,
     change: impl FnOnce(&mut Session) + Send + 'static,
 ) -> Result<(), AppError> {
-    let found = state
-        .run(move |bank| {
-            let Some(mut session) = bank.store.session(&id)? else {
-                return Ok(false);
-            };
-            change(&mut session);
-            bank.store.put_session(&session)?;
-            Ok(true)
-        })
-        .await?;
-    if found {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    let read_at = form.version()?;
+    state
+        .run(move |bank| bank.change_session(&id, read_at, change))
+        .await??;
+    Ok(())
 }
 
 pub async fn status(
@@ -430,7 +430,10 @@ pub async fn status(
         .get("naar")
         .and_then(SessionStatus::parse_code)
         .ok_or(AppError::BadRequest("error.bad_request"))?;
-    change_session(&state, id.clone(), move |session| session.status = status).await?;
+    change_session(&state, id.clone(), &form, move |session| {
+        session.status = status
+    })
+    .await?;
     Ok(Redirect::to(&format!("/sessies/{id}?opgeslagen=1")).into_response())
 }
 
@@ -441,10 +444,14 @@ pub async fn heard(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let id = session_id(&id)?;
-    let text = FormData::new(pairs)
+    let form = FormData::new(pairs);
+    let text = form
         .get("gehoord")
         .map(|text| text.chars().take(20_000).collect::<String>());
-    change_session(&state, id.clone(), move |session| session.heard = text).await?;
+    change_session(&state, id.clone(), &form, move |session| {
+        session.heard = text
+    })
+    .await?;
     Ok(Redirect::to(&format!("/sessies/{id}?opgeslagen=1#gehoord")).into_response())
 }
 
@@ -470,7 +477,7 @@ async fn record_for_session<T: Send + 'static>(
     let form = FormData::new(pairs);
     let lookup = id.clone();
     let (settings, session) = state
-        .run(move |bank| Ok((bank.settings()?, bank.store.session(&lookup)?)))
+        .run(move |bank| Ok((bank.settings()?, bank.session(&lookup)?)))
         .await?;
     let session = session.ok_or(AppError::NotFound)?;
     match read(&form, &settings, &session, state.today()) {
@@ -504,9 +511,7 @@ pub async fn interpret(
         |form, settings, session, today| {
             read_interpretation(form, settings, None, Some(session), today)
         },
-        |bank, interpretation: Interpretation| {
-            Ok(bank.store.put_interpretation(&interpretation)?)
-        },
+        |bank, interpretation: Interpretation| bank.add_interpretation(&interpretation),
         "duiding",
     )
     .await
@@ -527,7 +532,7 @@ pub async fn act(
         id,
         pairs,
         |form, settings, session, today| read_action(form, settings, Some(session), today),
-        |bank, action: Action| Ok(bank.store.put_action(&action)?),
+        |bank, action: Action| bank.add_action(&action),
         "acties",
     )
     .await
@@ -541,6 +546,13 @@ pub struct AgendaView {
     pub period: String,
     pub trend: TrendView,
     pub balance: BalanceView,
+}
+
+/// The sentence under a past session's agenda: its figures are those of the session's date.
+fn as_of_note(t: &Texts, board: &SessionBoard) -> Option<String> {
+    board
+        .as_of
+        .map(|date| t.with("sessions.figures_as_of", &t.date(&date)))
 }
 
 fn agenda_views(t: &Texts, board: &SessionBoard) -> Vec<AgendaView> {
@@ -574,6 +586,8 @@ pub struct BoardPage {
     pub session: SessionView,
     pub short_url: String,
     pub agenda: Vec<AgendaView>,
+    /// For a past session: the sentence that says its figures are those of its date.
+    pub as_of: Option<String>,
     pub stories: Vec<StoryCard>,
     pub told: String,
     pub hidden: bool,
@@ -605,6 +619,7 @@ pub async fn board(
         page,
         short_url: short_url(&headers, &board.session.code),
         agenda: agenda_views(t, &board),
+        as_of: as_of_note(t, &board),
         stories: board
             .stories
             .iter()
@@ -646,7 +661,7 @@ pub async fn qr(
 ) -> Result<Response, AppError> {
     let id = session_id(&id)?;
     let session = state
-        .run(move |bank| Ok(bank.store.session(&id)?))
+        .run(move |bank| bank.session(&id))
         .await?
         .ok_or(AppError::NotFound)?;
     qr_svg(&short_url(&headers, &session.code))
@@ -677,6 +692,8 @@ pub struct ReportPage {
     pub page: Page,
     pub session: SessionView,
     pub agenda: Vec<AgendaView>,
+    /// For a past session: the sentence that says its figures are those of its date.
+    pub as_of: Option<String>,
     pub stories: Vec<StoryCard>,
     pub interpretations: Vec<InterpretationView>,
     pub actions: Vec<ActionView>,
@@ -697,8 +714,8 @@ pub async fn report(
             Ok((
                 bank.settings()?,
                 bank.session_board(&id, &Scope::Municipality, today)?,
-                bank.store.interpretations()?,
-                bank.store.actions()?,
+                bank.interpretations()?,
+                bank.actions()?,
                 bank.sessions()?,
             ))
         })
@@ -710,6 +727,7 @@ pub async fn report(
     Ok(ReportPage {
         page,
         agenda: agenda_views(t, &board),
+        as_of: as_of_note(t, &board),
         stories: board
             .stories
             .iter()

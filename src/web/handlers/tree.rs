@@ -127,7 +127,7 @@ pub async fn tree(
             let mut request = SearchRequest::new("", Scope::Municipality);
             request.per_page = 1;
             request.facets = Some(vec![FacetField::Subgoal]);
-            let results = bank.index.search(&bank.store, &request)?;
+            let results = bank.search(&request)?;
             let stories: HashMap<String, u32> = results
                 .facets
                 .get(&FacetField::Subgoal)
@@ -333,7 +333,7 @@ fn usage_text(
         let mut request = SearchRequest::new("", Scope::Municipality).filter(field, id);
         request.per_page = 1;
         request.facets = Some(Vec::new());
-        let total = bank.index.search(&bank.store, &request)?.total;
+        let total = bank.search(&request)?.total;
         Ok(t.count("stories", &total))
     };
     Ok(match kind {
@@ -341,8 +341,7 @@ fn usage_text(
         ItemKind::Subgoal => Some(stories(FacetField::Subgoal)?),
         ItemKind::Indicator => {
             let figures = bank
-                .store
-                .measurements_shared()?
+                .measurements()?
                 .iter()
                 .filter(|m| m.indicator.as_str() == id)
                 .count();
