@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             page,
             per_page,
             json,
+            no_synonyms,
         } => {
             let mut request = SearchRequest::new(&query, parse_scope(&scope)?);
             for facet in &facets {
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             request.to = to;
             request.page = page;
             request.per_page = per_page;
+            request.synonyms = !no_synonyms;
             search(&config, &request, json)
         }
         Command::Redact { apply, evaluate } => redact(apply, evaluate.as_deref()),
@@ -164,6 +166,9 @@ fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Resul
         serde_json::to_string_pretty(&results)? + "\n"
     } else {
         let mut text = format!("{} stories\n", results.total);
+        if !results.synonyms_used.is_empty() {
+            text += &format!("also searched for: {}\n", results.synonyms_used.join(", "));
+        }
         for hit in &results.hits {
             let snippet = hit
                 .snippet
@@ -549,6 +554,9 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             "imported {} storytelling sessions and {} evaluation rounds",
             report.sessions, report.rounds
         );
+    }
+    if let Some(groups) = report.synonym_groups {
+        println!("imported the synonyms list ({groups} groups)");
     }
     if report.erased > 0 {
         println!(

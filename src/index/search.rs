@@ -94,6 +94,8 @@ pub struct SearchRequest {
     pub page: usize,
     pub per_page: usize,
     pub scope: Scope,
+    /// Whether words also find their synonyms from the bank's list (see [`super::synonyms`]).
+    pub synonyms: bool,
 }
 
 /// Results per page at most.
@@ -114,6 +116,7 @@ impl SearchRequest {
             page: 1,
             per_page: 10,
             scope,
+            synonyms: false,
         }
     }
 
@@ -163,6 +166,9 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Counts per field, most frequent first.
     pub facets: BTreeMap<FacetField, Vec<FacetCount>>,
+    /// The synonyms from the list that were also looked for, each once: taken from the list and the
+    /// query alone, whatever the stories hold.
+    pub synonyms_used: Vec<String>,
 }
 
 impl Serialize for SafeHtml {
@@ -196,7 +202,7 @@ impl SearchIndex {
 
     /// The query for one word or phrase: in every analysed language, its text (and title, weighted
     /// double), as a term when the language analyses it to one term, as a phrase when to several.
-    fn item_query(&self, item: &Item, titles: bool) -> Option<BoxQuery> {
+    pub(super) fn item_query(&self, item: &Item, titles: bool) -> Option<BoxQuery> {
         let text = match item {
             Item::Word(text) | Item::Phrase(text) => text,
         };
@@ -323,8 +329,15 @@ impl SearchIndex {
         // Text, scope and dates: the part of the query every count shares.
         let mut base: Vec<(Occur, BoxQuery)> = Vec::new();
         let mut highlight: Vec<BoxQuery> = Vec::new();
+        let expansions = if request.synonyms {
+            Some(self.synonyms.current(store)?)
+        } else {
+            None
+        };
+        let typed: Vec<Item> = parsed.required.iter().flatten().cloned().collect();
+        let mut synonyms = super::synonyms::Applied::default();
         for group in &parsed.required {
-            let alternatives: Vec<BoxQuery> = group
+            let mut alternatives: Vec<BoxQuery> = group
                 .iter()
                 .filter_map(|item| self.item_query(item, true))
                 .chain(group.iter().flat_map(|item| self.part_queries(item)))
@@ -333,8 +346,12 @@ impl SearchIndex {
                 continue;
             }
             highlight.extend(group.iter().filter_map(|item| self.item_query(item, false)));
+            if let Some(expansions) = &expansions {
+                alternatives.extend(self.synonym_queries(group, &typed, expansions, &mut synonyms));
+            }
             base.push((Occur::Must, Box::new(BooleanQuery::union(alternatives))));
         }
+        highlight.append(&mut synonyms.highlight);
         let has_text = !base.is_empty();
         if !has_text {
             base.push((Occur::Must, Box::new(AllQuery)));
@@ -517,6 +534,7 @@ impl SearchIndex {
             per_page,
             hits,
             facets,
+            synonyms_used: synonyms.used,
         })
     }
 

@@ -8,9 +8,20 @@ use std::path::Path;
 
 use super::support::{repo_root, run, text};
 
-/// The titles `verhalenbank search QUERY` finds, best first (all of them, on one page).
+/// The titles `verhalenbank search QUERY --no-synonyms` finds, best first (all of them, on one page).
 fn titles(data: &Path, query: &str) -> Vec<String> {
-    let output = run(data, &["search", query, "--per-page", "100", "--json"]);
+    // Word forms as such: without the synonyms list, which would add other words.
+    let output = run(
+        data,
+        &[
+            "search",
+            query,
+            "--per-page",
+            "100",
+            "--json",
+            "--no-synonyms",
+        ],
+    );
     assert!(output.status.success(), "{query}: {}", text(&output));
     let results: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("search prints JSON");

@@ -8,6 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};
 
+use crate::bank::Within;
 use crate::export::{Audience, measurements_table, stories_table};
 use crate::goals::{Direction, IndicatorLevel};
 use crate::ids::IndicatorId;
@@ -18,6 +19,7 @@ use crate::web::chart::{Point, line_chart};
 use crate::web::download::{Sheet, attachment};
 use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
+use crate::web::handlers::search::{synonyms_notice, synonyms_wanted};
 use crate::web::handlers::sessions::{
     ActionView, InterpretationView, action_view, interpretation_view,
 };
@@ -83,6 +85,10 @@ pub struct EvidencePage {
     pub actions: Vec<ActionView>,
     /// The heading ("3 verhalen gevonden") and the cards of a search within.
     pub within: Option<(String, Vec<StoryCard>)>,
+    /// Whether the search within also looks for synonyms (the checkbox).
+    pub synonyms: bool,
+    /// "Ook gezocht op: ...", when the search within looked for synonyms.
+    pub synonyms_used: Option<String>,
 }
 
 pub async fn page(
@@ -96,7 +102,11 @@ pub async fn page(
     let today = state.today();
     let form = FormData::new(pairs);
     let query = form.text("q");
-    let within = query.clone();
+    let synonyms = synonyms_wanted(&form);
+    let within = Within {
+        text: query.clone(),
+        synonyms,
+    };
     let interpretation_query = form.text("dq");
     let dq = interpretation_query.clone();
     let (settings, (filter, unknown), evidence, years, interpretations, actions, sessions) = state
@@ -317,6 +327,10 @@ pub async fn page(
             .collect();
         (t.count("search.results", &results.total), cards)
     });
+    let synonyms_used = evidence
+        .within
+        .as_ref()
+        .and_then(|results| synonyms_notice(t, &results.synonyms_used));
 
     let mut page = Page::new(
         t,
@@ -363,6 +377,8 @@ pub async fn page(
         excerpts,
         query,
         within,
+        synonyms,
+        synonyms_used,
         scores,
         interpretations: interpretations
             .iter()

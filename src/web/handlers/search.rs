@@ -67,6 +67,10 @@ pub struct SearchPage {
     pub pages: Vec<PageLink>,
     /// The search's query string for the download links (`?q=...`), or empty.
     pub download_query: String,
+    /// Whether words also find their synonyms (the checkbox).
+    pub synonyms: bool,
+    /// "Ook gezocht op: alleen, geïsoleerd", when synonyms were looked for.
+    pub synonyms_used: Option<String>,
 }
 
 /// A facet value's label in the visitor's language.
@@ -110,9 +114,18 @@ pub fn facet_label(t: &Texts, settings: &Settings, field: FacetField, value: &st
     label.unwrap_or_else(|| value.to_string())
 }
 
+/// Whether a query string asks for synonyms too: yes, unless it says `synoniemen=uit` without
+/// `synoniemen=aan`. The checkbox "Ook synoniemen zoeken" sends `aan` after a hidden `uit`, so a form
+/// sent with the box unticked says `uit` alone, and a plain link (`/zoeken?q=...`) searches with them.
+pub fn synonyms_wanted(form: &FormData) -> bool {
+    let said = form.all("synoniemen");
+    !said.iter().any(|value| value == "uit") || said.iter().any(|value| value == "aan")
+}
+
 /// The search request a query string asks for.
 pub fn read_request(form: &FormData, scope: Scope) -> SearchRequest {
     let mut request = SearchRequest::new(&form.text("q"), scope);
+    request.synonyms = synonyms_wanted(form);
     for field in FacetField::ALL {
         for value in form.all(field.name()) {
             request = request.filter(field, &value);
@@ -221,7 +234,14 @@ pub async fn page(
         facets,
         pages,
         download_query,
+        synonyms: request.synonyms,
+        synonyms_used: synonyms_notice(t, &results.synonyms_used),
     })
+}
+
+/// The sentence that names the synonyms a search also looked for, if it looked for any.
+pub fn synonyms_notice(t: &Texts, used: &[String]) -> Option<String> {
+    (!used.is_empty()).then(|| t.with("search.synonyms_used", &used.join(", ")))
 }
 
 /// `/zoeken/export.csv`: every story the search page finds, as CSV.

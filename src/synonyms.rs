@@ -1,0 +1,516 @@
+//! The synonyms list, `synonyms.toml`: words people use for the same thing in the social domain
+//! ("eenzaam", "alleen", "geïsoleerd"), which search also looks for when someone searches one of them.
+//!
+//! Two kinds of group:
+//!
+//! ```toml
+//! [[groep]]
+//! woorden = ["eenzaam", "alleen", "geïsoleerd"]   # two-way: each word finds the others
+//!
+//! [[groep]]
+//! woord = "mantelzorger"                           # one-way: this word ...
+//! ook = ["zorgt voor"]                             # ... also finds these, not the other way round
+//! ```
+//!
+//! An entry of several words is a phrase. The file is read permissively into a raw shape (with the
+//! positions of its values), then checked into [`Synonyms`]: every problem is reported at once, with its
+//! line, group number, field and value, as a [`Problem`] whose kind the web turns into Dutch and the
+//! import into an English line error. A word may stand in one group only, as the word that finds
+//! others (`woorden`, `woord`); words under `ook` may repeat. The domain keeps the words as written
+//! (lowercased, spaces tidied); search analyses them as it analyses query words. No IO here.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::source::{LineError, line_at};
+
+/// The file's name, in an imported folder and in an export.
+pub const FILE_NAME: &str = "synonyms.toml";
+
+/// One group of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Group {
+    /// Each word also finds every other word of the group.
+    TwoWay(Vec<String>),
+    /// `word` also finds `also`; those do not find `word`.
+    OneWay { word: String, also: Vec<String> },
+}
+
+/// The checked list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synonyms {
+    pub groups: Vec<Group>,
+}
+
+/// What is wrong with one value or group of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Not TOML, or a value of the wrong type; the parser's own words.
+    Syntax(String),
+    /// A key the format does not know.
+    UnknownKey,
+    /// A group with neither `woorden` nor `woord`.
+    EmptyGroup,
+    /// `woorden` with fewer than two words.
+    TooFewWords,
+    /// `woorden` together with `woord` or `ook` in one group.
+    BothKinds,
+    /// `woord` without `ook`, or `ook` without words.
+    MissingAlso,
+    /// `ook` without `woord`.
+    MissingWord,
+    /// An empty value, or one without a letter or digit.
+    Blank,
+    /// The same word twice in one group.
+    Duplicate,
+    /// The word already finds others in an earlier group (its number).
+    InTwoGroups { first: usize },
+}
+
+/// A problem at one place in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based number of the `[[groep]]`, when the problem is in one.
+    pub group: Option<usize>,
+    /// The key: `woorden`, `woord`, `ook`, or the unknown key.
+    pub field: Option<String>,
+    /// The value at fault, as written.
+    pub value: Option<String>,
+    pub kind: ProblemKind,
+}
+
+impl ProblemKind {
+    /// What was expected instead, in English, lowercase.
+    fn expected(&self) -> String {
+        match self {
+            ProblemKind::Syntax(message) => message.clone(),
+            ProblemKind::UnknownKey => {
+                "unknown key; a group has woorden = [...] (two-way), or woord = \"...\" with ook = [...] (one-way)".to_string()
+            }
+            ProblemKind::EmptyGroup => {
+                "empty group; expected woorden = [...] or woord = \"...\" with ook = [...]".to_string()
+            }
+            ProblemKind::TooFewWords => "expected at least two words".to_string(),
+            ProblemKind::BothKinds => {
+                "a group is either two-way (woorden) or one-way (woord with ook), not both".to_string()
+            }
+            ProblemKind::MissingAlso => "expected ook = [...] with at least one word".to_string(),
+            ProblemKind::MissingWord => "expected woord = \"...\" beside ook".to_string(),
+            ProblemKind::Blank => "expected a word or phrase".to_string(),
+            ProblemKind::Duplicate => "this word is in the group twice".to_string(),
+            ProblemKind::InTwoGroups { first } => {
+                format!("this word is already in group {first}; a word may be in one group only")
+            }
+        }
+    }
+
+    /// A stable code, for the texts of the web page.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProblemKind::Syntax(_) => "syntax",
+            ProblemKind::UnknownKey => "unknown_key",
+            ProblemKind::EmptyGroup => "empty_group",
+            ProblemKind::TooFewWords => "too_few",
+            ProblemKind::BothKinds => "both_kinds",
+            ProblemKind::MissingAlso => "missing_also",
+            ProblemKind::MissingWord => "missing_word",
+            ProblemKind::Blank => "blank",
+            ProblemKind::Duplicate => "duplicate",
+            ProblemKind::InTwoGroups { .. } => "in_two_groups",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(group) = self.group {
+            write!(f, ", group {group}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field {field}")?;
+        }
+        if let Some(value) = &self.value {
+            write!(f, ", value {value:?}")?;
+        }
+        write!(f, ": {}", self.kind.expected())
+    }
+}
+
+impl Problem {
+    /// The problem as a line error of an imported file.
+    pub fn line_error(&self) -> LineError {
+        let mut message = String::new();
+        if let Some(group) = self.group {
+            message += &format!("group {group}: ");
+        }
+        if let Some(value) = &self.value {
+            message += &format!("{value:?}: ");
+        }
+        message += &self.kind.expected();
+        LineError::new(self.line, self.field.as_deref(), message)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    groep: Vec<Spanned<RawGroup>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    woorden: Option<Spanned<Vec<Spanned<String>>>>,
+    woord: Option<Spanned<String>>,
+    ook: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// A word as compared and stored: lowercase, single spaces.
+fn tidy(word: &str) -> String {
+    word.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl Synonyms {
+    /// Reads and checks the file's text; every problem is reported, in the order of the file.
+    pub fn from_toml(text: &str) -> Result<Synonyms, Vec<Problem>> {
+        let raw: RawFile = toml::from_str(text).map_err(|error| vec![syntax(text, &error)])?;
+        let mut problems = Vec::new();
+        let mut groups = Vec::new();
+        // Every word that finds others, and the group it does so in.
+        let mut finders: HashMap<String, usize> = HashMap::new();
+        for (index, spanned) in raw.groep.iter().enumerate() {
+            let number = index + 1;
+            let group_line = line_at(text, spanned.span().start);
+            let group = spanned.get_ref();
+            let mut problem = |line: usize, field: Option<&str>, value: Option<&str>, kind| {
+                problems.push(Problem {
+                    line,
+                    group: Some(number),
+                    field: field.map(str::to_string),
+                    value: value.map(str::to_string),
+                    kind,
+                })
+            };
+            // The words of one field, checked for blanks and repeats within the group.
+            let mut seen: Vec<String> = Vec::new();
+            let mut words =
+                |field: &str,
+                 values: &[Spanned<String>],
+                 problem: &mut dyn FnMut(usize, Option<&str>, Option<&str>, ProblemKind)|
+                 -> Vec<(String, usize)> {
+                    let mut out = Vec::new();
+                    for value in values {
+                        let line = line_at(text, value.span().start);
+                        let word = tidy(value.get_ref());
+                        if !word.chars().any(char::is_alphanumeric) {
+                            problem(line, Some(field), Some(value.get_ref()), ProblemKind::Blank);
+                        } else if seen.contains(&word) {
+                            problem(
+                                line,
+                                Some(field),
+                                Some(value.get_ref()),
+                                ProblemKind::Duplicate,
+                            );
+                        } else {
+                            seen.push(word.clone());
+                            out.push((word, line));
+                        }
+                    }
+                    out
+                };
+            let mut claim = |word: &str,
+                             line: usize,
+                             field: &str,
+                             problem: &mut dyn FnMut(
+                usize,
+                Option<&str>,
+                Option<&str>,
+                ProblemKind,
+            )| match finders.get(word) {
+                Some(first) => problem(
+                    line,
+                    Some(field),
+                    Some(word),
+                    ProblemKind::InTwoGroups { first: *first },
+                ),
+                None => {
+                    finders.insert(word.to_string(), number);
+                }
+            };
+            match (&group.woorden, &group.woord, &group.ook) {
+                (None, None, None) => problem(group_line, None, None, ProblemKind::EmptyGroup),
+                (Some(list), None, None) => {
+                    let line = line_at(text, list.span().start);
+                    let found = words("woorden", list.get_ref(), &mut problem);
+                    if list.get_ref().len() < 2 {
+                        problem(line, Some("woorden"), None, ProblemKind::TooFewWords);
+                    } else if found.len() == list.get_ref().len() {
+                        for (word, line) in &found {
+                            claim(word, *line, "woorden", &mut problem);
+                        }
+                        groups.push(Group::TwoWay(found.into_iter().map(|(w, _)| w).collect()));
+                    }
+                }
+                (Some(list), _, _) => problem(
+                    line_at(text, list.span().start),
+                    Some("woorden"),
+                    None,
+                    ProblemKind::BothKinds,
+                ),
+                (None, Some(word), also) => {
+                    let line = line_at(text, word.span().start);
+                    let found = words("woord", std::slice::from_ref(word), &mut problem);
+                    let also_found = match also {
+                        Some(list) if !list.get_ref().is_empty() => {
+                            let found = words("ook", list.get_ref(), &mut problem);
+                            (found.len() == list.get_ref().len()).then_some(found)
+                        }
+                        Some(list) => {
+                            problem(
+                                line_at(text, list.span().start),
+                                Some("ook"),
+                                None,
+                                ProblemKind::MissingAlso,
+                            );
+                            None
+                        }
+                        None => {
+                            problem(line, Some("woord"), None, ProblemKind::MissingAlso);
+                            None
+                        }
+                    };
+                    if let ([(word, line)], Some(also)) = (found.as_slice(), also_found) {
+                        claim(word, *line, "woord", &mut problem);
+                        groups.push(Group::OneWay {
+                            word: word.clone(),
+                            also: also.into_iter().map(|(w, _)| w).collect(),
+                        });
+                    }
+                }
+                (None, None, Some(list)) => problem(
+                    line_at(text, list.span().start),
+                    Some("ook"),
+                    None,
+                    ProblemKind::MissingWord,
+                ),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Synonyms { groups })
+        } else {
+            problems.sort_by_key(|problem| problem.line);
+            Err(problems)
+        }
+    }
+
+    /// Each word that finds others, with the words and phrases it also finds, in the file's order.
+    pub fn expansions(&self) -> Vec<(&str, Vec<&str>)> {
+        let mut out = Vec::new();
+        for group in &self.groups {
+            match group {
+                Group::TwoWay(words) => {
+                    for word in words {
+                        let others = words
+                            .iter()
+                            .filter(|other| *other != word)
+                            .map(String::as_str)
+                            .collect();
+                        out.push((word.as_str(), others));
+                    }
+                }
+                Group::OneWay { word, also } => {
+                    out.push((word.as_str(), also.iter().map(String::as_str).collect()))
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A parser error as a problem: an unknown key gets its own kind, with the key as its field.
+fn syntax(text: &str, error: &toml::de::Error) -> Problem {
+    let message = error.message().trim().to_string();
+    let line = error.span().map_or(1, |span| line_at(text, span.start));
+    let group = error.span().map(|span| {
+        text[..span.start.min(text.len())]
+            .lines()
+            .filter(|line| line.trim() == "[[groep]]")
+            .count()
+    });
+    let group = group.filter(|count| *count > 0);
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((key, _)) = rest.split_once('`')
+    {
+        return Problem {
+            line,
+            group,
+            field: Some(key.to_string()),
+            value: None,
+            kind: ProblemKind::UnknownKey,
+        };
+    }
+    Problem {
+        line,
+        group,
+        field: None,
+        value: None,
+        kind: ProblemKind::Syntax(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<(usize, Option<usize>, Option<String>, String)> {
+        Synonyms::from_toml(text)
+            .expect_err("the text has problems")
+            .into_iter()
+            .map(|p| (p.line, p.group, p.field, p.kind.code().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_both_kinds_of_group() {
+        let text = r#"
+# eenzaamheid
+[[groep]]
+woorden = ["Eenzaam", "alleen", "geïsoleerd"]
+
+[[groep]]
+woord = "mantelzorger"
+ook = ["zorgt   voor", "mantelzorg"]
+"#;
+        let synonyms = Synonyms::from_toml(text).unwrap();
+        assert_eq!(
+            synonyms.groups,
+            vec![
+                Group::TwoWay(vec![
+                    "eenzaam".to_string(),
+                    "alleen".to_string(),
+                    "geïsoleerd".to_string()
+                ]),
+                Group::OneWay {
+                    word: "mantelzorger".to_string(),
+                    also: vec!["zorgt voor".to_string(), "mantelzorg".to_string()]
+                },
+            ]
+        );
+        let expansions = synonyms.expansions();
+        assert_eq!(expansions[1], ("alleen", vec!["eenzaam", "geïsoleerd"]));
+        assert_eq!(
+            expansions[3],
+            ("mantelzorger", vec!["zorgt voor", "mantelzorg"])
+        );
+        assert_eq!(expansions.len(), 4, "ook words do not find the word");
+        assert_eq!(Synonyms::from_toml("").unwrap(), Synonyms::default());
+    }
+
+    #[test]
+    fn every_problem_is_told_with_line_group_and_field() {
+        let cases: Vec<(&str, Vec<(usize, Option<usize>, Option<&str>, &str)>)> = vec![
+            ("[[groep]]\n", vec![(1, Some(1), None, "empty_group")]),
+            (
+                "[[groep]]\nwoorden = [\"alleen\"]\n",
+                vec![(2, Some(1), Some("woorden"), "too_few")],
+            ),
+            (
+                "[[groep]]\nwoorden = [\"alleen\", \"Alleen\"]\n",
+                vec![(2, Some(1), Some("woorden"), "duplicate")],
+            ),
+            (
+                "[[groep]]\nwoorden = [\"a\", \"b\"]\n[[groep]]\nwoorden = [\"c\",\n \"a\"]\n",
+                vec![(5, Some(2), Some("woorden"), "in_two_groups")],
+            ),
+            (
+                "[[groep]]\nwoorden = [\"a\", \"b\"]\n[[groep]]\nwoord = \"b\"\nook = [\"a\"]\n",
+                vec![(4, Some(2), Some("woord"), "in_two_groups")],
+            ),
+            (
+                "[[groep]]\nwoorden = [\"a\", \"b\"]\nsoort = \"x\"\n",
+                vec![(3, Some(1), Some("soort"), "unknown_key")],
+            ),
+            (
+                "titel = \"x\"\n",
+                vec![(1, None, Some("titel"), "unknown_key")],
+            ),
+            (
+                "[[groep]]\nwoord = \"a\"\n",
+                vec![(2, Some(1), Some("woord"), "missing_also")],
+            ),
+            (
+                "[[groep]]\nwoord = \"a\"\nook = []\n",
+                vec![(3, Some(1), Some("ook"), "missing_also")],
+            ),
+            (
+                "[[groep]]\nook = [\"a\"]\n",
+                vec![(2, Some(1), Some("ook"), "missing_word")],
+            ),
+            (
+                "[[groep]]\nwoorden = [\"a\", \"b\"]\nwoord = \"c\"\n",
+                vec![(2, Some(1), Some("woorden"), "both_kinds")],
+            ),
+            (
+                "[[groep]]\nwoorden = [\"a\", \" - \"]\n",
+                vec![(2, Some(1), Some("woorden"), "blank")],
+            ),
+            ("[[groep]\n", vec![(1, None, None, "syntax")]),
+            (
+                "[[groep]]\nwoorden = \"a\"\n",
+                vec![(2, Some(1), None, "syntax")],
+            ),
+        ];
+        for (text, want) in cases {
+            let want: Vec<_> = want
+                .into_iter()
+                .map(|(line, group, field, code)| {
+                    (line, group, field.map(str::to_string), code.to_string())
+                })
+                .collect();
+            assert_eq!(problems(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_demo_list_reads_and_has_the_social_domain_groups() {
+        let text = include_str!("../stories-sample/synonyms.toml");
+        let synonyms = Synonyms::from_toml(text).unwrap();
+        assert!(synonyms.groups.len() >= 60, "{}", synonyms.groups.len());
+        let expansions = synonyms.expansions();
+        let finds = |word: &str| {
+            expansions
+                .iter()
+                .find(|(finder, _)| *finder == word)
+                .map(|(_, also)| also.clone())
+                .unwrap_or_default()
+        };
+        assert!(finds("eenzaam").contains(&"alleen"));
+        assert!(finds("eenzaam").contains(&"geïsoleerd"));
+        assert!(finds("schulden").contains(&"geldzorgen"));
+        assert!(finds("mantelzorger").contains(&"zorgt voor"));
+    }
+
+    #[test]
+    fn messages_name_the_place_and_what_was_expected() {
+        let text = "[[groep]]\nwoorden = [\"eenzaam\", \"alleen\"]\n[[groep]]\nwoorden = [\"alleen\", \"solo\"]\n";
+        let problem = &Synonyms::from_toml(text).unwrap_err()[0];
+        assert_eq!(
+            problem.to_string(),
+            "line 4, group 2, field woorden, value \"alleen\": this word is already in group 1; a word may be in one group only"
+        );
+        assert_eq!(
+            problem.line_error().to_string(),
+            "4: field woorden: group 2: \"alleen\": this word is already in group 1; a word may be in one group only"
+        );
+    }
+}
