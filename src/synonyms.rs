@@ -184,127 +184,18 @@ impl Synonyms {
     /// Reads and checks the file's text; every problem is reported, in the order of the file.
     pub fn from_toml(text: &str) -> Result<Synonyms, Vec<Problem>> {
         let raw: RawFile = toml::from_str(text).map_err(|error| vec![syntax(text, &error)])?;
-        let mut problems = Vec::new();
-        let mut groups = Vec::new();
-        // Every word that finds others, and the group it does so in.
-        let mut finders: HashMap<String, usize> = HashMap::new();
-        for (index, spanned) in raw.groep.iter().enumerate() {
-            let number = index + 1;
-            let group_line = line_at(text, spanned.span().start);
-            let group = spanned.get_ref();
-            let mut problem = |line: usize, field: Option<&str>, value: Option<&str>, kind| {
-                problems.push(Problem {
-                    line,
-                    group: Some(number),
-                    field: field.map(str::to_string),
-                    value: value.map(str::to_string),
-                    kind,
-                })
-            };
-            // The words of one field, checked for blanks and repeats within the group.
-            let mut seen: Vec<String> = Vec::new();
-            let mut words =
-                |field: &str,
-                 values: &[Spanned<String>],
-                 problem: &mut dyn FnMut(usize, Option<&str>, Option<&str>, ProblemKind)|
-                 -> Vec<(String, usize)> {
-                    let mut out = Vec::new();
-                    for value in values {
-                        let line = line_at(text, value.span().start);
-                        let word = tidy(value.get_ref());
-                        if !word.chars().any(char::is_alphanumeric) {
-                            problem(line, Some(field), Some(value.get_ref()), ProblemKind::Blank);
-                        } else if seen.contains(&word) {
-                            problem(
-                                line,
-                                Some(field),
-                                Some(value.get_ref()),
-                                ProblemKind::Duplicate,
-                            );
-                        } else {
-                            seen.push(word.clone());
-                            out.push((word, line));
-                        }
-                    }
-                    out
-                };
-            let mut claim = |word: &str,
-                             line: usize,
-                             field: &str,
-                             problem: &mut dyn FnMut(
-                usize,
-                Option<&str>,
-                Option<&str>,
-                ProblemKind,
-            )| match finders.get(word) {
-                Some(first) => problem(
-                    line,
-                    Some(field),
-                    Some(word),
-                    ProblemKind::InTwoGroups { first: *first },
-                ),
-                None => {
-                    finders.insert(word.to_string(), number);
-                }
-            };
-            match (&group.woorden, &group.woord, &group.ook) {
-                (None, None, None) => problem(group_line, None, None, ProblemKind::EmptyGroup),
-                (Some(list), None, None) => {
-                    let line = line_at(text, list.span().start);
-                    let found = words("woorden", list.get_ref(), &mut problem);
-                    if list.get_ref().len() < 2 {
-                        problem(line, Some("woorden"), None, ProblemKind::TooFewWords);
-                    } else if found.len() == list.get_ref().len() {
-                        for (word, line) in &found {
-                            claim(word, *line, "woorden", &mut problem);
-                        }
-                        groups.push(Group::TwoWay(found.into_iter().map(|(w, _)| w).collect()));
-                    }
-                }
-                (Some(list), _, _) => problem(
-                    line_at(text, list.span().start),
-                    Some("woorden"),
-                    None,
-                    ProblemKind::BothKinds,
-                ),
-                (None, Some(word), also) => {
-                    let line = line_at(text, word.span().start);
-                    let found = words("woord", std::slice::from_ref(word), &mut problem);
-                    let also_found = match also {
-                        Some(list) if !list.get_ref().is_empty() => {
-                            let found = words("ook", list.get_ref(), &mut problem);
-                            (found.len() == list.get_ref().len()).then_some(found)
-                        }
-                        Some(list) => {
-                            problem(
-                                line_at(text, list.span().start),
-                                Some("ook"),
-                                None,
-                                ProblemKind::MissingAlso,
-                            );
-                            None
-                        }
-                        None => {
-                            problem(line, Some("woord"), None, ProblemKind::MissingAlso);
-                            None
-                        }
-                    };
-                    if let ([(word, line)], Some(also)) = (found.as_slice(), also_found) {
-                        claim(word, *line, "woord", &mut problem);
-                        groups.push(Group::OneWay {
-                            word: word.clone(),
-                            also: also.into_iter().map(|(w, _)| w).collect(),
-                        });
-                    }
-                }
-                (None, None, Some(list)) => problem(
-                    line_at(text, list.span().start),
-                    Some("ook"),
-                    None,
-                    ProblemKind::MissingWord,
-                ),
-            }
-        }
+        let mut checker = Checker {
+            text,
+            problems: Vec::new(),
+            finders: HashMap::new(),
+        };
+        let groups = raw
+            .groep
+            .iter()
+            .enumerate()
+            .filter_map(|(index, group)| checker.group(index + 1, group))
+            .collect();
+        let mut problems = checker.problems;
         if problems.is_empty() {
             Ok(Synonyms { groups })
         } else {
@@ -334,6 +225,154 @@ impl Synonyms {
             }
         }
         out
+    }
+}
+
+/// Checks groups one by one, collecting problems and the words that find others so far.
+struct Checker<'a> {
+    text: &'a str,
+    problems: Vec<Problem>,
+    /// Every word that finds others, and the group it does so in.
+    finders: HashMap<String, usize>,
+}
+
+impl Checker<'_> {
+    fn line(&self, span: std::ops::Range<usize>) -> usize {
+        line_at(self.text, span.start)
+    }
+
+    fn problem(
+        &mut self,
+        line: usize,
+        group: usize,
+        field: Option<&str>,
+        value: Option<&str>,
+        kind: ProblemKind,
+    ) {
+        self.problems.push(Problem {
+            line,
+            group: Some(group),
+            field: field.map(str::to_string),
+            value: value.map(str::to_string),
+            kind,
+        });
+    }
+
+    /// One group, or `None` when it has a problem.
+    fn group(&mut self, number: usize, spanned: &Spanned<RawGroup>) -> Option<Group> {
+        let group = spanned.get_ref();
+        let mut seen = Vec::new();
+        match (&group.woorden, &group.woord, &group.ook) {
+            (None, None, None) => {
+                let line = self.line(spanned.span());
+                self.problem(line, number, None, None, ProblemKind::EmptyGroup);
+                None
+            }
+            (Some(list), None, None) => {
+                let found = self.words(number, "woorden", list.get_ref(), &mut seen);
+                if list.get_ref().len() < 2 {
+                    let line = self.line(list.span());
+                    self.problem(
+                        line,
+                        number,
+                        Some("woorden"),
+                        None,
+                        ProblemKind::TooFewWords,
+                    );
+                    return None;
+                }
+                let found = found?;
+                for (word, line) in &found {
+                    self.claim(number, word, *line, "woorden");
+                }
+                Some(Group::TwoWay(
+                    found.into_iter().map(|(word, _)| word).collect(),
+                ))
+            }
+            (Some(list), _, _) => {
+                let line = self.line(list.span());
+                self.problem(line, number, Some("woorden"), None, ProblemKind::BothKinds);
+                None
+            }
+            (None, Some(word), also) => {
+                let found = self.words(number, "woord", std::slice::from_ref(word), &mut seen);
+                let also = match also {
+                    Some(list) if !list.get_ref().is_empty() => {
+                        self.words(number, "ook", list.get_ref(), &mut seen)
+                    }
+                    Some(list) => {
+                        let line = self.line(list.span());
+                        self.problem(line, number, Some("ook"), None, ProblemKind::MissingAlso);
+                        None
+                    }
+                    None => {
+                        let line = self.line(word.span());
+                        self.problem(line, number, Some("woord"), None, ProblemKind::MissingAlso);
+                        None
+                    }
+                };
+                let [(word, line)] = <[(String, usize); 1]>::try_from(found?).ok()?;
+                let also = also?;
+                self.claim(number, &word, line, "woord");
+                Some(Group::OneWay {
+                    word,
+                    also: also.into_iter().map(|(word, _)| word).collect(),
+                })
+            }
+            (None, None, Some(list)) => {
+                let line = self.line(list.span());
+                self.problem(line, number, Some("ook"), None, ProblemKind::MissingWord);
+                None
+            }
+        }
+    }
+
+    /// The words of one field with their lines, or `None` when one is blank or repeats a word of
+    /// the group (`seen`).
+    fn words(
+        &mut self,
+        group: usize,
+        field: &str,
+        values: &[Spanned<String>],
+        seen: &mut Vec<String>,
+    ) -> Option<Vec<(String, usize)>> {
+        let mut out = Vec::new();
+        let mut good = true;
+        for value in values {
+            let line = self.line(value.span());
+            let word = tidy(value.get_ref());
+            let kind = if !word.chars().any(char::is_alphanumeric) {
+                ProblemKind::Blank
+            } else if seen.contains(&word) {
+                ProblemKind::Duplicate
+            } else {
+                seen.push(word.clone());
+                out.push((word, line));
+                continue;
+            };
+            self.problem(line, group, Some(field), Some(value.get_ref()), kind);
+            good = false;
+        }
+        good.then_some(out)
+    }
+
+    /// Notes that `word` finds others in `group`, or reports that it already does in another.
+    fn claim(&mut self, group: usize, word: &str, line: usize, field: &str) {
+        match self.finders.get(word) {
+            Some(first) => {
+                let first = *first;
+                self.problem(
+                    line,
+                    group,
+                    Some(field),
+                    Some(word),
+                    ProblemKind::InTwoGroups { first },
+                );
+            }
+            None => {
+                self.finders.insert(word.to_string(), group);
+            }
+        }
     }
 }
 
@@ -372,7 +411,10 @@ fn syntax(text: &str, error: &toml::de::Error) -> Problem {
 mod tests {
     use super::*;
 
-    fn problems(text: &str) -> Vec<(usize, Option<usize>, Option<String>, String)> {
+    /// A problem as line, group, field and kind.
+    type Told = (usize, Option<usize>, Option<String>, String);
+
+    fn problems(text: &str) -> Vec<Told> {
         Synonyms::from_toml(text)
             .expect_err("the text has problems")
             .into_iter()
@@ -418,7 +460,8 @@ ook = ["zorgt   voor", "mantelzorg"]
 
     #[test]
     fn every_problem_is_told_with_line_group_and_field() {
-        let cases: Vec<(&str, Vec<(usize, Option<usize>, Option<&str>, &str)>)> = vec![
+        type Want = (usize, Option<usize>, Option<&'static str>, &'static str);
+        let cases: Vec<(&str, Vec<Want>)> = vec![
             ("[[groep]]\n", vec![(1, Some(1), None, "empty_group")]),
             (
                 "[[groep]]\nwoorden = [\"alleen\"]\n",
