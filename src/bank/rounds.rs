@@ -150,9 +150,16 @@ impl Bank {
     }
 
     /// Stories in the bank that fit the round (period, areas, providers, subgoals) and are in no round
-    /// yet, matching `query`; at most one page.
-    pub fn round_candidates(&self, round: &Round, query: &str) -> anyhow::Result<Vec<Hit>> {
+    /// yet, matching `query` (with its words' synonyms when `synonyms`); at most one page. With them,
+    /// the synonyms that were looked for.
+    pub fn round_candidates(
+        &self,
+        round: &Round,
+        query: &str,
+        synonyms: bool,
+    ) -> anyhow::Result<(Vec<Hit>, Vec<String>)> {
         let mut request = SearchRequest::new(query, Scope::Municipality);
+        request.synonyms = synonyms;
         request.from = Some(round.from);
         request.to = Some(round.to);
         for area in &round.areas {
@@ -170,11 +177,12 @@ impl Bank {
             request.sort = SortOrder::Newest;
         }
         let results = self.index.search(&self.store, &request)?;
-        Ok(results
+        let hits = results
             .hits
             .into_iter()
             .filter(|hit| hit.story.round.is_none())
-            .collect())
+            .collect();
+        Ok((hits, results.synonyms_used))
     }
 
     pub fn round(&self, id: &RoundId) -> anyhow::Result<Option<Round>> {

@@ -22,6 +22,7 @@ use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, Markdown, StoryId, Valence};
 use crate::web::cards::{StoryCard, hit_card, plain_card};
 use crate::web::forms::{FormData, FormErrors};
+use crate::web::handlers::search::{synonyms_notice, synonyms_wanted};
 use crate::web::handlers::sessions::{full_url, qr_svg};
 use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::{Lang, Texts};
@@ -640,6 +641,10 @@ pub struct GatherPage {
     pub round: RoundView,
     pub query: String,
     pub candidates: Vec<StoryCard>,
+    /// Whether the search also looks for synonyms (the checkbox).
+    pub synonyms: bool,
+    /// "Ook gezocht op: ...", when it did.
+    pub synonyms_used: Option<String>,
 }
 
 pub async fn gather_form(
@@ -648,21 +653,23 @@ pub async fn gather_form(
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    Query(query): Query<BTreeMap<String, String>>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<GatherPage, AppError> {
     let id = round_id(&id)?;
-    let text = query.get("q").cloned().unwrap_or_default();
+    let form = FormData::new(pairs);
+    let text = form.text("q");
+    let synonyms = synonyms_wanted(&form);
     let search = text.clone();
     let (settings, found) = state
         .run(move |bank| {
             let Some(round) = bank.round(&id)? else {
                 return Ok((bank.settings()?, None));
             };
-            let hits = bank.round_candidates(&round, &search)?;
-            Ok((bank.settings()?, Some((round, hits))))
+            let candidates = bank.round_candidates(&round, &search, synonyms)?;
+            Ok((bank.settings()?, Some((round, candidates))))
         })
         .await?;
-    let (round, hits) = found.ok_or(AppError::NotFound)?;
+    let (round, (hits, used)) = found.ok_or(AppError::NotFound)?;
     let mut page = state.page(t, &settings, "rounds.gather_title", Nav::Rounds, &uri);
     page.title = format!("{} · {}", t.get("rounds.gather_title"), round.title);
     Ok(GatherPage {
@@ -673,6 +680,8 @@ pub async fn gather_form(
             .iter()
             .map(|hit| hit_card(t, &settings.municipality, hit))
             .collect(),
+        synonyms,
+        synonyms_used: synonyms_notice(t, &used),
     })
 }
 
