@@ -943,6 +943,7 @@ impl Bank {
                 let mut request = base.clone();
                 request.text = text.to_string();
                 request.per_page = 20;
+                request.lenient = true;
                 Some(self.index.search(&self.store, &request)?)
             }
             None => None,

@@ -18,6 +18,7 @@ pub mod analysis;
 mod compound;
 mod document;
 pub mod dutch;
+mod expand;
 mod facets;
 pub mod indexer;
 mod inspect;
@@ -25,7 +26,9 @@ pub mod query;
 pub mod schema;
 pub mod search;
 mod statistics;
+mod vocabulary;
 
+pub use expand::{Expanded, ExpansionKind};
 pub use schema::FacetField;
 pub use search::{FacetCount, Hit, Scope, SearchRequest, SearchResults, SortOrder};
 

@@ -23,6 +23,7 @@ use crate::web::handlers::sessions::{
 };
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::search_notice::SearchNotice;
 use crate::web::views::{
     BalanceView, SignalView, TrendView, balance_view, measurement_text, signal_views, trend_view,
     value_text,
@@ -83,6 +84,8 @@ pub struct EvidencePage {
     pub actions: Vec<ActionView>,
     /// The heading ("3 verhalen gevonden") and the cards of a search within.
     pub within: Option<(String, Vec<StoryCard>)>,
+    /// What the search within says about how it searched.
+    pub notice: SearchNotice,
 }
 
 pub async fn page(
@@ -94,6 +97,11 @@ pub async fn page(
 ) -> Result<axum::response::Response, AppError> {
     let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
     let today = state.today();
+    let link_pairs: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(key, _)| key == "gebied" || key == "periode")
+        .cloned()
+        .collect();
     let form = FormData::new(pairs);
     let query = form.text("q");
     let within = query.clone();
@@ -309,6 +317,21 @@ pub async fn page(
         .iter()
         .map(|hit| hit_card(t, municipality, hit))
         .collect();
+    let notice = evidence
+        .within
+        .as_ref()
+        .map(|results| {
+            SearchNotice::of(t, results, |text| {
+                let mut pairs = link_pairs.clone();
+                pairs.push(("q".to_string(), text.to_string()));
+                format!(
+                    "/indicator/{}?{}",
+                    indicator.id,
+                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+                )
+            })
+        })
+        .unwrap_or_default();
     let within = evidence.within.as_ref().map(|results| {
         let cards = results
             .hits
@@ -363,6 +386,7 @@ pub async fn page(
         excerpts,
         query,
         within,
+        notice,
         scores,
         interpretations: interpretations
             .iter()

@@ -18,6 +18,7 @@ use crate::web::download::{Sheet, attachment, query_string};
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::search_notice::SearchNotice;
 use crate::web::{AppError, AppState};
 
 /// The facets shown on the public search page, in this order.
@@ -67,6 +68,7 @@ pub struct SearchPage {
     pub pages: Vec<PageLink>,
     /// The search's query string for the download links (`?q=...`), or empty.
     pub download_query: String,
+    pub notice: SearchNotice,
 }
 
 /// A facet value's label in the visitor's language.
@@ -110,9 +112,11 @@ pub fn facet_label(t: &Texts, settings: &Settings, field: FacetField, value: &st
     label.unwrap_or_else(|| value.to_string())
 }
 
-/// The search request a query string asks for.
+/// The search request a query string asks for: lenient, as people type (see
+/// [`SearchRequest::lenient`]).
 pub fn read_request(form: &FormData, scope: Scope) -> SearchRequest {
     let mut request = SearchRequest::new(&form.text("q"), scope);
+    request.lenient = true;
     for field in FacetField::ALL {
         for value in form.all(field.name()) {
             request = request.filter(field, &value);
@@ -195,6 +199,18 @@ pub async fn page(
             serde_urlencoded::to_string(&pairs).unwrap_or_default()
         )
     };
+    let notice = SearchNotice::of(t, &results, |text| {
+        let mut pairs: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(key, _)| key != "pagina" && key != "q")
+            .cloned()
+            .collect();
+        pairs.insert(0, ("q".to_string(), text.to_string()));
+        format!(
+            "/zoeken?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    });
     let pages = (1..=last_page)
         .filter(|n| *n == 1 || *n == last_page || n.abs_diff(results.page) <= 2)
         .map(|n| PageLink {
@@ -221,6 +237,7 @@ pub async fn page(
         facets,
         pages,
         download_query,
+        notice,
     })
 }
 
