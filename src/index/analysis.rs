@@ -193,10 +193,13 @@ fn part_terms_uncached(word: &str) -> Vec<String> {
     terms
 }
 
-/// The analyzer snippets of Dutch stories are made with: each word becomes its term, as in the
-/// index, followed by its compound parts' terms at the same place, so a searched word marks the
-/// compounds it was found in.
-pub fn dutch_snippet_analyzer() -> TextAnalyzer {
+/// The name the analyzer of tags is registered under ([`dutch_with_parts_analyzer`]).
+pub const DUTCH_TAGS_ANALYZER: &str = "verhalenbank_nl_tags";
+
+/// Each Dutch word becomes its term, as in the text fields, followed by its compound parts' terms
+/// at the same place. Tags are indexed so (a tag "mantelzorger" is found by "mantelzorg"), and
+/// snippets of Dutch stories are made so, so that a searched word marks the compounds it was found in.
+pub fn dutch_with_parts_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LENGTH))
         .filter(LowerCaser)
@@ -205,7 +208,7 @@ pub fn dutch_snippet_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Each token's Dutch term, then its parts' terms (see [`dutch_snippet_analyzer`]).
+/// Each token's Dutch term, then its parts' terms (see [`dutch_with_parts_analyzer`]).
 #[derive(Clone, Copy)]
 struct StemAndParts;
 
@@ -354,6 +357,9 @@ pub fn register_analyzers(index: &tantivy::Index) {
     index
         .tokenizers()
         .register(WORDS_ANALYZER, words_analyzer());
+    index
+        .tokenizers()
+        .register(DUTCH_TAGS_ANALYZER, dutch_with_parts_analyzer());
 }
 
 /// The terms a text becomes under an analyzer.

@@ -81,11 +81,8 @@ impl DocumentContext {
             document.add_text(fields.parts, &story.title);
             document.add_text(fields.parts, &plain);
         }
-        // Tags are Dutch words whatever the story's language: their parts too, so "mantelzorg"
-        // finds a story tagged "mantelzorger".
         for tag in &story.tags {
             document.add_text(fields.tags, tag);
-            document.add_text(fields.parts, tag);
             document.add_text(fields.words, tag);
         }
         document.add_text(fields.words, &story.title);

@@ -131,8 +131,9 @@ pub struct Fields {
     /// The parts of the Dutch compounds in a Dutch story's title and text ("buurt" and "huis" for
     /// "buurthuis"), searched with a lower weight than the words themselves.
     pub parts: Field,
-    /// A story's tags as text, analysed as Dutch (the municipality's language), searched with a
-    /// modest weight: "eenzaamheid" finds the stories tagged so.
+    /// A story's tags as text, analysed as Dutch (the municipality's language) with their compounds'
+    /// parts beside each word, searched with a low weight: "eenzaamheid" finds the stories tagged
+    /// so, and "mantelzorg" those tagged "mantelzorger".
     pub tags: Field,
     /// Every word of the title, text and tags as written (lowercase, diacritics folded, not stemmed),
     /// for the vocabulary: "did you mean" suggestions and the words `buurt*` stands for. Only which
@@ -189,7 +190,7 @@ pub fn build_schema() -> (Schema, Fields) {
         "tags_text",
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(&super::analysis::dutch().analyzer_name())
+                .set_tokenizer(super::analysis::DUTCH_TAGS_ANALYZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         ),
     );

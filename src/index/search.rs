@@ -23,7 +23,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, Term};
 
 use super::analysis::{
-    ANALYSED_LANGUAGES, AnalysedLanguage, analyse, dutch, dutch_snippet_analyzer,
+    ANALYSED_LANGUAGES, AnalysedLanguage, analyse, dutch, dutch_with_parts_analyzer,
 };
 use super::document::day_number;
 use super::expand::{Expanded, corrected};
@@ -741,7 +741,7 @@ impl SearchIndex {
                         let (fields, tokenizer) = if analysed.code == dutch().code {
                             (
                                 vec![text_field, self.fields.parts],
-                                dutch_snippet_analyzer(),
+                                dutch_with_parts_analyzer(),
                             )
                         } else {
                             (
