@@ -1,20 +1,24 @@
 //! Retrieval quality on the demo municipality: the searches people type, with the stories they expect,
 //! measured as precision@10 and recall@10.
 //!
-//! The cases live in `tests/it/retrieval.toml`: a query, its kind (inflection, plural, verb, compound,
-//! diacritics, phrase, exclusion, or, facet, language, plain), optional `FIELD=VALUE` filters, the COMPLETE list of relevant
-//! story titles and titles that must not be returned at all. The demo stories in `stories-sample/` are
-//! imported into a temporary store and searched with the municipality scope, which sees every status.
+//! The cases live in `tests/it/retrieval.toml`: a query, its kind (see [`KINDS`]), optional `FIELD=VALUE`
+//! filters, the COMPLETE list of relevant story titles, titles that must not be returned at all, and
+//! optionally a `known_gap`: the reason for a miss that is understood. The demo stories in
+//! `stories-sample/` are imported into a temporary store and searched with the municipality scope, which
+//! sees every status, through [`search_request`], the request the search page makes.
 //!
 //! Per case, over the first page of ten hits:
 //! - precision@10 = |relevant ∩ top10| / |top10| (1.0 when both are empty, 0.0 when only top10 is);
 //! - recall@10 = |relevant ∩ top10| / min(10, |relevant|) (1.0 when nothing is relevant).
 //!
-//! The test fails when a case misses a relevant story that fits in the top ten, when a `must_not` story
-//! is returned on any page, or when the mean precision@10 drops below 0.9. Run it with
-//! `cargo test --test it retrieval -- --nocapture` to see the table.
+//! The test fails when an asserted case misses a relevant story that fits in the top ten, when it
+//! returns a `must_not` story on any page, or when the mean precision@10 of the asserted cases drops
+//! below 0.9. Cases of a kind in [`PENDING_KINDS`] (what search does not offer yet) and cases with a
+//! `known_gap` are measured and reported, not asserted. Run it with
+//! `cargo test --test it retrieval -- --nocapture` to see every case and the table per kind;
+//! `RETRIEVAL_SUMMARY=path` also writes that table as Markdown.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
@@ -26,7 +30,7 @@ use verhalenbank::store::Store;
 use super::support::repo_root;
 
 /// The kinds a case may have, in the order the summary lists them.
-const KINDS: [&str; 11] = [
+const KINDS: [&str; 17] = [
     "inflection",
     "plural",
     "verb",
@@ -38,7 +42,23 @@ const KINDS: [&str; 11] = [
     "facet",
     "language",
     "plain",
+    // Words from a story's title.
+    "title",
+    // Natural phrasing with stop words ("hoe helpen buren elkaar").
+    "natural",
+    // Misspelled words ("eenzaamhied").
+    "typo",
+    // A word whose relevant stories use another word for it ("alleen" for "eenzaam").
+    "synonym",
+    // A word with a star ("buurt*").
+    "prefix",
+    // A word that a story has as a tag but not in its text.
+    "tag",
 ];
+
+/// Kinds that search does not offer yet: measured and reported, not asserted. A kind leaves this list
+/// when search learns it.
+const PENDING_KINDS: [&str; 5] = ["natural", "typo", "synonym", "prefix", "tag"];
 
 /// The lowest mean precision@10 over all cases that passes.
 const MIN_MEAN_PRECISION: f64 = 0.9;
@@ -67,6 +87,10 @@ struct Case {
     relevant: Vec<String>,
     #[serde(default)]
     must_not: Vec<String>,
+    /// Why a relevant story is missed or a wrong one returned, when that is understood and accepted for
+    /// now: the case is reported, not asserted.
+    #[serde(default)]
+    known_gap: Option<String>,
 }
 
 impl Case {
@@ -76,6 +100,11 @@ impl Case {
         } else {
             format!("{} [{}]", self.query, self.facets.join(", "))
         }
+    }
+
+    /// Whether the test fails on this case's misses.
+    fn asserted(&self) -> bool {
+        !PENDING_KINDS.contains(&self.kind.as_str()) && self.known_gap.is_none()
     }
 }
 
@@ -98,8 +127,14 @@ fn read_fixture() -> Fixture {
     toml::from_str(&text).unwrap_or_else(|error| panic!("{} is not valid: {error}", path.display()))
 }
 
+/// The request the search page makes for what a person typed, before filters and paging: the one
+/// place where the cases take the page's search behaviour.
+fn search_request(text: &str, scope: Scope) -> SearchRequest {
+    SearchRequest::new(text, scope)
+}
+
 fn request(case: &Case, page: usize, per_page: usize) -> SearchRequest {
-    let mut request = SearchRequest::new(&case.query, Scope::Municipality);
+    let mut request = search_request(&case.query, Scope::Municipality);
     request.page = page;
     request.per_page = per_page;
     for facet in &case.facets {
@@ -248,17 +283,108 @@ fn import_demo(data: &Path) -> (Store, SearchIndex) {
     (store, index)
 }
 
+/// Mean measures of the cases of one kind.
+struct KindSummary {
+    kind: &'static str,
+    cases: usize,
+    precision: f64,
+    recall: f64,
+    /// Cases that do not meet the bar (missing or forbidden stories), asserted or not.
+    short: usize,
+    pending: bool,
+}
+
+fn summarise(cases: &[&Case], outcomes: &[Outcome]) -> Vec<KindSummary> {
+    KINDS
+        .iter()
+        .filter_map(|&kind| {
+            let of_kind: Vec<&Outcome> = cases
+                .iter()
+                .zip(outcomes)
+                .filter(|(case, _)| case.kind == kind)
+                .map(|(_, outcome)| outcome)
+                .collect();
+            if of_kind.is_empty() {
+                return None;
+            }
+            let precisions: Vec<f64> = of_kind.iter().map(|o| o.precision).collect();
+            let recalls: Vec<f64> = of_kind.iter().map(|o| o.recall).collect();
+            Some(KindSummary {
+                kind,
+                cases: of_kind.len(),
+                precision: mean(&precisions),
+                recall: mean(&recalls),
+                short: of_kind.iter().filter(|o| !o.ok()).count(),
+                pending: PENDING_KINDS.contains(&kind),
+            })
+        })
+        .collect()
+}
+
+/// The table per kind as Markdown, for BENCHMARKS.md.
+fn markdown(summary: &[KindSummary], outcomes: &[Outcome]) -> String {
+    let mut text = String::from(
+        "| kind | cases | P@10 | R@10 | cases short |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for row in summary {
+        text.push_str(&format!(
+            "| {}{} | {} | {:.3} | {:.3} | {} |\n",
+            row.kind,
+            if row.pending { " (pending)" } else { "" },
+            row.cases,
+            row.precision,
+            row.recall,
+            row.short
+        ));
+    }
+    let precisions: Vec<f64> = outcomes.iter().map(|o| o.precision).collect();
+    let recalls: Vec<f64> = outcomes.iter().map(|o| o.recall).collect();
+    text.push_str(&format!(
+        "| overall | {} | {:.3} | {:.3} | {} |\n",
+        outcomes.len(),
+        mean(&precisions),
+        mean(&recalls),
+        outcomes.iter().filter(|o| !o.ok()).count()
+    ));
+    text
+}
+
+impl Outcome {
+    /// Every relevant story that fits is in the top ten and no forbidden one is returned.
+    fn ok(&self) -> bool {
+        self.missing.is_empty() && self.forbidden.is_empty()
+    }
+
+    fn report(&self, case: &Case) -> String {
+        let mut lines = vec![format!(
+            "{} ({}): P@10 {:.2}, R@10 {:.2}",
+            case.label(),
+            case.kind,
+            self.precision,
+            self.recall
+        )];
+        if !self.missing.is_empty() {
+            lines.push(format!("    missing from the top 10: {:?}", self.missing));
+        }
+        if !self.extra.is_empty() {
+            lines.push(format!("    not relevant in the top 10: {:?}", self.extra));
+        }
+        if !self.forbidden.is_empty() {
+            lines.push(format!(
+                "    returned but must not be: {:?}",
+                self.forbidden
+            ));
+        }
+        lines.join("\n")
+    }
+}
+
 #[test]
 fn retrieval_quality_on_the_demo_municipality() {
     let fixture = read_fixture();
     let temp = tempfile::tempdir().unwrap();
     let (store, index) = import_demo(temp.path());
     check_titles(&fixture, &store);
-
-    let mut by_kind: BTreeMap<&str, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    let mut precisions = Vec::new();
-    let mut recalls = Vec::new();
-    let mut failures = Vec::new();
 
     let width = fixture
         .cases
@@ -273,104 +399,107 @@ fn retrieval_quality_on_the_demo_municipality() {
         "query", "kind", "P@10", "R@10"
     );
     println!("{}", "-".repeat(width + 27));
-    for case in &fixture.cases {
+    let cases: Vec<&Case> = fixture.cases.iter().collect();
+    let mut outcomes = Vec::new();
+    for case in &cases {
         let top = top_titles(&index, &store, case);
         let all = all_titles(&index, &store, case);
         let outcome = measure(case, &top, &all);
-        let ok = outcome.missing.is_empty() && outcome.forbidden.is_empty();
+        let mark = match (outcome.ok(), case.asserted(), &case.known_gap) {
+            (true, _, Some(_)) => "  known gap closed: drop its known_gap".to_string(),
+            (true, _, None) => String::new(),
+            (false, true, _) => "  FAIL".to_string(),
+            (false, false, Some(reason)) => format!("  known gap: {reason}"),
+            (false, false, None) => "  short (pending kind)".to_string(),
+        };
         println!(
-            "{:<width$}  {:<10}  {:>5.2}  {:>5.2}{}",
+            "{:<width$}  {:<10}  {:>5.2}  {:>5.2}{mark}",
             case.label(),
             case.kind,
             outcome.precision,
             outcome.recall,
-            if ok { "" } else { "  FAIL" }
         );
+        if !outcome.missing.is_empty() {
+            println!("{:<width$}    missing: {:?}", "", outcome.missing);
+        }
         if !outcome.extra.is_empty() {
             println!("{:<width$}    not relevant: {:?}", "", outcome.extra);
         }
-        let entry = by_kind.entry(case.kind.as_str()).or_default();
-        entry.0.push(outcome.precision);
-        entry.1.push(outcome.recall);
-        precisions.push(outcome.precision);
-        recalls.push(outcome.recall);
-        if !ok {
-            let mut lines = vec![format!(
-                "{} ({}): P@10 {:.2}, R@10 {:.2}",
-                case.label(),
-                case.kind,
-                outcome.precision,
-                outcome.recall
-            )];
-            if !outcome.missing.is_empty() {
-                lines.push(format!(
-                    "    missing from the top 10: {:?}",
-                    outcome.missing
-                ));
-            }
-            if !outcome.extra.is_empty() {
-                lines.push(format!(
-                    "    not relevant in the top 10: {:?}",
-                    outcome.extra
-                ));
-            }
-            if !outcome.forbidden.is_empty() {
-                lines.push(format!(
-                    "    returned but must not be: {:?}",
-                    outcome.forbidden
-                ));
-            }
-            failures.push(lines.join("\n"));
+        if !outcome.forbidden.is_empty() {
+            println!("{:<width$}    forbidden: {:?}", "", outcome.forbidden);
         }
+        outcomes.push(outcome);
     }
 
-    let mean_precision = mean(&precisions);
-    let mean_recall = mean(&recalls);
+    let summary = summarise(&cases, &outcomes);
     println!();
     println!(
-        "{:<10}  {:>5}  {:>5}  {:>5}",
-        "kind", "cases", "P@10", "R@10"
+        "{:<20}  {:>5}  {:>5}  {:>5}  {:>5}",
+        "kind", "cases", "P@10", "R@10", "short"
     );
-    for kind in KINDS {
-        if let Some((p, r)) = by_kind.get(kind) {
-            println!(
-                "{:<10}  {:>5}  {:>5.3}  {:>5.3}",
-                kind,
-                p.len(),
-                mean(p),
-                mean(r)
-            );
-        }
+    for row in &summary {
+        println!(
+            "{:<20}  {:>5}  {:>5.3}  {:>5.3}  {:>5}",
+            format!(
+                "{}{}",
+                row.kind,
+                if row.pending { " (pending)" } else { "" }
+            ),
+            row.cases,
+            row.precision,
+            row.recall,
+            row.short
+        );
     }
+    let all_precisions: Vec<f64> = outcomes.iter().map(|o| o.precision).collect();
+    let all_recalls: Vec<f64> = outcomes.iter().map(|o| o.recall).collect();
     println!(
-        "{:<10}  {:>5}  {:>5.3}  {:>5.3}",
+        "{:<20}  {:>5}  {:>5.3}  {:>5.3}  {:>5}",
         "overall",
-        precisions.len(),
-        mean_precision,
-        mean_recall
+        outcomes.len(),
+        mean(&all_precisions),
+        mean(&all_recalls),
+        outcomes.iter().filter(|o| !o.ok()).count()
     );
+    if let Some(path) = std::env::var_os("RETRIEVAL_SUMMARY") {
+        std::fs::write(&path, markdown(&summary, &outcomes)).unwrap_or_else(|error| {
+            panic!("{} cannot be written: {error}", Path::new(&path).display())
+        });
+    }
 
-    // Cases whose top ten holds stories nobody asked for, for the message when precision falls short.
-    let imprecise: Vec<String> = fixture
-        .cases
+    // Only the asserted cases count towards the verdict.
+    let asserted: Vec<(&Case, &Outcome)> = cases
         .iter()
-        .zip(&precisions)
-        .filter(|(_, precision)| **precision < 1.0)
-        .map(|(case, precision)| format!("{} ({precision:.2})", case.label()))
+        .copied()
+        .zip(&outcomes)
+        .filter(|(case, _)| case.asserted())
+        .collect();
+    let failures: Vec<String> = asserted
+        .iter()
+        .filter(|(_, outcome)| !outcome.ok())
+        .map(|(case, outcome)| outcome.report(case))
+        .collect();
+    let precisions: Vec<f64> = asserted.iter().map(|(_, o)| o.precision).collect();
+    let mean_precision = mean(&precisions);
+    // Cases whose top ten holds stories nobody asked for, for the message when precision falls short.
+    let imprecise: Vec<String> = asserted
+        .iter()
+        .filter(|(_, outcome)| outcome.precision < 1.0)
+        .map(|(case, outcome)| format!("{} ({:.2})", case.label(), outcome.precision))
         .collect();
     let mut problems = Vec::new();
     if !failures.is_empty() {
         problems.push(format!(
-            "{} of {} cases miss relevant stories or return forbidden ones:\n{}",
+            "{} of {} asserted cases miss relevant stories or return forbidden ones:\n{}",
             failures.len(),
-            fixture.cases.len(),
+            asserted.len(),
             failures.join("\n")
         ));
     }
     if mean_precision < MIN_MEAN_PRECISION {
         problems.push(format!(
-            "mean precision@10 is {mean_precision:.3}, below {MIN_MEAN_PRECISION}; cases with \
-             stories that are not relevant: {}",
+            "mean precision@10 of the asserted cases is {mean_precision:.3}, below \
+             {MIN_MEAN_PRECISION}; cases with stories that are not relevant: {}",
             imprecise.join(", ")
         ));
     }
