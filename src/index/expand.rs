@@ -3,12 +3,15 @@
 //! - A word: itself in every analysed language's title and text ([`SearchIndex::item_query`]), in
 //!   the story's tags (weighted [`TAG_BOOST`]) and as a part of Dutch compounds (`compound.rs`).
 //!   When no story the caller may see holds it, its nearest words that they do hold become the
-//!   "did you mean" suggestion, and a lenient search also looks for up to [`TYPO_WORDS`] of them: a
-//!   typo finds what was meant. A word the caller's stories hold is never widened this way.
+//!   "did you mean" suggestion, and a lenient search also looks for up to [`TYPO_WORDS`] of them,
+//!   each as a word: a typo finds what was meant. In a hyphenated word each part is corrected on
+//!   its own ("kofie-inloop" → "koffie-inloop"). A word the caller's stories hold is never widened
+//!   this way.
 //! - A phrase: itself, in title, text and tags.
 //! - `buurt*`: the words of the caller's stories that begin with "buurt" (the [`PREFIX_WORDS`] most
-//!   frequent), each as a word in title, text and tags. With fewer than [`MIN_PREFIX`] letters before
-//!   the star it is read as the plain word, and the results say so.
+//!   frequent), each as a word in title, text and tags, and the compounds "buurt" is part of
+//!   ("wijkbuurt"), as the word itself finds them. With fewer than [`MIN_PREFIX`] letters before the star it is read as the
+//!   plain word, and the results say so.
 //!
 //! Exclusions (`-woord`, `-buurt*`) remove the stories whose title or text says the word (or a word
 //! with the prefix); never for a tag, a compound's part or a near word alone: an exclusion takes out
@@ -108,7 +111,14 @@ impl SearchIndex {
             Item::Prefix(prefix) => match folded(prefix) {
                 Some(start) if start.chars().count() >= MIN_PREFIX => {
                     let words = self.words_beginning_with(statistics, &start, PREFIX_WORDS)?;
-                    let mut expansion = Expansion::default();
+                    // The compounds the word is part of ("huisbezoek" for "bezoek*"), and the
+                    // words that begin with it.
+                    let parts = self.part_queries(&Item::Word(prefix.clone()));
+                    let mut expansion = Expansion {
+                        queries: parts.iter().map(|query| query.box_clone()).collect(),
+                        highlight: parts,
+                        ..Expansion::default()
+                    };
                     for word in &words {
                         let item = Item::Word(word.clone());
                         expansion.queries.extend(self.text_queries(&item));
@@ -144,33 +154,17 @@ impl SearchIndex {
         statistics: &ScopedStatistics,
         lenient: bool,
     ) -> Result<Expansion, IndexError> {
-        let item = Item::Word(word.to_string());
-        let mut expansion = Expansion {
-            queries: self.text_queries(&item),
-            highlight: self.item_query(&item, false).into_iter().collect(),
-            ..Expansion::default()
-        };
-        let parts = self.part_queries(&item);
-        expansion
-            .highlight
-            .extend(parts.iter().map(|query| query.box_clone()));
-        expansion.queries.extend(parts);
-        let Some(written) = folded(word) else {
-            return Ok(expansion);
-        };
-        if max_distance(&written) == 0 || self.is_known(&expansion.queries, &written, statistics)? {
-            return Ok(expansion);
-        }
-        let near = self.nearest_words(statistics, &written, TYPO_WORDS)?;
+        let mut expansion = self.plain_word(word);
+        let near = self.near_spellings(word, &expansion.queries, statistics)?;
         let Some(nearest) = near.first() else {
             return Ok(expansion);
         };
         expansion.correction = Some((word.to_string(), nearest.clone()));
         if lenient {
             for near_word in &near {
-                let item = Item::Word(near_word.clone());
-                expansion.queries.extend(self.text_queries(&item));
-                expansion.highlight.extend(self.item_query(&item, false));
+                let found = self.plain_word(near_word);
+                expansion.queries.extend(found.queries);
+                expansion.highlight.extend(found.highlight);
             }
             expansion.expanded = Some(Expanded {
                 word: word.to_string(),
@@ -179,6 +173,66 @@ impl SearchIndex {
             });
         }
         Ok(expansion)
+    }
+
+    /// A word as itself: in title, text and tags, and as a part of compounds.
+    fn plain_word(&self, word: &str) -> Expansion {
+        let item = Item::Word(word.to_string());
+        let parts = self.part_queries(&item);
+        Expansion {
+            queries: self
+                .text_queries(&item)
+                .into_iter()
+                .chain(parts.iter().map(|query| query.box_clone()))
+                .collect(),
+            highlight: self
+                .item_query(&item, false)
+                .into_iter()
+                .chain(parts)
+                .collect(),
+            ..Expansion::default()
+        }
+    }
+
+    /// What `word` may have meant when no story of the scope holds it (`queries` are what it is
+    /// searched as): the nearest words they do hold, nearest first, at most [`TYPO_WORDS`]. In a
+    /// word of several ("kofie-inloop") each one they do not hold is replaced by its nearest.
+    /// Empty when the stories hold the word or nothing is near enough.
+    fn near_spellings(
+        &self,
+        word: &str,
+        queries: &[BoxQuery],
+        statistics: &ScopedStatistics,
+    ) -> Result<Vec<String>, IndexError> {
+        let written = analyse(&mut words_analyzer(), word);
+        if let [written] = written.as_slice() {
+            if max_distance(written) == 0 || self.is_known(queries, written, statistics)? {
+                return Ok(Vec::new());
+            }
+            return self.nearest_words(statistics, written, TYPO_WORDS);
+        }
+        let mut changed = false;
+        let mut corrected = Vec::with_capacity(written.len());
+        for part in &written {
+            let known = max_distance(part) == 0
+                || self.is_known(
+                    &self.text_queries(&Item::Word(part.clone())),
+                    part,
+                    statistics,
+                )?;
+            let nearest = if known {
+                None
+            } else {
+                self.nearest_words(statistics, part, 1)?.pop()
+            };
+            changed |= nearest.is_some();
+            corrected.push(nearest.unwrap_or_else(|| part.clone()));
+        }
+        Ok(if changed {
+            vec![corrected.join("-")]
+        } else {
+            Vec::new()
+        })
     }
 
     /// Whether a story of the scope holds the word: as written, or any term its `queries` look for.
@@ -238,6 +292,7 @@ impl SearchIndex {
             let words = self.words_beginning_with(statistics, &start, PREFIX_WORDS)?;
             let queries: Vec<BoxQuery> = words
                 .iter()
+                .chain([prefix])
                 .filter_map(|word| self.item_query(&Item::Word(word.clone()), true))
                 .collect();
             return Ok((!queries.is_empty()).then(|| Box::new(BooleanQuery::union(queries)) as _));
