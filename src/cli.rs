@@ -85,7 +85,7 @@ pub enum Command {
         page: usize,
         #[arg(long, default_value_t = 10)]
         per_page: usize,
-        /// Print the results (hits, snippets, facet counts) as JSON.
+        /// Print the results (hits, snippets, facet counts, synonyms used) as JSON.
         #[arg(long)]
         json: bool,
         /// Find exactly what was asked: when no story has every word, find none (instead of the
@@ -93,6 +93,9 @@ pub enum Command {
         /// its nearest words).
         #[arg(long)]
         exact: bool,
+        /// Search only the words as typed, not also their synonyms from the bank's list.
+        #[arg(long)]
+        no_synonyms: bool,
     },
     /// Write the yearly accountability report (per goal, or the whole goal tree) as Markdown.
     Report {

@@ -48,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             per_page,
             json,
             exact,
+            no_synonyms,
         } => {
             let mut request = SearchRequest::new(&query, parse_scope(&scope)?);
             request.lenient = !exact;
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             request.to = to;
             request.page = page;
             request.per_page = per_page;
+            request.synonyms = !no_synonyms;
             search(&config, &request, json)
         }
         Command::Redact { apply, evaluate } => redact(apply, evaluate.as_deref()),
@@ -189,6 +191,9 @@ fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Resul
                     expanded.word
                 ),
             };
+        }
+        if !results.synonyms_used.is_empty() {
+            text += &format!("also searched for: {}\n", results.synonyms_used.join(", "));
         }
         for hit in &results.hits {
             let snippet = hit
@@ -575,6 +580,9 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             "imported {} storytelling sessions and {} evaluation rounds",
             report.sessions, report.rounds
         );
+    }
+    if let Some(groups) = report.synonym_groups {
+        println!("imported the synonyms list ({groups} groups)");
     }
     if report.erased > 0 {
         println!(

@@ -30,6 +30,7 @@ pub mod sessions;
 pub mod source;
 pub mod store;
 pub mod story;
+pub mod synonyms;
 pub mod telemetry;
 pub mod tokens;
 pub mod web;

@@ -9,6 +9,9 @@ pub mod report;
 pub mod rounds;
 pub mod session_figures;
 mod sessions;
+mod synonyms;
+
+pub use synonyms::SynonymsSaved;
 
 /// The password of the demo's accounts.
 pub const DEMO_PASSWORD: &str = "demo-verhalenbank";
@@ -69,6 +72,15 @@ impl Refused {
 
 /// The outcome of a change: done (with what it gives back), or refused and nothing written.
 pub type Change<T> = Result<T, Refused>;
+
+/// A search within an indicator's stories on its evidence page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Within {
+    /// What was typed, in the query language.
+    pub text: String,
+    /// Whether words also find their synonyms.
+    pub synonyms: bool,
+}
 
 /// The municipality and goal tree as last read from the store.
 pub struct Settings {
@@ -840,7 +852,7 @@ impl Bank {
         indicator: &IndicatorId,
         filter: &EvidenceFilter,
         scope: &Scope,
-        within: Option<&str>,
+        within: Option<&Within>,
         today: Date,
     ) -> anyhow::Result<Option<EvidencePage>> {
         let settings = self.settings()?;
@@ -938,10 +950,11 @@ impl Bank {
             }
         }
 
-        let within = match within.map(str::trim).filter(|text| !text.is_empty()) {
-            Some(text) => {
+        let within = match within.filter(|within| !within.text.trim().is_empty()) {
+            Some(within) => {
                 let mut request = base.clone();
-                request.text = text.to_string();
+                request.text = within.text.trim().to_string();
+                request.synonyms = within.synonyms;
                 request.per_page = 20;
                 request.lenient = true;
                 Some(self.index.search(&self.store, &request)?)

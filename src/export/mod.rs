@@ -1,5 +1,5 @@
 //! Export of the bank: as plain files (Markdown stories with TOML front matter, `municipality.toml`,
-//! `goals.toml`, `sessions.toml`, a measurements CSV) that `import` reads back into the same bank; as
+//! `goals.toml`, `sessions.toml`, `rounds.toml`, `synonyms.toml`, a measurements CSV) that `import` reads back into the same bank; as
 //! spreadsheet tables (CSV for Dutch spreadsheets, or one Excel workbook); and as JSON.
 //!
 //! The spreadsheet exports share one table model ([`tables`]); the web offers the same tables as
@@ -114,6 +114,7 @@ pub fn export_on(
         actions: store.actions()?,
     };
     let rounds = store.rounds()?;
+    let synonyms = store.synonyms()?;
 
     let mut summary = ExportSummary {
         stories: stories.len(),
@@ -148,6 +149,10 @@ pub fn export_on(
             }
             if !rounds.is_empty() {
                 write("rounds.toml", rounds_to_toml(&rounds).as_bytes())?;
+            }
+            // As it was imported or saved, comments and all.
+            if let Some(synonyms) = &synonyms {
+                write(crate::synonyms::FILE_NAME, synonyms.item.as_bytes())?;
             }
             write(
                 "measurements.csv",

@@ -1,9 +1,9 @@
 //! Bulk import: a file or a folder (recursively) of story files, stories and measurements CSVs,
-//! `municipality.toml`, `goals.toml` and `sessions.toml`.
+//! `municipality.toml`, `goals.toml`, `sessions.toml`, `rounds.toml` and `synonyms.toml`.
 //!
 //! Shaped like ripgrep's search over files: every problem is reported with its file and line, counted,
 //! and the run goes on; whatever was read correctly is stored. Settings come first (municipality, then
-//! the goal tree, then sessions and rounds), then figures, then stories, because stories and figures are checked against them.
+//! the goal tree, then sessions, rounds and synonyms), then figures, then stories, because stories and figures are checked against them.
 //! Stories are written in batches, each durable before the next is read, so an interrupted import keeps
 //! what it acknowledged. Importing the same files again changes nothing: stories are stored by id.
 
@@ -29,6 +29,7 @@ use crate::source::LineError;
 use crate::store::{Store, StoreError};
 use crate::story::front_matter::parse_story_file;
 use crate::story::{Catalog, Story, StoryId};
+use crate::synonyms::Synonyms;
 
 /// Stories are stored in batches of this many, each flushed to disk.
 const STORY_BATCH: usize = 500;
@@ -58,6 +59,8 @@ pub struct ImportReport {
     pub sessions: usize,
     /// Narrative evaluation rounds read from rounds.toml.
     pub rounds: usize,
+    /// Groups of the synonyms list read from synonyms.toml, when there was one.
+    pub synonym_groups: Option<usize>,
     /// Stories left out because they were erased after the files were made: an erased story never
     /// comes back, not even from an older export.
     pub erased: usize,
@@ -80,6 +83,7 @@ enum FileKind {
     Goals,
     Sessions,
     Rounds,
+    Synonyms,
     Csv,
     Story,
 }
@@ -95,6 +99,7 @@ fn kind_of(path: &Path) -> Option<FileKind> {
         ("goals.toml", _) => Some(FileKind::Goals),
         ("sessions.toml", _) => Some(FileKind::Sessions),
         ("rounds.toml", _) => Some(FileKind::Rounds),
+        (crate::synonyms::FILE_NAME, _) => Some(FileKind::Synonyms),
         ("readme.md", _) => None,
         (_, Some("csv")) => Some(FileKind::Csv),
         (_, Some("md" | "markdown")) => Some(FileKind::Story),
@@ -272,6 +277,22 @@ fn import_into(
                         report.rounds += parsed.len();
                     }
                     Err(error) => report.fail(&path, vec![error]),
+                }
+            }
+            FileKind::Synonyms => {
+                let text = table::strip_bom(&text);
+                match Synonyms::from_toml(text) {
+                    Ok(parsed) => {
+                        store.set_synonyms(text)?;
+                        report.synonym_groups = Some(parsed.groups.len());
+                    }
+                    Err(problems) => report.fail(
+                        &path,
+                        problems
+                            .iter()
+                            .map(|problem| problem.line_error())
+                            .collect(),
+                    ),
                 }
             }
             FileKind::Csv => {

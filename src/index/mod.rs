@@ -26,11 +26,13 @@ pub mod query;
 pub mod schema;
 pub mod search;
 mod statistics;
+mod synonyms;
 mod vocabulary;
 
 pub use expand::{Expanded, ExpansionKind};
 pub use schema::FacetField;
 pub use search::{FacetCount, Hit, Scope, SearchRequest, SearchResults, SortOrder};
+pub use synonyms::SYNONYM_BOOST;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -103,6 +105,8 @@ pub struct SearchIndex {
     columns: facets::ColumnCache,
     /// Per segment and scope, what relevance statistics are taken over.
     statistics: statistics::StatisticsCache,
+    /// The bank's synonyms list, analysed once per version.
+    synonyms: synonyms::SynonymCache,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -183,6 +187,7 @@ impl SearchIndex {
             context: Mutex::new(context),
             columns: facets::ColumnCache::default(),
             statistics: statistics::StatisticsCache::default(),
+            synonyms: synonyms::SynonymCache::default(),
         };
         let needs_rebuild = created
             || committed.seq < store.outbox_pruned_through()?

@@ -102,6 +102,8 @@ pub struct SearchRequest {
     /// ([`SearchResults::relaxed`]); a word no story holds is searched as its nearest words. Pages,
     /// the API and the command line search so; `false` finds exactly what was asked.
     pub lenient: bool,
+    /// Whether words also find their synonyms from the bank's list (see [`super::synonyms`]).
+    pub synonyms: bool,
 }
 
 /// Results per page at most.
@@ -129,6 +131,7 @@ impl SearchRequest {
             per_page: 10,
             scope,
             lenient: false,
+            synonyms: false,
         }
     }
 
@@ -188,6 +191,9 @@ pub struct SearchResults {
     pub suggestion: Option<String>,
     /// The words of the query that were searched as other words: typos and `word*`.
     pub expanded: Vec<Expanded>,
+    /// The synonyms from the list that were also looked for, each once: taken from the list and the
+    /// query alone, whatever the stories hold.
+    pub synonyms_used: Vec<String>,
 }
 
 /// The words of a search: each required group as one query, what to mark in snippets, and what the
@@ -426,9 +432,16 @@ impl SearchIndex {
             )?)
         };
 
-        // Each required group: the alternatives of its items.
+        // Each required group: the alternatives of its items, and of their synonyms.
         let mut words = Words::default();
         let mut exclusions: Vec<BoxQuery> = Vec::new();
+        let expansions = if request.synonyms {
+            Some(self.synonyms.current(store)?)
+        } else {
+            None
+        };
+        let typed: Vec<Item> = parsed.required.iter().flatten().cloned().collect();
+        let mut synonyms = super::synonyms::Applied::default();
         if let Some(statistics) = &statistics {
             for group in &parsed.required {
                 let mut alternatives: Vec<BoxQuery> = Vec::new();
@@ -439,12 +452,22 @@ impl SearchIndex {
                     words.expanded.extend(expansion.expanded);
                     words.corrections.extend(expansion.correction);
                 }
-                if !alternatives.is_empty() {
-                    words
-                        .groups
-                        .push(Box::new(BooleanQuery::union(alternatives)));
+                if alternatives.is_empty() {
+                    continue;
                 }
+                if let Some(expansions) = &expansions {
+                    alternatives.extend(self.synonym_queries(
+                        group,
+                        &typed,
+                        expansions,
+                        &mut synonyms,
+                    ));
+                }
+                words
+                    .groups
+                    .push(Box::new(BooleanQuery::union(alternatives)));
             }
+            words.highlight.append(&mut synonyms.highlight);
             for item in &parsed.excluded {
                 exclusions.extend(self.exclusion(item, statistics)?);
             }
@@ -547,6 +570,7 @@ impl SearchIndex {
             all_words,
             suggestion: corrected(&request.text, &words.corrections),
             expanded: words.expanded,
+            synonyms_used: synonyms.used,
         })
     }
 

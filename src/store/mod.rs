@@ -5,7 +5,8 @@
 //! - `stories`: story id (16 bytes) → [`records::StoryRecord`] as JSON.
 //! - `outbox`: sequence number (u64 big-endian) → [`records::OutboxRecord`]: what the index must catch up on.
 //! - `measurements`: `indicator \0 period \0 area` → [`records::MeasurementRecord`].
-//! - `settings`: `municipality`, `goal_tree` → their TOML file text in a versioned record.
+//! - `settings`: `municipality`, `goal_tree` → their TOML file text in a versioned record; `synonyms` →
+//!   the `synonyms.toml` text, stamped with a version of its own (see `synonyms`).
 //! - `receipts`: `h:` + SHA-256 of a receipt code → story id, and `s:` + story id → that hash, so a
 //!   resident finds their story by code and erasing the story removes the code too.
 //! - `sessions`, `interpretations`, `actions`: id → their `sessions.toml` entry as a versioned record.
@@ -30,6 +31,7 @@ pub mod idempotency;
 mod records;
 mod rounds;
 mod sessions;
+mod synonyms;
 mod tokens;
 mod users;
 

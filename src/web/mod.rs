@@ -138,6 +138,10 @@ pub fn router(state: AppState) -> Router {
         .route("/zoeken", get(search::page))
         .route("/zoeken/export.csv", get(search::download_csv))
         .route("/zoeken/export.xlsx", get(search::download_xlsx))
+        .route(
+            "/zoeken/synoniemen",
+            get(synonyms::form).post(synonyms::save),
+        )
         .merge(public_forms)
         .route(
             "/aanbieder/verhaal",

@@ -1,7 +1,7 @@
 //! What a page with a search box says about how it searched, made in one place for every such page:
 //! that no story had every word and these are the stories with the most words, "Bedoelde u …?" with
-//! a link to the corrected search, the words a typo or `buurt*` was searched as, and a `*` with too
-//! few letters before it.
+//! a link to the corrected search, the words a typo or `buurt*` was searched as, a `*` with too few
+//! letters before it, and the synonyms also looked for ("Ook gezocht op: …").
 
 use crate::index::{ExpansionKind, SearchResults};
 use crate::web::i18n::Texts;
@@ -15,6 +15,8 @@ pub struct SearchNotice {
     pub suggestion: Option<(String, String)>,
     /// One sentence per word searched as other words.
     pub expanded: Vec<String>,
+    /// "Ook gezocht op: alleen, geïsoleerd", when synonyms were looked for.
+    pub synonyms: Option<String>,
 }
 
 impl SearchNotice {
@@ -45,14 +47,20 @@ impl SearchNotice {
                 t.with(key, &expanded.word).replace("{words}", &words)
             })
             .collect();
+        let synonyms = (!results.synonyms_used.is_empty())
+            .then(|| t.with("search.synonyms_used", &results.synonyms_used.join(", ")));
         SearchNotice {
             relaxed,
             suggestion,
             expanded,
+            synonyms,
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.relaxed.is_none() && self.suggestion.is_none() && self.expanded.is_empty()
+        self.relaxed.is_none()
+            && self.suggestion.is_none()
+            && self.expanded.is_empty()
+            && self.synonyms.is_none()
     }
 }

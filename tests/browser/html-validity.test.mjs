@@ -99,6 +99,8 @@ test('public and staff pages are valid HTML by the Nu Html Checker', async () =>
     ['/rondes/minder-alleen-2025?subdoel=sterker-netwerk&tag=koffie-inloop', analyst],
     ['/rondes/minder-alleen-2025/verzamelen', analyst],
     ['/doelenboom', analyst],
+    ['/zoeken?q=eenzaam', analyst],
+    ['/zoeken/synoniemen', analyst],
     ['/doelenboom/indicator/bezoekers-koffie-inloop', analyst],
     ['/doelenboom/nieuw/indicator?onder=sterker-netwerk', analyst],
     ['/indicator/bezoekers-koffie-inloop/duiding', analyst],

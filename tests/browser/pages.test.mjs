@@ -18,6 +18,8 @@ const pages = async () => [
   '/indicator/bezoekers-koffie-inloop?gebied=centrum&q=koffie',
   await storyPath(),
   '/zoeken?q=buurt&valence=negative',
+  '/zoeken?q=eenzaam',
+  '/zoeken/synoniemen',
   '/vertel',
   '/mijn-verhaal',
   '/aanbieder/verhaal',

@@ -169,7 +169,7 @@ test('over a thousand payloads through every door never run on any page', { time
   const indicators = (await fetch(`${base}/api/v1/goals`).then((r) => r.json())).indicators.map((i) => i.id);
   const sessions = [...new Set([...readFileSync(join(root, 'stories-sample', 'sessions.toml'), 'utf8').matchAll(/^id = "([^"]+)"/gm)].map((m) => m[1]))];
   const paths = [
-    '/', '/zoeken', `/zoeken?q=${CANARY}`, '/moderatie', '/moderatie?status=submitted', '/doelenboom', '/verantwoording',
+    '/', '/zoeken', `/zoeken?q=${CANARY}`, '/moderatie', '/moderatie?status=submitted', '/doelenboom', '/zoeken/synoniemen', '/verantwoording',
     '/acties', '/sessies', '/rondes', '/vertel', '/mijn-verhaal',
     ...indicators.map((id) => `/indicator/${id}`),
     ...sessions.map((id) => `/sessies/${id}`),

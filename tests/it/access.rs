@@ -55,6 +55,8 @@ const ROUTES: &[(&str, &str, Need)] = &[
         Need::Analyst,
     ),
     ("GET", "/rondes/minder-alleen-2025/qr.svg", Need::Analyst),
+    ("GET", "/zoeken/synoniemen", Need::Analyst),
+    ("POST", "/zoeken/synoniemen", Need::Analyst),
     ("GET", "/doelenboom", Need::Analyst),
     ("GET", "/doelenboom/nieuw/doel", Need::Analyst),
     ("POST", "/doelenboom/nieuw/doel", Need::Analyst),

@@ -10,16 +10,24 @@ use std::path::Path;
 
 use super::support::{repo_root, run, text};
 
-/// What `verhalenbank search QUERY` answers (all hits, on one page), as JSON.
+/// What `verhalenbank search QUERY --no-synonyms` answers (all hits, on one page), as JSON: word
+/// forms as such, without the synonyms list, which would add other words.
 fn search(data: &Path, query: &str, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec!["search", query, "--per-page", "100", "--json"];
+    let mut args = vec![
+        "search",
+        query,
+        "--per-page",
+        "100",
+        "--json",
+        "--no-synonyms",
+    ];
     args.extend(extra);
     let output = run(data, &args);
     assert!(output.status.success(), "{query}: {}", text(&output));
     serde_json::from_slice(&output.stdout).expect("search prints JSON")
 }
 
-/// The titles `verhalenbank search QUERY` finds, best first (all of them, on one page).
+/// The titles `verhalenbank search QUERY --no-synonyms` finds, best first (all of them, on one page).
 fn titles(data: &Path, query: &str) -> Vec<String> {
     hit_titles(&search(data, query, &[]))
 }

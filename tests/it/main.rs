@@ -17,6 +17,7 @@ mod rounds;
 mod sessions;
 mod site;
 mod support;
+mod synonyms;
 mod tree;
 mod upgrade;
 mod versions;

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{OpenApi, ToSchema};
 
-use crate::bank::EvidencePage;
+use crate::bank::{EvidencePage, Within};
 use crate::evidence::Measurement;
 use crate::evidence::counted::CountedEvidence;
 use crate::evidence::signals::{Signal, ToldSummary};
@@ -38,7 +38,7 @@ use crate::story::view::{Audience, Status, StoryView};
 use crate::story::{Catalog, Consent, Moderation, StoryId, TellerRole, Valence};
 use crate::web::filters::read_filter;
 use crate::web::forms::FormData;
-use crate::web::handlers::search::read_request;
+use crate::web::handlers::search::{read_request, synonyms_wanted};
 use crate::web::{AppError, AppState};
 
 /// The highest page a search reads (`pagina`); deeper pages are refused with 400.
@@ -61,7 +61,7 @@ pub const MAX_KEY_LENGTH: usize = 255;
         evidence,
         measurements
     ),
-    components(schemas(NewStory, CreatedStory, Sorteer, Problem, FieldProblem, StoryView, StoryList, StoryHit, FacetCount, Expanded, ExpansionKind, EvidenceView)),
+    components(schemas(NewStory, CreatedStory, Sorteer, Synoniemen, Problem, FieldProblem, StoryView, StoryList, StoryHit, FacetCount, Expanded, ExpansionKind, EvidenceView)),
     modifiers(&BearerScheme)
 )]
 pub struct ApiDoc;
@@ -732,6 +732,8 @@ pub struct StoryList {
     /// Words of the query searched as other words: a typo as its nearest words, `word*` as the
     /// words that begin with it.
     expanded: Vec<Expanded>,
+    /// The synonyms from the bank's list that were also looked for (`synoniemen=aan`, the default).
+    synonyms_used: Vec<String>,
 }
 
 impl StoryHit {
@@ -763,8 +765,10 @@ impl StoryList {
             all_words,
             suggestion,
             expanded,
+            synonyms_used,
         } = results;
         StoryList {
+            synonyms_used,
             relaxed,
             all_words,
             suggestion,
@@ -836,7 +840,31 @@ fn check_search(pairs: &[(String, String)]) -> Result<(), String> {
             return Err(format!("{name} is a date as YYYY-MM-DD"));
         }
     }
-    Ok(())
+    check_synonyms(pairs)
+}
+
+/// Whether synonyms are searched too (`synoniemen`).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum Synoniemen {
+    /// Words also find their synonyms from the bank's list (the default).
+    Aan,
+    /// Only the words as typed.
+    Uit,
+}
+
+/// `synoniemen` is `aan` or `uit`.
+fn check_synonyms(pairs: &[(String, String)]) -> Result<(), String> {
+    let known = pairs
+        .iter()
+        .filter(|(key, _)| key == "synoniemen")
+        .all(|(_, value)| value == "aan" || value == "uit");
+    if known {
+        Ok(())
+    } else {
+        Err("synoniemen is aan or uit".to_string())
+    }
 }
 
 /// Search stories: `q` in the query language, facet filters as `field=value` (repeatable),
@@ -864,6 +892,7 @@ fn check_search(pairs: &[(String, String)]) -> Result<(), String> {
     ("tot" = Option<Date>, Query, description = "Stories up to this day"),
     ("sorteer" = Option<Sorteer>, Query, description = "Order: relevant (best match first), nieuw or oud"),
     ("pagina" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Page, from 1 to 1000"),
+    ("synoniemen" = Option<Synoniemen>, Query, description = "aan (the default): words also find their synonyms from the bank's list; uit: only the words as typed"),
 ),
     security((), ("bearer" = [])),
     responses(
@@ -958,6 +987,7 @@ impl EvidenceView {
     ("gebied" = Option<String>, Query, description = "Area id"),
     ("periode" = Option<String>, Query, pattern = "^(19[0-9]{2}|2[0-9]{3})(-Q[1-4]|-(0[1-9]|1[0-2]))?$", description = "A year (2025), quarter (2025-Q1) or month (2025-03)"),
     ("q" = Option<String>, Query, description = "Search within the indicator's stories"),
+    ("synoniemen" = Option<Synoniemen>, Query, description = "aan (the default): words also find their synonyms from the bank's list; uit: only the words as typed"),
 ),
     security((), ("bearer" = [])),
     responses(
@@ -976,6 +1006,9 @@ async fn evidence(
         return AppError::NotFound.problem();
     };
     let today = state.today();
+    if let Err(detail) = check_synonyms(&pairs) {
+        return bad_request(&detail);
+    }
     let given_area = raw(&pairs, "gebied").map(str::to_string);
     let given_period = raw(&pairs, "periode").map(str::to_string);
     let form = FormData::new(pairs);
@@ -997,9 +1030,12 @@ async fn evidence(
     if given_period.is_some() && filter.period.map(|period| period.to_string()) != given_period {
         return bad_request("periode is a year (2025), quarter (2025-Q1) or month (2025-03)");
     }
-    let within = form.get("q").map(str::to_string);
+    let within = form.get("q").map(|text| Within {
+        text: text.to_string(),
+        synonyms: synonyms_wanted(&form),
+    });
     let result = state
-        .run(move |bank| bank.evidence(&id, &filter, &scope, within.as_deref(), today))
+        .run(move |bank| bank.evidence(&id, &filter, &scope, within.as_ref(), today))
         .await;
     match result {
         Ok(Some(page)) => Json(EvidenceView::of(page, audience)).into_response(),

@@ -8,6 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, Path, Query, State};
 
+use crate::bank::Within;
 use crate::export::{Audience, measurements_table, stories_table};
 use crate::goals::{Direction, IndicatorLevel};
 use crate::ids::IndicatorId;
@@ -18,6 +19,7 @@ use crate::web::chart::{Point, line_chart};
 use crate::web::download::{Sheet, attachment};
 use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
+use crate::web::handlers::search::synonyms_wanted;
 use crate::web::handlers::sessions::{
     ActionView, InterpretationView, action_view, interpretation_view,
 };
@@ -86,6 +88,8 @@ pub struct EvidencePage {
     pub within: Option<(String, Vec<StoryCard>)>,
     /// What the search within says about how it searched.
     pub notice: SearchNotice,
+    /// Whether the search within also looks for synonyms (the checkbox).
+    pub synonyms: bool,
 }
 
 pub async fn page(
@@ -99,12 +103,16 @@ pub async fn page(
     let today = state.today();
     let link_pairs: Vec<(String, String)> = pairs
         .iter()
-        .filter(|(key, _)| key == "gebied" || key == "periode")
+        .filter(|(key, _)| ["gebied", "periode", "synoniemen"].contains(&key.as_str()))
         .cloned()
         .collect();
     let form = FormData::new(pairs);
     let query = form.text("q");
-    let within = query.clone();
+    let synonyms = synonyms_wanted(&form);
+    let within = Within {
+        text: query.clone(),
+        synonyms,
+    };
     let interpretation_query = form.text("dq");
     let dq = interpretation_query.clone();
     let (settings, (filter, unknown), evidence, years, interpretations, actions, sessions) = state
@@ -387,6 +395,7 @@ pub async fn page(
         query,
         within,
         notice,
+        synonyms,
         scores,
         interpretations: interpretations
             .iter()

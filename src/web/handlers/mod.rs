@@ -16,5 +16,6 @@ pub mod rounds;
 pub mod search;
 pub mod sessions;
 pub mod story;
+pub mod synonyms;
 pub mod tell;
 pub mod tree;

@@ -69,6 +69,8 @@ pub struct SearchPage {
     /// The search's query string for the download links (`?q=...`), or empty.
     pub download_query: String,
     pub notice: SearchNotice,
+    /// Whether words also find their synonyms (the checkbox).
+    pub synonyms: bool,
 }
 
 /// A facet value's label in the visitor's language.
@@ -112,11 +114,20 @@ pub fn facet_label(t: &Texts, settings: &Settings, field: FacetField, value: &st
     label.unwrap_or_else(|| value.to_string())
 }
 
+/// Whether a query string asks for synonyms too: yes, unless it says `synoniemen=uit` without
+/// `synoniemen=aan`. The checkbox "Ook synoniemen zoeken" sends `aan` after a hidden `uit`, so a form
+/// sent with the box unticked says `uit` alone, and a plain link (`/zoeken?q=...`) searches with them.
+pub fn synonyms_wanted(form: &FormData) -> bool {
+    let said = form.all("synoniemen");
+    !said.iter().any(|value| value == "uit") || said.iter().any(|value| value == "aan")
+}
+
 /// The search request a query string asks for: lenient, as people type (see
 /// [`SearchRequest::lenient`]).
 pub fn read_request(form: &FormData, scope: Scope) -> SearchRequest {
     let mut request = SearchRequest::new(&form.text("q"), scope);
     request.lenient = true;
+    request.synonyms = synonyms_wanted(form);
     for field in FacetField::ALL {
         for value in form.all(field.name()) {
             request = request.filter(field, &value);
@@ -238,6 +249,7 @@ pub async fn page(
         pages,
         download_query,
         notice,
+        synonyms: request.synonyms,
     })
 }
 
