@@ -104,6 +104,33 @@ fn story() -> impl Strategy<Value = Story> {
         )
 }
 
+/// A synonyms file: two-way groups and one-way ones, with a note, each word in one group.
+fn synonyms() -> impl Strategy<Value = String> {
+    let word = "[a-zëï]{1,8}( [a-z]{1,6})?";
+    proptest::collection::vec((proptest::collection::vec(word, 2..4), any::<bool>()), 0..5)
+        .prop_map(|groups| {
+            let mut text = String::from("# synoniemen\n");
+            for (number, (words, one_way)) in groups.into_iter().enumerate() {
+                // A number per group keeps every word in one group.
+                let words: Vec<String> = words
+                    .iter()
+                    .enumerate()
+                    .map(|(place, word)| format!("\"{word}{number}{place}\""))
+                    .collect();
+                if one_way {
+                    text += &format!(
+                        "\n[[groep]]\nwoord = {}\nook = [{}]\n",
+                        words[0],
+                        words[1..].join(", ")
+                    );
+                } else {
+                    text += &format!("\n[[groep]]\nwoorden = [{}]\n", words.join(", "));
+                }
+            }
+            text
+        })
+}
+
 fn measurement() -> impl Strategy<Value = Measurement> {
     (
         prop_oneof![
@@ -147,6 +174,7 @@ proptest! {
     fn bank_export_import_round_trip(
         stories in proptest::collection::vec(story(), 0..30),
         measurements in proptest::collection::vec(measurement(), 0..20),
+        synonyms in proptest::option::of(synonyms()),
     ) {
         let temp = tempfile::tempdir().unwrap();
         let first = Store::open(&temp.path().join("a")).unwrap();
@@ -155,6 +183,9 @@ proptest! {
         first.put_session(&testing::session()).unwrap();
         first.put_stories(&stories).unwrap();
         first.put_measurements(&measurements).unwrap();
+        if let Some(text) = &synonyms {
+            first.set_synonyms(text).unwrap();
+        }
 
         let folder = temp.path().join("export");
         export(&first, ExportFormat::Markdown, &folder).unwrap();
@@ -168,5 +199,7 @@ proptest! {
         prop_assert_eq!(first.goal_tree().unwrap(), second.goal_tree().unwrap());
         prop_assert_eq!(first.municipality().unwrap(), second.municipality().unwrap());
         prop_assert_eq!(first.sessions().unwrap(), second.sessions().unwrap());
+        let list = |store: &Store| store.synonyms().unwrap().map(|stored| stored.item);
+        prop_assert_eq!(list(&first), list(&second));
     }
 }

@@ -215,6 +215,16 @@ async fn analysts_change_the_list_on_its_page() {
         search.contains(r#"href="/zoeken/synoniemen""#),
         "a link for analysts"
     );
+    // Gathering stories into a round searches with synonyms too.
+    let (status, gather) = app
+        .get("/rondes/minder-alleen-2025/verzamelen?q=eenzaam")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(gather.contains("Ook gezocht op: alleen"), "round gathering");
+    let (_, gather) = app
+        .get("/rondes/minder-alleen-2025/verzamelen?q=eenzaam&synoniemen=uit")
+        .await;
+    assert!(!gather.contains("Ook gezocht op"));
     let version = app.version_on("/zoeken/synoniemen").await;
 
     // Problems come back at the field, in Dutch, and nothing is stored.

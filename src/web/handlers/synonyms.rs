@@ -34,11 +34,6 @@ pub struct SynonymsPage {
     pub saved: Option<usize>,
 }
 
-#[derive(serde::Deserialize)]
-pub struct SavedQuery {
-    groepen: Option<usize>,
-}
-
 /// One problem as the page says it: where, then what.
 pub fn problem_text(t: &Texts, problem: &Problem) -> String {
     let mut place = vec![t.with("synonyms.at_line", &problem.line.to_string())];
@@ -78,7 +73,7 @@ pub async fn form(
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
-    Query(query): Query<SavedQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<SynonymsPage, AppError> {
     let (settings, synonyms) = state
         .run(|bank| Ok((bank.settings()?, bank.synonyms()?)))
@@ -89,7 +84,10 @@ pub async fn form(
         version: synonyms.version,
         problems: Vec::new(),
         current: None,
-        saved: query.groepen,
+        // After a save: how many groups the list has (only a number is shown).
+        saved: FormData::new(pairs)
+            .get("groepen")
+            .and_then(|groups| groups.parse().ok()),
     })
 }
 
