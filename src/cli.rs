@@ -63,7 +63,8 @@ pub enum Command {
     },
     /// Search the stories from the command line, for scripts and checks.
     Search {
-        /// What to look for: words (all must match), "exact phrases", -exclusions, OR, field:value filters.
+        /// What to look for: words (all must match), "exact phrases", -exclusions, OR, word* (words
+        /// that begin so), field:value filters.
         query: String,
         /// Filter on a field, as FIELD=VALUE (goal, subgoal, indicator, area, provider, teller, valence, tag,
         /// language, year, quarter, status, consent); repeat for more.
@@ -87,6 +88,11 @@ pub enum Command {
         /// Print the results (hits, snippets, facet counts, synonyms used) as JSON.
         #[arg(long)]
         json: bool,
+        /// Find exactly what was asked: when no story has every word, find none (instead of the
+        /// stories with the most words), and search a word no story has as itself only (instead of
+        /// its nearest words).
+        #[arg(long)]
+        exact: bool,
         /// Search only the words as typed, not also their synonyms from the bank's list.
         #[arg(long)]
         no_synonyms: bool,

@@ -47,9 +47,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             page,
             per_page,
             json,
+            exact,
             no_synonyms,
         } => {
             let mut request = SearchRequest::new(&query, parse_scope(&scope)?);
+            request.lenient = !exact;
             for facet in &facets {
                 let (field, value) = facet.split_once(['=', ':']).with_context(|| {
                     format!("--facet {facet}: expected FIELD=VALUE, for example area=noord")
@@ -166,6 +168,30 @@ fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Resul
         serde_json::to_string_pretty(&results)? + "\n"
     } else {
         let mut text = format!("{} stories\n", results.total);
+        if results.relaxed {
+            text += &format!(
+                "{} with every word; these are the stories with the most words\n",
+                results.all_words
+            );
+        }
+        if let Some(suggestion) = &results.suggestion {
+            text += &format!("did you mean: {suggestion}\n");
+        }
+        for expanded in &results.expanded {
+            let words = expanded.words.join(", ");
+            text += &match expanded.kind {
+                crate::index::ExpansionKind::Typo => {
+                    format!("{} is in no story; searched for {words}\n", expanded.word)
+                }
+                crate::index::ExpansionKind::Prefix => {
+                    format!("{}* stands for: {words}\n", expanded.word)
+                }
+                crate::index::ExpansionKind::ShortPrefix => format!(
+                    "{}*: fewer than 3 letters before the star; searched for the word itself\n",
+                    expanded.word
+                ),
+            };
+        }
         if !results.synonyms_used.is_empty() {
             text += &format!("also searched for: {}\n", results.synonyms_used.join(", "));
         }

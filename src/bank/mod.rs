@@ -956,6 +956,7 @@ impl Bank {
                 request.text = within.text.trim().to_string();
                 request.synonyms = within.synonyms;
                 request.per_page = 20;
+                request.lenient = true;
                 Some(self.index.search(&self.store, &request)?)
             }
             None => None,

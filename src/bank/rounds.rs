@@ -12,7 +12,7 @@ use super::{Bank, Change, Refused};
 use crate::ids::{AreaId, RoundId, SubgoalId};
 use crate::index::analysis::{analyse, dutch};
 use crate::index::search::MAX_PER_PAGE;
-use crate::index::{FacetField, Hit, Scope, SearchRequest, SortOrder};
+use crate::index::{FacetField, Scope, SearchRequest, SearchResults, SortOrder};
 use crate::rounds::Round;
 use crate::rounds::analysis::{
     Matrix, RecurringWord, recurring_words, subgoal_tags, valence_by_area,
@@ -150,16 +150,18 @@ impl Bank {
     }
 
     /// Stories in the bank that fit the round (period, areas, providers, subgoals) and are in no round
-    /// yet, matching `query` (with its words' synonyms when `synonyms`); at most one page. With them,
-    /// the synonyms that were looked for.
+    /// yet, matching `query` as the search page does (with its words' synonyms when `synonyms`); at
+    /// most one page, as search results whose hits are those candidates, so the page can say how it
+    /// searched.
     pub fn round_candidates(
         &self,
         round: &Round,
         query: &str,
         synonyms: bool,
-    ) -> anyhow::Result<(Vec<Hit>, Vec<String>)> {
+    ) -> anyhow::Result<SearchResults> {
         let mut request = SearchRequest::new(query, Scope::Municipality);
         request.synonyms = synonyms;
+        request.lenient = true;
         request.from = Some(round.from);
         request.to = Some(round.to);
         for area in &round.areas {
@@ -176,13 +178,9 @@ impl Bank {
         if query.trim().is_empty() {
             request.sort = SortOrder::Newest;
         }
-        let results = self.index.search(&self.store, &request)?;
-        let hits = results
-            .hits
-            .into_iter()
-            .filter(|hit| hit.story.round.is_none())
-            .collect();
-        Ok((hits, results.synonyms_used))
+        let mut results = self.index.search(&self.store, &request)?;
+        results.hits.retain(|hit| hit.story.round.is_none());
+        Ok(results)
     }
 
     pub fn round(&self, id: &RoundId) -> anyhow::Result<Option<Round>> {

@@ -150,6 +150,19 @@ impl AnalysedLanguage {
     }
 }
 
+/// The name the analyzer of the vocabulary field is registered under.
+pub const WORDS_ANALYZER: &str = "verhalenbank_words";
+
+/// The analyzer of the vocabulary field: words as written, lowercase and with diacritics folded
+/// ("Eenzaamheid" → "eenzaamheid", "cliënt" → "client"), in any language.
+pub fn words_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LENGTH))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 /// The name the analyzer of Dutch compound parts is registered under.
 pub const DUTCH_PARTS_ANALYZER: &str = "verhalenbank_nl_parts";
 
@@ -178,6 +191,90 @@ fn part_terms_uncached(word: &str) -> Vec<String> {
     terms.sort_unstable();
     terms.dedup();
     terms
+}
+
+/// The name the analyzer of tags is registered under ([`dutch_with_parts_analyzer`]).
+pub const DUTCH_TAGS_ANALYZER: &str = "verhalenbank_nl_tags";
+
+/// Each Dutch word becomes its term, as in the text fields, followed by its compound parts' terms
+/// at the same place. Tags are indexed so (a tag "mantelzorger" is found by "mantelzorg"), and
+/// snippets of Dutch stories are made so, so that a searched word marks the compounds it was found in.
+pub fn dutch_with_parts_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LENGTH))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StemAndParts)
+        .build()
+}
+
+/// Each token's Dutch term, then its parts' terms (see [`dutch_with_parts_analyzer`]).
+#[derive(Clone, Copy)]
+struct StemAndParts;
+
+impl TokenFilter for StemAndParts {
+    type Tokenizer<T: Tokenizer> = StemAndPartsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        StemAndPartsFilter { tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct StemAndPartsFilter<T> {
+    tokenizer: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StemAndPartsFilter<T> {
+    type TokenStream<'a> = StemAndPartsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemAndPartsStream {
+            tail: self.tokenizer.token_stream(text),
+            stem: Stem::new(Algorithm::DutchPorter),
+            pending: Vec::new(),
+            token: Token::default(),
+        }
+    }
+}
+
+pub struct StemAndPartsStream<T> {
+    tail: T,
+    stem: Stem,
+    /// Parts of the current word still to be passed on, last first.
+    pending: Vec<String>,
+    token: Token,
+}
+
+impl<T: TokenStream> TokenStream for StemAndPartsStream<T> {
+    fn advance(&mut self) -> bool {
+        if let Some(part) = self.pending.pop() {
+            self.token.text = part;
+            return true;
+        }
+        loop {
+            if !self.tail.advance() {
+                return false;
+            }
+            let word = self.tail.token();
+            if word.text == "s" {
+                continue;
+            }
+            self.pending = dutch_part_terms(&word.text);
+            self.pending.reverse();
+            self.token = word.clone();
+            self.token.text = self.stem.apply(&word.text);
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// Replaces each token by its compound parts (see [`dutch_parts_analyzer`]).
@@ -257,6 +354,12 @@ pub fn register_analyzers(index: &tantivy::Index) {
     index
         .tokenizers()
         .register(DUTCH_PARTS_ANALYZER, dutch_parts_analyzer());
+    index
+        .tokenizers()
+        .register(WORDS_ANALYZER, words_analyzer());
+    index
+        .tokenizers()
+        .register(DUTCH_TAGS_ANALYZER, dutch_with_parts_analyzer());
 }
 
 /// The terms a text becomes under an analyzer.

@@ -81,6 +81,12 @@ impl DocumentContext {
             document.add_text(fields.parts, &story.title);
             document.add_text(fields.parts, &plain);
         }
+        for tag in &story.tags {
+            document.add_text(fields.tags, tag);
+            document.add_text(fields.words, tag);
+        }
+        document.add_text(fields.words, &story.title);
+        document.add_text(fields.words, &plain);
 
         let mut keyword = |facet: FacetField, value: &str| {
             document.add_text(fields.keyword(facet), value);

@@ -18,6 +18,7 @@ pub mod analysis;
 mod compound;
 mod document;
 pub mod dutch;
+mod expand;
 mod facets;
 pub mod indexer;
 mod inspect;
@@ -26,7 +27,9 @@ pub mod schema;
 pub mod search;
 mod statistics;
 mod synonyms;
+mod vocabulary;
 
+pub use expand::{Expanded, ExpansionKind};
 pub use schema::FacetField;
 pub use search::{FacetCount, Hit, Scope, SearchRequest, SearchResults, SortOrder};
 pub use synonyms::SYNONYM_BOOST;

@@ -2,7 +2,8 @@
 //!
 //! Words must all match (ranked by BM25), except Dutch stop words ([`STOP_WORDS`]), which are dropped
 //! unless they are all there is; `"exact phrases"`; `-word` or `-"phrase"` excludes; `a OR b`
-//! (or `a OF b`) makes either do; `field:value` filters on a keyword field (`gebied:noord`, `tag:"sociaal netwerk"`).
+//! (or `a OF b`) makes either do; `word*` finds the words that begin with it (see `expand.rs`);
+//! `field:value` filters on a keyword field (`gebied:noord`, `tag:"sociaal netwerk"`).
 //! Anything else is read as words: unbalanced quotes close at the end, lone operators and brackets are
 //! dropped, and very long input is cut at a fixed number of words, so every input gives a result.
 
@@ -32,6 +33,17 @@ pub const MAX_QUERY_CHARS: usize = 2_000;
 pub enum Item {
     Word(String),
     Phrase(String),
+    /// `buurt*`: the words that begin with it (the text without the star).
+    Prefix(String),
+}
+
+impl Item {
+    /// The text looked for: the word, the phrase or the beginning of words.
+    pub fn text(&self) -> &str {
+        match self {
+            Item::Word(text) | Item::Phrase(text) | Item::Prefix(text) => text,
+        }
+    }
 }
 
 /// A parsed query: groups that must all match (the items in a group are alternatives), items that must
@@ -114,12 +126,19 @@ fn tokenize(text: &str) -> Vec<Token> {
             }
             continue;
         }
+        let prefix = word
+            .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '*')
+            .ends_with('*');
         let word = word
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_string();
         if !word.is_empty() {
             tokens.push(Token::Item {
-                item: Item::Word(word),
+                item: if prefix {
+                    Item::Prefix(word)
+                } else {
+                    Item::Word(word)
+                },
                 negated,
             });
         }
@@ -255,6 +274,18 @@ mod tests {
                 "De of",
                 ParsedQuery {
                     required: vec![vec![word("De")], vec![word("of")]],
+                    ..Default::default()
+                },
+            ),
+            (
+                "buurt* -koffie* bu* (zorg*)",
+                ParsedQuery {
+                    required: vec![
+                        vec![Item::Prefix("buurt".to_string())],
+                        vec![Item::Prefix("bu".to_string())],
+                        vec![Item::Prefix("zorg".to_string())],
+                    ],
+                    excluded: vec![Item::Prefix("koffie".to_string())],
                     ..Default::default()
                 },
             ),

@@ -1,5 +1,7 @@
-//! The index schema: per analysed language a title and a text field; a field of Dutch compounds' parts; keyword fields for every filter
-//! and facet; the story date as a number for ranges and sorting.
+//! The index schema: per analysed language a title and a text field; a field of Dutch compounds' parts;
+//! a field of the tags as text; a field of every word as written (the vocabulary that suggestions and
+//! `word*` are drawn from); keyword fields for every filter and facet; the story date as a number for
+//! ranges and sorting.
 //!
 //! Keyword fields are fast fields, so facet counts read column values instead of stored documents, and
 //! the story id is read the same way. No story text is stored in the index: snippets are made from
@@ -12,10 +14,10 @@ use tantivy::schema::{
     TextOptions,
 };
 
-use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage, DUTCH_PARTS_ANALYZER};
+use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage, DUTCH_PARTS_ANALYZER, WORDS_ANALYZER};
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The keyword fields a search can filter and count on, by their public name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -129,6 +131,14 @@ pub struct Fields {
     /// The parts of the Dutch compounds in a Dutch story's title and text ("buurt" and "huis" for
     /// "buurthuis"), searched with a lower weight than the words themselves.
     pub parts: Field,
+    /// A story's tags as text, analysed as Dutch (the municipality's language) with their compounds'
+    /// parts beside each word, searched with a low weight: "eenzaamheid" finds the stories tagged
+    /// so, and "mantelzorg" those tagged "mantelzorger".
+    pub tags: Field,
+    /// Every word of the title, text and tags as written (lowercase, diacritics folded, not stemmed),
+    /// for the vocabulary: "did you mean" suggestions and the words `buurt*` stands for. Only which
+    /// documents hold a word is kept.
+    pub words: Field,
 }
 
 impl Fields {
@@ -176,6 +186,23 @@ pub fn build_schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqs),
         ),
     );
+    let tags = builder.add_text_field(
+        "tags_text",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(super::analysis::DUTCH_TAGS_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    );
+    let words = builder.add_text_field(
+        "words",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(WORDS_ANALYZER)
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        ),
+    );
     (
         builder.build(),
         Fields {
@@ -184,6 +211,8 @@ pub fn build_schema() -> (Schema, Fields) {
             keywords,
             texts,
             parts,
+            tags,
+            words,
         },
     )
 }

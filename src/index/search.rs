@@ -22,8 +22,11 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, Term};
 
-use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage, analyse};
+use super::analysis::{
+    ANALYSED_LANGUAGES, AnalysedLanguage, analyse, dutch, dutch_with_parts_analyzer,
+};
 use super::document::day_number;
+use super::expand::{Expanded, corrected};
 use super::facets::FacetCounter;
 use super::query::{Item, parse_query};
 use super::schema::FacetField;
@@ -94,6 +97,11 @@ pub struct SearchRequest {
     pub page: usize,
     pub per_page: usize,
     pub scope: Scope,
+    /// Whether to help a reader who searches as people write: when fewer than [`RELAX_BELOW`] stories
+    /// have every word of two or more, the stories with the most of them are given instead
+    /// ([`SearchResults::relaxed`]); a word no story holds is searched as its nearest words. Pages,
+    /// the API and the command line search so; `false` finds exactly what was asked.
+    pub lenient: bool,
     /// Whether words also find their synonyms from the bank's list (see [`super::synonyms`]).
     pub synonyms: bool,
 }
@@ -102,6 +110,12 @@ pub struct SearchRequest {
 pub const MAX_PER_PAGE: usize = 100;
 /// Characters in a snippet.
 const SNIPPET_CHARS: usize = 220;
+/// A lenient search with fewer stories than this that have every word gives the stories with the
+/// most words instead.
+pub const RELAX_BELOW: usize = 3;
+/// In a relaxed search, the score each matched group of words adds before relevance: far above what
+/// BM25 gives one group, so stories with more of the words always come first.
+const GROUP_WEIGHT: f32 = 1000.0;
 
 impl SearchRequest {
     pub fn new(text: &str, scope: Scope) -> SearchRequest {
@@ -116,6 +130,7 @@ impl SearchRequest {
             page: 1,
             per_page: 10,
             scope,
+            lenient: false,
             synonyms: false,
         }
     }
@@ -166,9 +181,80 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Counts per field, most frequent first.
     pub facets: BTreeMap<FacetField, Vec<FacetCount>>,
+    /// Whether no story, or too few, had every word, and these are the stories with the most of
+    /// them (a lenient search only): ranked by how many of the words they have, then relevance.
+    pub relaxed: bool,
+    /// Stories that have every word (equal to `total` unless relaxed).
+    pub all_words: usize,
+    /// The query with each word that no story of the caller holds replaced by the nearest word
+    /// that one does: "Bedoelde u …?".
+    pub suggestion: Option<String>,
+    /// The words of the query that were searched as other words: typos and `word*`.
+    pub expanded: Vec<Expanded>,
     /// The synonyms from the list that were also looked for, each once: taken from the list and the
     /// query alone, whatever the stories hold.
     pub synonyms_used: Vec<String>,
+}
+
+/// The words of a search: each required group as one query, what to mark in snippets, and what the
+/// results say about them.
+#[derive(Default)]
+struct Words {
+    groups: Vec<BoxQuery>,
+    highlight: Vec<BoxQuery>,
+    expanded: Vec<Expanded>,
+    corrections: Vec<(String, String)>,
+}
+
+impl Words {
+    /// The clauses the words add to a query: every group required, or, `relaxed`, any group,
+    /// each one matched adding [`GROUP_WEIGHT`] to the score.
+    fn clauses(&self, relaxed: bool) -> Vec<(Occur, BoxQuery)> {
+        if self.groups.is_empty() {
+            return vec![(Occur::Must, Box::new(AllQuery))];
+        }
+        if !relaxed {
+            return self
+                .groups
+                .iter()
+                .map(|group| (Occur::Must, group.box_clone()))
+                .collect();
+        }
+        let any: Vec<BoxQuery> = self
+            .groups
+            .iter()
+            .map(|group| {
+                Box::new(BooleanQuery::union(vec![
+                    group.box_clone(),
+                    Box::new(ConstScoreQuery::new(group.box_clone(), GROUP_WEIGHT)),
+                ])) as BoxQuery
+            })
+            .collect();
+        vec![(Occur::Must, Box::new(BooleanQuery::union(any)))]
+    }
+}
+
+/// What every query of one search shares.
+struct Run<'a> {
+    searcher: &'a Searcher,
+    /// Exclusions, scope and dates.
+    shared: &'a [(Occur, BoxQuery)],
+    filter_clauses: &'a [(FacetField, BoxQuery)],
+    /// The scope's relevance statistics, when there are words to weigh.
+    statistics: Option<&'a ScopedStatistics<'a>>,
+    sort: SortOrder,
+    per_page: usize,
+    offset: usize,
+    /// The keyword fields counted.
+    counted: Vec<FacetField>,
+    wanted: &'a dyn Fn(FacetField) -> bool,
+}
+
+/// What one query of a search found.
+struct Found {
+    addresses: Vec<(Option<f32>, DocAddress)>,
+    total: usize,
+    counts: HashMap<FacetField, HashMap<String, u32>>,
 }
 
 impl Serialize for SafeHtml {
@@ -203,9 +289,7 @@ impl SearchIndex {
     /// The query for one word or phrase: in every analysed language, its text (and title, weighted
     /// double), as a term when the language analyses it to one term, as a phrase when to several.
     pub(super) fn item_query(&self, item: &Item, titles: bool) -> Option<BoxQuery> {
-        let text = match item {
-            Item::Word(text) | Item::Phrase(text) => text,
-        };
+        let text = item.text();
         let mut alternatives: Vec<BoxQuery> = Vec::new();
         for language in ANALYSED_LANGUAGES {
             let terms = analyse(&mut language.analyzer(), text);
@@ -326,9 +410,31 @@ impl SearchIndex {
                 .insert(normalise_value(*field, value));
         }
 
-        // Text, scope and dates: the part of the query every count shares.
-        let mut base: Vec<(Occur, BoxQuery)> = Vec::new();
-        let mut highlight: Vec<BoxQuery> = Vec::new();
+        let searcher = self.reader.searcher();
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.segment_id())
+            .collect();
+        self.columns.keep_only(&live);
+        self.statistics.keep_only(&live);
+        let scope_clause = self.scope_clause(&request.scope);
+        // Scores, snippets, suggestions and the words `buurt*` stands for are all taken over what the
+        // caller may see only; without search words nothing is weighed.
+        let statistics = if parsed.required.is_empty() && parsed.excluded.is_empty() {
+            None
+        } else {
+            Some(self.statistics.scoped(
+                &searcher,
+                &request.scope,
+                scope_clause.as_deref(),
+                &self.text_fields(),
+            )?)
+        };
+
+        // Each required group: the alternatives of its items, and of their synonyms.
+        let mut words = Words::default();
+        let mut exclusions: Vec<BoxQuery> = Vec::new();
         let expansions = if request.synonyms {
             Some(self.synonyms.current(store)?)
         } else {
@@ -336,34 +442,45 @@ impl SearchIndex {
         };
         let typed: Vec<Item> = parsed.required.iter().flatten().cloned().collect();
         let mut synonyms = super::synonyms::Applied::default();
-        for group in &parsed.required {
-            let mut alternatives: Vec<BoxQuery> = group
-                .iter()
-                .filter_map(|item| self.item_query(item, true))
-                .chain(group.iter().flat_map(|item| self.part_queries(item)))
-                .collect();
-            if alternatives.is_empty() {
-                continue;
+        if let Some(statistics) = &statistics {
+            for group in &parsed.required {
+                let mut alternatives: Vec<BoxQuery> = Vec::new();
+                for item in group {
+                    let expansion = self.expand(item, statistics, request.lenient)?;
+                    alternatives.extend(expansion.queries);
+                    words.highlight.extend(expansion.highlight);
+                    words.expanded.extend(expansion.expanded);
+                    words.corrections.extend(expansion.correction);
+                }
+                if alternatives.is_empty() {
+                    continue;
+                }
+                if let Some(expansions) = &expansions {
+                    alternatives.extend(self.synonym_queries(
+                        group,
+                        &typed,
+                        expansions,
+                        &mut synonyms,
+                    ));
+                }
+                words
+                    .groups
+                    .push(Box::new(BooleanQuery::union(alternatives)));
             }
-            highlight.extend(group.iter().filter_map(|item| self.item_query(item, false)));
-            if let Some(expansions) = &expansions {
-                alternatives.extend(self.synonym_queries(group, &typed, expansions, &mut synonyms));
-            }
-            base.push((Occur::Must, Box::new(BooleanQuery::union(alternatives))));
-        }
-        highlight.append(&mut synonyms.highlight);
-        let has_text = !base.is_empty();
-        if !has_text {
-            base.push((Occur::Must, Box::new(AllQuery)));
-        }
-        for item in &parsed.excluded {
-            if let Some(query) = self.item_query(item, true) {
-                base.push((Occur::MustNot, query));
+            words.highlight.append(&mut synonyms.highlight);
+            for item in &parsed.excluded {
+                exclusions.extend(self.exclusion(item, statistics)?);
             }
         }
-        let scope_clause = self.scope_clause(&request.scope);
+        let has_text = !words.groups.is_empty();
+
+        // Exclusions, scope and dates: the part of the query every count shares besides the words.
+        let mut shared: Vec<(Occur, BoxQuery)> = exclusions
+            .into_iter()
+            .map(|query| (Occur::MustNot, query))
+            .collect();
         if let Some(scope) = &scope_clause {
-            base.push(filter_clause(scope.box_clone()));
+            shared.push(filter_clause(scope.box_clone()));
         }
         if request.from.is_some() || request.to.is_some() {
             let bound = |date: Option<Date>| match date {
@@ -372,79 +489,118 @@ impl SearchIndex {
                 }
                 None => Bound::Unbounded,
             };
-            base.push(filter_clause(Box::new(RangeQuery::new(
+            shared.push(filter_clause(Box::new(RangeQuery::new(
                 bound(request.from),
                 bound(request.to),
             ))));
         }
-
         let filter_clauses: Vec<(FacetField, BoxQuery)> = filters
             .iter()
             .filter(|(_, values)| !values.is_empty())
             .map(|(field, values)| (*field, self.field_filter(*field, values)))
             .collect();
-        let query_without = |left_out: Option<FacetField>| -> BooleanQuery {
-            let mut clauses: Vec<(Occur, BoxQuery)> = base
-                .iter()
-                .map(|(occur, query)| (*occur, query.box_clone()))
-                .collect();
-            for (field, query) in &filter_clauses {
-                if Some(*field) != left_out {
-                    clauses.push(filter_clause(query.box_clone()));
-                }
-            }
-            BooleanQuery::new(clauses)
-        };
 
-        let searcher = self.reader.searcher();
-        let query = query_without(None);
         let per_page = request.per_page.clamp(1, most.max(1));
         let page = request.page.max(1);
-        let offset = (page - 1) * per_page;
         let sort = match (request.sort, has_text) {
             (SortOrder::Relevance, false) => SortOrder::Newest,
             (sort, _) => sort,
         };
-
         let wanted = |field: FacetField| {
             request
                 .facets
                 .as_ref()
                 .is_none_or(|wanted| wanted.contains(&field))
         };
-        let counted: Vec<FacetField> = FacetField::indexed()
-            .filter(|field| {
-                wanted(*field) || (*field == FacetField::Subgoal && wanted(FacetField::Indicator))
+        let run = Run {
+            searcher: &searcher,
+            shared: &shared,
+            filter_clauses: &filter_clauses,
+            statistics: statistics.as_ref().filter(|_| has_text),
+            sort,
+            per_page,
+            offset: (page - 1) * per_page,
+            counted: FacetField::indexed()
+                .filter(|field| {
+                    wanted(*field)
+                        || (*field == FacetField::Subgoal && wanted(FacetField::Indicator))
+                })
+                .collect(),
+            wanted: &wanted,
+        };
+        let strict = self.run(&run, &words.clauses(false))?;
+        let all_words = strict.total;
+        let relaxed = request.lenient && words.groups.len() >= 2 && all_words < RELAX_BELOW;
+        let found = if relaxed {
+            self.run(&run, &words.clauses(true))?
+        } else {
+            strict
+        };
+
+        let facets = found
+            .counts
+            .into_iter()
+            .filter(|(field, _)| wanted(*field))
+            .map(|(field, values)| {
+                let selected = filters.get(&field);
+                let mut list: Vec<FacetCount> = values
+                    .into_iter()
+                    .map(|(value, count)| FacetCount {
+                        selected: selected.is_some_and(|selected| selected.contains(&value)),
+                        value,
+                        count,
+                    })
+                    .collect();
+                list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                (field, list)
             })
             .collect();
-        let live: Vec<_> = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.segment_id())
-            .collect();
-        self.columns.keep_only(&live);
-        self.statistics.keep_only(&live);
-        // Scores and snippets weigh words by statistics over what the caller may see only; without
-        // search words nothing is weighed.
-        let statistics = if has_text {
-            Some(self.statistics.scoped(
-                &searcher,
-                &request.scope,
-                scope_clause.as_deref(),
-                &self.text_fields(),
-            )?)
-        } else {
-            None
+
+        let mut hits = self.hits(store, &searcher, &found.addresses)?;
+        if request.snippets {
+            self.mark(&searcher, &words.highlight, statistics.as_ref(), &mut hits)?;
+        }
+        Ok(SearchResults {
+            total: found.total,
+            page,
+            per_page,
+            hits,
+            facets,
+            relaxed,
+            all_words,
+            suggestion: corrected(&request.text, &words.corrections),
+            expanded: words.expanded,
+            synonyms_used: synonyms.used,
+        })
+    }
+
+    /// Runs one query of a search (the words' `clauses` with the shared ones and the filters): the
+    /// page of hits, the total and the facet counts.
+    fn run(&self, run: &Run, clauses: &[(Occur, BoxQuery)]) -> Result<Found, IndexError> {
+        let searcher = run.searcher;
+        let query_without = |left_out: Option<FacetField>| -> BooleanQuery {
+            let mut all: Vec<(Occur, BoxQuery)> = clauses
+                .iter()
+                .chain(run.shared)
+                .map(|(occur, query)| (*occur, query.box_clone()))
+                .collect();
+            for (field, query) in run.filter_clauses {
+                if Some(*field) != left_out {
+                    all.push(filter_clause(query.box_clone()));
+                }
+            }
+            BooleanQuery::new(all)
         };
+        let query = query_without(None);
         let counter = FacetCounter {
-            fields: counted.iter().map(|f| f.name()).collect(),
+            fields: run.counted.iter().map(|f| f.name()).collect(),
             cache: &self.columns,
         };
-        let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let (addresses, total, tally): (Vec<(Option<f32>, DocAddress)>, usize, _) = match sort {
+        let top = TopDocs::with_limit(run.per_page).and_offset(run.offset);
+        let (addresses, total, tally): (Vec<(Option<f32>, DocAddress)>, usize, _) = match run.sort {
             SortOrder::Relevance => {
                 let collector = (top.order_by_score(), Count, counter);
-                let (docs, total, tally) = match &statistics {
+                let (docs, total, tally) = match run.statistics {
                     Some(statistics) => {
                         searcher.search_with_statistics_provider(&query, &collector, statistics)?
                     }
@@ -459,7 +615,7 @@ impl SearchIndex {
                 )
             }
             SortOrder::Newest | SortOrder::Oldest => {
-                let order = if sort == SortOrder::Newest {
+                let order = if run.sort == SortOrder::Newest {
                     Order::Desc
                 } else {
                     Order::Asc
@@ -479,9 +635,13 @@ impl SearchIndex {
         };
 
         let mut counts: HashMap<FacetField, HashMap<String, u32>> =
-            counted.into_iter().zip(tally).collect();
+            run.counted.iter().copied().zip(tally).collect();
         // A filtered field is counted without its own filter, so its other values keep their counts.
-        for (field, _) in filter_clauses.iter().filter(|(field, _)| wanted(*field)) {
+        for (field, _) in run
+            .filter_clauses
+            .iter()
+            .filter(|(field, _)| (run.wanted)(*field))
+        {
             let counted_field = if *field == FacetField::Indicator {
                 FacetField::Subgoal
             } else {
@@ -499,42 +659,17 @@ impl SearchIndex {
                 counts.insert(*field, values);
             }
         }
-        if wanted(FacetField::Indicator) && !counts.contains_key(&FacetField::Indicator) {
+        if (run.wanted)(FacetField::Indicator) && !counts.contains_key(&FacetField::Indicator) {
             let by_subgoal = counts
                 .get(&FacetField::Subgoal)
                 .cloned()
                 .unwrap_or_default();
             counts.insert(FacetField::Indicator, self.indicator_counts(&by_subgoal));
         }
-        let facets = counts
-            .into_iter()
-            .filter(|(field, _)| wanted(*field))
-            .map(|(field, values)| {
-                let selected = filters.get(&field);
-                let mut list: Vec<FacetCount> = values
-                    .into_iter()
-                    .map(|(value, count)| FacetCount {
-                        selected: selected.is_some_and(|selected| selected.contains(&value)),
-                        value,
-                        count,
-                    })
-                    .collect();
-                list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-                (field, list)
-            })
-            .collect();
-
-        let mut hits = self.hits(store, &searcher, &addresses)?;
-        if request.snippets {
-            self.mark(&searcher, &highlight, statistics.as_ref(), &mut hits)?;
-        }
-        Ok(SearchResults {
+        Ok(Found {
+            addresses,
             total,
-            page,
-            per_page,
-            hits,
-            facets,
-            synonyms_used: synonyms.used,
+            counts,
         })
     }
 
@@ -592,12 +727,14 @@ impl SearchIndex {
         Ok(hits)
     }
 
-    /// Every title and text field, whose lengths relevance statistics add up.
+    /// Every field searched with relevance (titles, texts, compound parts, tags), whose lengths
+    /// relevance statistics add up.
     fn text_fields(&self) -> Vec<Field> {
         self.fields
             .texts
             .iter()
             .flat_map(|(_, title, text)| [*title, *text])
+            .chain([self.fields.parts, self.fields.tags])
             .collect()
     }
 
@@ -623,9 +760,22 @@ impl SearchIndex {
                     std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
                     std::collections::hash_map::Entry::Vacant(entry) => {
                         let (_, text_field) = self.fields.text_fields(analysed);
+                        // Dutch text is read with its compounds' parts too, so "buurt" marks
+                        // "buurthuis" where the story only has the compound.
+                        let (fields, tokenizer) = if analysed.code == dutch().code {
+                            (
+                                vec![text_field, self.fields.parts],
+                                dutch_with_parts_analyzer(),
+                            )
+                        } else {
+                            (
+                                vec![text_field],
+                                searcher.index().tokenizer_for_field(text_field)?,
+                            )
+                        };
                         entry.insert(SnippetGenerator::new(
-                            snippet_weights(&highlight_query, text_field, statistics)?,
-                            searcher.index().tokenizer_for_field(text_field)?,
+                            snippet_weights(&highlight_query, &fields, statistics)?,
+                            tokenizer,
                             text_field,
                             SNIPPET_CHARS,
                         ))
@@ -664,16 +814,10 @@ impl SearchIndex {
         scope: &Scope,
     ) -> Result<(), IndexError> {
         let parsed = parse_query(words);
-        let queries: Vec<BoxQuery> = parsed
-            .required
-            .iter()
-            .flatten()
-            .filter_map(|item| self.item_query(item, false))
-            .collect();
-        if queries.is_empty() {
-            return self.mark(&self.reader.searcher(), &queries, None, hits);
-        }
         let searcher = self.reader.searcher();
+        if !parsed.has_text() {
+            return self.mark(&searcher, &[], None, hits);
+        }
         let scope_clause = self.scope_clause(scope);
         let statistics = self.statistics.scoped(
             &searcher,
@@ -681,21 +825,26 @@ impl SearchIndex {
             scope_clause.as_deref(),
             &self.text_fields(),
         )?;
+        let mut queries: Vec<BoxQuery> = Vec::new();
+        for item in parsed.required.iter().flatten() {
+            queries.extend(self.expand(item, &statistics, false)?.highlight);
+        }
         self.mark(&searcher, &queries, Some(&statistics), hits)
     }
 }
 
-/// The weight of each of `query`'s words in `field` for choosing a snippet, as tantivy's own snippet
+/// The weight of each of `query`'s words in `fields` for choosing a snippet, as tantivy's own snippet
 /// generator weighs them (the rarer, the heavier; words no document holds are left out) but with the
-/// documents counted over the caller's scope only.
+/// documents counted over the caller's scope only. A word in two fields (a word and a compound's
+/// part) weighs as its heavier.
 fn snippet_weights(
     query: &dyn Query,
-    field: Field,
+    fields: &[Field],
     statistics: &ScopedStatistics,
 ) -> Result<BTreeMap<String, f32>, IndexError> {
     let mut terms: BTreeSet<&Term> = BTreeSet::new();
     query.query_terms(&mut |term, _| {
-        if term.field() == field {
+        if fields.contains(&term.field()) {
             terms.insert(term);
         }
     });
@@ -707,7 +856,9 @@ fn snippet_weights(
         };
         let documents = statistics.visible_doc_freq(term)?;
         if documents > 0 {
-            weights.insert(text.to_string(), 1.0 / (1.0 + documents as f32));
+            let weight = 1.0 / (1.0 + documents as f32);
+            let known = weights.entry(text.to_string()).or_insert(weight);
+            *known = known.max(weight);
         }
     }
     Ok(weights)

@@ -137,6 +137,11 @@ pub struct ScopedStatistics<'a> {
 }
 
 impl ScopedStatistics<'_> {
+    /// The searcher these statistics are taken in.
+    pub fn searcher(&self) -> &Searcher {
+        self.searcher
+    }
+
     /// How many documents of the scope hold `term`.
     pub fn visible_doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
         let mut known = self

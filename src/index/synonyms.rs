@@ -74,8 +74,10 @@ impl Expansions {
 
     /// The synonyms of a searched word or phrase, in the list's order.
     fn of(&self, item: &Item) -> &[Alternative] {
-        let (Item::Word(text) | Item::Phrase(text)) = item;
-        key(text)
+        if let Item::Prefix(_) = item {
+            return &[];
+        }
+        key(item.text())
             .and_then(|key| self.by_key.get(&key))
             .map_or(&[], Vec::as_slice)
     }
@@ -136,13 +138,7 @@ impl SearchIndex {
         expansions: &Expansions,
         applied: &mut Applied,
     ) -> Vec<Box<dyn Query>> {
-        let typed: Vec<String> = typed
-            .iter()
-            .filter_map(|item| {
-                let (Item::Word(text) | Item::Phrase(text)) = item;
-                key(text)
-            })
-            .collect();
+        let typed: Vec<String> = typed.iter().filter_map(|item| key(item.text())).collect();
         let mut queries: Vec<Box<dyn Query>> = Vec::new();
         for alternative in group.iter().flat_map(|item| expansions.of(item)) {
             if key(&alternative.text).is_some_and(|key| typed.contains(&key)) {
@@ -177,8 +173,7 @@ impl SearchIndex {
     /// analyses to several. The list is Dutch, so other languages' fields are left out; looking a
     /// Dutch word up in them would cost time and find only false friends.
     fn dutch_query(&self, item: &Item, titles: bool) -> Option<Box<dyn Query>> {
-        let (Item::Word(text) | Item::Phrase(text)) = item;
-        let terms = analyse(&mut dutch().analyzer(), text);
+        let terms = analyse(&mut dutch().analyzer(), item.text());
         if terms.is_empty() {
             return None;
         }

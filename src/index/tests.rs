@@ -429,13 +429,14 @@ fn probe_stories() -> (Vec<Story>, Story, Story) {
 }
 
 /// Stories of another provider that hold "klaproos" (never "tuin"): submitted, published for internal
-/// use only, and rejected.
+/// use only, and rejected. The first also holds "zonnebloei", a word one letter from the probe's
+/// "zonnebloem" that no visible story holds, and "ingang".
 fn hidden_stories() -> Vec<Story> {
     let welzijn = ProviderId::parse("welzijn").unwrap();
     let mut stories = vec![
         testing::story(
             "Verborgen",
-            "Een klaproos bij de ingang van het wijkcentrum.",
+            "Een klaproos bij de ingang van het wijkcentrum, en de zonnebloei.",
         ),
         testing::story("Intern", "De klaproos bloeit. De klaproos is rood."),
         testing::story(
@@ -453,18 +454,24 @@ fn hidden_stories() -> Vec<Story> {
 }
 
 /// Everything a caller gets back for `text`, serialised as the API serialises it: hits with their
-/// scores and snippets, facet counts and the total; and the snippets a page makes afterwards for
-/// hits found without them.
+/// scores and snippets, facet counts and the total, suggestions, relaxed results and the words a
+/// typo or `word*` was searched as, for an exact and a lenient search; and the snippets a page makes
+/// afterwards for hits found without them.
 fn answers(fixture: &Fixture, scope: &Scope, text: &str) -> String {
     let request = SearchRequest::new(text, scope.clone());
     let results = fixture.index.search(&fixture.store, &request).unwrap();
+    let lenient = fixture
+        .index
+        .search(&fixture.store, &lenient(text, scope.clone()))
+        .unwrap();
     let mut later = SearchRequest::new(text, scope.clone());
     later.snippets = false;
     let mut hits = fixture.index.search(&fixture.store, &later).unwrap().hits;
     fixture.index.highlight(&mut hits, text, scope).unwrap();
     format!(
-        "{}\n{}",
+        "{}\n{}\n{}",
         serde_json::to_string(&results).unwrap(),
+        serde_json::to_string(&lenient).unwrap(),
         serde_json::to_string(&hits).unwrap()
     )
 }
@@ -481,6 +488,15 @@ fn answers_do_not_depend_on_stories_the_caller_may_not_see() {
         "bloeit OR klaproos OR vijver",
         "\"rode klaproos\"",
         "pad -klaproos",
+        // A typo one letter from a visible and a hidden word, a word only hidden stories hold, the
+        // words that begin alike, and searches that fall back to the most words.
+        "zonnebloel",
+        "zonnebloei",
+        "zonnebl*",
+        "tuin -zonnebl*",
+        "tuin zonnebloei wijkcentrum",
+        "klaproos ingang",
+        "vijver klaproos ingang",
     ];
     let scopes = [
         Scope::Provider(ProviderId::parse("buurtwerk").unwrap()),
@@ -545,4 +561,199 @@ fn answers_do_not_depend_on_stories_the_caller_may_not_see() {
             long.snippet.as_str()
         );
     }
+}
+
+/// A lenient search, as pages make it.
+fn lenient(text: &str, scope: Scope) -> SearchRequest {
+    let mut request = SearchRequest::new(text, scope);
+    request.lenient = true;
+    request
+}
+
+fn found(fixture: &Fixture, request: &SearchRequest) -> (Vec<String>, SearchResults) {
+    let results = fixture.index.search(&fixture.store, request).unwrap();
+    let titles = results
+        .hits
+        .iter()
+        .map(|hit| hit.story.title.clone())
+        .collect();
+    (titles, results)
+}
+
+fn loneliness() -> Vec<Story> {
+    let mut stories = vec![
+        testing::story(
+            "Vaak",
+            "Eenzaamheid is zwaar. Over eenzaamheid praat niemand, en eenzaamheid zie je niet.",
+        ),
+        testing::story("Eens", "Ik sprak over eenzaamheid met de buurvrouw."),
+        testing::story("Getagd", "Ik zit veel thuis en niemand belt."),
+        testing::story("Buurthuis", "Elke week koffie in het buurthuis."),
+        testing::story("Buurtwerk", "Het buurtwerk kwam langs met een plan."),
+        testing::story(
+            "Mantelzorger",
+            "Als mantelzorger sta ik er vaak alleen voor.",
+        ),
+        testing::story("Wachtlijst", "Zes weken op de wachtlijst voor schuldhulp."),
+    ];
+    stories[2].tags = vec!["eenzaamheid".to_string()];
+    stories
+}
+
+#[test]
+fn tags_are_searched_with_the_story_below_what_it_says() {
+    let fixture = fixture(&loneliness());
+    let (titles, _) = found(
+        &fixture,
+        &SearchRequest::new("eenzaamheid", Scope::Municipality),
+    );
+    assert_eq!(titles, vec!["Vaak", "Eens", "Getagd"], "a tag ranks last");
+    // A tag is what a story is about, not what it says: an exclusion does not take it out.
+    let (titles, _) = found(
+        &fixture,
+        &SearchRequest::new("thuis -eenzaamheid", Scope::Municipality),
+    );
+    assert_eq!(titles, vec!["Getagd"]);
+    assert_eq!(find(&fixture, "tag:eenzaamheid"), vec!["Getagd"]);
+}
+
+#[test]
+fn typos_suggest_and_find_the_nearest_word_the_stories_hold() {
+    let fixture = fixture(&loneliness());
+    let (titles, results) = found(&fixture, &lenient("eenzaamhied", Scope::Municipality));
+    assert_eq!(results.suggestion.as_deref(), Some("eenzaamheid"));
+    assert_eq!(titles, vec!["Vaak", "Eens", "Getagd"]);
+    assert_eq!(
+        results.expanded,
+        vec![Expanded {
+            word: "eenzaamhied".to_string(),
+            kind: ExpansionKind::Typo,
+            words: vec!["eenzaamheid".to_string()],
+        }]
+    );
+    // The typo's snippet marks the word it was searched as.
+    assert!(
+        results.hits[1]
+            .snippet
+            .as_str()
+            .contains("<mark>eenzaamheid</mark>")
+    );
+
+    let (titles, results) = found(
+        &fixture,
+        &lenient("mantelzorgr alleen", Scope::Municipality),
+    );
+    assert_eq!(titles, vec!["Mantelzorger"]);
+    assert_eq!(results.suggestion.as_deref(), Some("mantelzorger alleen"));
+
+    // An exact search suggests, but finds only what was typed.
+    let (titles, results) = found(
+        &fixture,
+        &SearchRequest::new("eenzaamhied", Scope::Municipality),
+    );
+    assert!(titles.is_empty());
+    assert_eq!(results.suggestion.as_deref(), Some("eenzaamheid"));
+    assert!(results.expanded.is_empty());
+
+    // A word the stories hold is never widened, nor one of four letters or fewer.
+    for query in ["buurthuis", "wachtlijsten", "thuiz", "koffi"] {
+        let (_, results) = found(&fixture, &lenient(query, Scope::Municipality));
+        let widened = query == "koffi";
+        assert_eq!(results.suggestion.is_some(), widened, "{query}");
+    }
+    let (titles, results) = found(&fixture, &lenient("plam", Scope::Municipality));
+    assert!(titles.is_empty() && results.suggestion.is_none());
+}
+
+#[test]
+fn a_star_finds_the_words_that_begin_so() {
+    let fixture = fixture(&loneliness());
+    let (titles, results) = found(&fixture, &lenient("buurt*", Scope::Municipality));
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec!["Buurthuis", "Buurtwerk"]);
+    assert_eq!(results.expanded[0].kind, ExpansionKind::Prefix);
+    assert_eq!(results.expanded[0].words, vec!["buurthuis", "buurtwerk"]);
+    let buurthuis = results
+        .hits
+        .iter()
+        .find(|hit| hit.story.title == "Buurthuis")
+        .unwrap();
+    assert!(
+        buurthuis
+            .snippet
+            .as_str()
+            .contains("<mark>buurthuis</mark>"),
+        "{}",
+        buurthuis.snippet.as_str()
+    );
+    // "buurvrouw" begins with "buur", not with "buurt".
+    assert_eq!(find(&fixture, "buur* -buurt*"), vec!["Eens"]);
+    assert!(find(&fixture, "zzz*").is_empty());
+    // Fewer than three letters: the word itself, and the results say so.
+    let (_, results) = found(&fixture, &lenient("ik bu*", Scope::Municipality));
+    assert_eq!(results.expanded[0].kind, ExpansionKind::ShortPrefix);
+}
+
+#[test]
+fn a_searched_word_marks_the_compounds_it_was_found_in() {
+    let fixture = fixture(&loneliness());
+    let (_, results) = found(&fixture, &SearchRequest::new("buurt", Scope::Municipality));
+    let snippets: Vec<&str> = results
+        .hits
+        .iter()
+        .map(|hit| hit.snippet.as_str())
+        .collect();
+    assert!(
+        snippets
+            .iter()
+            .any(|s| s.contains("<mark>buurthuis</mark>"))
+            && snippets
+                .iter()
+                .any(|s| s.contains("<mark>buurtwerk</mark>")),
+        "{snippets:?}"
+    );
+}
+
+#[test]
+fn a_lenient_search_falls_back_to_the_stories_with_the_most_words() {
+    let fixture = fixture(&loneliness());
+    // No story has all three words: those with two come before those with one.
+    let (titles, results) = found(
+        &fixture,
+        &lenient("buurthuis koffie wachtlijst", Scope::Municipality),
+    );
+    assert!(results.relaxed);
+    assert_eq!(results.all_words, 0);
+    assert_eq!(titles, vec!["Buurthuis", "Wachtlijst"]);
+    assert_eq!(results.total, 2);
+    // Exact searches, and a single word, never fall back.
+    let (titles, results) = found(
+        &fixture,
+        &SearchRequest::new("buurthuis koffie wachtlijst", Scope::Municipality),
+    );
+    assert!(titles.is_empty() && !results.relaxed);
+    let (titles, results) = found(&fixture, &lenient("fiets", Scope::Municipality));
+    assert!(titles.is_empty() && !results.relaxed);
+    // Phrases stay phrases and exclusions stay exclusions.
+    let (titles, results) = found(
+        &fixture,
+        &lenient(
+            "\"koffie in het buurthuis\" wachtlijst -schuldhulp",
+            Scope::Municipality,
+        ),
+    );
+    assert!(results.relaxed);
+    assert_eq!(titles, vec!["Buurthuis"]);
+    let (titles, _) = found(
+        &fixture,
+        &lenient("\"buurthuis koffie\" wachtlijst", Scope::Municipality),
+    );
+    assert_eq!(titles, vec!["Wachtlijst"]);
+    // Enough stories with every word: no fallback.
+    let (_, results) = found(
+        &fixture,
+        &lenient("ik OR het koffie OR eenzaamheid", Scope::Municipality),
+    );
+    assert!(!results.relaxed || results.all_words < 3);
 }

@@ -20,6 +20,7 @@ mod protect;
 mod redaction;
 pub mod report_view;
 mod round_forms;
+mod search_notice;
 mod session_forms;
 mod story_form;
 mod tree_forms;

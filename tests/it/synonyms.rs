@@ -67,8 +67,17 @@ fn the_command_line_searches_with_the_demo_synonyms_and_they_round_trip() {
         words.contains(&"alleen".to_string()) && words.contains(&"geïsoleerd".to_string()),
         "{words:?}"
     );
+    // The stories the word finds come first; among those found by a tag alone, a synonym in the
+    // text may change the order.
     let first = titles(&plain);
-    assert_eq!(titles(&eenzaam)[..first.len()], first[..], "the word first");
+    let with_synonyms = titles(&eenzaam);
+    assert_eq!(
+        with_synonyms[..first.len()]
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>(),
+        first.iter().collect::<std::collections::BTreeSet<_>>(),
+        "the word first"
+    );
     // The notice in the text output too.
     let output = run(&data, &["search", "schulden"]);
     assert!(

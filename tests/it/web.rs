@@ -1309,3 +1309,60 @@ async fn the_home_page_invites_residents_to_storytelling_sessions() {
     assert!(planned < past);
     assert!(home.contains("lees wat we hoorden"));
 }
+
+/// Every page with a search box says how it searched: the stories with the most words when none has
+/// them all, "Bedoelde u …?" with a link to the corrected search, and what a star stood for; the
+/// API answers the same in its JSON.
+#[tokio::test]
+async fn search_boxes_say_how_they_searched() {
+    let app = TestApp::demo();
+    let (status, body) = app
+        .get("/zoeken?q=de+eenzame+ouderen+in+de+wijk&valence=negative")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains(
+            "Geen verhalen met alle woorden. Dit zijn de verhalen met de meeste woorden."
+        ),
+        "{body}"
+    );
+    let (_, body) = app.get("/zoeken?q=eenzaamhied&pagina=2").await;
+    assert!(
+        body.contains("Bedoelde u <a href=\"/zoeken?q=eenzaamheid\">eenzaamheid</a>?"),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "Het woord eenzaamhied staat in geen enkel verhaal. Gezocht op: eenzaamheid."
+        )
+    );
+    let (_, body) = app.get("/zoeken?q=buurt*").await;
+    assert!(body.contains("buurt* staat voor: buurt, "), "{body}");
+    let (_, body) = app.get("/zoeken?q=bu*").await;
+    assert!(body.contains("Zet minstens 3 letters voor het sterretje."));
+    let (_, body) = app.get("/zoeken?q=buurt").await;
+    assert!(!body.contains("search-notice"), "nothing to say");
+
+    // The search within an indicator's stories.
+    let (_, body) = app
+        .get("/indicator/aandeel-eenzaam?gebied=noord&q=eenzaamhied")
+        .await;
+    assert!(
+        body.contains(
+            "Bedoelde u <a href=\"/indicator/aandeel-eenzaam?gebied=noord&#38;q=eenzaamheid\">"
+        ),
+        "{body}"
+    );
+
+    // The API.
+    let (status, body) = app.get("/api/v1/stories?q=eenzaamhied").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["suggestion"], "eenzaamheid");
+    assert_eq!(json["expanded"][0]["kind"], "typo");
+    assert!(json["total"].as_u64().unwrap() > 0);
+    let (_, body) = app.get("/api/v1/stories?q=hulp+bij+de+post").await;
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["relaxed"], true, "{json}");
+    assert!(json["all_words"].as_u64().unwrap() < 3);
+}

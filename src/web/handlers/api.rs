@@ -28,8 +28,8 @@ use crate::evidence::counted::CountedEvidence;
 use crate::evidence::signals::{Signal, ToldSummary};
 use crate::evidence::statements::ScoreFigures;
 use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal};
-use crate::index::Scope;
 use crate::index::search::{Hit, SearchResults};
+use crate::index::{Expanded, ExpansionKind, Scope};
 use crate::language::Language;
 use crate::store::idempotency::{IdempotencyKey, IdempotencyRecord};
 use crate::story::front_matter::{RawStory, RawValue};
@@ -61,7 +61,7 @@ pub const MAX_KEY_LENGTH: usize = 255;
         evidence,
         measurements
     ),
-    components(schemas(NewStory, CreatedStory, Sorteer, Synoniemen, Problem, FieldProblem, StoryView, StoryList, StoryHit, FacetCount, EvidenceView)),
+    components(schemas(NewStory, CreatedStory, Sorteer, Synoniemen, Problem, FieldProblem, StoryView, StoryList, StoryHit, FacetCount, Expanded, ExpansionKind, EvidenceView)),
     modifiers(&BearerScheme)
 )]
 pub struct ApiDoc;
@@ -721,6 +721,17 @@ pub struct StoryList {
     hits: Vec<StoryHit>,
     /// Counts per field (area, valence, tag, …), most frequent first.
     facets: BTreeMap<String, Vec<FacetCount>>,
+    /// Whether no story, or too few, had every word of the query, and these are the stories with
+    /// the most of its words (ranked by how many they have, then relevance).
+    relaxed: bool,
+    /// Stories that have every word of the query (equal to `total` unless relaxed).
+    all_words: usize,
+    /// "Did you mean": the query with each word that none of the caller's stories holds replaced
+    /// by the nearest word that one does.
+    suggestion: Option<String>,
+    /// Words of the query searched as other words: a typo as its nearest words, `word*` as the
+    /// words that begin with it.
+    expanded: Vec<Expanded>,
     /// The synonyms from the bank's list that were also looked for (`synoniemen=aan`, the default).
     synonyms_used: Vec<String>,
 }
@@ -750,10 +761,18 @@ impl StoryList {
             per_page,
             hits,
             facets,
+            relaxed,
+            all_words,
+            suggestion,
+            expanded,
             synonyms_used,
         } = results;
         StoryList {
             synonyms_used,
+            relaxed,
+            all_words,
+            suggestion,
+            expanded,
             total,
             page,
             per_page,

@@ -19,12 +19,13 @@ use crate::web::chart::{Point, line_chart};
 use crate::web::download::{Sheet, attachment};
 use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
-use crate::web::handlers::search::{synonyms_notice, synonyms_wanted};
+use crate::web::handlers::search::synonyms_wanted;
 use crate::web::handlers::sessions::{
     ActionView, InterpretationView, action_view, interpretation_view,
 };
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::search_notice::SearchNotice;
 use crate::web::views::{
     BalanceView, SignalView, TrendView, balance_view, measurement_text, signal_views, trend_view,
     value_text,
@@ -85,10 +86,10 @@ pub struct EvidencePage {
     pub actions: Vec<ActionView>,
     /// The heading ("3 verhalen gevonden") and the cards of a search within.
     pub within: Option<(String, Vec<StoryCard>)>,
+    /// What the search within says about how it searched.
+    pub notice: SearchNotice,
     /// Whether the search within also looks for synonyms (the checkbox).
     pub synonyms: bool,
-    /// "Ook gezocht op: ...", when the search within looked for synonyms.
-    pub synonyms_used: Option<String>,
 }
 
 pub async fn page(
@@ -100,6 +101,11 @@ pub async fn page(
 ) -> Result<axum::response::Response, AppError> {
     let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
     let today = state.today();
+    let link_pairs: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(key, _)| ["gebied", "periode", "synoniemen"].contains(&key.as_str()))
+        .cloned()
+        .collect();
     let form = FormData::new(pairs);
     let query = form.text("q");
     let synonyms = synonyms_wanted(&form);
@@ -319,6 +325,21 @@ pub async fn page(
         .iter()
         .map(|hit| hit_card(t, municipality, hit))
         .collect();
+    let notice = evidence
+        .within
+        .as_ref()
+        .map(|results| {
+            SearchNotice::of(t, results, |text| {
+                let mut pairs = link_pairs.clone();
+                pairs.push(("q".to_string(), text.to_string()));
+                format!(
+                    "/indicator/{}?{}",
+                    indicator.id,
+                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+                )
+            })
+        })
+        .unwrap_or_default();
     let within = evidence.within.as_ref().map(|results| {
         let cards = results
             .hits
@@ -327,10 +348,6 @@ pub async fn page(
             .collect();
         (t.count("search.results", &results.total), cards)
     });
-    let synonyms_used = evidence
-        .within
-        .as_ref()
-        .and_then(|results| synonyms_notice(t, &results.synonyms_used));
 
     let mut page = Page::new(
         t,
@@ -377,8 +394,8 @@ pub async fn page(
         excerpts,
         query,
         within,
+        notice,
         synonyms,
-        synonyms_used,
         scores,
         interpretations: interpretations
             .iter()

@@ -22,12 +22,13 @@ use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, Markdown, StoryId, Valence};
 use crate::web::cards::{StoryCard, hit_card, plain_card};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::search::{synonyms_notice, synonyms_wanted};
+use crate::web::handlers::search::synonyms_wanted;
 use crate::web::handlers::sessions::{full_url, qr_svg};
 use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
 use crate::web::round_forms::{read_round, read_significant};
+use crate::web::search_notice::SearchNotice;
 use crate::web::story_form::{FormView, read_public_story};
 use crate::web::{AppError, AppState, unprocessable};
 
@@ -643,8 +644,8 @@ pub struct GatherPage {
     pub candidates: Vec<StoryCard>,
     /// Whether the search also looks for synonyms (the checkbox).
     pub synonyms: bool,
-    /// "Ook gezocht op: ...", when it did.
-    pub synonyms_used: Option<String>,
+    /// What the search says about how it searched.
+    pub notice: SearchNotice,
 }
 
 pub async fn gather_form(
@@ -656,6 +657,12 @@ pub async fn gather_form(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<GatherPage, AppError> {
     let id = round_id(&id)?;
+    let link = format!("/rondes/{id}/verzamelen");
+    let keep: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(key, _)| key == "synoniemen")
+        .cloned()
+        .collect();
     let form = FormData::new(pairs);
     let text = form.text("q");
     let synonyms = synonyms_wanted(&form);
@@ -669,19 +676,28 @@ pub async fn gather_form(
             Ok((bank.settings()?, Some((round, candidates))))
         })
         .await?;
-    let (round, (hits, used)) = found.ok_or(AppError::NotFound)?;
+    let (round, results) = found.ok_or(AppError::NotFound)?;
+    let notice = SearchNotice::of(t, &results, |text| {
+        let mut pairs = vec![("q".to_string(), text.to_string())];
+        pairs.extend(keep.iter().cloned());
+        format!(
+            "{link}?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    });
     let mut page = state.page(t, &settings, "rounds.gather_title", Nav::Rounds, &uri);
     page.title = format!("{} · {}", t.get("rounds.gather_title"), round.title);
     Ok(GatherPage {
         page,
         round: round_view(t, &settings, &round),
         query: text,
-        candidates: hits
+        candidates: results
+            .hits
             .iter()
             .map(|hit| hit_card(t, &settings.municipality, hit))
             .collect(),
         synonyms,
-        synonyms_used: synonyms_notice(t, &used),
+        notice,
     })
 }
 

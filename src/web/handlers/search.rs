@@ -18,6 +18,7 @@ use crate::web::download::{Sheet, attachment, query_string};
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::search_notice::SearchNotice;
 use crate::web::{AppError, AppState};
 
 /// The facets shown on the public search page, in this order.
@@ -67,10 +68,9 @@ pub struct SearchPage {
     pub pages: Vec<PageLink>,
     /// The search's query string for the download links (`?q=...`), or empty.
     pub download_query: String,
+    pub notice: SearchNotice,
     /// Whether words also find their synonyms (the checkbox).
     pub synonyms: bool,
-    /// "Ook gezocht op: alleen, geïsoleerd", when synonyms were looked for.
-    pub synonyms_used: Option<String>,
 }
 
 /// A facet value's label in the visitor's language.
@@ -122,9 +122,11 @@ pub fn synonyms_wanted(form: &FormData) -> bool {
     !said.iter().any(|value| value == "uit") || said.iter().any(|value| value == "aan")
 }
 
-/// The search request a query string asks for.
+/// The search request a query string asks for: lenient, as people type (see
+/// [`SearchRequest::lenient`]).
 pub fn read_request(form: &FormData, scope: Scope) -> SearchRequest {
     let mut request = SearchRequest::new(&form.text("q"), scope);
+    request.lenient = true;
     request.synonyms = synonyms_wanted(form);
     for field in FacetField::ALL {
         for value in form.all(field.name()) {
@@ -208,6 +210,18 @@ pub async fn page(
             serde_urlencoded::to_string(&pairs).unwrap_or_default()
         )
     };
+    let notice = SearchNotice::of(t, &results, |text| {
+        let mut pairs: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(key, _)| key != "pagina" && key != "q")
+            .cloned()
+            .collect();
+        pairs.insert(0, ("q".to_string(), text.to_string()));
+        format!(
+            "/zoeken?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    });
     let pages = (1..=last_page)
         .filter(|n| *n == 1 || *n == last_page || n.abs_diff(results.page) <= 2)
         .map(|n| PageLink {
@@ -234,14 +248,9 @@ pub async fn page(
         facets,
         pages,
         download_query,
+        notice,
         synonyms: request.synonyms,
-        synonyms_used: synonyms_notice(t, &results.synonyms_used),
     })
-}
-
-/// The sentence that names the synonyms a search also looked for, if it looked for any.
-pub fn synonyms_notice(t: &Texts, used: &[String]) -> Option<String> {
-    (!used.is_empty()).then(|| t.with("search.synonyms_used", &used.join(", ")))
 }
 
 /// `/zoeken/export.csv`: every story the search page finds, as CSV.
