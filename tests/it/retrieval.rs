@@ -133,6 +133,7 @@ fn read_fixture() -> Fixture {
 fn search_request(text: &str, scope: Scope) -> SearchRequest {
     let mut request = SearchRequest::new(text, scope);
     request.lenient = true;
+    request.synonyms = true;
     request
 }
 
