@@ -3,9 +3,10 @@
 //! itself ([`SYNONYM_BOOST`]) so stories that say what was typed come first.
 //!
 //! Words are matched after Dutch analysis, so "eenzame" finds what "eenzaam" does and "mantelzorgers"
-//! what "mantelzorger" does. A synonym is then searched as a typed word is: in the text and title of
-//! every language, as a phrase when it has several words, and (for one word) in the compound parts
-//! too, so "geldzorgen" also reaches "geldzorgenpot" at the parts' lower weight. Synonyms apply to
+//! what "mantelzorger" does. A synonym is then searched as a typed Dutch word is: in the Dutch text
+//! and title, as a phrase when it has several words, and (for one word) in the compound parts too, so
+//! "geldzorgen" also reaches "geldzorgenpot" at the parts' lower weight. The list is Dutch, so the
+//! fields of other languages are left out (a typed word is looked up in every language). Synonyms apply to
 //! words that must match, never to exclusions (`-alleen` excludes only "alleen").
 //!
 //! The analysed list is made once per version of the list in the store and kept. Which synonyms a
@@ -15,7 +16,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tantivy::query::{BooleanQuery, BoostQuery, Query};
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, PhraseQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 
 use super::analysis::{analyse, dutch};
 use super::query::Item;
@@ -147,7 +150,7 @@ impl SearchIndex {
                 Item::Word(alternative.text.clone())
             };
             let found: Vec<Box<dyn Query>> = self
-                .item_query(&item, true)
+                .dutch_query(&item, true)
                 .into_iter()
                 .chain(self.part_queries(&item))
                 .collect();
@@ -158,12 +161,46 @@ impl SearchIndex {
                 Box::new(BooleanQuery::union(found)),
                 SYNONYM_BOOST,
             )));
-            applied.highlight.extend(self.item_query(&item, false));
+            applied.highlight.extend(self.dutch_query(&item, false));
             if !applied.used.contains(&alternative.text) {
                 applied.used.push(alternative.text.clone());
             }
         }
         queries
+    }
+
+    /// A synonym in the Dutch text (and title, weighted double): a term, or a phrase when it
+    /// analyses to several. The list is Dutch, so other languages' fields are left out; looking a
+    /// Dutch word up in them would cost time and find only false friends.
+    fn dutch_query(&self, item: &Item, titles: bool) -> Option<Box<dyn Query>> {
+        let terms = analyse(&mut dutch().analyzer(), item.text());
+        if terms.is_empty() {
+            return None;
+        }
+        let (title_field, text_field) = self.fields.text_fields(dutch());
+        let mut fields = vec![(text_field, 1.0)];
+        if titles {
+            fields.push((title_field, 2.0));
+        }
+        let queries: Vec<Box<dyn Query>> = fields
+            .into_iter()
+            .map(|(field, boost)| {
+                let field_terms: Vec<Term> = terms
+                    .iter()
+                    .map(|term| Term::from_field_text(field, term))
+                    .collect();
+                let query: Box<dyn Query> = match field_terms.as_slice() {
+                    [term] => Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                    _ => Box::new(PhraseQuery::new(field_terms)),
+                };
+                if boost == 1.0 {
+                    query
+                } else {
+                    Box::new(BoostQuery::new(query, boost))
+                }
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::union(queries)))
     }
 }
 
