@@ -242,7 +242,7 @@ impl SearchIndex {
         written: &str,
         statistics: &ScopedStatistics,
     ) -> Result<bool, IndexError> {
-        if self.word_count(statistics, written)? > 0 {
+        if statistics.visible_any(&Term::from_field_text(self.fields.words, written))? {
             return Ok(true);
         }
         let mut terms: Vec<Term> = Vec::new();
@@ -250,7 +250,7 @@ impl SearchIndex {
             query.query_terms(&mut |term, _| terms.push(term.clone()));
         }
         for term in &terms {
-            if statistics.visible_doc_freq(term)? > 0 {
+            if statistics.visible_any(term)? {
                 return Ok(true);
             }
         }

@@ -173,6 +173,38 @@ impl ScopedStatistics<'_> {
     }
 }
 
+impl ScopedStatistics<'_> {
+    /// Whether any document of the scope holds `term`: stops at the first, so a frequent word costs
+    /// no more than a rare one.
+    pub fn visible_any(&self, term: &Term) -> tantivy::Result<bool> {
+        if let Some(count) = self
+            .doc_freqs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(term)
+        {
+            return Ok(*count > 0);
+        }
+        for (reader, segment) in self.searcher.segment_readers().iter().zip(&self.segments) {
+            if segment.documents == 0 {
+                continue;
+            }
+            let inverted = reader.inverted_index(term.field())?;
+            let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if segment.visible.contains(doc) {
+                    return Ok(true);
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(false)
+    }
+}
+
 impl Bm25StatisticsProvider for ScopedStatistics<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
         Ok(self
