@@ -169,10 +169,7 @@ fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Resul
     } else {
         let mut text = format!("{} stories\n", results.total);
         if results.relaxed {
-            text += &format!(
-                "{} with every word; these are the stories with the most words\n",
-                results.all_words
-            );
+            text += "no story has every word; these are the stories with the most words\n";
         }
         if let Some(suggestion) = &results.suggestion {
             text += &format!("did you mean: {suggestion}\n");

@@ -97,8 +97,8 @@ pub struct SearchRequest {
     pub page: usize,
     pub per_page: usize,
     pub scope: Scope,
-    /// Whether to help a reader who searches as people write: when fewer than [`RELAX_BELOW`] stories
-    /// have every word of two or more, the stories with the most of them are given instead
+    /// Whether to help a reader who searches as people write: when no story has every word of two
+    /// or more, the stories with the most of them are given instead
     /// ([`SearchResults::relaxed`]); a word no story holds is searched as its nearest words. Pages,
     /// the API and the command line search so; `false` finds exactly what was asked.
     pub lenient: bool,
@@ -110,9 +110,6 @@ pub struct SearchRequest {
 pub const MAX_PER_PAGE: usize = 100;
 /// Characters in a snippet.
 const SNIPPET_CHARS: usize = 220;
-/// A lenient search with fewer stories than this that have every word gives the stories with the
-/// most words instead.
-pub const RELAX_BELOW: usize = 3;
 /// In a relaxed search, the score each matched group of words adds before relevance: far above what
 /// BM25 gives one group, so stories with more of the words always come first.
 const GROUP_WEIGHT: f32 = 1000.0;
@@ -207,30 +204,34 @@ struct Words {
 }
 
 impl Words {
-    /// The clauses the words add to a query: every group required, or, `relaxed`, any group,
-    /// each one matched adding [`GROUP_WEIGHT`] to the score.
-    fn clauses(&self, relaxed: bool) -> Vec<(Occur, BoxQuery)> {
+    /// The clauses the words add to a query: every group required, or, with `at_least`, any
+    /// `at_least` of the groups, each one matched adding [`GROUP_WEIGHT`] to the score.
+    fn clauses(&self, at_least: Option<usize>) -> Vec<(Occur, BoxQuery)> {
         if self.groups.is_empty() {
             return vec![(Occur::Must, Box::new(AllQuery))];
         }
-        if !relaxed {
+        let Some(at_least) = at_least else {
             return self
                 .groups
                 .iter()
                 .map(|group| (Occur::Must, group.box_clone()))
                 .collect();
-        }
-        let any: Vec<BoxQuery> = self
+        };
+        let any: Vec<(Occur, BoxQuery)> = self
             .groups
             .iter()
             .map(|group| {
-                Box::new(BooleanQuery::union(vec![
+                let weighed = BooleanQuery::union(vec![
                     group.box_clone(),
                     Box::new(ConstScoreQuery::new(group.box_clone(), GROUP_WEIGHT)),
-                ])) as BoxQuery
+                ]);
+                (Occur::Should, Box::new(weighed) as BoxQuery)
             })
             .collect();
-        vec![(Occur::Must, Box::new(BooleanQuery::union(any)))]
+        vec![(
+            Occur::Must,
+            Box::new(BooleanQuery::with_minimum_required_clauses(any, at_least)),
+        )]
     }
 }
 
@@ -528,14 +529,25 @@ impl SearchIndex {
                 .collect(),
             wanted: &wanted,
         };
-        let strict = self.run(&run, &words.clauses(false))?;
+        let strict = self.run(&run, &words.clauses(None))?;
         let all_words = strict.total;
-        let relaxed = request.lenient && words.groups.len() >= 2 && all_words < RELAX_BELOW;
-        let found = if relaxed {
-            self.run(&run, &words.clauses(true))?
-        } else {
-            strict
-        };
+        let mut found = strict;
+        let mut relaxed = false;
+        if request.lenient && all_words == 0 {
+            // The stories with the most of the words: the largest number of groups some story
+            // has. Stories with fewer do not come, so a page is not filled with stories that
+            // share one common word with a long question. Only when nothing has every word: a
+            // story that has them all is an answer, and padding it with partial matches costs
+            // precision (measured on the retrieval fixture: titles 0.984 against 0.898).
+            for at_least in (1..words.groups.len()).rev() {
+                let wider = self.run(&run, &words.clauses(Some(at_least)))?;
+                if wider.total > 0 {
+                    found = wider;
+                    relaxed = true;
+                    break;
+                }
+            }
+        }
 
         let facets = found
             .counts

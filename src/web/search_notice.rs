@@ -22,13 +22,7 @@ pub struct SearchNotice {
 impl SearchNotice {
     /// The notices of `results`; `link` makes the address of the same page searching another text.
     pub fn of(t: &Texts, results: &SearchResults, link: impl Fn(&str) -> String) -> SearchNotice {
-        let relaxed = results.relaxed.then(|| {
-            if results.all_words == 0 {
-                t.get("search.relaxed").to_string()
-            } else {
-                t.count("search.relaxed_few", &results.all_words)
-            }
-        });
+        let relaxed = results.relaxed.then(|| t.get("search.relaxed").to_string());
         let suggestion = results
             .suggestion
             .as_ref()
