@@ -151,6 +151,27 @@ impl ScopedStatistics<'_> {
         if let Some(count) = known.get(term) {
             return Ok(*count);
         }
+        let count = self.count_visible(term, u64::MAX)?;
+        known.insert(term.clone(), count);
+        Ok(count)
+    }
+
+    /// Whether any document of the scope holds `term`: stops at the first, so a frequent word costs
+    /// no more than a rare one.
+    pub fn visible_any(&self, term: &Term) -> tantivy::Result<bool> {
+        if let Some(count) = self
+            .doc_freqs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(term)
+        {
+            return Ok(*count > 0);
+        }
+        Ok(self.count_visible(term, 1)? > 0)
+    }
+
+    /// How many documents of the scope hold `term`, counting no further than `limit`.
+    fn count_visible(&self, term: &Term, limit: u64) -> tantivy::Result<u64> {
         let mut count = 0;
         for (reader, segment) in self.searcher.segment_readers().iter().zip(&self.segments) {
             if segment.documents == 0 {
@@ -164,44 +185,14 @@ impl ScopedStatistics<'_> {
             while doc != TERMINATED {
                 if segment.visible.contains(doc) {
                     count += 1;
+                    if count >= limit {
+                        return Ok(count);
+                    }
                 }
                 doc = postings.advance();
             }
         }
-        known.insert(term.clone(), count);
         Ok(count)
-    }
-}
-
-impl ScopedStatistics<'_> {
-    /// Whether any document of the scope holds `term`: stops at the first, so a frequent word costs
-    /// no more than a rare one.
-    pub fn visible_any(&self, term: &Term) -> tantivy::Result<bool> {
-        if let Some(count) = self
-            .doc_freqs
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(term)
-        {
-            return Ok(*count > 0);
-        }
-        for (reader, segment) in self.searcher.segment_readers().iter().zip(&self.segments) {
-            if segment.documents == 0 {
-                continue;
-            }
-            let inverted = reader.inverted_index(term.field())?;
-            let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if segment.visible.contains(doc) {
-                    return Ok(true);
-                }
-                doc = postings.advance();
-            }
-        }
-        Ok(false)
     }
 }
 
