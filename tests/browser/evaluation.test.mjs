@@ -24,7 +24,7 @@ test('an analyst runs an evaluation round from question to feedback', async () =
 
   // Waarderen: gather three stories from the bank.
   await desk.getByRole('link', { name: 'Verhalen uit de verhalenbank toevoegen' }).click();
-  const choices = desk.getByRole('checkbox');
+  const choices = desk.locator('input[type=checkbox][name=verhaal]');
   assert.ok(await choices.count() >= 3, 'candidates from the bank');
   for (let i = 0; i < 3; i += 1) await choices.nth(i).check();
   await desk.getByRole('button', { name: 'Gekozen verhalen toevoegen' }).click();
