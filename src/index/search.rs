@@ -178,8 +178,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Counts per field, most frequent first.
     pub facets: BTreeMap<FacetField, Vec<FacetCount>>,
-    /// Whether no story, or too few, had every word, and these are the stories with the most of
-    /// them (a lenient search only): ranked by how many of the words they have, then relevance.
+    /// Whether no story had every word, and these are the stories with the most of them (a lenient
+    /// search only): ranked by how many of the words they have, then relevance.
     pub relaxed: bool,
     /// Stories that have every word (equal to `total` unless relaxed).
     pub all_words: usize,
