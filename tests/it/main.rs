@@ -10,6 +10,7 @@ mod dutch_search;
 mod erasure;
 mod facade;
 mod hostile;
+mod languages;
 mod report;
 mod retrieval;
 mod round_trip;
