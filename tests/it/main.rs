@@ -10,6 +10,7 @@ mod dutch_search;
 mod erasure;
 mod facade;
 mod hostile;
+mod operations;
 mod report;
 mod retrieval;
 mod round_trip;
