@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod api;
+pub mod operations;
 pub mod report;
 pub mod rounds;
 pub mod session_figures;
@@ -447,6 +448,7 @@ impl Bank {
         if existed {
             tracing::info!(story = %id, reason = reason.code(), "story erased");
         }
+
         Ok(existed)
     }
 
