@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod api;
+pub mod operations;
 pub mod report;
 pub mod rounds;
 pub mod session_figures;
@@ -449,6 +450,7 @@ impl Bank {
         if existed {
             tracing::info!(story = %id, reason = reason.code(), "story erased");
         }
+
         Ok(existed)
     }
 
