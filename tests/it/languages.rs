@@ -309,9 +309,10 @@ async fn hearing_back_shows_what_the_story_took_part_in_and_nothing_of_others() 
     assert!(body.contains(tr.get("hearing.none")), "nothing yet");
 
     let stories: Vec<_> = app.bank.raw_store().stories().map(Result::unwrap).collect();
-    let mine = stories
-        .iter()
-        .find(|s| s.text.as_str().contains("komşularımı"))
+    let mine = &app
+        .bank
+        .story_by_receipt(&verhalenbank::story::receipt::ReceiptCode::parse(&code).unwrap())
+        .unwrap()
         .unwrap();
     let other = stories
         .iter()
