@@ -163,6 +163,7 @@ pub fn story(title: &str, text: &str) -> Story {
         teller_name: None,
         session: None,
         round: None,
+        channel: None,
         scores: BTreeMap::new(),
         moderation: Moderation::Published,
         text: Markdown::new(text),

@@ -296,6 +296,7 @@ impl Material {
             teller_name: None,
             session: None,
             round: None,
+            channel: None,
             scores,
             moderation,
             text,

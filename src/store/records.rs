@@ -15,7 +15,9 @@ use crate::ids::{
     ActivityId, AreaId, IndicatorId, ProviderId, RoundId, SessionId, StatementId, SubgoalId,
 };
 use crate::language::Language;
-use crate::story::{Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
+use crate::story::{
+    Channel, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
+};
 
 /// A record as written: its fields and, beside them, `version`, the number of times this record has
 /// been written. A change made from what was read at version N is only stored while the record is
@@ -80,6 +82,9 @@ pub(super) struct StoryV1 {
     session: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     round: Option<String>,
+    /// How the story came in (`paper`), when recorded; absent in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channel: Option<String>,
     #[serde(default)]
     scores: BTreeMap<String, u8>,
     status: String,
@@ -116,6 +121,7 @@ impl StoryRecord {
             teller_name: story.teller_name.as_deref().map(strip_bsn),
             session: story.session.as_ref().map(ToString::to_string),
             round: story.round.as_ref().map(ToString::to_string),
+            channel: story.channel.map(|channel| channel.code().to_string()),
             scores: story
                 .scores
                 .iter()
@@ -193,6 +199,10 @@ impl StoryRecord {
             round: record
                 .round
                 .map(|id| RoundId::parse(&id).map_err(|error| bad("round", &error)))
+                .transpose()?,
+            channel: record
+                .channel
+                .map(|code| Channel::parse_code(&code).ok_or_else(|| bad("channel", &code)))
                 .transpose()?,
             scores: record
                 .scores

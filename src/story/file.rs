@@ -36,6 +36,8 @@ struct FrontMatterOut<'a> {
     session: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     round: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel: Option<&'static str>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rejection_reason: Option<&'a str>,
@@ -76,6 +78,7 @@ pub fn story_to_file(story: &Story) -> String {
         name: story.teller_name.as_deref(),
         session: story.session.as_ref().map(|id| id.as_str()),
         round: story.round.as_ref().map(|id| id.as_str()),
+        channel: story.channel.map(|channel| channel.code()),
         status: story.moderation.code(),
         rejection_reason: match &story.moderation {
             Moderation::Rejected(reason) => Some(reason),
@@ -123,6 +126,7 @@ mod tests {
             teller_name: None,
             session: None,
             round: None,
+            channel: Some(crate::story::Channel::Paper),
             scores: BTreeMap::new(),
             moderation: Moderation::Rejected("bevat een naam".to_string()),
             text: Markdown::new("Tekst\n\n+++\nmet een streep"),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use super::{
-    Catalog, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
+    Catalog, Channel, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
     normalise_tag,
 };
 use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, StatementId, SubgoalId};
@@ -359,6 +359,14 @@ impl RawStory {
                 ))
             }
         });
+        let channel = reader.optional("channel", |value| match value {
+            RawValue::Text(text) => Channel::parse_code(text)
+                .ok_or_else(|| format!("expected channel = \"paper\", found {text:?}")),
+            other => Err(format!(
+                "expected channel = \"paper\", found {}",
+                other.describe()
+            )),
+        });
         let explicit_id = reader.optional("id", |value| match value {
             RawValue::Text(text) => {
                 StoryId::parse(text).map_err(|_| format!("expected a UUID, found {text:?}"))
@@ -398,6 +406,7 @@ impl RawStory {
                     teller_name,
                     session,
                     round,
+                    channel,
                     scores,
                     moderation,
                     text,

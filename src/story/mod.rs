@@ -141,6 +141,15 @@ pub enum Consent {
     Public,
 }
 
+/// How a story reached the bank, where that is worth recording: on a paper form, typed in by staff.
+/// Stories without a channel came in the usual way (a form, the API, an import).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Told on a paper form and typed in by staff ("verteld op papier").
+    Paper,
+}
+
 /// Where a story stands in moderation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "state", content = "reason")]
@@ -221,6 +230,11 @@ impl Coded for TellerRole {
     ];
 }
 
+impl Coded for Channel {
+    const CODES: &'static [(&'static str, &'static [&'static str], Self)] =
+        &[("paper", &["papier"], Channel::Paper)];
+}
+
 impl Coded for Consent {
     const CODES: &'static [(&'static str, &'static [&'static str], Self)] = &[
         ("internal", &["intern"], Consent::Internal),
@@ -279,6 +293,8 @@ pub struct Story {
     pub session: Option<SessionId>,
     /// The narrative evaluation round the story was gathered into.
     pub round: Option<RoundId>,
+    /// How the story came in, when recorded: told on paper.
+    pub channel: Option<Channel>,
     pub scores: BTreeMap<StatementId, u8>,
     pub moderation: Moderation,
     pub text: Markdown,

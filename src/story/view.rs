@@ -116,6 +116,9 @@ impl StoryView {
             teller_name,
             session,
             round,
+            // How the story came in (on paper) is for the staff who moderate it; no audience of this view
+            // needs it, and the Markdown export keeps it.
+            channel: _,
             scores,
             moderation,
             text,

@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> Router {
     use handlers::*;
     let public_forms = Router::new()
         .route("/vertel", get(tell::form).post(tell::submit))
+        .route("/vertel/papier", get(paper::form))
         .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
         .route(
             "/mijn-verhaal/toestemming",
@@ -163,6 +164,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/aanbieder/verhaal",
             get(provider::form).post(provider::submit),
+        )
+        .route(
+            "/aanbieder/papier",
+            get(paper::entry_form).post(paper::entry),
         )
         .route("/moderatie", get(moderation::queue))
         .route(

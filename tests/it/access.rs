@@ -13,6 +13,8 @@ use super::web::TestApp;
 const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/aanbieder/verhaal", Need::Staff),
     ("POST", "/aanbieder/verhaal", Need::Staff),
+    ("GET", "/aanbieder/papier", Need::Staff),
+    ("POST", "/aanbieder/papier", Need::Staff),
     ("GET", "/moderatie", Need::Analyst),
     ("GET", "/moderatie/STORY", Need::Analyst),
     ("POST", "/moderatie/STORY", Need::Analyst),

@@ -85,6 +85,7 @@ fn story() -> impl Strategy<Value = Story> {
                     session: (state == 1)
                         .then(|| verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()),
                     round: None,
+                    channel: (consent == 0).then_some(verhalenbank::story::Channel::Paper),
                     scores: score
                         .map(|score| {
                             BTreeMap::from([(

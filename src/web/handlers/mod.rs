@@ -10,6 +10,7 @@ pub mod language;
 pub mod login;
 pub mod moderation;
 pub mod overview;
+pub mod paper;
 pub mod participate;
 pub mod provider;
 pub mod report;
