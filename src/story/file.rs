@@ -144,6 +144,7 @@ mod tests {
         consent = "internal"
         consent_date = 2025-03-05
         tags = ["mantelzorg"]
+        channel = "paper"
         status = "rejected"
         rejection_reason = "bevat een naam"
         id = "0b7a4c7e-6a43-5b1f-9a65-3c1b1a6d2f10"

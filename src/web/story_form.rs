@@ -13,7 +13,8 @@ use crate::bank::Settings;
 use crate::ids::{ActivityId, AreaId, ProviderId, SubgoalId};
 use crate::language::Language;
 use crate::story::{
-    Channel, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence, normalise_tag,
+    Channel, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
+    normalise_tag,
 };
 
 /// Longest story text accepted through a form, in characters.

@@ -39,7 +39,15 @@ async fn post_with(
 /// lowercase letter (a sentence ending in "form." is not one).
 fn raw_key(body: &str) -> Option<String> {
     [
-        "tell.", "form.", "lookup.", "language.", "nav.", "footer.", "rounds.", "paper.", "hearing.",
+        "tell.",
+        "form.",
+        "lookup.",
+        "language.",
+        "nav.",
+        "footer.",
+        "rounds.",
+        "paper.",
+        "hearing.",
     ]
     .into_iter()
     .find_map(|group| {
@@ -505,7 +513,10 @@ async fn staff_type_in_a_paper_form_and_get_a_code_to_hand_back() {
     assert_eq!(story.channel, Some(verhalenbank::story::Channel::Paper));
     assert_eq!(story.date, jiff::civil::date(2026, 11, 2));
     assert_eq!(story.consent_date, Some(jiff::civil::date(2026, 11, 2)));
-    assert_eq!(story.provider.as_ref().map(|p| p.as_str()), Some("buurtwerk"));
+    assert_eq!(
+        story.provider.as_ref().map(|p| p.as_str()),
+        Some("buurtwerk")
+    );
     assert_eq!(story.teller_name.as_deref(), Some("Mevrouw Papier"));
     assert_eq!(story.language.as_ref().map(|l| l.code()), Some("nl"));
     assert_eq!(story.moderation, verhalenbank::story::Moderation::Submitted);

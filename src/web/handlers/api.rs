@@ -324,6 +324,9 @@ pub struct NewStory {
     session: Option<String>,
     /// A narrative evaluation round id.
     round: Option<String>,
+    /// `paper` when the story was told on a paper form and typed in by staff.
+    #[schema(pattern = "^paper$")]
+    channel: Option<String>,
     /// Ignored: the bank gives every new story its own id.
     id: Option<StoryId>,
     /// Ignored: a story sent through the API always starts as submitted.
