@@ -35,6 +35,11 @@ pub struct Cli {
     )]
     pub log_format: crate::telemetry::LogFormat,
 
+    /// The configuration file with options for serve (and the data folder and log format); flags and
+    /// environment variables override it. Default: verhalenbank.toml in the current folder, if there.
+    #[arg(long, global = true, env = "VERHALENBANK_CONFIG")]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -50,7 +55,7 @@ pub enum Command {
         #[arg(long, env = "VERHALENBANK_NO_DEMO")]
         no_demo: bool,
         /// The demo municipality to load.
-        #[arg(long, default_value = "stories-sample")]
+        #[arg(long, env = "VERHALENBANK_SAMPLE", default_value = "stories-sample")]
         sample: PathBuf,
         /// The site is served over https (by a proxy that ends TLS): login cookies are marked Secure
         /// and browsers are told to use https only (HSTS).

@@ -658,6 +658,12 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             ""
         },
     );
+    if report.awaiting_moderation > 0 {
+        println!(
+            "{} of these stories are submitted and wait for moderation (/moderatie) before the public sees them; give a story status = \"published\" in its file to publish it on import",
+            report.awaiting_moderation
+        );
+    }
     if report.sessions > 0 || report.rounds > 0 {
         println!(
             "imported {} storytelling sessions and {} evaluation rounds",

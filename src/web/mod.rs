@@ -330,9 +330,16 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
             }
         });
     }
-    let listener = tokio::net::TcpListener::bind(options.bind)
-        .await
-        .with_context(|| format!("binding {}", options.bind))?;
+    let listener = match tokio::net::TcpListener::bind(options.bind).await {
+        Ok(listener) => listener,
+        Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+            "the address {} is in use (another Verhalenbank, or another program, listens there); choose another with --bind ADDRESS:PORT (or VERHALENBANK_BIND)",
+            options.bind
+        ),
+        Err(error) => {
+            return Err(anyhow::Error::new(error).context(format!("binding {}", options.bind)));
+        }
+    };
     let address = listener.local_addr()?;
     println!("Verhalenbank runs at http://{address}");
     axum::serve(
