@@ -20,6 +20,7 @@ pub mod control;
 pub mod evidence;
 pub mod export;
 pub mod goals;
+pub mod hearing;
 pub mod ids;
 pub mod import;
 pub mod index;
