@@ -14,6 +14,7 @@ mod glance;
 mod hostile;
 mod languages;
 mod operations;
+mod packaging;
 mod report;
 mod retrieval;
 mod round_trip;
