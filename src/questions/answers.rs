@@ -77,15 +77,29 @@ impl AnswerValue {
     }
 }
 
+/// As files write it: a number, a word, or a list of option ids.
+impl serde::Serialize for AnswerValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AnswerValue::Slider(SliderAnswer::At(number)) | AnswerValue::Agreement(number) => {
+                serializer.serialize_u8(*number)
+            }
+            AnswerValue::Choices(ids) => ids.serialize(serializer),
+            other => serializer.serialize_str(&other.as_text()),
+        }
+    }
+}
+
 /// One answer: the version of the question it was given under, and its value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Answer {
     pub version: u32,
     pub value: AnswerValue,
 }
 
 /// A story's answers by question id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct Answers(BTreeMap<QuestionId, Answer>);
 
 impl Answers {

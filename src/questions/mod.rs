@@ -526,10 +526,10 @@ impl Checker<'_> {
         let raw = spanned.get_ref();
         let whole = spanned.span();
         let at = At {
-            question: raw
-                .id
-                .as_ref()
-                .map_or_else(|| format!("#{number}"), |id| id.get_ref().trim().to_string()),
+            question: raw.id.as_ref().map_or_else(
+                || format!("#{number}"),
+                |id| id.get_ref().trim().to_string(),
+            ),
         };
         let before = self.problems.len();
 
@@ -681,7 +681,10 @@ impl Checker<'_> {
 
     /// A question's version and shape against the one stored.
     fn against_previous(&mut self, question: &Question, raw: &RawQuestion, at: &At) {
-        let Some(stored) = self.previous.and_then(|previous| previous.get(&question.id)) else {
+        let Some(stored) = self
+            .previous
+            .and_then(|previous| previous.get(&question.id))
+        else {
             return;
         };
         let Some(version) = &raw.versie else { return };
@@ -695,8 +698,7 @@ impl Checker<'_> {
                     stored: stored.version,
                 },
             );
-        } else if question.version == stored.version && !same_shape(&question.kind, &stored.kind)
-        {
+        } else if question.version == stored.version && !same_shape(&question.kind, &stored.kind) {
             self.problem(
                 version.span(),
                 at,
@@ -854,7 +856,11 @@ impl Checker<'_> {
                 good = false;
                 continue;
             }
-            let tidy = text.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+            let tidy = text
+                .get_ref()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             if tidy.is_empty() {
                 self.problem(text.span(), at, &key, None, ProblemKind::Blank);
                 good = false;

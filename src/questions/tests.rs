@@ -111,7 +111,10 @@ fn every_problem_is_told_with_line_question_and_field() {
             vec![(12, Some("gevoel"), Some("keuze.id"), "duplicate_id")],
         ),
         (
-            CHOICE.replace("subdoel = \"netwerk\"", "subdoel = \"netwerk\"\nronde = \"r\""),
+            CHOICE.replace(
+                "subdoel = \"netwerk\"",
+                "subdoel = \"netwerk\"\nronde = \"r\"",
+            ),
             vec![(6, Some("gevoel"), Some("ronde"), "two_places")],
         ),
         (
@@ -158,20 +161,32 @@ fn places_and_ids_are_checked_against_the_bank_and_versions_against_the_stored_s
     };
     assert_eq!(
         told(SLIDER, None),
-        ["line 2, question alleen, field id, value \"alleen\": a statement of the goal tree has this id; choose another"]
+        [
+            "line 2, question alleen, field id, value \"alleen\": a statement of the goal tree has this id; choose another"
+        ]
     );
     assert_eq!(told(CHOICE, None), Vec::<String>::new());
     assert_eq!(
         told(&CHOICE.replace("\"netwerk\"", "\"wonen\""), None),
-        ["line 5, question gevoel, field subdoel, value \"wonen\": no such subgoal, round or session in this bank"]
+        [
+            "line 5, question gevoel, field subdoel, value \"wonen\": no such subgoal, round or session in this bank"
+        ]
     );
 
     let stored = QuestionSet::from_toml(CHOICE).unwrap();
     // A new text keeps the version; a new option needs a new one; a version never goes down.
-    assert!(told(&CHOICE.replace("Welk woord?", "Welk woord past?"), Some(&stored)).is_empty());
+    assert!(
+        told(
+            &CHOICE.replace("Welk woord?", "Welk woord past?"),
+            Some(&stored)
+        )
+        .is_empty()
+    );
     assert_eq!(
         told(&CHOICE.replace("\"boos\"", "\"bang\""), Some(&stored)),
-        ["line 3, question gevoel, field versie, value \"2\": the kind or the options changed while the version stayed 2; raise the version so earlier answers keep their meaning"]
+        [
+            "line 3, question gevoel, field versie, value \"2\": the kind or the options changed while the version stayed 2; raise the version so earlier answers keep their meaning"
+        ]
     );
     assert!(
         told(
@@ -216,10 +231,7 @@ fn statements_are_agreement_questions_asked_with_their_subgoal() {
             scale: Scale::AgreeDisagree
         }
     );
-    assert_eq!(
-        minder_alleen.statement().unwrap().as_str(),
-        "minder-alleen"
-    );
+    assert_eq!(minder_alleen.statement().unwrap().as_str(), "minder-alleen");
     let round = RoundId::parse("minder-alleen-2025").unwrap();
     assert!(
         set.asked(&goals, &[], Some(&round), None)
@@ -259,15 +271,41 @@ fn answers_are_read_against_their_question() {
     let text = question("meegeven");
     let too_long = "x".repeat(MAX_TEXT_ANSWER + 1);
     let cases: Vec<(&Question, &str, Result<Option<AnswerValue>, ()>)> = vec![
-        (slider, "72", Ok(Some(AnswerValue::Slider(SliderAnswer::At(72))))),
-        (slider, " 0 ", Ok(Some(AnswerValue::Slider(SliderAnswer::At(0))))),
-        (slider, "Weet ik niet", Ok(Some(AnswerValue::Slider(SliderAnswer::DontKnow)))),
-        (slider, "past-niet", Ok(Some(AnswerValue::Slider(SliderAnswer::DoesNotApply)))),
+        (
+            slider,
+            "72",
+            Ok(Some(AnswerValue::Slider(SliderAnswer::At(72)))),
+        ),
+        (
+            slider,
+            " 0 ",
+            Ok(Some(AnswerValue::Slider(SliderAnswer::At(0)))),
+        ),
+        (
+            slider,
+            "Weet ik niet",
+            Ok(Some(AnswerValue::Slider(SliderAnswer::DontKnow))),
+        ),
+        (
+            slider,
+            "past-niet",
+            Ok(Some(AnswerValue::Slider(SliderAnswer::DoesNotApply))),
+        ),
         (slider, "101", Err(())),
         (slider, "7,5", Err(())),
         (slider, "", Ok(None)),
-        (choice, "blij", Ok(Some(AnswerValue::Choice(ChoiceId::parse("blij").unwrap())))),
-        (choice, "Opgelucht", Ok(Some(AnswerValue::Choice(ChoiceId::parse("opgelucht").unwrap())))),
+        (
+            choice,
+            "blij",
+            Ok(Some(AnswerValue::Choice(ChoiceId::parse("blij").unwrap()))),
+        ),
+        (
+            choice,
+            "Opgelucht",
+            Ok(Some(AnswerValue::Choice(
+                ChoiceId::parse("opgelucht").unwrap(),
+            ))),
+        ),
         (choice, "verdrietig", Err(())),
         (
             choices,
@@ -280,7 +318,11 @@ fn answers_are_read_against_their_question() {
         (choices, " , ", Ok(None)),
         (agreement, "4", Ok(Some(AnswerValue::Agreement(4)))),
         (agreement, "6", Err(())),
-        (text, "  Ga gewoon eens kijken ", Ok(Some(AnswerValue::Text("Ga gewoon eens kijken".to_string())))),
+        (
+            text,
+            "  Ga gewoon eens kijken ",
+            Ok(Some(AnswerValue::Text("Ga gewoon eens kijken".to_string()))),
+        ),
         (text, &too_long, Err(())),
     ];
     for (question, written, want) in cases {

@@ -357,6 +357,7 @@ pub fn read_public_story(
         session: None,
         round: None,
         scores: BTreeMap::new(),
+        answers: crate::questions::Answers::new(),
         moderation: Moderation::Submitted,
         text,
     })
@@ -468,6 +469,7 @@ pub fn read_full_story(
         session: existing.and_then(|story| story.session.clone()),
         round: existing.and_then(|story| story.round.clone()),
         scores,
+        answers: existing.map_or_else(Default::default, |story| story.answers.clone()),
         moderation: existing.map_or(Moderation::Submitted, |story| story.moderation.clone()),
         text,
     })

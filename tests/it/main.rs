@@ -10,6 +10,7 @@ mod dutch_search;
 mod erasure;
 mod facade;
 mod hostile;
+mod questions;
 mod report;
 mod retrieval;
 mod round_trip;

@@ -11,6 +11,7 @@ pub mod moderation;
 pub mod overview;
 pub mod participate;
 pub mod provider;
+pub mod questions;
 pub mod report;
 pub mod rounds;
 pub mod search;
