@@ -25,6 +25,16 @@ pub struct Cli {
     )]
     pub data_dir: PathBuf,
 
+    /// How log lines are written to standard error: text, or json (one object per line).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "VERHALENBANK_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: crate::telemetry::LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -46,6 +56,14 @@ pub enum Command {
         /// and browsers are told to use https only (HSTS).
         #[arg(long, env = "VERHALENBANK_HTTPS")]
         https: bool,
+        /// Serve Prometheus metrics at /metrics on the main address to requests that carry this token
+        /// (`Authorization: Bearer TOKEN`).
+        #[arg(long, env = "VERHALENBANK_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
+        /// Serve Prometheus metrics at /metrics on this separate address (such as 127.0.0.1:9464),
+        /// for a monitoring agent on the same host or network.
+        #[arg(long, env = "VERHALENBANK_METRICS_BIND")]
+        metrics_bind: Option<std::net::SocketAddr>,
     },
     /// Import story files, stories or measurements CSV, goals.toml and municipality.toml (folders recursively).
     Import {

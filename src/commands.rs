@@ -25,7 +25,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_demo,
             sample,
             https,
-        } => serve(&config, bind, !no_demo, sample, https),
+            metrics_token,
+            metrics_bind,
+        } => serve(
+            &config,
+            crate::web::ServeOptions {
+                bind,
+                demo: !no_demo,
+                sample: beside_sources(sample),
+                https,
+                metrics_token,
+                metrics_bind,
+            },
+        ),
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
         Command::User { action } => user_command(&config, action),
@@ -116,27 +128,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn serve(
-    config: &Config,
-    bind: std::net::SocketAddr,
-    demo: bool,
-    sample: PathBuf,
-    https: bool,
-) -> anyhow::Result<ExitCode> {
-    let sample = beside_sources(sample);
+fn serve(config: &Config, options: crate::web::ServeOptions) -> anyhow::Result<ExitCode> {
     let bank = std::sync::Arc::new(crate::bank::Bank::open(config)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(crate::web::serve(
-        bank,
-        crate::web::ServeOptions {
-            bind,
-            demo,
-            sample,
-            https,
-        },
-    ))?;
+    runtime.block_on(crate::web::serve(bank, options))?;
     Ok(ExitCode::SUCCESS)
 }
 

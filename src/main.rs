@@ -12,7 +12,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
     let cli = verhalenbank::cli::Cli::parse();
-    verhalenbank::telemetry::init();
+    verhalenbank::telemetry::init(cli.log_format);
     match verhalenbank::commands::run(cli) {
         Ok(code) => code,
         Err(error) => {

@@ -1,4 +1,6 @@
-//! Logging with `tracing`, to standard error, filtered by `RUST_LOG` (default: info).
+//! Logging with `tracing`, to standard error, filtered by `RUST_LOG` (default: info): as text lines, or
+//! as one JSON object per line (`--log-format json`) for a log collector. Colour codes are written only
+//! when standard error is a terminal, so a log file or the journal holds plain text.
 //!
 //! Stories are personal data: log lines carry ids, counts and durations, never story text, search
 //! queries or personal details. Code that logs must keep to that. Other crates do not know that rule:
@@ -36,12 +38,32 @@ pub fn may_log(metadata: &Metadata<'_>) -> bool {
     }
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One line of text per event.
+    #[default]
+    Text,
+    /// One JSON object per line: `timestamp`, `level`, `target` and the event's `fields`.
+    Json,
+}
+
 /// Sets up logging once; later calls do nothing.
-pub fn init() {
+pub fn init(format: LogFormat) {
+    use std::io::IsTerminal;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let layer = fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_filter(filter)
-        .with_filter(filter_fn(may_log));
+    let layer = match format {
+        LogFormat::Text => fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .boxed(),
+        LogFormat::Json => fmt::layer()
+            .json()
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .boxed(),
+    };
+    let layer = layer.with_filter(filter).with_filter(filter_fn(may_log));
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }

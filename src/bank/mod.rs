@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod api;
+pub mod operations;
 mod questions;
 pub mod report;
 pub mod rounds;
@@ -449,6 +450,7 @@ impl Bank {
         if existed {
             tracing::info!(story = %id, reason = reason.code(), "story erased");
         }
+
         Ok(existed)
     }
 

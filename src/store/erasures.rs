@@ -66,6 +66,11 @@ impl Store {
         Ok(self.t().erasures.contains_key(id.as_bytes())?)
     }
 
+    /// How many stories were ever erased.
+    pub fn erasure_count(&self) -> usize {
+        self.t().erasures.len()
+    }
+
     /// The erasure ledger, in story id order.
     pub fn erasures(&self) -> Result<Vec<Erasure>, StoreError> {
         self.t()

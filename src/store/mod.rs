@@ -597,6 +597,16 @@ impl Store {
             .unwrap_or(0))
     }
 
+    /// How many entries the outbox holds: changes the index has not yet taken in for good.
+    pub fn outbox_len(&self) -> usize {
+        self.t().outbox.len()
+    }
+
+    /// The last outbox sequence number flushed to disk: how far the index can catch up.
+    pub fn durable_outbox_seq(&self) -> u64 {
+        *lock(&self.outbox_written.0)
+    }
+
     /// Drops outbox entries up to and including `through`, once the index has durably taken them in.
     pub fn prune_outbox(&self, through: u64) -> Result<(), StoreError> {
         let end = through.saturating_add(1).to_be_bytes();

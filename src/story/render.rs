@@ -158,6 +158,17 @@ mod tests {
         );
     }
 
+    /// The input that once stopped the Markdown fuzz target (fuzz/regressions/markdown): a story may say
+    /// "onerror" in words, and then it is text, never an attribute.
+    #[test]
+    fn words_that_look_like_handlers_stay_text() {
+        assert_eq!(render("a+ onerror"), "<p>a+ onerror</p>\n");
+        assert_eq!(
+            render("de knop onclick=\"x\" deed niets"),
+            "<p>de knop onclick=\"x\" deed niets</p>\n"
+        );
+    }
+
     #[test]
     fn plain_text_drops_markup() {
         let text = plain_text(&Markdown::new(

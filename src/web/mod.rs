@@ -15,6 +15,7 @@ mod filters;
 pub(crate) mod forms;
 mod handlers;
 pub mod i18n;
+pub mod metrics;
 mod page;
 mod protect;
 mod redaction;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub secure: bool,
     /// Tells open session boards that a story came in for their session.
     pub session_events: tokio::sync::broadcast::Sender<crate::ids::SessionId>,
+    /// Requests counted for `/metrics`, and who may read them.
+    pub metrics: metrics::SharedMetrics,
 }
 
 impl AppState {
@@ -65,6 +68,7 @@ impl AppState {
             demo,
             secure: false,
             session_events,
+            metrics: Arc::new(metrics::Metrics::new(None)),
         }
     }
 
@@ -224,6 +228,9 @@ pub fn router(state: AppState) -> Router {
             "/moderatie/{id}/wissen",
             axum::routing::post(moderation::erase),
         )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::guarded))
         .route("/taal", get(language::switch))
         .route("/static/style.css", get(assets::stylesheet))
         .route("/static/board.js", get(assets::board_script))
@@ -235,6 +242,10 @@ pub fn router(state: AppState) -> Router {
             audit::record,
         ))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(protect::friendly_too_large))
         .layer(axum::middleware::from_fn(auth::remember_visitor))
@@ -267,6 +278,10 @@ pub struct ServeOptions {
     pub sample: PathBuf,
     /// Served over https by a proxy: Secure cookies and HSTS.
     pub https: bool,
+    /// The token that reads `/metrics` on the main address.
+    pub metrics_token: Option<String>,
+    /// A separate address that serves `/metrics` without a token.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then stops the indexer after a last catch-up and flushes.
@@ -285,7 +300,20 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
     auth::StoredSessions::prune(bank.clone())?;
     let mut state = AppState::new(bank.clone(), None, options.demo);
     state.secure = options.https;
+    state.metrics = Arc::new(metrics::Metrics::new(options.metrics_token.as_deref()));
     let shutdown = shutdown_signal()?;
+    if let Some(metrics_bind) = options.metrics_bind {
+        let listener = tokio::net::TcpListener::bind(metrics_bind)
+            .await
+            .with_context(|| format!("binding {metrics_bind} for the metrics"))?;
+        println!("Metrics at http://{}/metrics", listener.local_addr()?);
+        let metrics_router = metrics::router(state.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, metrics_router).await {
+                tracing::error!(%error, "the metrics address stopped");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(options.bind)
         .await
         .with_context(|| format!("binding {}", options.bind))?;

@@ -10,6 +10,7 @@ mod dutch_search;
 mod erasure;
 mod facade;
 mod hostile;
+mod operations;
 mod questions;
 mod report;
 mod retrieval;

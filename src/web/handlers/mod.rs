@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod evidence;
+pub mod health;
 pub mod language;
 pub mod login;
 pub mod moderation;

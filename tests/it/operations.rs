@@ -1,0 +1,132 @@
+//! Running the bank as a service: health and readiness for load balancers, Prometheus metrics behind a
+//! token or on an address of their own, and log lines a collector can read (JSON, no colour codes).
+
+use crate::support::{Server, free_address, http};
+
+fn get(address: &str, path: &str, headers: &str) -> String {
+    http(
+        address,
+        &format!("GET {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n"),
+    )
+}
+
+fn status(response: &str) -> u16 {
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn health_readiness_and_metrics_behind_a_token() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &["--metrics-token", "meet-geheim"], "warn");
+    let address = server.address.clone();
+
+    let health = get(&address, "/healthz", "");
+    assert_eq!(status(&health), 200, "{health}");
+    let ready = get(&address, "/readyz", "");
+    assert_eq!(status(&ready), 200, "{ready}");
+    assert!(ready.ends_with("ready\n"), "{ready}");
+
+    assert_eq!(status(&get(&address, "/metrics", "")), 401);
+    assert_eq!(
+        status(&get(&address, "/metrics", "Authorization: Bearer fout\r\n")),
+        401
+    );
+
+    // A page with an id in its path is counted under its route template, never its path.
+    let story_id = "00000000-0000-4000-8000-000000000000";
+    assert_eq!(
+        status(&get(&address, &format!("/verhaal/{story_id}"), "")),
+        404
+    );
+    let metrics = get(
+        &address,
+        "/metrics",
+        "Authorization: Bearer meet-geheim\r\n",
+    );
+    assert_eq!(status(&metrics), 200, "{metrics}");
+    assert!(
+        metrics.contains("application/openmetrics-text"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            r#"verhalenbank_http_requests_total{route="/healthz",method="GET",status="200"} 1"#
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"route="/verhaal/{id}",method="GET",status="404"} 1"#),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(story_id), "no path in the metrics");
+    assert!(metrics.contains("verhalenbank_http_request_duration_seconds_bucket"));
+    // The demo's 99 stories by status, as the overview counts them.
+    let stories: u64 = metrics
+        .lines()
+        .filter(|line| line.starts_with("verhalenbank_stories{"))
+        .map(|line| line.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(stories, 99, "{metrics}");
+    assert!(metrics.contains(r#"verhalenbank_stories{status="submitted"}"#));
+    for gauge in [
+        "verhalenbank_outbox_depth ",
+        "verhalenbank_index_lag 0",
+        "verhalenbank_erased_stories 0",
+        "verhalenbank_last_backup_age_seconds ",
+    ] {
+        assert!(metrics.contains(gauge), "{gauge} in {metrics}");
+    }
+    server.stop();
+}
+
+#[test]
+fn metrics_on_their_own_address_and_not_on_the_main_one() {
+    let data = tempfile::tempdir().unwrap();
+    let metrics_address = free_address();
+    let server = Server::start(
+        data.path(),
+        &["--no-demo", "--metrics-bind", &metrics_address],
+        "warn",
+    );
+    // Without a token the main address has no metrics at all.
+    assert_eq!(status(&get(&server.address, "/metrics", "")), 404);
+    let metrics = get(&metrics_address, "/metrics", "");
+    assert_eq!(status(&metrics), 200, "{metrics}");
+    assert!(metrics.contains("verhalenbank_index_lag"), "{metrics}");
+    // The metrics address serves nothing else.
+    assert_eq!(status(&get(&metrics_address, "/", "")), 404);
+    server.stop();
+}
+
+#[test]
+fn json_log_lines_without_colour_codes() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &["--log-format", "json"], "info");
+    let printed = server.stop();
+    let events: Vec<serde_json::Value> = printed
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|event| event["fields"]["message"] == "search index rebuilt from the store"),
+        "{printed}"
+    );
+    assert!(events.iter().all(|event| event["level"].is_string()));
+    // Everything else is what the server says on standard output, not a log line as text.
+    assert!(!printed.contains(" INFO "), "{printed}");
+    assert!(!printed.contains('\u{1b}'), "no colour codes: {printed:?}");
+
+    let text = Server::start(data.path(), &["--no-demo"], "info").stop();
+    assert!(text.contains(" INFO "), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes in a pipe: {text:?}"
+    );
+}
