@@ -270,7 +270,9 @@ fn answers_are_read_against_their_question() {
     let agreement = question("eigen-verhaal-helpt");
     let text = question("meegeven");
     let too_long = "x".repeat(MAX_TEXT_ANSWER + 1);
-    let cases: Vec<(&Question, &str, Result<Option<AnswerValue>, ()>)> = vec![
+    /// The question, what was written, and the value read or `Err` for a refusal.
+    type Case<'a> = (&'a Question, &'a str, Result<Option<AnswerValue>, ()>);
+    let cases: Vec<Case> = vec![
         (
             slider,
             "72",
