@@ -164,6 +164,8 @@ pub struct SubgoalOverview {
 pub struct GoalOverview {
     pub goal: Goal,
     pub theme: Option<Theme>,
+    /// The stories of the goal's subgoals, each story once.
+    pub stories: Balance,
     pub subgoals: Vec<SubgoalOverview>,
 }
 
@@ -752,16 +754,24 @@ impl Bank {
         let area_order = settings.municipality.area_ids();
         let top_areas = settings.municipality.top_area_ids();
 
-        // Stories per subgoal and valence: one count per valence.
+        // Stories per subgoal and per goal, by valence: one count per valence.
         let mut balances: HashMap<String, Balance> = HashMap::new();
+        let mut goal_balances: HashMap<String, Balance> = HashMap::new();
         let mut total = Balance::default();
         for valence in ["positive", "negative", "mixed"] {
             let mut request = self
                 .filtered(scope, filter)
                 .filter(FacetField::Valence, valence);
-            request.facets = Some(vec![FacetField::Subgoal]);
+            request.facets = Some(vec![FacetField::Subgoal, FacetField::Goal]);
             let results = self.index.search(&self.store, &request)?;
             add_valence(&mut total, valence, results.total as u32);
+            for count in results.facets.get(&FacetField::Goal).into_iter().flatten() {
+                add_valence(
+                    goal_balances.entry(count.value.clone()).or_default(),
+                    valence,
+                    count.count,
+                );
+            }
             for count in results
                 .facets
                 .get(&FacetField::Subgoal)
@@ -783,6 +793,10 @@ impl Bank {
             .filter(|goal| keep(ItemKind::Goal, goal.id.as_str()))
             .map(|goal| GoalOverview {
                 goal: goal.clone(),
+                stories: goal_balances
+                    .get(goal.id.as_str())
+                    .copied()
+                    .unwrap_or_default(),
                 theme: goal
                     .theme
                     .as_ref()

@@ -98,6 +98,15 @@ pub fn is_stale(frequency: Frequency, latest: Period, today: Date) -> bool {
         .is_ok_and(|due| today > due)
 }
 
+/// How far `latest` has come from the baseline towards the target: 0 at the baseline, 1 at the target,
+/// more than 1 beyond it and below 0 when the figure moved away from the target. `None` without both a
+/// baseline and a target, or when they are the same.
+pub fn target_progress(baseline: Option<f64>, target: Option<f64>, latest: f64) -> Option<f64> {
+    let (baseline, target) = (baseline?, target?);
+    let way = target - baseline;
+    (way.abs() > f64::EPSILON * target.abs().max(1.0)).then(|| (latest - baseline) / way)
+}
+
 /// Assembles the counted evidence from all figures of one indicator.
 pub fn counted_evidence(
     indicator: &Indicator,
@@ -191,6 +200,18 @@ mod tests {
             denominator: None,
             source: None,
         }
+    }
+
+    #[test]
+    fn progress_runs_from_baseline_to_target_either_way() {
+        assert_eq!(target_progress(Some(80.0), Some(100.0), 90.0), Some(0.5));
+        assert_eq!(target_progress(Some(80.0), Some(100.0), 106.0), Some(1.3));
+        // Lower is better: loneliness from 47,5% towards 40%.
+        let fell = target_progress(Some(47.5), Some(40.0), 44.8).unwrap();
+        assert!((fell - 0.36).abs() < 1e-9, "{fell}");
+        assert!(target_progress(Some(47.5), Some(40.0), 50.0).unwrap() < 0.0);
+        assert_eq!(target_progress(None, Some(40.0), 44.8), None);
+        assert_eq!(target_progress(Some(40.0), Some(40.0), 44.8), None);
     }
 
     #[test]

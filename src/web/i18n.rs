@@ -148,6 +148,11 @@ impl Texts {
         }
     }
 
+    /// A percentage, rounded the same way on every page: at most one decimal ("68,3%", "70%").
+    pub fn percent(&self, value: f64) -> String {
+        format!("{}%", self.number((value * 10.0).round() / 10.0))
+    }
+
     /// A date written out: "14 maart 2025" or "14 March 2025".
     pub fn date(&self, date: &Date) -> String {
         let months = if self.lang == "en" {

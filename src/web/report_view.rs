@@ -7,11 +7,10 @@ use super::chart::{Point, line_chart};
 use super::handlers::sessions::{ActionView, InterpretationView, action_view, interpretation_view};
 use super::i18n::Texts;
 use super::views::{
-    BalanceView, TrendView, balance_view, measurement_text, trend_view, value_text,
+    BalanceView, Tally, TrendView, balance_view, measurement_text, trend_view, value_text,
 };
 use crate::bank::Settings;
 use crate::bank::report::{IndicatorYear, SubgoalYear, YearlyReport};
-use crate::evidence::Trend;
 use crate::sessions::Session;
 use crate::story::render::{SafeHtml, plain_text};
 use crate::story::{Coded, Story};
@@ -156,7 +155,7 @@ fn indicator_section(
                 t.period(&m.period)
             )
         }),
-        change: trend_view(t, row.change, "report_year.change"),
+        change: trend_view(t, row.change, indicator.direction, "report_year.change"),
         baseline: indicator
             .baseline
             .map(|v| value_text(t, v, &indicator.unit)),
@@ -257,26 +256,19 @@ impl ReportView {
             .map(|goal| {
                 let indicators: Vec<&IndicatorYear> =
                     goal.subgoals.iter().flat_map(|s| &s.indicators).collect();
-                let changes =
-                    |trend: Trend| indicators.iter().filter(|i| i.change == trend).count();
-                let with_target: Vec<bool> = indicators
-                    .iter()
-                    .filter_map(|i| i.counted.target_reached)
-                    .collect();
+                let tally = Tally::of(
+                    indicators
+                        .iter()
+                        .map(|i| (i.change, i.counted.target_reached)),
+                );
                 SummaryRow {
                     id: goal.goal.id.to_string(),
                     title: goal.goal.title.clone(),
-                    indicators: indicators.len(),
-                    better: changes(Trend::Better),
-                    worse: changes(Trend::Worse),
-                    unknown: changes(Trend::Unknown) + changes(Trend::Same),
-                    targets: t
-                        .get("figure.of")
-                        .replace(
-                            "{n}",
-                            &with_target.iter().filter(|r| **r).count().to_string(),
-                        )
-                        .replace("{d}", &with_target.len().to_string()),
+                    indicators: tally.indicators,
+                    better: tally.better,
+                    worse: tally.worse,
+                    unknown: tally.unknown,
+                    targets: tally.targets_text(t),
                     stories: balance_view(t, &goal.stories).text,
                 }
             })
@@ -401,7 +393,7 @@ fn write_subgoal(w: &mut String, t: &Texts, subgoal: &SubgoalSection) {
                 "{}: {} – {}",
                 t.get("report_year.last_year"),
                 md(last_year),
-                md(&indicator.change.text)
+                md(&indicator.change.words())
             ));
         }
         if let Some(baseline) = &indicator.baseline {

@@ -3,8 +3,9 @@
 
 use super::i18n::Texts;
 use crate::bank::Balance;
-use crate::evidence::{Measurement, Signal, Trend};
-use crate::goals::Indicator;
+use crate::evidence::counted::target_progress;
+use crate::evidence::{CountedEvidence, Measurement, Signal, Trend};
+use crate::goals::{Direction, Indicator};
 use crate::municipality::Municipality;
 use crate::story::render::SafeHtml;
 
@@ -32,24 +33,152 @@ pub fn measurement_text(t: &Texts, measurement: &Measurement, indicator: &Indica
     }
 }
 
+/// A change in a figure as people read it: the arrow and a word say which way the figure moved, the
+/// colour and a second word whether that is good. A falling loneliness figure shows "▼ gedaald, beter".
 pub struct TrendView {
+    /// `better`, `worse`, `same` or `unknown`: the colour of the judgement.
     pub class: &'static str,
+    /// ▲ rose, ▼ fell, = stayed the same, – nothing to compare.
     pub arrow: &'static str,
+    /// "gestegen" or "gedaald"; empty when the figure did not move or cannot be compared.
+    pub movement: String,
+    /// Whether that is good, in the words of `key`: "beter", "slechter dan bij de start".
     pub text: String,
 }
 
-pub fn trend_view(t: &Texts, trend: Trend, key: &str) -> TrendView {
-    let arrow = match trend {
-        Trend::Better => "▲",
-        Trend::Worse => "▼",
-        Trend::Same => "■",
-        Trend::Unknown => "–",
+impl TrendView {
+    /// The movement and the judgement in one line, for plain text (Markdown, table cells).
+    pub fn words(&self) -> String {
+        if self.movement.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{} {}, {}", self.arrow, self.movement, self.text)
+        }
+    }
+}
+
+/// Which way a figure moved, told from whether the move was better and which way is better.
+fn movement(trend: Trend, direction: Direction) -> Option<Direction> {
+    match (trend, direction) {
+        (Trend::Better, way) => Some(way),
+        (Trend::Worse, Direction::Up) => Some(Direction::Down),
+        (Trend::Worse, Direction::Down) => Some(Direction::Up),
+        (Trend::Same | Trend::Unknown, _) => None,
+    }
+}
+
+pub fn trend_view(t: &Texts, trend: Trend, direction: Direction, key: &str) -> TrendView {
+    let moved = movement(trend, direction);
+    let arrow = match (trend, moved) {
+        (_, Some(Direction::Up)) => "▲",
+        (_, Some(Direction::Down)) => "▼",
+        (Trend::Same, None) => "=",
+        _ => "–",
     };
     TrendView {
         class: trend.code(),
         arrow,
+        movement: match moved {
+            Some(Direction::Up) => t.get("movement.up").to_string(),
+            Some(Direction::Down) => t.get("movement.down").to_string(),
+            None => String::new(),
+        },
         text: t.code(key, trend.code()),
     }
+}
+
+/// How a goal's indicators are doing, counted: the overview's summary per goal and the yearly report's
+/// "In één oogopslag" table are both made of it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub indicators: usize,
+    pub better: usize,
+    pub worse: usize,
+    /// The same, or nothing to compare with.
+    pub unknown: usize,
+    /// Indicators with a target and a figure, and how many of them reached it.
+    pub with_target: usize,
+    pub targets_reached: usize,
+}
+
+impl Tally {
+    /// Counts each indicator's change and whether it reached its target (`None`: no target or figure).
+    pub fn of(indicators: impl IntoIterator<Item = (Trend, Option<bool>)>) -> Tally {
+        let mut tally = Tally::default();
+        for (change, reached) in indicators {
+            tally.indicators += 1;
+            match change {
+                Trend::Better => tally.better += 1,
+                Trend::Worse => tally.worse += 1,
+                Trend::Same | Trend::Unknown => tally.unknown += 1,
+            }
+            if let Some(reached) = reached {
+                tally.with_target += 1;
+                tally.targets_reached += usize::from(reached);
+            }
+        }
+        tally
+    }
+
+    /// "1 van 2": targets reached of the indicators that have one.
+    pub fn targets_text(&self, t: &Texts) -> String {
+        t.get("figure.of")
+            .replace("{n}", &self.targets_reached.to_string())
+            .replace("{d}", &self.with_target.to_string())
+    }
+}
+
+/// The way from baseline to target and where the latest figure stands on it, as a bar and in words.
+pub struct ProgressView {
+    pub bar: SafeHtml,
+    pub start: String,
+    pub target: String,
+    pub text: String,
+    /// `reached`, `on-the-way` or `away`.
+    pub class: &'static str,
+}
+
+/// The progress of an indicator with a target and a latest figure. Without a baseline a count that
+/// should rise starts from zero; one that should fall has no way to draw and shows words only.
+pub fn progress_view(
+    t: &Texts,
+    indicator: &Indicator,
+    counted: &CountedEvidence,
+) -> Option<ProgressView> {
+    let target = indicator.target?;
+    let latest = counted.latest.as_ref()?.value;
+    let baseline = indicator.baseline.or(match indicator.direction {
+        Direction::Up => Some(0.0),
+        Direction::Down => None,
+    });
+    let reached = counted.target_reached == Some(true);
+    let progress = target_progress(baseline, Some(target), latest);
+    let (class, text) = if reached {
+        ("reached", t.get("progress.reached").to_string())
+    } else {
+        match progress {
+            Some(p) if p < 0.0 => ("away", t.get("progress.away").to_string()),
+            Some(p) => ("on-the-way", t.with("progress.way", &t.percent(100.0 * p))),
+            None => ("on-the-way", t.get("figure.target_not_reached").to_string()),
+        }
+    };
+    let filled = if reached {
+        100.0
+    } else {
+        progress.map_or(0.0, |p| (100.0 * p).clamp(0.0, 100.0))
+    };
+    let bar = format!(
+        r#"<svg class="progress-bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect class="track" x="0" y="0" width="100" height="8"/><rect class="fill" x="0" y="0" width="{filled:.1}" height="8"/></svg>"#
+    );
+    Some(ProgressView {
+        bar: SafeHtml::from_escaped(bar),
+        start: baseline
+            .map(|b| t.with("progress.start", &value_text(t, b, &indicator.unit)))
+            .unwrap_or_default(),
+        target: t.with("progress.target", &value_text(t, target, &indicator.unit)),
+        text,
+        class,
+    })
 }
 
 pub struct SignalView {
@@ -179,5 +308,87 @@ mod tests {
         let view = balance_view(dutch(), &balance);
         assert_eq!(view.text, "5 verhalen: 3 positief, 2 knelpunt");
         assert_eq!(view.bar.as_str().matches("<rect").count(), 2);
+    }
+
+    #[test]
+    fn progress_marks_a_reached_target_whichever_way_is_better() {
+        use crate::evidence::{EvidenceFilter, Period, counted_evidence};
+        let tree = crate::testing::goal_tree();
+        let mut indicator = tree.indicators.first().unwrap().clone();
+        let figure = |value: f64| Measurement {
+            indicator: indicator.id.clone(),
+            period: Period::Year(2025),
+            area: None,
+            value,
+            numerator: None,
+            denominator: None,
+            source: None,
+        };
+        let today = jiff::civil::date(2025, 6, 1);
+        let view = |indicator: &Indicator, value: f64| {
+            let counted = counted_evidence(
+                indicator,
+                &[figure(value)],
+                &EvidenceFilter::default(),
+                &[],
+                today,
+            );
+            progress_view(dutch(), indicator, &counted).unwrap()
+        };
+        indicator.direction = Direction::Up;
+        indicator.unit = String::new();
+        indicator.baseline = Some(80.0);
+        indicator.target = Some(100.0);
+        let over = view(&indicator, 106.0);
+        assert_eq!(
+            (over.class, over.text.as_str()),
+            ("reached", "Doel gehaald")
+        );
+        assert!(over.bar.as_str().contains(r#"width="100.0""#));
+        let half = view(&indicator, 90.0);
+        assert_eq!(half.class, "on-the-way");
+        assert!(half.text.contains("50%"), "{}", half.text);
+        indicator.direction = Direction::Down;
+        indicator.unit = "%".to_string();
+        indicator.baseline = Some(47.5);
+        indicator.target = Some(40.0);
+        let fell = view(&indicator, 44.8);
+        assert!(fell.text.contains("36%"), "{}", fell.text);
+        assert_eq!(fell.start, "start 47,5%");
+        assert_eq!(view(&indicator, 39.0).class, "reached");
+        assert_eq!(view(&indicator, 50.0).class, "away");
+    }
+
+    #[test]
+    fn tallies_count_changes_and_targets() {
+        let tally = Tally::of([
+            (Trend::Better, Some(true)),
+            (Trend::Worse, Some(false)),
+            (Trend::Unknown, None),
+            (Trend::Same, None),
+        ]);
+        assert_eq!(
+            (tally.indicators, tally.better, tally.worse, tally.unknown),
+            (4, 1, 1, 2)
+        );
+        assert_eq!(tally.targets_text(dutch()), "1 van 2");
+    }
+
+    #[test]
+    fn the_arrow_says_which_way_the_figure_moved_and_the_word_whether_that_is_good() {
+        // Loneliness (lower is better) fell: down arrow, "beter".
+        let fell = trend_view(dutch(), Trend::Better, Direction::Down, "trend");
+        assert_eq!((fell.arrow, fell.class), ("▼", "better"));
+        assert_eq!(fell.words(), "▼ gedaald, beter");
+        // A waiting time (lower is better) rose: up arrow, "slechter".
+        let rose = trend_view(dutch(), Trend::Worse, Direction::Down, "trend");
+        assert_eq!((rose.arrow, rose.class), ("▲", "worse"));
+        assert_eq!(rose.words(), "▲ gestegen, slechter");
+        let reach = trend_view(dutch(), Trend::Worse, Direction::Up, "since_baseline");
+        assert_eq!(reach.words(), "▼ gedaald, slechter dan bij de start");
+        let same = trend_view(dutch(), Trend::Same, Direction::Up, "trend");
+        assert_eq!((same.arrow, same.words().as_str()), ("=", "gelijk"));
+        let up = trend_view(english(), Trend::Better, Direction::Up, "trend");
+        assert_eq!(up.words(), "▲ risen, better");
     }
 }

@@ -9,6 +9,7 @@ mod durability;
 mod dutch_search;
 mod erasure;
 mod facade;
+mod glance;
 mod hostile;
 mod operations;
 mod questions;

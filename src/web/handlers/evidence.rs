@@ -379,8 +379,13 @@ pub async fn page(
             .as_ref()
             .map(|m| t.period(&m.period))
             .unwrap_or_default(),
-        trend: trend_view(t, counted.trend, "trend"),
-        since_baseline: trend_view(t, counted.since_baseline, "since_baseline"),
+        trend: trend_view(t, counted.trend, indicator.direction, "trend"),
+        since_baseline: trend_view(
+            t,
+            counted.since_baseline,
+            indicator.direction,
+            "since_baseline",
+        ),
         target_note,
         reach_note,
         area_note,

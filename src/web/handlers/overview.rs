@@ -12,8 +12,8 @@ use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::views::{
-    BalanceView, SignalView, TrendView, balance_view, measurement_text, signal_views, trend_view,
-    value_text,
+    BalanceView, ProgressView, SignalView, Tally, TrendView, balance_view, measurement_text,
+    progress_view, signal_views, trend_view, value_text,
 };
 use crate::web::{AppError, AppState};
 
@@ -27,6 +27,10 @@ pub struct IndicatorRow {
     pub since_baseline: TrendView,
     pub baseline: Option<String>,
     pub target: Option<String>,
+    /// From baseline to target, and where the latest figure stands; for indicators with a target.
+    pub progress: Option<ProgressView>,
+    /// The stories the indicator's evidence page opens with.
+    pub balance: BalanceView,
     pub signals: Vec<SignalView>,
 }
 
@@ -42,7 +46,40 @@ pub struct GoalBlock {
     pub title: String,
     pub theme: Option<String>,
     pub description: Option<String>,
+    /// How the goal's indicators are doing, in short sentences.
+    pub summary: GoalSummary,
     pub subgoals: Vec<SubgoalBlock>,
+}
+
+/// A goal at a glance, as the yearly report's "In één oogopslag" counts it: its indicators' changes
+/// since the previous figure, its targets reached and its stories.
+pub struct GoalSummary {
+    pub trends: String,
+    pub targets: Option<String>,
+    pub balance: BalanceView,
+}
+
+fn goal_summary(t: &crate::web::i18n::Texts, goal: &crate::bank::GoalOverview) -> GoalSummary {
+    let tally = Tally::of(
+        goal.subgoals
+            .iter()
+            .flat_map(|s| &s.indicators)
+            .map(|row| (row.counted.trend, row.counted.target_reached)),
+    );
+    GoalSummary {
+        trends: t
+            .get("overview.summary_trends")
+            .replace(
+                "{indicators}",
+                &t.count("overview.indicators", &tally.indicators),
+            )
+            .replace("{better}", &tally.better.to_string())
+            .replace("{worse}", &tally.worse.to_string())
+            .replace("{other}", &tally.unknown.to_string()),
+        targets: (tally.with_target > 0)
+            .then(|| t.with("overview.summary_targets", &tally.targets_text(t))),
+        balance: balance_view(t, &goal.stories),
+    }
 }
 
 /// A storytelling session as residents see it on the home page: when and where, and the page with what
@@ -120,6 +157,7 @@ pub async fn page(
             title: goal.goal.title.clone(),
             theme: goal.theme.as_ref().map(|theme| theme.name.clone()),
             description: goal.goal.description.clone(),
+            summary: goal_summary(t, goal),
             subgoals: goal
                 .subgoals
                 .iter()
@@ -147,12 +185,24 @@ pub async fn page(
                                     .as_ref()
                                     .map(|m| t.period(&m.period))
                                     .unwrap_or_default(),
-                                trend: trend_view(t, row.counted.trend, "trend"),
-                                since_baseline: trend_view(t, row.counted.since_baseline, "trend"),
+                                trend: trend_view(
+                                    t,
+                                    row.counted.trend,
+                                    indicator.direction,
+                                    "trend",
+                                ),
+                                since_baseline: trend_view(
+                                    t,
+                                    row.counted.since_baseline,
+                                    indicator.direction,
+                                    "trend",
+                                ),
                                 baseline: indicator
                                     .baseline
                                     .map(|v| value_text(t, v, &indicator.unit)),
                                 target: indicator.target.map(|v| value_text(t, v, &indicator.unit)),
+                                progress: progress_view(t, indicator, &row.counted),
+                                balance: balance_view(t, &subgoal.stories),
                                 signals: signal_views(t, &settings.municipality, &row.signals),
                             }
                         })

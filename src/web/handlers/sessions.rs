@@ -573,7 +573,7 @@ fn agenda_views(t: &Texts, board: &SessionBoard) -> Vec<AgendaView> {
                 .as_ref()
                 .map(|m| t.period(&m.period))
                 .unwrap_or_default(),
-            trend: trend_view(t, item.counted.trend, "trend"),
+            trend: trend_view(t, item.counted.trend, item.indicator.direction, "trend"),
             balance: balance_view(t, &item.stories),
         })
         .collect()
