@@ -18,6 +18,7 @@ pub mod config;
 pub mod evidence;
 pub mod export;
 pub mod goals;
+pub mod hearing;
 pub mod ids;
 pub mod import;
 pub mod index;

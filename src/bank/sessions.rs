@@ -12,6 +12,21 @@ impl Bank {
         Ok(self.store.session(id)?)
     }
 
+    /// What a story took part in, for its teller: the sessions and rounds it was read in, the
+    /// interpretations and actions that followed ([`crate::hearing::HearingBack`]).
+    pub fn hearing_back(
+        &self,
+        story: &crate::story::Story,
+    ) -> anyhow::Result<crate::hearing::HearingBack> {
+        Ok(crate::hearing::HearingBack::of(
+            story,
+            &self.sessions()?,
+            &self.rounds()?,
+            &self.interpretations()?,
+            &self.actions()?,
+        ))
+    }
+
     /// The session whose short link has this code.
     pub fn session_by_code(&self, code: &str) -> anyhow::Result<Option<Session>> {
         Ok(self.store.session_by_code(code)?)

@@ -14,6 +14,7 @@ mod error;
 mod filters;
 pub(crate) mod forms;
 mod handlers;
+mod hearing_view;
 pub mod i18n;
 pub mod metrics;
 mod page;
@@ -93,6 +94,18 @@ impl AppState {
             uri,
             self.demo,
         )
+    }
+
+    /// The page frame of a resident page, offered in all six languages.
+    pub fn resident_page(
+        &self,
+        t: &'static i18n::Texts,
+        settings: &crate::bank::Settings,
+        title_key: &str,
+        nav: page::Nav,
+        uri: &axum::http::Uri,
+    ) -> page::Page {
+        self.page(t, settings, title_key, nav, uri).for_residents()
     }
 
     /// Runs a bank call on the blocking pool.
@@ -249,6 +262,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(protect::friendly_too_large))
         .layer(axum::middleware::from_fn(auth::remember_visitor))
+        .layer(axum::middleware::from_fn(i18n::remember_language))
         .layer(axum::middleware::from_fn(protect::same_origin))
         .layer(auth::layer(state.bank.clone(), state.secure));
     for layer in protect::security_headers() {

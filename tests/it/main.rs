@@ -11,6 +11,7 @@ mod erasure;
 mod facade;
 mod glance;
 mod hostile;
+mod languages;
 mod operations;
 mod questions;
 mod report;

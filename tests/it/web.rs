@@ -220,7 +220,7 @@ async fn every_page_answers_in_dutch() {
         let (status, body) = app.get(&path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         if !path.starts_with("/static") && !path.starts_with("/api") {
-            assert!(body.contains("<html lang=\"nl\">"), "{path}");
+            assert!(body.contains("<html lang=\"nl\" dir=\"ltr\">"), "{path}");
         }
     }
     let (status, body) = app.get("/bestaat-niet").await;
@@ -604,7 +604,7 @@ async fn language_follows_the_browser_and_the_switch() {
         .body(Body::empty())
         .unwrap();
     let (_, _, body) = app.send(request).await;
-    assert!(body.contains("<html lang=\"en\">") && body.contains("Goals and results"));
+    assert!(body.contains("<html lang=\"en\" dir=\"ltr\">") && body.contains("Goals and results"));
 
     let request = Request::get("/")
         .header(header::COOKIE, "taal=nl")

@@ -17,7 +17,7 @@ use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::handlers::sessions::{ActionView, action_view};
 use crate::web::handlers::tell::store_with_receipt;
-use crate::web::i18n::Lang;
+use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_public_story};
 use crate::web::{AppError, AppState, unprocessable};
@@ -69,7 +69,7 @@ async fn participate_page(
             Ok((bank.settings()?, board, actions))
         })
         .await?;
-    let mut page = state.page(t, &settings, "participate.title", Nav::None, uri);
+    let mut page = state.resident_page(t, &settings, "participate.title", Nav::None, uri);
     page.title = session.title.clone();
     let closed = session.status == SessionStatus::Closed;
     Ok(ParticipatePage {
@@ -113,7 +113,7 @@ async fn participate_page(
 
 pub async fn page(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
 ) -> Result<ParticipatePage, AppError> {
@@ -133,7 +133,7 @@ pub async fn page(
 /// enters moderation like every story and appears on the board at once.
 pub async fn submit(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -169,7 +169,7 @@ pub async fn submit(
                     story.subgoals.push(indicator.subgoal.clone());
                 }
             }
-            let mut page = state.page(t, &settings, "participate.title", Nav::None, &uri);
+            let mut page = state.resident_page(t, &settings, "participate.title", Nav::None, &uri);
             page.title = session.title.clone();
             let (done, seq) = store_with_receipt(&state, page, story).await?;
             // Boards listen for this; no board open is not an error.

@@ -25,7 +25,7 @@ use crate::web::forms::{FormData, FormErrors};
 use crate::web::handlers::search::synonyms_wanted;
 use crate::web::handlers::sessions::{full_url, qr_svg};
 use crate::web::handlers::tell::store_with_receipt;
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::{Lang, ResidentLang, Texts};
 use crate::web::page::{Nav, Page};
 use crate::web::round_forms::{read_round, read_significant};
 use crate::web::search_notice::SearchNotice;
@@ -772,7 +772,7 @@ async fn public_page(
             Ok((bank.settings()?, public, total))
         })
         .await?;
-    let mut page = state.page(t, &settings, "rounds.public_title", Nav::None, uri);
+    let mut page = state.resident_page(t, &settings, "rounds.public_title", Nav::None, uri);
     page.title = round.title.clone();
     let feedback_shown = round.phase.has_feedback();
     let significant = if feedback_shown {
@@ -799,7 +799,7 @@ async fn public_page(
 
 pub async fn public(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
 ) -> Result<PublicPage, AppError> {
@@ -819,7 +819,7 @@ pub async fn public(
 /// every story.
 pub async fn submit(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -839,7 +839,8 @@ pub async fn submit(
             if story.subgoals.is_empty() {
                 story.subgoals = round.subgoals.clone();
             }
-            let mut page = state.page(t, &settings, "rounds.public_title", Nav::None, &uri);
+            let mut page =
+                state.resident_page(t, &settings, "rounds.public_title", Nav::None, &uri);
             page.title = round.title.clone();
             let (done, _) = store_with_receipt(&state, page, story).await?;
             Ok(done.into_response())

@@ -8,11 +8,13 @@ use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
+use crate::hearing::HearingBack;
 use crate::story::Story;
 use crate::story::receipt::ReceiptCode;
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::i18n::Lang;
+use crate::web::hearing_view::HearingView;
+use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_public_story};
 use crate::web::{AppError, AppState, unprocessable};
@@ -33,19 +35,19 @@ pub struct TellDone {
 
 pub async fn form(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
 ) -> Result<TellPage, AppError> {
     let settings = state.run(|bank| bank.settings()).await?;
     Ok(TellPage {
-        page: state.page(t, &settings, "tell.title", Nav::Tell, &uri),
+        page: state.resident_page(t, &settings, "tell.title", Nav::Tell, &uri),
         form: FormView::new(t, &settings, BTreeMap::new(), &FormErrors::default(), true),
     })
 }
 
 pub async fn submit(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
@@ -53,11 +55,11 @@ pub async fn submit(
     let settings = state.run(|bank| bank.settings()).await?;
     match read_public_story(&form, &settings, state.today()) {
         Err(errors) => Ok(unprocessable(TellPage {
-            page: state.page(t, &settings, "tell.title_error", Nav::Tell, &uri),
+            page: state.resident_page(t, &settings, "tell.title_error", Nav::Tell, &uri),
             form: FormView::new(t, &settings, form.values(), &errors, true),
         })),
         Ok(story) => {
-            let page = state.page(t, &settings, "tell.done_title", Nav::Tell, &uri);
+            let page = state.resident_page(t, &settings, "tell.done_title", Nav::Tell, &uri);
             Ok(store_with_receipt(&state, page, story)
                 .await?
                 .0
@@ -105,6 +107,10 @@ pub struct FoundStory {
     pub consent_code: &'static str,
     pub consent_date: Option<String>,
     pub body: SafeHtml,
+    /// The language the story was told in, which may differ from the page's.
+    pub lang: String,
+    /// What the story took part in: sessions, rounds, interpretations, actions.
+    pub hearing: HearingView,
 }
 
 impl FoundStory {
@@ -121,12 +127,12 @@ pub struct WithdrawnPage {
 
 pub async fn lookup_form(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
 ) -> Result<LookupPage, AppError> {
     let settings = state.run(|bank| bank.settings()).await?;
     Ok(LookupPage {
-        page: state.page(t, &settings, "lookup.title", Nav::Lookup, &uri),
+        page: state.resident_page(t, &settings, "lookup.title", Nav::Lookup, &uri),
         code: String::new(),
         not_found: false,
         story: None,
@@ -139,28 +145,28 @@ pub async fn lookup_form(
 /// The forms to change consent or withdraw carry it the same way, in a hidden field.
 pub async fn lookup(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<LookupPage, AppError> {
     let form = FormData::new(pairs);
     let (typed, code) = receipt_code(&form);
-    let (settings, story) = state
+    let (settings, found) = state
         .run(move |bank| {
             let story = match code {
                 Some(code) => bank.story_by_receipt(&code)?,
                 None => None,
             };
-            Ok((bank.settings()?, story))
+            Ok((bank.settings()?, with_hearing(bank, story)?))
         })
         .await?;
-    Ok(lookup_page(&state, t, &settings, &uri, typed, story, None))
+    Ok(lookup_page(&state, t, &settings, &uri, typed, found, None))
 }
 
 /// The teller changes what may be done with their story.
 pub async fn change_consent(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<LookupPage, AppError> {
@@ -169,29 +175,29 @@ pub async fn change_consent(
     let (typed, code) = receipt_code(&form);
     let consent = form.get("toestemming").and_then(Consent::parse_code);
     let today = state.today();
-    let (settings, story, changed) = state
+    let (settings, found, changed) = state
         .run(move |bank| {
             let (story, changed) = match (code, consent) {
                 (Some(code), Some(consent)) => (bank.change_consent(&code, consent, today)?, true),
                 (Some(code), None) => (bank.story_by_receipt(&code)?, false),
                 (None, _) => (None, false),
             };
-            Ok((bank.settings()?, story, changed))
+            Ok((bank.settings()?, with_hearing(bank, story)?, changed))
         })
         .await?;
-    let notice = (changed && story.is_some()).then_some("lookup.consent_saved");
-    if let Some(story) = &story {
+    let notice = (changed && found.is_some()).then_some("lookup.consent_saved");
+    if let Some((story, _)) = &found {
         crate::web::audit::note_story(story.id);
     }
     Ok(lookup_page(
-        &state, t, &settings, &uri, typed, story, notice,
+        &state, t, &settings, &uri, typed, found, notice,
     ))
 }
 
 /// The teller withdraws their story: once they have ticked the box, it is erased for good.
 pub async fn withdraw(
     State(state): State<AppState>,
-    Lang(t): Lang,
+    ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
@@ -201,7 +207,7 @@ pub async fn withdraw(
         /// The code belongs to no story.
         Unknown,
         /// The box was not ticked: the story, if the code found one, is shown again.
-        NotConfirmed(Option<Box<Story>>),
+        NotConfirmed(Option<Box<(Story, HearingBack)>>),
     }
     let form = FormData::new(pairs);
     let (typed, code) = receipt_code(&form);
@@ -214,7 +220,9 @@ pub async fn withdraw(
                     Some(id) => Outcome::Erased(id),
                     None => Outcome::Unknown,
                 },
-                Some(code) => Outcome::NotConfirmed(bank.story_by_receipt(&code)?.map(Box::new)),
+                Some(code) => Outcome::NotConfirmed(
+                    with_hearing(bank, bank.story_by_receipt(&code)?)?.map(Box::new),
+                ),
                 None => Outcome::Unknown,
             };
             Ok((bank.settings()?, outcome))
@@ -224,7 +232,13 @@ pub async fn withdraw(
         Outcome::Erased(id) => {
             crate::web::audit::note_story(id);
             WithdrawnPage {
-                page: state.page(t, &settings, "lookup.withdrawn_title", Nav::Lookup, &uri),
+                page: state.resident_page(
+                    t,
+                    &settings,
+                    "lookup.withdrawn_title",
+                    Nav::Lookup,
+                    &uri,
+                ),
             }
             .into_response()
         }
@@ -246,17 +260,30 @@ fn receipt_code(form: &FormData) -> (String, Option<ReceiptCode>) {
     (typed, code)
 }
 
+/// A story found by its code, with what it took part in.
+fn with_hearing(
+    bank: &crate::bank::Bank,
+    story: Option<Story>,
+) -> anyhow::Result<Option<(Story, HearingBack)>> {
+    story
+        .map(|story| Ok((bank.hearing_back(&story)?, story)))
+        .transpose()
+        .map(|found| found.map(|(heard, story)| (story, heard)))
+}
+
 fn lookup_page(
     state: &AppState,
     t: &'static crate::web::i18n::Texts,
     settings: &crate::bank::Settings,
     uri: &axum::http::Uri,
     typed: String,
-    story: Option<Story>,
+    found: Option<(Story, HearingBack)>,
     notice: Option<&'static str>,
 ) -> LookupPage {
     use crate::story::{Coded, Moderation};
-    let found = story.map(|story| FoundStory {
+    let today = state.today();
+    let found = found.map(|(story, heard)| FoundStory {
+        hearing: HearingView::new(t, settings, &heard, today),
         title: story.title.clone(),
         date: t.date(&story.date),
         status: t.code("status_explained", story.moderation.code()),
@@ -269,9 +296,17 @@ fn lookup_page(
         consent_code: story.consent.code(),
         consent_date: story.consent_date.map(|date| t.date(&date)),
         body: render_markdown(&story.text),
+        lang: story
+            .language_or_detect(
+                &crate::story::render::plain_text(&story.text),
+                &crate::language::LanguageDetector::default(),
+                &settings.municipality.default_language,
+            )
+            .code()
+            .to_string(),
     });
     LookupPage {
-        page: state.page(t, settings, "lookup.title", Nav::Lookup, uri),
+        page: state.resident_page(t, settings, "lookup.title", Nav::Lookup, uri),
         not_found: found.is_none(),
         code: typed,
         story: found,
