@@ -35,6 +35,11 @@ pub struct Cli {
     )]
     pub log_format: crate::telemetry::LogFormat,
 
+    /// The configuration file with options for serve (and the data folder and log format); flags and
+    /// environment variables override it. Default: verhalenbank.toml in the current folder, if there.
+    #[arg(long, global = true, env = "VERHALENBANK_CONFIG")]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -50,7 +55,7 @@ pub enum Command {
         #[arg(long, env = "VERHALENBANK_NO_DEMO")]
         no_demo: bool,
         /// The demo municipality to load.
-        #[arg(long, default_value = "stories-sample")]
+        #[arg(long, env = "VERHALENBANK_SAMPLE", default_value = "stories-sample")]
         sample: PathBuf,
         /// The site is served over https (by a proxy that ends TLS): login cookies are marked Secure
         /// and browsers are told to use https only (HSTS).
@@ -64,6 +69,32 @@ pub enum Command {
         /// for a monitoring agent on the same host or network.
         #[arg(long, env = "VERHALENBANK_METRICS_BIND")]
         metrics_bind: Option<std::net::SocketAddr>,
+        /// Write backups into this folder while serving (and the erasure ledger beside them).
+        #[arg(long, env = "VERHALENBANK_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        /// How often to write a backup: 24h, 12h, 30m, 7d. The first comes soon after the start
+        /// when the newest backup is older than this.
+        #[arg(long, env = "VERHALENBANK_BACKUP_EVERY", default_value = "24h", value_parser = crate::bank::backups::parse_interval)]
+        backup_every: std::time::Duration,
+        /// How many backups to keep in the backup folder; older ones are deleted.
+        #[arg(long, env = "VERHALENBANK_BACKUP_KEEP", default_value_t = 14)]
+        backup_keep: usize,
+    },
+    /// Write a backup of the whole bank into one file. With the server running on the data folder
+    /// the server writes it (through the control socket in the data folder), without stopping.
+    Backup {
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Fill an empty or new data folder from a backup file. Stories erased after the backup was
+    /// made, according to the erasure ledger beside the file (erasures.json), are left out.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// The erasure ledger to apply, when it is not beside the backup file.
+        #[arg(long)]
+        ledger: Option<PathBuf>,
     },
     /// Import story files, stories or measurements CSV, goals.toml and municipality.toml (folders recursively).
     Import {

@@ -27,6 +27,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             https,
             metrics_token,
             metrics_bind,
+            backup_dir,
+            backup_every,
+            backup_keep,
         } => serve(
             &config,
             crate::web::ServeOptions {
@@ -36,8 +39,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 https,
                 metrics_token,
                 metrics_bind,
+                data_dir: config.data_dir.clone(),
+                backups: backup_dir.map(|dir| {
+                    (
+                        crate::bank::backups::BackupPlan {
+                            dir,
+                            keep: backup_keep,
+                        },
+                        backup_every,
+                    )
+                }),
             },
         ),
+        Command::Backup { out } => backup_command(&config, &out),
+        Command::Restore { file, ledger } => restore_command(&config, &file, ledger.as_deref()),
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
         Command::User { action } => user_command(&config, action),
@@ -134,6 +149,80 @@ fn serve(config: &Config, options: crate::web::ServeOptions) -> anyhow::Result<E
         .enable_all()
         .build()?;
     runtime.block_on(crate::web::serve(bank, options))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a backup: asked of the server when one runs on the data folder, else read from the store.
+fn backup_command(config: &Config, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use crate::bank::backups::{write_atomically, write_backup_file};
+    let mut asked = false;
+    let from_server = write_atomically(out, |file| {
+        let mut writer = std::io::BufWriter::new(file);
+        asked = crate::control::request_backup(&config.data_dir, &mut writer)?;
+        anyhow::ensure!(asked, "no server answers");
+        std::io::Write::flush(&mut writer)?;
+        Ok(())
+    });
+    if asked {
+        from_server.with_context(|| format!("writing the backup {}", out.display()))?;
+        crate::store::backup::verify_backup(out).with_context(|| {
+            format!(
+                "the backup the server sent to {} is incomplete",
+                out.display()
+            )
+        })?;
+        let bytes = std::fs::metadata(out)?.len();
+        println!(
+            "backup of the running bank written to {} ({bytes} bytes)",
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    anyhow::ensure!(
+        config.store_path().exists(),
+        "there is no bank in {} (no store folder); choose the data folder with --data-dir",
+        config.data_dir.display()
+    );
+    let store = open_store(config)?;
+    let summary = write_backup_file(&store, out)?;
+    audit(
+        &store,
+        "backup.made",
+        format!("{} stories", summary.stories),
+    );
+    println!(
+        "backup of {} stories written to {} ({} bytes)",
+        summary.stories,
+        out.display(),
+        summary.bytes
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Fills an empty data folder from a backup, leaving out stories erased since.
+fn restore_command(
+    config: &Config,
+    file: &std::path::Path,
+    ledger: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    let report = crate::bank::backups::restore(config, file, ledger)?;
+    println!(
+        "restored {} stories from the backup made {} into {}",
+        report.stories,
+        report.made,
+        config.data_dir.display()
+    );
+    match &report.ledger {
+        Some(ledger) => println!(
+            "left out {} stories erased after the backup was made (erasure ledger {})",
+            report.left_out,
+            ledger.display()
+        ),
+        None => println!(
+            "no erasure ledger beside the backup ({}); nothing left out",
+            crate::bank::backups::LEDGER_FILE
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -569,6 +658,12 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             ""
         },
     );
+    if report.awaiting_moderation > 0 {
+        println!(
+            "{} of these stories are submitted and wait for moderation (/moderatie) before the public sees them; give a story status = \"published\" in its file to publish it on import",
+            report.awaiting_moderation
+        );
+    }
     if report.sessions > 0 || report.rounds > 0 {
         println!(
             "imported {} storytelling sessions and {} evaluation rounds",

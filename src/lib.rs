@@ -15,6 +15,8 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod config_file;
+pub mod control;
 pub mod evidence;
 pub mod export;
 pub mod goals;

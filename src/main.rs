@@ -3,15 +3,22 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// jemalloc gives freed memory back to the system; glibc's allocator kept an arena per thread.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    let cli = verhalenbank::cli::Cli::parse();
+    let cli = match verhalenbank::config_file::parse(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(error) => match error.downcast::<clap::Error>() {
+            Ok(clap_error) => clap_error.exit(),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     verhalenbank::telemetry::init(cli.log_format);
     match verhalenbank::commands::run(cli) {
         Ok(code) => code,

@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod api;
+pub mod backups;
 pub mod operations;
 mod questions;
 pub mod report;
@@ -103,6 +104,10 @@ pub struct Bank {
     years: Mutex<Option<YearsCache>>,
     /// Held while the goal tree is read, changed and written, so two edits cannot undo each other.
     tree_edits: Mutex<()>,
+    /// Where backups go, when they are on.
+    backups: RwLock<Option<backups::BackupPlan>>,
+    /// Held while a backup is written into the backup folder, one at a time.
+    backup_running: Mutex<()>,
 }
 
 /// The index position and figures the years were read at, and the years.
@@ -236,6 +241,8 @@ impl Bank {
             indexer: Mutex::new(None),
             years: Mutex::new(None),
             tree_edits: Mutex::new(()),
+            backups: RwLock::new(None),
+            backup_running: Mutex::new(()),
         })
     }
 
@@ -451,6 +458,10 @@ impl Bank {
         self.index.catch_up(&self.store)?;
         if existed {
             tracing::info!(story = %id, reason = reason.code(), "story erased");
+        }
+        // Beside the backups, so restoring one made before now leaves this story out.
+        if let Err(error) = self.write_erasure_ledger() {
+            tracing::error!(error = %format!("{error:#}"), "the erasure ledger could not be written beside the backups");
         }
 
         Ok(existed)

@@ -68,6 +68,8 @@ pub struct ImportReport {
     /// Stories left out because they were erased after the files were made: an erased story never
     /// comes back, not even from an older export.
     pub erased: usize,
+    /// Stories stored as submitted: they wait for moderation before the public sees them.
+    pub awaiting_moderation: usize,
     /// Files that are not something Verhalenbank reads (images, notes without front matter named README).
     pub skipped: Vec<PathBuf>,
     pub errors: Vec<FileError>,
@@ -386,6 +388,13 @@ impl ImportReport {
     /// Stores the pending stories durably, leaving out erased ones and counting them.
     fn store(&mut self, store: &Store, pending: &mut Vec<Story>) -> Result<(), StoreError> {
         let (_, erased) = store.put_stories_except_erased(pending)?;
+        for story in pending.iter() {
+            if story.moderation == crate::story::Moderation::Submitted
+                && !store.is_erased(story.id)?
+            {
+                self.awaiting_moderation += 1;
+            }
+        }
         self.stories += pending.len() - erased;
         self.erased += erased;
         pending.clear();

@@ -6,7 +6,10 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, decode};
+use super::{
+    ERASURE_PENDING_KEY, OutboxEntry, OutboxOp, Store, StoreError, decode, encode, lock,
+    receipt_hash_key, receipt_story_key,
+};
 use crate::story::StoryId;
 
 /// Why a story was erased.
@@ -26,7 +29,7 @@ impl ErasureReason {
         }
     }
 
-    fn parse(code: &str) -> Option<ErasureReason> {
+    pub fn parse(code: &str) -> Option<ErasureReason> {
         [
             ErasureReason::WithdrawnByTeller,
             ErasureReason::ErasedByStaff,
@@ -64,6 +67,55 @@ impl Store {
     /// Whether the story with this id was erased.
     pub fn is_erased(&self, id: StoryId) -> Result<bool, StoreError> {
         Ok(self.t().erasures.contains_key(id.as_bytes())?)
+    }
+
+    /// Carries out an erasure ledger from elsewhere (one written beside the backups after the backup
+    /// this store was restored from): every story in it that is still here is erased as it was then
+    /// (same date and reason), every id is added to this store's ledger, and the database is rewritten
+    /// once. Returns how many stories were erased.
+    pub fn apply_erasures(&self, ledger: &[Erasure]) -> Result<usize, StoreError> {
+        let mut present = Vec::new();
+        for erasure in ledger {
+            if self.t().stories.contains_key(erasure.story.as_bytes())? {
+                present.push(erasure.clone());
+            }
+        }
+        let mut receipts = Vec::new();
+        for erasure in &present {
+            receipts.push(self.t().receipts.get(receipt_story_key(erasure.story))?);
+        }
+        let entries: Vec<OutboxEntry> = present
+            .iter()
+            .map(|erasure| OutboxEntry {
+                story: erasure.story,
+                op: OutboxOp::Erase,
+            })
+            .collect();
+        self.write_with_outbox(&entries, |trees| {
+            for erasure in ledger {
+                let id = erasure.story.as_bytes();
+                trees.stories.remove(id.as_slice())?;
+                trees.erasures.insert(
+                    id.as_slice(),
+                    encode(&ErasureRecord::new(erasure.date, erasure.reason)),
+                )?;
+            }
+            for (erasure, receipt) in present.iter().zip(&receipts) {
+                if let Some(hash) = receipt {
+                    trees.receipts.remove(receipt_hash_key(hash))?;
+                    trees.receipts.remove(receipt_story_key(erasure.story))?;
+                }
+            }
+            if !present.is_empty() {
+                trees.meta.insert(ERASURE_PENDING_KEY, &[1u8])?;
+            }
+            Ok(())
+        })?;
+        if !present.is_empty() {
+            lock(&self.compaction).0 += 1;
+            self.compact()?;
+        }
+        Ok(present.len())
     }
 
     /// How many stories were ever erased.

@@ -26,6 +26,7 @@
 //! story rewrites the whole database ([`compaction`]), so its words are in no file afterwards.
 
 mod audit;
+pub mod backup;
 mod compaction;
 mod erasures;
 pub mod idempotency;
@@ -409,6 +410,11 @@ impl Store {
                 .insert(receipt_story_key(story.id), receipt.0.as_slice())?;
             Ok(())
         })
+    }
+
+    /// How many stories have a receipt code.
+    pub fn receipt_count(&self) -> usize {
+        self.t().receipts.scan_prefix(b"s:").count()
     }
 
     /// The story a receipt code belongs to.

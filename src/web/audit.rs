@@ -50,6 +50,9 @@ pub fn note_actor(actor: Actor) {
 
 /// What a route does, as the audit log's action code; `None` for reading pages, which are not logged.
 pub fn action(method: &Method, route: &str) -> Option<&'static str> {
+    if (method == Method::GET || method == Method::HEAD) && route == "/beheer/back-up/nieuwste" {
+        return Some("backup.downloaded");
+    }
     if method == Method::GET || method == Method::HEAD {
         let download = route.ends_with("export.csv")
             || route.ends_with("export.xlsx")
@@ -86,6 +89,7 @@ pub fn action(method: &Method, route: &str) -> Option<&'static str> {
         "/zoeken/synoniemen" => "synonyms.changed",
         "/vragen" => "questions.changed",
         "/beheer/tokens" => "token.created",
+        "/beheer/back-up" => "backup.made",
         "/beheer/tokens/{id}/intrekken" => "token.revoked",
         _ => "request",
     })

@@ -230,7 +230,8 @@ async fn scrape(state: AppState) -> Response {
     let result = state
         .run(move |bank| {
             let figures = bank.operations_figures()?;
-            Ok(metrics.render(&figures, None))
+            let age = bank.last_backup_age();
+            Ok(metrics.render(&figures, age.map(|age| age.as_secs_f64())))
         })
         .await;
     match result {

@@ -233,6 +233,8 @@ pub fn router(state: AppState) -> Router {
         .route("/tweestaps", axum::routing::post(login::second_factor))
         .route("/beheer", get(admin::page))
         .route("/beheer/tokens", axum::routing::post(admin::create_token))
+        .route("/beheer/back-up", axum::routing::post(admin::make_backup))
+        .route("/beheer/back-up/nieuwste", get(admin::download_backup))
         .route(
             "/beheer/tokens/{id}/intrekken",
             axum::routing::post(admin::revoke_token),
@@ -296,6 +298,10 @@ pub struct ServeOptions {
     pub metrics_token: Option<String>,
     /// A separate address that serves `/metrics` without a token.
     pub metrics_bind: Option<SocketAddr>,
+    /// The data folder, where the control socket goes.
+    pub data_dir: PathBuf,
+    /// The backup folder and how often to write a backup there.
+    pub backups: Option<(crate::bank::backups::BackupPlan, std::time::Duration)>,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then stops the indexer after a last catch-up and flushes.
@@ -312,6 +318,17 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
     }
     bank.start_indexer();
     auth::StoredSessions::prune(bank.clone())?;
+    if let Some((plan, every)) = options.backups.clone() {
+        println!(
+            "Backups every {} s into {} (the newest {} kept)",
+            every.as_secs(),
+            plan.dir.display(),
+            plan.keep
+        );
+        bank.set_backup_plan(plan)?;
+        bank.start_backup_schedule(every);
+    }
+    let _control = crate::control::listen(bank.clone(), &options.data_dir)?;
     let mut state = AppState::new(bank.clone(), None, options.demo);
     state.secure = options.https;
     state.metrics = Arc::new(metrics::Metrics::new(options.metrics_token.as_deref()));
@@ -328,9 +345,16 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
             }
         });
     }
-    let listener = tokio::net::TcpListener::bind(options.bind)
-        .await
-        .with_context(|| format!("binding {}", options.bind))?;
+    let listener = match tokio::net::TcpListener::bind(options.bind).await {
+        Ok(listener) => listener,
+        Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+            "the address {} is in use (another Verhalenbank, or another program, listens there); choose another with --bind ADDRESS:PORT (or VERHALENBANK_BIND)",
+            options.bind
+        ),
+        Err(error) => {
+            return Err(anyhow::Error::new(error).context(format!("binding {}", options.bind)));
+        }
+    };
     let address = listener.local_addr()?;
     println!("Verhalenbank runs at http://{address}");
     axum::serve(

@@ -23,6 +23,8 @@ const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/beheer", Need::Admin),
     ("POST", "/beheer/tokens", Need::Admin),
     ("POST", "/beheer/tokens/0000abcd/intrekken", Need::Admin),
+    ("POST", "/beheer/back-up", Need::Admin),
+    ("GET", "/beheer/back-up/nieuwste", Need::Admin),
     ("GET", "/sessies", Need::Facilitator),
     ("GET", "/sessies/nieuw", Need::Facilitator),
     ("POST", "/sessies/nieuw", Need::Facilitator),

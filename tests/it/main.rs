@@ -4,6 +4,7 @@
 mod access;
 mod api_contract;
 mod audit;
+mod backup;
 mod cli;
 mod durability;
 mod dutch_search;

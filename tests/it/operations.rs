@@ -1,7 +1,9 @@
 //! Running the bank as a service: health and readiness for load balancers, Prometheus metrics behind a
 //! token or on an address of their own, and log lines a collector can read (JSON, no colour codes).
 
-use crate::support::{Server, free_address, http};
+use std::path::Path;
+
+use crate::support::{Server, free_address, http, text};
 
 fn get(address: &str, path: &str, headers: &str) -> String {
     http(
@@ -128,5 +130,97 @@ fn json_log_lines_without_colour_codes() {
     assert!(
         !text.contains('\u{1b}'),
         "no colour codes in a pipe: {text:?}"
+    );
+}
+
+#[test]
+fn a_configuration_file_for_serve_with_environment_and_flags_above_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("verhalenbank.toml");
+    let from_file = dir.path().join("uit-bestand");
+    std::fs::write(
+        &file,
+        format!(
+            "data-dir = {:?}\nno-demo = true\nmetrics-token = \"uit-het-bestand\"\nbackup-keep = 3\n",
+            from_file.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let binary = env!("CARGO_BIN_EXE_verhalenbank");
+    let user_list = |extra_env: Option<(&str, &Path)>, flag: Option<&Path>| {
+        let mut command = std::process::Command::new(binary);
+        command.env_remove("VERHALENBANK_DATA_DIR");
+        if let Some((name, value)) = extra_env {
+            command.env(name, value);
+        }
+        command.arg("--config").arg(&file);
+        if let Some(flag) = flag {
+            command.arg("--data-dir").arg(flag);
+        }
+        let output = command.args(["user", "list"]).output().unwrap();
+        assert!(output.status.success(), "{}", text(&output));
+    };
+    // The file's data folder, unless the environment or a flag says otherwise.
+    user_list(None, None);
+    assert!(from_file.join("store").exists());
+    let from_env = dir.path().join("uit-omgeving");
+    user_list(Some(("VERHALENBANK_DATA_DIR", &from_env)), None);
+    assert!(from_env.join("store").exists());
+    let from_flag = dir.path().join("uit-vlag");
+    user_list(Some(("VERHALENBANK_DATA_DIR", &from_env)), Some(&from_flag));
+    assert!(from_flag.join("store").exists());
+
+    // serve takes its options from the file: no demo, and the metrics token.
+    let data = dir.path().join("server");
+    let server = Server::start(&data, &["--config", file.to_str().unwrap()], "warn");
+    let metrics = get(
+        &server.address,
+        "/metrics",
+        "Authorization: Bearer uit-het-bestand\r\n",
+    );
+    assert_eq!(status(&metrics), 200, "{metrics}");
+    assert!(
+        !metrics.contains(r#"verhalenbank_stories{status="published"}"#),
+        "no demo: {metrics}"
+    );
+    server.stop();
+
+    // A key that is no option is refused, with the keys there are.
+    std::fs::write(&file, "bnid = \"127.0.0.1:4000\"\n").unwrap();
+    let output = std::process::Command::new(binary)
+        .arg("--config")
+        .arg(&file)
+        .args(["user", "list"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = text(&output);
+    assert!(said.contains("unknown key bnid"), "{said}");
+    assert!(
+        said.contains("backup-dir") && said.contains("bind"),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_import_summary_says_how_many_stories_wait_for_moderation() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    crate::support::fixture_folder(&folder, 2);
+    std::fs::write(
+        folder.join("stories").join("nieuw.md"),
+        crate::support::story_file("Nog niet beoordeeld", "", "Dit verhaal wacht nog."),
+    )
+    .unwrap();
+    let output = crate::support::run(
+        &dir.path().join("data"),
+        &["import", folder.to_str().unwrap()],
+    );
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("imported 3 stories"), "{said}");
+    assert!(
+        said.contains("1 of these stories are submitted and wait for moderation"),
+        "{said}"
     );
 }

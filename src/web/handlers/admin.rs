@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::audit::{Actor, AuditEntry};
 use crate::bank::Settings;
+use crate::bank::backups::{BackupFile, BackupPlan};
 use crate::ids::ProviderId;
 use crate::tokens::{ApiToken, TokenInfo};
 use crate::web::auth::Admin;
@@ -33,6 +34,48 @@ pub struct AdminPage {
     pub total: usize,
     pub page_number: usize,
     pub pages: usize,
+    /// The backup folder and its newest backup; `None` when backups are off.
+    pub backups: Option<BackupsView>,
+    /// The file of a backup just made, or why it could not be made.
+    pub backup_notice: Option<BackupNotice>,
+}
+
+pub struct BackupsView {
+    pub dir: String,
+    pub keep: usize,
+    /// Name, when and size of the newest backup.
+    pub latest: Option<(String, String, String)>,
+}
+
+pub enum BackupNotice {
+    Made(String),
+    Failed,
+}
+
+fn backups_view(
+    t: &Texts,
+    plan: Option<BackupPlan>,
+    latest: Option<BackupFile>,
+) -> Option<BackupsView> {
+    let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
+    plan.map(|plan| BackupsView {
+        dir: plan.dir.display().to_string(),
+        keep: plan.keep,
+        latest: latest.map(|file| {
+            let when = jiff::Timestamp::try_from(file.modified)
+                .map(|at| {
+                    at.to_zoned(zone.clone())
+                        .strftime("%d-%m-%Y %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            let size = t.with(
+                "admin.backup_size",
+                &format!("{:.1}", file.bytes as f64 / 1e6).replace('.', ","),
+            );
+            (file.name, when, size)
+        }),
+    })
 }
 
 pub struct TokenView {
@@ -94,7 +137,7 @@ async fn admin_page(
     new_token: Option<String>,
     token_error: Option<String>,
 ) -> Result<AdminPage, AppError> {
-    let (settings, tokens, entries, total) = state
+    let (settings, tokens, entries, total, plan, latest) = state
         .run(move |bank| {
             let entries = bank.audit_page((page_number - 1) * PER_PAGE, PER_PAGE)?;
             Ok((
@@ -102,6 +145,8 @@ async fn admin_page(
                 bank.tokens()?,
                 entries,
                 bank.audit_count(),
+                bank.backup_plan(),
+                bank.latest_backup()?,
             ))
         })
         .await?;
@@ -131,6 +176,8 @@ async fn admin_page(
         total,
         page_number,
         pages: total.div_ceil(PER_PAGE).max(1),
+        backups: backups_view(t, plan, latest),
+        backup_notice: None,
     })
 }
 
@@ -207,4 +254,75 @@ pub async fn revoke_token(
     tracing::info!(token = %id, "API token revoked");
     crate::web::audit::note_target(format!("token:{id}"));
     Ok(Redirect::to("/beheer").into_response())
+}
+
+/// Makes a backup in the backup folder now and says which file it is.
+pub async fn make_backup(
+    Admin(_): Admin,
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let made = state
+        .run(|bank| {
+            if bank.backup_plan().is_none() {
+                return Ok(None);
+            }
+            Ok(Some(bank.make_backup().map_err(|error| {
+                tracing::error!(error = %format!("{error:#}"), "a backup from /beheer failed");
+            })))
+        })
+        .await?;
+    let Some(made) = made else {
+        return Err(AppError::NotFound);
+    };
+    let failed = made.is_err();
+    let mut page = admin_page(&state, t, &uri, 1, None, None).await?;
+    page.backup_notice = Some(match made {
+        Ok((file, _)) => {
+            crate::web::audit::note_target(format!("backup:{}", file.name));
+            BackupNotice::Made(file.name)
+        }
+        Err(()) => BackupNotice::Failed,
+    });
+    let mut response = page.into_response();
+    if failed {
+        *response.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+    }
+    Ok(response)
+}
+
+/// Sends the newest backup as a download.
+pub async fn download_backup(
+    Admin(_): Admin,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
+    let found = state
+        .run(|bank| {
+            let Some(file) = bank.latest_backup()? else {
+                return Ok(None);
+            };
+            let bytes = std::fs::read(&file.path)?;
+            Ok(Some((file.name, bytes)))
+        })
+        .await?;
+    let Some((name, bytes)) = found else {
+        return Err(AppError::NotFound);
+    };
+    crate::web::audit::note_target(format!("backup:{name}"));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/octet-stream".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
