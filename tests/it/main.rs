@@ -14,6 +14,7 @@ mod glance;
 mod hostile;
 mod languages;
 mod operations;
+mod packaging;
 mod questions;
 mod report;
 mod retrieval;
