@@ -5,12 +5,18 @@
 use super::i18n::Texts;
 use crate::story::render::{SafeHtml, escape_html};
 
-const WIDTH: f64 = 480.0;
-const HEIGHT: f64 = 220.0;
-const LEFT: f64 = 50.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 14.0;
-const BOTTOM: f64 = 34.0;
+// A narrow drawing, so its text stays legible when a phone scales it down; the stylesheet enlarges the
+// text further on small screens.
+const WIDTH: f64 = 400.0;
+const HEIGHT: f64 = 240.0;
+const LEFT: f64 = 62.0;
+/// Room beside the plot for the "start" and "doel" labels, so they never sit under the data line.
+const RIGHT: f64 = 58.0;
+/// Room above the plot for the unit of the y axis.
+const TOP: f64 = 30.0;
+const BOTTOM: f64 = 36.0;
+/// The least distance between the "start" and "doel" labels.
+const LABEL_GAP: f64 = 20.0;
 
 /// One point: its label on the x axis and its value.
 pub struct Point {
@@ -18,12 +24,13 @@ pub struct Point {
     pub value: f64,
 }
 
-/// Draws the series with optional baseline and target lines. `id` prefixes the element ids that tie
-/// the title and description to the image.
+/// Draws the series with optional baseline and target lines, the unit above the y axis. `id` prefixes
+/// the element ids that tie the title and description to the image.
 pub fn line_chart(
     t: &Texts,
     id: &str,
     title: &str,
+    unit: &str,
     points: &[Point],
     baseline: Option<f64>,
     target: Option<f64>,
@@ -87,20 +94,44 @@ pub fn line_chart(
             escape_html(&t.number(value))
         );
     }
-    for (class, value, key) in [
+    let unit = unit.trim();
+    if !unit.is_empty() {
+        svg += &format!(
+            r#"<text class="axis unit" x="{}" y="{}" text-anchor="start">{}</text>"#,
+            4.0,
+            TOP - 12.0,
+            escape_html(unit)
+        );
+    }
+    // The labels stand beside the plot, right of the lines' ends; two close together are moved apart.
+    let mut labels: Vec<(&str, f64, f64, &str)> = [
         ("baseline", baseline, "chart.baseline"),
         ("target", target, "chart.target"),
-    ] {
-        if let Some(value) = value {
-            let at = y(value);
-            svg += &format!(
-                r#"<line class="{class}" x1="{LEFT}" x2="{}" y1="{at:.1}" y2="{at:.1}"/><text class="{class}-label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-                WIDTH - RIGHT,
-                WIDTH - RIGHT,
-                at - 4.0,
-                escape_html(t.get(key))
-            );
+    ]
+    .into_iter()
+    .filter_map(|(class, value, key)| value.map(|v| (class, v, y(v) + 5.0, key)))
+    .collect();
+    if let [first, second] = labels.as_mut_slice() {
+        let gap = (first.2 - second.2).abs();
+        if gap < LABEL_GAP {
+            let shift = (LABEL_GAP - gap) / 2.0;
+            let (upper, lower) = if first.2 <= second.2 {
+                (first, second)
+            } else {
+                (second, first)
+            };
+            upper.2 -= shift;
+            lower.2 += shift;
         }
+    }
+    for (class, value, label_y, key) in labels {
+        let at = y(value);
+        svg += &format!(
+            r#"<line class="{class}" x1="{LEFT}" x2="{}" y1="{at:.1}" y2="{at:.1}"/><text class="{class}-label" x="{}" y="{label_y:.1}" text-anchor="start">{}</text>"#,
+            WIDTH - RIGHT,
+            WIDTH - RIGHT + 6.0,
+            escape_html(t.get(key))
+        );
     }
     if points.len() > 1 {
         let path: Vec<String> = points
@@ -169,6 +200,14 @@ mod tests {
     use super::*;
     use crate::web::i18n::dutch;
 
+    /// An attribute of the `start` or `doel` label, as a number.
+    fn label_attribute(svg: &str, class: &str, name: &str) -> f64 {
+        let rest = &svg[svg.find(&format!(r#"class="{class}-label""#)).unwrap()..];
+        let start = rest.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        let end = start + rest[start..].find('"').unwrap();
+        rest[start..end].parse().unwrap()
+    }
+
     #[test]
     fn draws_points_lines_and_a_text_alternative() {
         let points = vec![
@@ -185,6 +224,7 @@ mod tests {
             dutch(),
             "c1",
             "Bezoekers <koffie>",
+            "personen",
             &points,
             Some(100.0),
             Some(200.0),
@@ -200,7 +240,24 @@ mod tests {
             svg.contains(">200</text>") && svg.contains(">50</text>"),
             "round ticks: {svg}"
         );
-        let empty = line_chart(dutch(), "c2", "Leeg", &[], None, None);
+        // The unit stands above the y axis; "start" and "doel" beside the plot, right of the data.
+        assert!(svg.contains(r#"class="axis unit""#) && svg.contains(">personen</text>"));
+        let label_x = |class: &str| label_attribute(svg, class, "x");
+        assert!(label_x("target") > WIDTH - RIGHT && label_x("baseline") > WIDTH - RIGHT);
+        let empty = line_chart(dutch(), "c2", "Leeg", "", &[], None, None);
         assert!(!empty.as_str().contains("<polyline"));
+        assert!(!empty.as_str().contains("unit"));
+    }
+
+    #[test]
+    fn close_start_and_target_labels_are_moved_apart() {
+        let points = vec![Point {
+            label: "2025".to_string(),
+            value: 50.0,
+        }];
+        let svg = line_chart(dutch(), "c3", "Dicht", "%", &points, Some(40.0), Some(41.0));
+        let svg = svg.as_str();
+        let label_y = |class: &str| label_attribute(svg, class, "y");
+        assert!((label_y("target") - label_y("baseline")).abs() >= LABEL_GAP - 0.1);
     }
 }

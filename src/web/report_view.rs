@@ -179,6 +179,7 @@ fn indicator_section(
             t,
             &format!("grafiek-{}", indicator.id),
             &indicator.title,
+            &indicator.unit,
             &points,
             indicator.baseline,
             indicator.target,

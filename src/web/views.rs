@@ -14,22 +14,49 @@ pub fn value_text(t: &Texts, value: f64, unit: &str) -> String {
     let number = t.number(value);
     match unit.trim() {
         "" => number,
-        "%" => format!("{number}%"),
+        "%" => t.percent(value),
         unit => format!("{number} {unit}"),
+    }
+}
+
+/// Below this many people or stories a share is not shown as a percentage: "80%" of five says more
+/// than it knows, "4 van 5" does not.
+pub const FEW_FOR_A_SHARE: f64 = 10.0;
+
+/// A share in words: "68,3% (41 van 60)", or for a small group the counts with a warning instead of a
+/// percentage ("4 van 5: te weinig om een percentage te tonen"). `few_key` words the warning.
+pub fn share_text(
+    t: &Texts,
+    percent: f64,
+    numerator: f64,
+    denominator: f64,
+    few_key: &str,
+) -> String {
+    let counts = t
+        .get("figure.of")
+        .replace("{n}", &t.number(numerator))
+        .replace("{d}", &t.number(denominator));
+    if denominator < FEW_FOR_A_SHARE {
+        t.with(few_key, &counts)
+    } else {
+        format!("{} ({counts})", t.percent(percent))
     }
 }
 
 /// A measurement's value, with numerator and denominator when it is a share.
 pub fn measurement_text(t: &Texts, measurement: &Measurement, indicator: &Indicator) -> String {
-    let value = value_text(t, measurement.value, &indicator.unit);
     match (measurement.numerator, measurement.denominator) {
+        (Some(numerator), Some(denominator)) if indicator.unit.trim() == "%" => {
+            share_text(t, measurement.value, numerator, denominator, "figure.few")
+        }
         (Some(numerator), Some(denominator)) => format!(
-            "{value} ({})",
+            "{} ({})",
+            value_text(t, measurement.value, &indicator.unit),
             t.get("figure.of")
                 .replace("{n}", &t.number(numerator))
                 .replace("{d}", &t.number(denominator))
         ),
-        _ => value,
+        _ => value_text(t, measurement.value, &indicator.unit),
     }
 }
 
@@ -308,6 +335,21 @@ mod tests {
         let view = balance_view(dutch(), &balance);
         assert_eq!(view.text, "5 verhalen: 3 positief, 2 knelpunt");
         assert_eq!(view.bar.as_str().matches("<rect").count(), 2);
+    }
+
+    #[test]
+    fn percentages_round_alike_and_small_groups_show_counts_with_a_warning() {
+        assert_eq!(value_text(dutch(), 68.333, "%"), "68,3%");
+        assert_eq!(value_text(dutch(), 70.0, "%"), "70%");
+        assert_eq!(
+            share_text(dutch(), 68.333, 41.0, 60.0, "figure.few"),
+            "68,3% (41 van 60)"
+        );
+        let few = share_text(dutch(), 80.0, 4.0, 5.0, "figure.few");
+        assert!(few.starts_with("4 van 5 (te weinig"), "{few}");
+        assert!(!few.contains('%'), "{few}");
+        let stories = share_text(dutch(), 100.0, 1.0, 1.0, "scores.few");
+        assert!(stories.contains("te weinig verhalen"), "{stories}");
     }
 
     #[test]

@@ -27,8 +27,8 @@ use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::search_notice::SearchNotice;
 use crate::web::views::{
-    BalanceView, SignalView, TrendView, balance_view, measurement_text, signal_views, trend_view,
-    value_text,
+    BalanceView, SignalView, TrendView, balance_view, measurement_text, share_text, signal_views,
+    trend_view, value_text,
 };
 use crate::web::{AppError, AppState, unprocessable};
 
@@ -198,7 +198,7 @@ pub async fn page(
     let reach_note = match (indicator.level, indicator.target_group, &counted.latest) {
         (IndicatorLevel::Reach, Some(group), Some(latest)) if group > 0.0 => Some(
             t.get("indicator.reach_share")
-                .replace("{share}", &t.number(100.0 * latest.value / group))
+                .replace("{share}", &t.percent(100.0 * latest.value / group))
                 .replace("{group}", &t.number(group)),
         ),
         _ => None,
@@ -227,6 +227,7 @@ pub async fn page(
         t,
         "grafiek",
         &indicator.title,
+        &indicator.unit,
         &points,
         indicator.baseline,
         indicator.target,
@@ -299,26 +300,27 @@ pub async fn page(
         negative: told.negative,
         mixed: told.mixed,
     };
-    let scores = evidence.scores.as_ref().map(|scores| ScoresView {
-        summary: t
-            .get("scores.summary")
-            .replace("{share}", &t.number(scores.total.share().round()))
-            .replace("{agree}", &scores.total.agree.to_string())
-            .replace("{n}", &scores.total.respondents.to_string()),
-        rows: scores
-            .by_quarter
-            .iter()
-            .map(|p| Row {
-                label: t.period(&p.period),
-                value: format!(
-                    "{}% ({})",
-                    t.number(p.share().round()),
-                    t.get("figure.of")
-                        .replace("{n}", &p.agree.to_string())
-                        .replace("{d}", &p.respondents.to_string())
-                ),
-            })
-            .collect(),
+    let scores = evidence.scores.as_ref().map(|scores| {
+        let share = |p: &crate::evidence::statements::ScorePoint| {
+            share_text(
+                t,
+                p.share(),
+                p.agree as f64,
+                p.respondents as f64,
+                "scores.few",
+            )
+        };
+        ScoresView {
+            summary: t.with("scores.summary", &share(&scores.total)),
+            rows: scores
+                .by_quarter
+                .iter()
+                .map(|p| Row {
+                    label: t.period(&p.period),
+                    value: share(p),
+                })
+                .collect(),
+        }
     });
     let excerpts = evidence
         .excerpts

@@ -42,6 +42,14 @@ pub struct FacetOption {
     pub count: u32,
     pub selected: bool,
     pub id: String,
+    /// A wijk under its stadsdeel, shown indented below it.
+    pub nested: bool,
+}
+
+/// A chosen filter as a chip: a link to the same search without it.
+pub struct ChosenFilter {
+    pub label: String,
+    pub remove_href: String,
 }
 
 pub struct FacetGroup {
@@ -71,6 +79,8 @@ pub struct SearchPage {
     pub notice: SearchNotice,
     /// Whether words also find their synonyms (the checkbox).
     pub synonyms: bool,
+    /// The filters chosen, each a link that removes it.
+    pub chosen: Vec<ChosenFilter>,
 }
 
 /// A facet value's label in the visitor's language.
@@ -182,10 +192,14 @@ pub async fn page(
                     value: count.value.clone(),
                     count: count.count,
                     selected: count.selected,
+                    nested: false,
                 })
                 .collect();
             if *field == FacetField::Year {
                 options.sort_by(|a, b| b.value.cmp(&a.value));
+            }
+            if *field == FacetField::Area {
+                nest_areas(&settings.municipality, &mut options);
             }
             (!options.is_empty()).then(|| FacetGroup {
                 name: field.name(),
@@ -235,6 +249,7 @@ pub async fn page(
         .iter()
         .map(|hit| hit_card(t, &settings.municipality, hit))
         .collect();
+    let chosen = chosen_filters(t, &settings, &pairs);
     Ok(SearchPage {
         page: state.page(t, &settings, "search.title", Nav::Search, &uri),
         query: request.text.clone(),
@@ -250,7 +265,61 @@ pub async fn page(
         download_query,
         notice,
         synonyms: request.synonyms,
+        chosen,
     })
+}
+
+/// Areas in the municipality's order, each wijk right under its stadsdeel and marked as nested.
+fn nest_areas(municipality: &crate::municipality::Municipality, options: &mut [FacetOption]) {
+    let order = municipality.area_ids();
+    let top: Vec<crate::ids::AreaId> = municipality.top_area_ids();
+    let place = |value: &str| -> (usize, usize) {
+        let Ok(id) = crate::ids::AreaId::parse(value) else {
+            return (usize::MAX, usize::MAX);
+        };
+        let own = order.iter().position(|a| *a == id).unwrap_or(usize::MAX);
+        let parent = municipality
+            .area(&id)
+            .and_then(|area| area.parent.clone())
+            .unwrap_or(id);
+        let group = top.iter().position(|a| *a == parent).unwrap_or(usize::MAX);
+        (group, own)
+    };
+    options.sort_by_key(|option| place(&option.value));
+    for option in options.iter_mut() {
+        option.nested = crate::ids::AreaId::parse(&option.value)
+            .ok()
+            .and_then(|id| municipality.area(&id).map(|area| area.parent.is_some()))
+            .unwrap_or(false);
+    }
+}
+
+/// The filters in the query string, each with a link to the same search without it (and on page 1).
+fn chosen_filters(t: &Texts, settings: &Settings, pairs: &[(String, String)]) -> Vec<ChosenFilter> {
+    pairs
+        .iter()
+        .enumerate()
+        .filter_map(|(index, (key, value))| {
+            let field = FacetField::ALL.iter().find(|f| f.name() == key)?;
+            let rest: Vec<&(String, String)> = pairs
+                .iter()
+                .enumerate()
+                .filter(|(other, (key, _))| *other != index && key != "pagina")
+                .map(|(_, pair)| pair)
+                .collect();
+            Some(ChosenFilter {
+                label: format!(
+                    "{}: {}",
+                    t.code("facet", field.name()),
+                    facet_label(t, settings, *field, value)
+                ),
+                remove_href: format!(
+                    "/zoeken?{}",
+                    serde_urlencoded::to_string(&rest).unwrap_or_default()
+                ),
+            })
+        })
+        .collect()
 }
 
 /// `/zoeken/export.csv`: every story the search page finds, as CSV.

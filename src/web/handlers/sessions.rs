@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -591,6 +591,14 @@ pub struct BoardPage {
     pub stories: Vec<StoryCard>,
     pub told: String,
     pub hidden: bool,
+    /// Shown on a projector or a screen in the room: no menu, large type, refreshing itself.
+    pub kiosk: bool,
+}
+
+/// `?kiosk=1`: the board full-screen for the room.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct BoardDisplay {
+    kiosk: Option<String>,
 }
 
 pub async fn board(
@@ -600,6 +608,7 @@ pub async fn board(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(display): Query<BoardDisplay>,
 ) -> Result<BoardPage, AppError> {
     let id = session_id(&id)?;
     let today = state.today();
@@ -628,6 +637,7 @@ pub async fn board(
         told: t.with("board.count", &board.told.to_string()),
         hidden: board.told > board.stories.len(),
         session: session_view(t, &settings, &board.session),
+        kiosk: display.kiosk.as_deref() == Some("1"),
     })
 }
 
