@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
             "/zoeken/synoniemen",
             get(synonyms::form).post(synonyms::save),
         )
+        .route("/vragen", get(questions::form).post(questions::save))
         .merge(public_forms)
         .route(
             "/aanbieder/verhaal",

@@ -359,6 +359,7 @@ pub fn read_public_story(
         round: None,
         channel: None,
         scores: BTreeMap::new(),
+        answers: crate::questions::Answers::new(),
         moderation: Moderation::Submitted,
         text,
     })
@@ -508,6 +509,7 @@ pub fn read_full_story(
         round: existing.and_then(|story| story.round.clone()),
         channel: existing.and_then(|story| story.channel),
         scores,
+        answers: existing.map_or_else(Default::default, |story| story.answers.clone()),
         moderation: existing.map_or(Moderation::Submitted, |story| story.moderation.clone()),
         text,
     })

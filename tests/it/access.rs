@@ -61,6 +61,8 @@ const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/rondes/minder-alleen-2025/qr.svg", Need::Analyst),
     ("GET", "/zoeken/synoniemen", Need::Analyst),
     ("POST", "/zoeken/synoniemen", Need::Analyst),
+    ("GET", "/vragen", Need::Analyst),
+    ("POST", "/vragen", Need::Analyst),
     ("GET", "/doelenboom", Need::Analyst),
     ("GET", "/doelenboom/nieuw/doel", Need::Analyst),
     ("POST", "/doelenboom/nieuw/doel", Need::Analyst),

@@ -34,7 +34,7 @@ use crate::language::Language;
 use crate::store::idempotency::{IdempotencyKey, IdempotencyRecord};
 use crate::story::front_matter::{RawStory, RawValue};
 use crate::story::receipt::ReceiptCode;
-use crate::story::view::{Audience, Status, StoryView};
+use crate::story::view::{AnswerValueView, AnswerView, Audience, Status, StoryView};
 use crate::story::{Catalog, Consent, Moderation, StoryId, TellerRole, Valence};
 use crate::web::filters::read_filter;
 use crate::web::forms::FormData;
@@ -320,6 +320,9 @@ pub struct NewStory {
     name: Option<String>,
     /// Statement id → score on that statement's scale.
     scores: Option<BTreeMap<String, u8>>,
+    /// Question id (from the bank's questions about the story) → the teller's answer: the value
+    /// alone, given under the question's current version, or `{"version": N, "value": ...}`.
+    answers: Option<BTreeMap<String, NewAnswer>>,
     /// A storytelling session id.
     session: Option<String>,
     /// A narrative evaluation round id.
@@ -333,6 +336,16 @@ pub struct NewStory {
     status: Option<Status>,
     /// Ignored, as `status`.
     rejection_reason: Option<String>,
+}
+
+/// An answer to a question about the story, with or without the version of the question. Read only
+/// to check the body's shape, as [`NewStory`] is.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum NewAnswer {
+    Versioned(AnswerView),
+    Value(AnswerValueView),
 }
 
 #[derive(Serialize, ToSchema)]
@@ -595,11 +608,16 @@ async fn create_story(
         Ok(ids) => ids,
         Err(error) => return error.problem(),
     };
+    let questions = match state.run(|bank| bank.question_set()).await {
+        Ok(questions) => questions,
+        Err(error) => return error.problem(),
+    };
     let catalog = Catalog {
         municipality: &settings.municipality,
         goals: &settings.goals,
         sessions: &sessions,
         rounds: &rounds,
+        questions: &questions,
     };
     let mut story = match RawStory::from_row(0, fields, text).into_story(catalog) {
         Ok(story) => story,

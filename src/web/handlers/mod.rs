@@ -13,6 +13,7 @@ pub mod overview;
 pub mod paper;
 pub mod participate;
 pub mod provider;
+pub mod questions;
 pub mod report;
 pub mod rounds;
 pub mod search;
