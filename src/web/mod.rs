@@ -5,6 +5,7 @@
 //! and work without JavaScript. Bank calls touch disk (sled, tantivy), so they run on the blocking
 //! thread pool, keeping the async workers free for other requests.
 
+mod answer_contract;
 pub mod audit;
 pub mod auth;
 mod cards;
