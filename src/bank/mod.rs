@@ -14,7 +14,7 @@ pub mod session_figures;
 mod sessions;
 mod synonyms;
 
-pub use questions::QuestionsSaved;
+pub use questions::{Answered, QuestionsSaved};
 pub use synonyms::SynonymsSaved;
 
 /// The password of the demo's accounts.

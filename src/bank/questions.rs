@@ -7,9 +7,11 @@
 use std::collections::BTreeMap;
 
 use super::Bank;
-use crate::ids::{QuestionId, RoundId, SessionId, SubgoalId};
-use crate::questions::{Problem, Question, QuestionSet, References};
-use crate::store::{Update, Versioned};
+use crate::ids::{QuestionId, RoundId, SessionId, StatementId, SubgoalId};
+use crate::questions::{Answers, Problem, Question, QuestionSet, References};
+use crate::store::{StoreError, Update, Versioned};
+use crate::story::receipt::ReceiptCode;
+use crate::story::{Moderation, Story};
 
 /// What replacing the questions file did.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,5 +135,68 @@ impl Bank {
             }
         }
         Ok(counts)
+    }
+}
+
+/// What answering the questions with a receipt code came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answered {
+    /// Stored with the story.
+    Saved,
+    /// The code belongs to no story.
+    Unknown,
+    /// The story has been moderated since: what the moderator read stays as it was.
+    Moderated,
+}
+
+impl Bank {
+    /// The questions to ask with this story: those of the bank, its subgoals, round and session.
+    pub fn questions_for_story(&self, story: &Story) -> anyhow::Result<Vec<Question>> {
+        self.questions_for(
+            &story.subgoals,
+            story.round.as_ref(),
+            story.session.as_ref(),
+        )
+    }
+
+    /// The teller answers the questions about their story with its receipt code, right after
+    /// telling it: the answers given replace earlier ones to the same questions. Only while the story
+    /// waits for moderation.
+    pub fn answer_by_receipt(
+        &self,
+        code: &ReceiptCode,
+        answers: &Answers,
+        scores: &BTreeMap<StatementId, u8>,
+    ) -> anyhow::Result<Answered> {
+        // Read and written as one step: a write by someone else in between makes it read again.
+        let id = loop {
+            let Some(found) = self.store.story_by_receipt(&code.hash())? else {
+                return Ok(Answered::Unknown);
+            };
+            let Some(Versioned {
+                item: mut story,
+                version,
+            }) = self.store.get_story_versioned(found.id)?
+            else {
+                return Ok(Answered::Unknown);
+            };
+            if story.moderation != Moderation::Submitted {
+                return Ok(Answered::Moderated);
+            }
+            for (question, answer) in answers.iter() {
+                story.answers.insert(question.clone(), answer.clone());
+            }
+            story
+                .scores
+                .extend(scores.iter().map(|(id, score)| (id.clone(), *score)));
+            match self.store.put_story_checked(&story, version) {
+                Ok(_) => break story.id,
+                Err(StoreError::Changed(_)) => continue,
+                Err(StoreError::Erased(_)) => return Ok(Answered::Unknown),
+                Err(error) => return Err(error.into()),
+            }
+        };
+        tracing::info!(story = %id, answers = answers.len() + scores.len(), "questions answered by the teller");
+        Ok(Answered::Saved)
     }
 }

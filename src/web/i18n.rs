@@ -662,6 +662,7 @@ mod tests {
         "tell_valence.html",
         "tell_consent.html",
         "tell_done.html",
+        "tell_questions.html",
         "lookup.html",
         "hearing.html",
         "withdrawn.html",

@@ -6,6 +6,7 @@
 //! thread pool, keeping the async workers free for other requests.
 
 mod answer_contract;
+mod answer_form;
 pub mod audit;
 pub mod auth;
 mod cards;
@@ -127,6 +128,7 @@ pub fn router(state: AppState) -> Router {
     use handlers::*;
     let public_forms = Router::new()
         .route("/vertel", get(tell::form).post(tell::submit))
+        .route("/vertel/vragen", axum::routing::post(tell::answer))
         .route("/vertel/papier", get(paper::form))
         .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
         .route(

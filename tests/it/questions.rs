@@ -213,3 +213,131 @@ async fn analysts_change_the_questions_on_their_page() {
     assert!(changes.iter().any(|entry| entry.status == 409));
     assert!(!format!("{entries:?}").contains("kwaad"));
 }
+
+/// A resident tells a story about a subgoal and then, on the screen with their code, answers the
+/// bank's questions and that subgoal's statements without JavaScript: the answers are stored with
+/// the story; a value no option offers shows the screen again; after moderation nothing changes.
+#[tokio::test]
+async fn a_resident_answers_the_questions_after_telling() {
+    let app = TestApp::demo();
+    let (status, _, body) = app
+        .post_form(
+            "/vertel",
+            &[
+                (
+                    "verhaal",
+                    "Bij de koffie-inloop leerde ik de mensen van mijn straat kennen. Fijn!",
+                ),
+                ("gevoel", "positive"),
+                ("toestemming", "public"),
+                ("subdoel", "sterker-netwerk"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let code = super::web::receipt_code(&body);
+    // The bank's questions and the chosen subgoal's statements, each with a way to leave it open.
+    for field in [
+        "name=\"vraag-alleen-of-samen\" value=\"75\"",
+        "name=\"vraag-alleen-of-samen\" value=\"weet-niet\"",
+        "name=\"vraag-wat-veranderde\" value=\"meer-contact\"",
+        "name=\"vraag-meer-mensen-leren-kennen\" value=\"5\"",
+        "name=\"vraag-minder-alleen\" value=\"1\"",
+        "name=\"vraag-meegeven\"",
+    ] {
+        assert!(body.contains(field), "{field} not asked");
+    }
+    // A statement of another subgoal, and the round's question, are not asked.
+    assert!(!body.contains("vraag-durf-nederlands-te-praten"));
+    assert!(!body.contains("vraag-eigen-verhaal-helpt"));
+
+    let (status, _, body) = app
+        .post_form(
+            "/vertel/vragen",
+            &[
+                ("code", code.as_str()),
+                ("vraag-alleen-of-samen", "75"),
+                ("vraag-gevoel", "niet-bestaand"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("Kies een van de antwoorden"), "{body}");
+    assert!(
+        body.contains("value=\"75\" checked"),
+        "the answer given is kept"
+    );
+
+    let (status, _, body) = app
+        .post_form(
+            "/vertel/vragen",
+            &[
+                ("code", code.as_str()),
+                ("vraag-alleen-of-samen", "75"),
+                ("vraag-zelf-of-geholpen", "past-niet"),
+                ("vraag-wat-veranderde", "meer-contact"),
+                ("vraag-wat-veranderde", "iets-geleerd"),
+                ("vraag-meer-mensen-leren-kennen", "4"),
+                ("vraag-minder-alleen", "1"),
+                ("vraag-meegeven", "Kom gewoon langs"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Uw antwoorden zijn bewaard"), "{body}");
+    let story = app
+        .bank
+        .raw_store()
+        .stories()
+        .map(Result::unwrap)
+        .find(|s| s.text.as_str().contains("koffie-inloop leerde ik"))
+        .unwrap();
+    let answer = |id: &str| {
+        story
+            .answers
+            .get(&QuestionId::parse(id).unwrap())
+            .map(|answer| answer.value.as_text())
+    };
+    assert_eq!(answer("alleen-of-samen").as_deref(), Some("75"));
+    assert_eq!(answer("zelf-of-geholpen").as_deref(), Some("past-niet"));
+    assert_eq!(
+        answer("wat-veranderde").as_deref(),
+        Some("meer-contact, iets-geleerd")
+    );
+    assert_eq!(answer("meegeven").as_deref(), Some("Kom gewoon langs"));
+    assert_eq!(answer("gevoel"), None, "left open");
+    assert_eq!(
+        story
+            .scores
+            .iter()
+            .map(|(id, score)| (id.to_string(), *score))
+            .collect::<Vec<_>>(),
+        [
+            ("meer-mensen-leren-kennen".to_string(), 4),
+            ("minder-alleen".to_string(), 1)
+        ]
+    );
+
+    // Once a moderator has read the story, the answers stay as they were.
+    let mut published = story.clone();
+    published.moderation = verhalenbank::story::Moderation::Published;
+    app.bank.raw_store().put_story(&published).unwrap();
+    let (status, _, body) = app
+        .post_form(
+            "/vertel/vragen",
+            &[("code", code.as_str()), ("vraag-alleen-of-samen", "0")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Uw verhaal is al bekeken"), "{body}");
+    let (status, _, _) = app
+        .post_form(
+            "/vertel/vragen",
+            &[
+                ("code", "AAAA-BBBB-CCCC-DDDD"),
+                ("vraag-alleen-of-samen", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

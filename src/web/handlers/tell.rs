@@ -8,10 +8,12 @@ use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
+use crate::bank::Answered;
 use crate::hearing::HearingBack;
 use crate::story::Story;
 use crate::story::receipt::ReceiptCode;
 use crate::story::render::{SafeHtml, render_markdown};
+use crate::web::answer_form::{self, QuestionField};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::hearing_view::HearingView;
 use crate::web::i18n::ResidentLang;
@@ -31,6 +33,10 @@ pub struct TellPage {
 pub struct TellDone {
     pub page: Page,
     pub code: String,
+    /// The questions about the story still to answer, on the same screen as the code.
+    pub questions: Vec<QuestionField>,
+    /// The message key of what became of the answers just sent.
+    pub notice: Option<&'static str>,
 }
 
 pub async fn form(
@@ -68,6 +74,15 @@ pub async fn submit(
     }
 }
 
+impl TellDone {
+    /// Whether an answer sent did not read, so the screen starts with a list of the problems.
+    pub fn question_problems(&self) -> bool {
+        self.questions
+            .iter()
+            .any(|question| question.error.is_some())
+    }
+}
+
 /// Stores a story durably with a fresh receipt code; returns the page that shows the code once and the
 /// outbox sequence number to wait on for the story to be searchable.
 pub async fn store_with_receipt(
@@ -78,10 +93,79 @@ pub async fn store_with_receipt(
     let code = ReceiptCode::generate();
     let shown = code.to_string();
     crate::web::audit::note_story(story.id);
-    let seq = state
-        .run(move |bank| bank.submit(&story, Some(&code)))
+    let (seq, questions) = state
+        .run(move |bank| {
+            let questions = bank.questions_for_story(&story)?;
+            Ok((bank.submit(&story, Some(&code))?, questions))
+        })
         .await?;
-    Ok((TellDone { page, code: shown }, seq))
+    let questions = answer_form::fields(page.t, &questions, &BTreeMap::new(), &BTreeMap::new());
+    Ok((
+        TellDone {
+            page,
+            code: shown,
+            questions,
+            notice: None,
+        },
+        seq,
+    ))
+}
+
+/// The teller answers the questions about the story, on the screen that shows their code. A
+/// problem shows the screen again with the answers kept; the answers are stored only as a whole.
+pub async fn answer(
+    State(state): State<AppState>,
+    ResidentLang(t): ResidentLang,
+    OriginalUri(uri): OriginalUri,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormData::new(pairs);
+    let (typed, code) = receipt_code(&form);
+    let Some(code) = code else {
+        return Err(AppError::NotFound);
+    };
+    let lookup = code.clone();
+    let (settings, story) = state
+        .run(move |bank| Ok((bank.settings()?, bank.story_by_receipt(&lookup)?)))
+        .await?;
+    let Some(story) = story else {
+        return Err(AppError::NotFound);
+    };
+    let asked = {
+        let story = story.clone();
+        state
+            .run(move |bank| bank.questions_for_story(&story))
+            .await?
+    };
+    let read = answer_form::read(t, &asked, &form);
+    let page = state.resident_page(t, &settings, "tell.done_title", Nav::Tell, &uri);
+    if !read.problems.is_empty() {
+        let questions = answer_form::fields(t, &asked, &form.values(), &read.problems);
+        return Ok(unprocessable(TellDone {
+            page,
+            code: typed,
+            questions,
+            notice: None,
+        }));
+    }
+    let outcome = state
+        .run(move |bank| bank.answer_by_receipt(&code, &read.answers, &read.scores))
+        .await?;
+    crate::web::audit::note_story(story.id);
+    match outcome {
+        Answered::Unknown => Err(AppError::NotFound),
+        Answered::Saved | Answered::Moderated => Ok(TellDone {
+            page,
+            code: typed,
+            questions: Vec::new(),
+            notice: Some(if outcome == Answered::Saved {
+                "tell.q_saved"
+            } else {
+                "tell.q_moderated"
+            }),
+        }
+        .into_response()),
+    }
 }
 
 #[derive(Template, WebTemplate)]
