@@ -87,6 +87,7 @@ pub fn action(method: &Method, route: &str) -> Option<&'static str> {
         "/doelenboom/{kind}/{id}" => "goal_tree.item_changed",
         "/doelenboom/{kind}/{id}/status" => "goal_tree.item_retired_or_restored",
         "/zoeken/synoniemen" => "synonyms.changed",
+        "/vragen" => "questions.changed",
         "/beheer/accounts" => "user.added",
         "/beheer/accounts/{name}/rol" => "user.role_changed",
         "/beheer/accounts/{name}/uitzetten" => "user.disabled",
