@@ -7,12 +7,14 @@ mod accounts;
 pub mod api;
 pub mod backups;
 pub mod operations;
+mod questions;
 pub mod report;
 pub mod rounds;
 pub mod session_figures;
 mod sessions;
 mod synonyms;
 
+pub use questions::QuestionsSaved;
 pub use synonyms::SynonymsSaved;
 
 /// The password of the demo's accounts.

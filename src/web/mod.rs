@@ -5,6 +5,7 @@
 //! and work without JavaScript. Bank calls touch disk (sled, tantivy), so they run on the blocking
 //! thread pool, keeping the async workers free for other requests.
 
+mod answer_contract;
 pub mod audit;
 pub mod auth;
 mod cards;
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
     use handlers::*;
     let public_forms = Router::new()
         .route("/vertel", get(tell::form).post(tell::submit))
+        .route("/vertel/papier", get(paper::form))
         .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
         .route(
             "/mijn-verhaal/toestemming",
@@ -159,10 +161,15 @@ pub fn router(state: AppState) -> Router {
             "/zoeken/synoniemen",
             get(synonyms::form).post(synonyms::save),
         )
+        .route("/vragen", get(questions::form).post(questions::save))
         .merge(public_forms)
         .route(
             "/aanbieder/verhaal",
             get(provider::form).post(provider::submit),
+        )
+        .route(
+            "/aanbieder/papier",
+            get(paper::entry_form).post(paper::entry),
         )
         .route("/moderatie", get(moderation::queue))
         .route(
