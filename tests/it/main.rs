@@ -2,6 +2,7 @@
 //! store on temporary folders.
 
 mod access;
+mod accounts;
 mod api_contract;
 mod audit;
 mod backup;
@@ -28,3 +29,4 @@ mod tree;
 mod upgrade;
 mod versions;
 mod web;
+mod what_users_saw;
