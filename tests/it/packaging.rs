@@ -24,6 +24,12 @@ fn the_package_installs_files_that_exist() {
     for needed in ["usr/bin/", "etc/verhalenbank/verhalenbank.toml"] {
         assert!(targets.contains(&needed), "{needed} in {targets:?}");
     }
+    // The units come from `systemd-units` alone: an asset for one too would install it twice on a
+    // merged-/usr system (/lib is /usr/lib), which dpkg refuses.
+    assert!(
+        !targets.iter().any(|target| target.contains("systemd")),
+        "{targets:?}"
+    );
     for asset in assets {
         let source = asset.as_array().unwrap()[0].as_str().unwrap();
         if !source.starts_with("target/") {
