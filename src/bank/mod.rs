@@ -6,6 +6,7 @@
 mod accounts;
 pub mod api;
 pub mod backups;
+mod media;
 pub mod operations;
 pub mod report;
 pub mod rounds;
