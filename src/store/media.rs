@@ -106,10 +106,36 @@ impl Store {
             .collect()
     }
 
+    /// Replaces the photos and recording of a stored story, as an import does after storing the story
+    /// itself; refused with [`StoreError::Erased`] for an erased story, and nothing is written when the
+    /// story is not (or no longer) there. Returns whether it was written. Flushed before it returns.
+    pub fn put_media(&self, id: StoryId, media: &StoryMedia) -> Result<bool, StoreError> {
+        use sled::Transactional;
+        let old = self.media_keys(id)?;
+        let written = {
+            let t = self.t();
+            (&t.stories, &t.erasures, &t.media).transaction(|(stories, erasures, tree)| {
+                if erasures.get(id.as_bytes().as_slice())?.is_some() {
+                    return Err(ConflictableTransactionError::Abort(StoreError::Erased(id)));
+                }
+                if stories.get(id.as_bytes().as_slice())?.is_none() {
+                    return Ok(false);
+                }
+                for key in &old {
+                    tree.remove(key)?;
+                }
+                write(tree, id, media)?;
+                Ok(true)
+            })?
+        };
+        self.flush()?;
+        Ok(written)
+    }
+
     /// A story's photos, in the order they were sent.
     pub fn photos(&self, id: StoryId) -> Result<Vec<Photo>, StoreError> {
         let mut photos = Vec::new();
-        for item in self.t().media.scan_prefix(key(id, PHOTO, 0)[..17].to_vec()) {
+        for item in self.t().media.scan_prefix(&key(id, PHOTO, 0)[..17]) {
             let (_, stored) = item?;
             let (header, bytes) = split(&stored)?;
             photos.push(Photo {

@@ -283,3 +283,110 @@ async fn only_the_story_forms_take_large_bodies() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Deze foto is te groot"), "{body}");
 }
+
+/// A story with a photo and a recording, stored as the form stores it.
+fn story_with_media(
+    bank: &verhalenbank::bank::Bank,
+    title: &str,
+    marker: &str,
+) -> verhalenbank::story::Story {
+    let story =
+        verhalenbank::testing::story(title, &format!("{title}: een verhaal met beeld en geluid."));
+    let media = verhalenbank::media::StoryMedia {
+        photos: vec![
+            verhalenbank::media::read_photo(
+                &verhalenbank::testing::jpeg_with_exif(64, 48),
+                "Een bankje in het park",
+            )
+            .unwrap(),
+        ],
+        recording: Some(
+            verhalenbank::media::read_recording(verhalenbank::testing::wav_with(1, marker))
+                .unwrap(),
+        ),
+    };
+    bank.submit_with_media(&story, &ReceiptCode::generate(), &media)
+        .unwrap();
+    story
+}
+
+#[test]
+fn the_markdown_export_holds_the_files_beside_the_story_and_imports_them_again() {
+    use verhalenbank::config::Config;
+    let dir = tempfile::tempdir().unwrap();
+    let bank = verhalenbank::bank::Bank::open(&Config::new(&dir.path().join("data"))).unwrap();
+    let story = story_with_media(&bank, "Het park", VOICE);
+    let stored = bank.media_of(story.id).unwrap();
+    let out = dir.path().join("export");
+    verhalenbank::export::export_on(
+        bank.raw_store(),
+        verhalenbank::export::ExportFormat::Markdown,
+        &out,
+        jiff::civil::date(2026, 12, 7),
+    )
+    .unwrap();
+    let file = verhalenbank::story::file::story_file_name(&story);
+    let folder = out.join("stories").join(file.trim_end_matches(".md"));
+    assert!(folder.join("foto-1.jpg").is_file());
+    assert_eq!(
+        std::fs::read(folder.join("opname.wav")).unwrap(),
+        stored.recording.as_ref().unwrap().bytes
+    );
+    let list = std::fs::read_to_string(folder.join("media.toml")).unwrap();
+    assert!(
+        list.contains(r#"beschrijving = "Een bankje in het park""#),
+        "{list}"
+    );
+
+    let other = verhalenbank::store::Store::open(&dir.path().join("other")).unwrap();
+    let report = verhalenbank::import::import_paths(
+        &other,
+        &[out.clone()],
+        &indicatif::ProgressBar::hidden(),
+    )
+    .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    let back = other.media(story.id).unwrap();
+    assert_eq!(back.recording, stored.recording);
+    assert_eq!(back.photos.len(), 1);
+    assert_eq!(back.photos[0].alt, stored.photos[0].alt);
+    assert_eq!(
+        (back.photos[0].width, back.photos[0].height),
+        (stored.photos[0].width, stored.photos[0].height)
+    );
+}
+
+#[test]
+fn a_backup_holds_the_files_and_restoring_it_after_an_erasure_leaves_them_out() {
+    use verhalenbank::bank::backups::BackupPlan;
+    use verhalenbank::config::Config;
+    let dir = tempfile::tempdir().unwrap();
+    let bank = verhalenbank::bank::Bank::open(&Config::new(&dir.path().join("data"))).unwrap();
+    bank.set_backup_plan(BackupPlan {
+        dir: dir.path().join("backups"),
+        keep: 3,
+    })
+    .unwrap();
+    let kept = story_with_media(&bank, "Blijft", "Blijvendgeluid");
+    let erased = story_with_media(&bank, "Gaat weg", VOICE);
+    let (file, _) = bank.make_backup().unwrap();
+    bank.erase(
+        erased.id,
+        jiff::civil::date(2026, 12, 7),
+        verhalenbank::store::ErasureReason::WithdrawnByTeller,
+    )
+    .unwrap();
+    drop(bank);
+    let data = dir.path().join("teruggezet");
+    let output = super::support::run(&data, &["restore", file.path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", super::support::text(&output));
+    let store = verhalenbank::store::Store::open(&Config::new(&data).store_path()).unwrap();
+    assert!(store.media(erased.id).unwrap().is_empty());
+    let restored = store.media(kept.id).unwrap();
+    assert_eq!(restored.photos.len(), 1);
+    assert!(restored.recording.is_some());
+    drop(store);
+    assert_eq!(holding(&data, VOICE.as_bytes()), Vec::<String>::new());
+    assert!(!holding(&data, b"Blijvendgeluid").is_empty());
+}
