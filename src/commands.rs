@@ -673,6 +673,9 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     if let Some(groups) = report.synonym_groups {
         println!("imported the synonyms list ({groups} groups)");
     }
+    if let Some(questions) = report.questions {
+        println!("imported the questions about the story ({questions} questions)");
+    }
     if report.erased > 0 {
         println!(
             "left out {} stories that were erased from this bank; an erased story is never stored again",

@@ -124,6 +124,14 @@ text_id!(
     RoundId
 );
 text_id!(
+    /// Id of a question about the story (vraag over het verhaal), stable across its versions.
+    QuestionId
+);
+text_id!(
+    /// Id of one option of a choice question.
+    ChoiceId
+);
+text_id!(
     /// A user's login name (gebruikersnaam), such as `jdevries`.
     UserName
 );

@@ -84,6 +84,65 @@ text = "Doordat ik meedoe ken ik meer mensen"
 scale = "five_point"
 "#;
 
+/// The test bank's questions about the story: a slider, a single and a multiple choice, a text and
+/// an agreement question asked with stories about `grip-op-geld`.
+pub const QUESTIONS_TOML: &str = r#"
+[[vraag]]
+id = "alleen-of-samen"
+versie = 1
+soort = "schuifbalk"
+tekst.nl = "Hoe voelde u zich?"
+tekst.en = "How did you feel?"
+links.nl = "Alleen"
+rechts.nl = "Samen"
+
+[[vraag]]
+id = "gevoel"
+versie = 2
+soort = "keuze"
+tekst.nl = "Welk woord past?"
+
+[[vraag.keuze]]
+id = "blij"
+tekst.nl = "Blij"
+
+[[vraag.keuze]]
+id = "bezorgd"
+tekst.nl = "Bezorgd"
+
+[[vraag]]
+id = "veranderd"
+versie = 1
+soort = "meerkeuze"
+tekst.nl = "Wat veranderde?"
+
+[[vraag.keuze]]
+id = "contact"
+tekst.nl = "Meer contact"
+
+[[vraag.keuze]]
+id = "rust"
+tekst.nl = "Meer rust"
+
+[[vraag]]
+id = "overzicht"
+versie = 1
+soort = "stelling"
+subdoel = "grip-op-geld"
+tekst.nl = "Ik heb meer overzicht"
+
+[[vraag]]
+id = "meegeven"
+versie = 1
+soort = "tekst"
+tekst.nl = "Wat wilt u meegeven?"
+"#;
+
+/// The test bank's questions, checked.
+pub fn question_set() -> crate::questions::QuestionSet {
+    crate::questions::QuestionSet::from_toml(QUESTIONS_TOML).expect("test questions parse")
+}
+
 pub fn municipality() -> Municipality {
     Municipality::from_toml(MUNICIPALITY_TOML).expect("test municipality parses")
 }
@@ -111,13 +170,16 @@ pub(crate) fn form(pairs: &[(&str, &str)]) -> crate::web::forms::FormData {
 /// What stories may refer to in the test municipality (no sessions or rounds), parsed once for the
 /// whole process: for fuzz targets, which run millions of times.
 pub fn shared_catalog() -> crate::story::Catalog<'static> {
-    static SETTINGS: std::sync::OnceLock<(Municipality, GoalTree)> = std::sync::OnceLock::new();
-    let (municipality, goals) = SETTINGS.get_or_init(|| (municipality(), goal_tree()));
+    type Parts = (Municipality, GoalTree, crate::questions::QuestionSet);
+    static SETTINGS: std::sync::OnceLock<Parts> = std::sync::OnceLock::new();
+    let (municipality, goals, questions) =
+        SETTINGS.get_or_init(|| (municipality(), goal_tree(), question_set()));
     crate::story::Catalog {
         municipality,
         goals,
         sessions: &[],
         rounds: &[],
+        questions,
     }
 }
 
@@ -163,7 +225,9 @@ pub fn story(title: &str, text: &str) -> Story {
         teller_name: None,
         session: None,
         round: None,
+        channel: None,
         scores: BTreeMap::new(),
+        answers: Default::default(),
         moderation: Moderation::Published,
         text: Markdown::new(text),
     }

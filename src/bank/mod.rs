@@ -8,12 +8,14 @@ pub mod api;
 pub mod backups;
 mod media;
 pub mod operations;
+mod questions;
 pub mod report;
 pub mod rounds;
 pub mod session_figures;
 mod sessions;
 mod synonyms;
 
+pub use questions::QuestionsSaved;
 pub use synonyms::SynonymsSaved;
 
 /// The password of the demo's accounts.

@@ -84,7 +84,7 @@ pub struct Material {
 }
 
 impl Material {
-    /// Reads the demo folder (`municipality.toml`, `goals.toml`, `stories/`).
+    /// Reads the demo folder (`municipality.toml`, `goals.toml`, `questions.toml`, `stories/`).
     pub fn load(sample: &Path) -> anyhow::Result<Material> {
         let read = |name: &str| {
             std::fs::read_to_string(sample.join(name))
@@ -94,11 +94,18 @@ impl Material {
             .map_err(|e| anyhow::anyhow!("municipality.toml: {e}"))?;
         let goals = GoalTree::from_toml(&read("goals.toml")?)
             .map_err(|e| anyhow::anyhow!("goals.toml: {e}"))?;
+        // Optional: a folder without questions has stories without answers.
+        let questions = match std::fs::read_to_string(sample.join(crate::questions::FILE_NAME)) {
+            Ok(text) => crate::questions::QuestionSet::from_toml(&text)
+                .map_err(|e| anyhow::anyhow!("questions.toml: {e:?}"))?,
+            Err(_) => crate::questions::QuestionSet::default(),
+        };
         let catalog = Catalog {
             municipality: &municipality,
             goals: &goals,
             sessions: &[],
             rounds: &[],
+            questions: &questions,
         };
         let mut by_language: BTreeMap<String, (Language, Vec<String>)> = BTreeMap::new();
         let mut tags = Vec::new();
@@ -296,7 +303,9 @@ impl Material {
             teller_name: None,
             session: None,
             round: None,
+            channel: None,
             scores,
+            answers: Default::default(),
             moderation,
             text,
         };
@@ -567,6 +576,7 @@ mod tests {
             goals: &material.goals,
             sessions: &[],
             rounds: &[],
+            questions: &crate::questions::QuestionSet::default(),
         };
         let mut languages = std::collections::BTreeSet::new();
         let mut lengths = Vec::new();

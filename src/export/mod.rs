@@ -1,5 +1,5 @@
 //! Export of the bank: as plain files (Markdown stories with TOML front matter, `municipality.toml`,
-//! `goals.toml`, `sessions.toml`, `rounds.toml`, `synonyms.toml`, a measurements CSV) that `import` reads back into the same bank; as
+//! `goals.toml`, `sessions.toml`, `rounds.toml`, `synonyms.toml`, `questions.toml`, a measurements CSV) that `import` reads back into the same bank; as
 //! spreadsheet tables (CSV for Dutch spreadsheets, or one Excel workbook); and as JSON.
 //!
 //! The spreadsheet exports share one table model ([`tables`]); the web offers the same tables as
@@ -116,6 +116,7 @@ pub fn export_on(
     };
     let rounds = store.rounds()?;
     let synonyms = store.synonyms()?;
+    let questions = store.questions()?;
 
     let mut summary = ExportSummary {
         stories: stories.len(),
@@ -154,6 +155,9 @@ pub fn export_on(
             // As it was imported or saved, comments and all.
             if let Some(synonyms) = &synonyms {
                 write(crate::synonyms::FILE_NAME, synonyms.item.as_bytes())?;
+            }
+            if let Some(questions) = &questions {
+                write(crate::questions::FILE_NAME, questions.item.as_bytes())?;
             }
             write(
                 "measurements.csv",

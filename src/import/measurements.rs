@@ -140,6 +140,7 @@ mod tests {
             goals: &goals,
             sessions: &[],
             rounds: &[],
+            questions: &crate::questions::QuestionSet::default(),
         };
         let text = "indicator,period,area,value,numerator,denominator,source\n\
 bezoekers-koffie-inloop,2025-Q1,noord,120,,,Registratie\n\
@@ -169,6 +170,7 @@ bezoekers-koffie-inloop,2025-Q3,,veel,,,\n";
             goals: &goals,
             sessions: &[],
             rounds: &[],
+            questions: &crate::questions::QuestionSet::default(),
         };
         read_measurements(text, catalog)
     }

@@ -1,9 +1,10 @@
 //! Bulk import: a file or a folder (recursively) of story files, stories and measurements CSVs,
-//! `municipality.toml`, `goals.toml`, `sessions.toml`, `rounds.toml` and `synonyms.toml`.
+//! `municipality.toml`, `goals.toml`, `sessions.toml`, `rounds.toml`, `synonyms.toml` and
+//! `questions.toml`.
 //!
 //! Shaped like ripgrep's search over files: every problem is reported with its file and line, counted,
 //! and the run goes on; whatever was read correctly is stored. Settings come first (municipality, then
-//! the goal tree, then sessions, rounds and synonyms), then figures, then stories, because stories and figures are checked against them.
+//! the goal tree, then sessions, rounds, synonyms and the questions about the story), then figures, then stories, because stories and figures are checked against them.
 //! Stories are written in batches, each durable before the next is read, so an interrupted import keeps
 //! what it acknowledged. Importing the same files again changes nothing: stories are stored by id.
 
@@ -23,6 +24,7 @@ use indicatif::ProgressBar;
 use crate::goals::GoalTree;
 use crate::ids::{RoundId, SessionId};
 use crate::municipality::Municipality;
+use crate::questions::{QuestionSet, References};
 use crate::rounds::file::rounds_from_toml;
 use crate::sessions::file::SessionsFile;
 use crate::source::LineError;
@@ -61,6 +63,8 @@ pub struct ImportReport {
     pub rounds: usize,
     /// Groups of the synonyms list read from synonyms.toml, when there was one.
     pub synonym_groups: Option<usize>,
+    /// Questions about the story read from questions.toml, when there was one.
+    pub questions: Option<usize>,
     /// Stories left out because they were erased after the files were made: an erased story never
     /// comes back, not even from an older export.
     pub erased: usize,
@@ -86,6 +90,7 @@ enum FileKind {
     Sessions,
     Rounds,
     Synonyms,
+    Questions,
     Csv,
     Story,
 }
@@ -102,6 +107,7 @@ fn kind_of(path: &Path) -> Option<FileKind> {
         ("sessions.toml", _) => Some(FileKind::Sessions),
         ("rounds.toml", _) => Some(FileKind::Rounds),
         (crate::synonyms::FILE_NAME, _) => Some(FileKind::Synonyms),
+        (crate::questions::FILE_NAME, _) => Some(FileKind::Questions),
         ("readme.md", _) => None,
         (_, Some("csv")) => Some(FileKind::Csv),
         (_, Some("md" | "markdown")) => Some(FileKind::Story),
@@ -202,6 +208,10 @@ fn import_into(
         .map(|session| session.id)
         .collect();
     let mut rounds: Vec<RoundId> = store.rounds()?.into_iter().map(|r| r.id).collect();
+    let mut questions = match store.questions()? {
+        Some(stored) => QuestionSet::from_toml(&stored.item).unwrap_or_default(),
+        None => QuestionSet::default(),
+    };
     let mut pending: Vec<Story> = Vec::new();
     let mut with_media: Vec<(StoryId, crate::media::StoryMedia)> = Vec::new();
     let mut seen: HashMap<StoryId, PathBuf> = HashMap::new();
@@ -250,6 +260,7 @@ fn import_into(
                     goals: &goals,
                     sessions: &sessions,
                     rounds: &rounds,
+                    questions: &questions,
                 };
                 match SessionsFile::from_toml(table::strip_bom(&text), catalog) {
                     Ok(parsed) => {
@@ -276,6 +287,7 @@ fn import_into(
                     goals: &goals,
                     sessions: &sessions,
                     rounds: &rounds,
+                    questions: &questions,
                 };
                 match rounds_from_toml(table::strip_bom(&text), catalog) {
                     Ok(parsed) => {
@@ -306,12 +318,35 @@ fn import_into(
                     ),
                 }
             }
+            FileKind::Questions => {
+                let text = table::strip_bom(&text);
+                let references = References {
+                    goals: &goals,
+                    sessions: &sessions,
+                    rounds: &rounds,
+                };
+                match QuestionSet::check(text, Some(references), None) {
+                    Ok(parsed) => {
+                        store.set_questions(text)?;
+                        report.questions = Some(parsed.questions.len());
+                        questions = parsed;
+                    }
+                    Err(problems) => report.fail(
+                        &path,
+                        problems
+                            .iter()
+                            .map(|problem| problem.line_error())
+                            .collect(),
+                    ),
+                }
+            }
             FileKind::Csv => {
                 let catalog = Catalog {
                     municipality: &municipality,
                     goals: &goals,
                     sessions: &sessions,
                     rounds: &rounds,
+                    questions: &questions,
                 };
                 let columns = table::header_columns(&text);
                 if is_sessions_table_header(&columns) {
@@ -339,6 +374,7 @@ fn import_into(
                     goals: &goals,
                     sessions: &sessions,
                     rounds: &rounds,
+                    questions: &questions,
                 };
                 match parse_story_file(&text, catalog) {
                     Ok(story) => {

@@ -113,6 +113,7 @@ mod tests {
             goals: &goals,
             sessions: &[],
             rounds: &[],
+            questions: &crate::questions::QuestionSet::default(),
         };
         let text = "titel;datum;verteller;valentie;toestemming;gebied;subdoelen;tags;scores;tekst\n\
 Hulp bij de post;2025-02-03;vrijwilliger;mixed;internal;zuid;grip-op-geld;schulden|post;;\"Ik help meneer\nelke week.\"\n\

@@ -195,6 +195,7 @@ mod tests {
             goals: &goals,
             sessions: &[],
             rounds: &[],
+            questions: &crate::questions::QuestionSet::default(),
         };
         let round = Round {
             id: RoundId::parse("minder-alleen").unwrap(),

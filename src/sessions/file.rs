@@ -417,6 +417,7 @@ mod tests {
             goals: &goals,
             sessions: &[],
             rounds: &[],
+            questions: &crate::questions::QuestionSet::default(),
         };
         let file = sample();
         let text = file.to_toml();

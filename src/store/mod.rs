@@ -5,8 +5,9 @@
 //! - `stories`: story id (16 bytes) → [`records::StoryRecord`] as JSON.
 //! - `outbox`: sequence number (u64 big-endian) → [`records::OutboxRecord`]: what the index must catch up on.
 //! - `measurements`: `indicator \0 period \0 area` → [`records::MeasurementRecord`].
-//! - `settings`: `municipality`, `goal_tree` → their TOML file text in a versioned record; `synonyms` →
-//!   the `synonyms.toml` text, stamped with a version of its own (see `synonyms`).
+//! - `settings`: `municipality`, `goal_tree` → their TOML file text in a versioned record; `synonyms`,
+//!   `questions` → the `synonyms.toml` and `questions.toml` texts, each stamped with a version of its
+//!   own (see `synonyms`).
 //! - `receipts`: `h:` + SHA-256 of a receipt code → story id, and `s:` + story id → that hash, so a
 //!   resident finds their story by code and erasing the story removes the code too.
 //! - `sessions`, `interpretations`, `actions`: id → their `sessions.toml` entry as a versioned record.
@@ -57,8 +58,10 @@ use records::{
     MeasurementRecord, OutboxRecord, StoryRecord, TomlDocumentRecord, encode_stamped, version_of,
 };
 
-/// The on-disk format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The on-disk format this build writes and reads. Format 2 added the answers to the questions about
+/// the story to story records; a build that reads only format 1 would drop them when it rewrites a
+/// story, so it must refuse a format-2 store. Opening a format-1 store migrates it ([`migrate`]).
+pub const FORMAT_VERSION: u32 = 2;
 
 const FORMAT_VERSION_KEY: &[u8] = b"format_version";
 const SETTINGS_VERSION_KEY: &[u8] = b"settings_version";
@@ -216,6 +219,31 @@ impl Trees {
     }
 }
 
+/// Brings a store of an older format up to [`FORMAT_VERSION`], step by step, durably.
+///
+/// 1 → 2: story records gained an optional `answers` field, which records of format 1 lack and read
+/// as no answers; nothing needs rewriting, only the format number changes.
+fn migrate(db: &sled::Db, meta: &sled::Tree, found: u32) -> Result<(), StoreError> {
+    tracing::info!(
+        from = found,
+        to = FORMAT_VERSION,
+        "migrating the store to a newer format"
+    );
+    meta.insert(FORMAT_VERSION_KEY, &FORMAT_VERSION.to_be_bytes())?;
+    db.flush()?;
+    Ok(())
+}
+
+/// The format number written in the store; for tests and diagnostics.
+pub fn format_of(store: &Store) -> Result<Option<u32>, StoreError> {
+    Ok(store
+        .t()
+        .meta
+        .get(FORMAT_VERSION_KEY)?
+        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
+        .map(u32::from_be_bytes))
+}
+
 impl Store {
     /// Opens (or creates) the store in `path`, checking its format version. A rewrite that a crash
     /// interrupted is finished or undone first, and one that erasures still wait for is run.
@@ -239,6 +267,9 @@ impl Store {
                 }
                 if found == 0 {
                     return Err(StoreError::UnknownFormat);
+                }
+                if found < FORMAT_VERSION {
+                    migrate(&db, &meta, found)?;
                 }
             }
             None => {

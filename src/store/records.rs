@@ -12,10 +12,14 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use crate::evidence::Measurement;
 use crate::ids::{
-    ActivityId, AreaId, IndicatorId, ProviderId, RoundId, SessionId, StatementId, SubgoalId,
+    ActivityId, AreaId, ChoiceId, IndicatorId, ProviderId, QuestionId, RoundId, SessionId,
+    StatementId, SubgoalId,
 };
 use crate::language::Language;
-use crate::story::{Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
+use crate::questions::{Answer, AnswerValue, SliderAnswer};
+use crate::story::{
+    Channel, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
+};
 
 /// A record as written: its fields and, beside them, `version`, the number of times this record has
 /// been written. A change made from what was read at version N is only stored while the record is
@@ -80,12 +84,80 @@ pub(super) struct StoryV1 {
     session: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     round: Option<String>,
+    /// How the story came in (`paper`), when recorded; absent in records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    channel: Option<String>,
     #[serde(default)]
     scores: BTreeMap<String, u8>,
+    /// Added in store format 2; absent in records written before.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    answers: BTreeMap<String, AnswerV1>,
     status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     rejection_reason: Option<String>,
     text: String,
+}
+
+/// One answer to a question about the story: the question's version it was given under, and the
+/// value, tagged with the kind of question it answers so it reads without the question set.
+#[derive(Serialize, Deserialize)]
+pub(super) struct AnswerV1 {
+    version: u32,
+    #[serde(flatten)]
+    value: AnswerValueV1,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+enum AnswerValueV1 {
+    Slider(u8),
+    DontKnow,
+    DoesNotApply,
+    Choice(String),
+    Choices(Vec<String>),
+    Agreement(u8),
+    Text(String),
+}
+
+impl AnswerV1 {
+    fn from_answer(answer: &Answer) -> AnswerV1 {
+        use crate::redact::strip_bsn;
+        let value = match &answer.value {
+            AnswerValue::Slider(SliderAnswer::At(point)) => AnswerValueV1::Slider(*point),
+            AnswerValue::Slider(SliderAnswer::DontKnow) => AnswerValueV1::DontKnow,
+            AnswerValue::Slider(SliderAnswer::DoesNotApply) => AnswerValueV1::DoesNotApply,
+            AnswerValue::Choice(id) => AnswerValueV1::Choice(id.to_string()),
+            AnswerValue::Choices(ids) => {
+                AnswerValueV1::Choices(ids.iter().map(ToString::to_string).collect())
+            }
+            AnswerValue::Agreement(score) => AnswerValueV1::Agreement(*score),
+            AnswerValue::Text(text) => AnswerValueV1::Text(strip_bsn(text)),
+        };
+        AnswerV1 {
+            version: answer.version,
+            value,
+        }
+    }
+
+    fn into_answer(self) -> Result<Answer, crate::ids::IdError> {
+        let value = match self.value {
+            AnswerValueV1::Slider(point) => AnswerValue::Slider(SliderAnswer::At(point)),
+            AnswerValueV1::DontKnow => AnswerValue::Slider(SliderAnswer::DontKnow),
+            AnswerValueV1::DoesNotApply => AnswerValue::Slider(SliderAnswer::DoesNotApply),
+            AnswerValueV1::Choice(id) => AnswerValue::Choice(ChoiceId::parse(&id)?),
+            AnswerValueV1::Choices(ids) => AnswerValue::Choices(
+                ids.iter()
+                    .map(|id| ChoiceId::parse(id))
+                    .collect::<Result<_, _>>()?,
+            ),
+            AnswerValueV1::Agreement(score) => AnswerValue::Agreement(score),
+            AnswerValueV1::Text(text) => AnswerValue::Text(text),
+        };
+        Ok(Answer {
+            version: self.version,
+            value,
+        })
+    }
 }
 
 fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
@@ -116,10 +188,16 @@ impl StoryRecord {
             teller_name: story.teller_name.as_deref().map(strip_bsn),
             session: story.session.as_ref().map(ToString::to_string),
             round: story.round.as_ref().map(ToString::to_string),
+            channel: story.channel.map(|channel| channel.code().to_string()),
             scores: story
                 .scores
                 .iter()
                 .map(|(id, score)| (id.to_string(), *score))
+                .collect(),
+            answers: story
+                .answers
+                .iter()
+                .map(|(id, answer)| (id.to_string(), AnswerV1::from_answer(answer)))
                 .collect(),
             status: story.moderation.code().to_string(),
             rejection_reason: match &story.moderation {
@@ -194,6 +272,10 @@ impl StoryRecord {
                 .round
                 .map(|id| RoundId::parse(&id).map_err(|error| bad("round", &error)))
                 .transpose()?,
+            channel: record
+                .channel
+                .map(|code| Channel::parse_code(&code).ok_or_else(|| bad("channel", &code)))
+                .transpose()?,
             scores: record
                 .scores
                 .into_iter()
@@ -203,6 +285,18 @@ impl StoryRecord {
                         .map_err(|error| bad("scores", &error))
                 })
                 .collect::<Result<_, _>>()?,
+            answers: record
+                .answers
+                .into_iter()
+                .map(|(id, answer)| {
+                    Ok((
+                        QuestionId::parse(&id).map_err(|error| bad("answers", &error))?,
+                        answer
+                            .into_answer()
+                            .map_err(|error| bad("answers", &error))?,
+                    ))
+                })
+                .collect::<Result<_, StoreError>>()?,
             moderation,
             text: Markdown::new(&record.text),
         })

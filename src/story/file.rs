@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Coded, Moderation, Story};
+use crate::questions::{AnswerValue, SliderAnswer};
 
 #[derive(Serialize)]
 struct FrontMatterOut<'a> {
@@ -36,6 +37,8 @@ struct FrontMatterOut<'a> {
     session: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     round: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel: Option<&'static str>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rejection_reason: Option<&'a str>,
@@ -76,6 +79,7 @@ pub fn story_to_file(story: &Story) -> String {
         name: story.teller_name.as_deref(),
         session: story.session.as_ref().map(|id| id.as_str()),
         round: story.round.as_ref().map(|id| id.as_str()),
+        channel: story.channel.map(|channel| channel.code()),
         status: story.moderation.code(),
         rejection_reason: match &story.moderation {
             Moderation::Rejected(reason) => Some(reason),
@@ -88,8 +92,33 @@ pub fn story_to_file(story: &Story) -> String {
             .map(|(id, score)| (id.as_str(), *score))
             .collect(),
     };
-    let toml = toml::to_string(&front_matter).expect("front matter always serialises to TOML");
+    let mut toml = toml::to_string(&front_matter).expect("front matter always serialises to TOML");
+    if !story.answers.is_empty() {
+        toml += "\n[answers]\n";
+        for (id, answer) in story.answers.iter() {
+            toml += &format!(
+                "{id} = {{ version = {}, value = {} }}\n",
+                answer.version,
+                answer_toml(&answer.value)
+            );
+        }
+    }
     format!("+++\n{toml}+++\n{}\n", story.text.as_str())
+}
+
+/// An answer's value as a TOML value: a number, a quoted word or text, or a list of option ids.
+fn answer_toml(value: &AnswerValue) -> String {
+    let value = match value {
+        AnswerValue::Slider(SliderAnswer::At(point)) => toml::Value::Integer(i64::from(*point)),
+        AnswerValue::Agreement(score) => toml::Value::Integer(i64::from(*score)),
+        AnswerValue::Choices(ids) => toml::Value::Array(
+            ids.iter()
+                .map(|id| toml::Value::String(id.to_string()))
+                .collect(),
+        ),
+        other => toml::Value::String(other.as_text()),
+    };
+    value.to_string()
 }
 
 /// A file name for the story: date, a slug of the title and the start of its id, so names sort by date
@@ -123,7 +152,9 @@ mod tests {
             teller_name: None,
             session: None,
             round: None,
+            channel: Some(crate::story::Channel::Paper),
             scores: BTreeMap::new(),
+            answers: Default::default(),
             moderation: Moderation::Rejected("bevat een naam".to_string()),
             text: Markdown::new("Tekst\n\n+++\nmet een streep"),
         }
@@ -140,6 +171,7 @@ mod tests {
         consent = "internal"
         consent_date = 2025-03-05
         tags = ["mantelzorg"]
+        channel = "paper"
         status = "rejected"
         rejection_reason = "bevat een naam"
         id = "0b7a4c7e-6a43-5b1f-9a65-3c1b1a6d2f10"

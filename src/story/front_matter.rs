@@ -11,12 +11,15 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use super::{
-    Catalog, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
+    Catalog, Channel, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
     normalise_tag,
 };
-use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, StatementId, SubgoalId};
+use crate::ids::{
+    ActivityId, AreaId, ProviderId, QuestionId, RoundId, SessionId, StatementId, SubgoalId,
+};
 use crate::language::Language;
 use crate::number::read_form_number;
+use crate::questions::{Answer, Answers};
 use crate::source::{LineError, line_of_key, toml_error};
 
 /// A front matter value before it is given a type.
@@ -295,6 +298,23 @@ impl RawStory {
                 "expected a table of statement id = score".to_string(),
             ),
         }
+        let mut answers = Answers::new();
+        match self.fields.get("answers") {
+            None => {}
+            Some(RawValue::Table(entries)) => {
+                for (key, raw) in entries {
+                    match parse_answer(key, raw, catalog) {
+                        Ok(Some((id, answer))) => answers.insert(id, answer),
+                        Ok(None) => {}
+                        Err(message) => reader.error_in_table("answers", key, message),
+                    }
+                }
+            }
+            Some(_) => reader.error(
+                "answers",
+                "expected a table of question id = answer".to_string(),
+            ),
+        }
         let moderation = reader
             .optional("status", |value| match value {
                 RawValue::Text(text) => match text.trim().to_lowercase().as_str() {
@@ -359,6 +379,14 @@ impl RawStory {
                 ))
             }
         });
+        let channel = reader.optional("channel", |value| match value {
+            RawValue::Text(text) => Channel::parse_code(text)
+                .ok_or_else(|| format!("expected channel = \"paper\", found {text:?}")),
+            other => Err(format!(
+                "expected channel = \"paper\", found {}",
+                other.describe()
+            )),
+        });
         let explicit_id = reader.optional("id", |value| match value {
             RawValue::Text(text) => {
                 StoryId::parse(text).map_err(|_| format!("expected a UUID, found {text:?}"))
@@ -398,7 +426,9 @@ impl RawStory {
                     teller_name,
                     session,
                     round,
+                    channel,
                     scores,
+                    answers,
                     moderation,
                     text,
                 })
@@ -488,6 +518,90 @@ fn parse_score(
                 score.describe()
             )
         })
+}
+
+/// One answer of the `answers` table: `id = value`, given under the question's current version, or
+/// `id = { version = N, value = ... }`. `None` for an empty value (not answered).
+fn parse_answer(
+    key: &str,
+    raw: &RawValue,
+    catalog: Catalog<'_>,
+) -> Result<Option<(QuestionId, Answer)>, String> {
+    let id = QuestionId::parse(key).map_err(|error| error.to_string())?;
+    let Some(question) = catalog.questions.get(&id) else {
+        return Err(format!(
+            "unknown question {id}; expected a question id from questions.toml"
+        ));
+    };
+    let (version, value) = match raw {
+        RawValue::Table(fields) => {
+            let mut version = None;
+            let mut value = None;
+            for (field, item) in fields {
+                match field.as_str() {
+                    "version" => version = Some(item),
+                    "value" => value = Some(item),
+                    other => {
+                        return Err(format!(
+                            "answer to {id}: unknown key {other:?}; expected version and value"
+                        ));
+                    }
+                }
+            }
+            let version = match version {
+                None => question.version,
+                Some(RawValue::Integer(number))
+                    if (1..=i64::from(question.version)).contains(number) =>
+                {
+                    *number as u32
+                }
+                Some(other) => {
+                    return Err(format!(
+                        "answer to {id}: expected a version from 1 to {}, found {}",
+                        question.version,
+                        other.describe()
+                    ));
+                }
+            };
+            let Some(value) = value else {
+                return Err(format!("answer to {id}: expected a value"));
+            };
+            (version, value)
+        }
+        other => (question.version, other),
+    };
+    let text = match value {
+        RawValue::Integer(number) => number.to_string(),
+        RawValue::Text(text) => text.clone(),
+        RawValue::List(items) => {
+            let mut texts = Vec::new();
+            for item in items {
+                match item {
+                    RawValue::Text(text) => texts.push(text.clone()),
+                    other => {
+                        return Err(format!(
+                            "answer to {id}: expected option ids, found {}",
+                            other.describe()
+                        ));
+                    }
+                }
+            }
+            texts.join(",")
+        }
+        other => {
+            return Err(format!(
+                "answer to {id}: expected a whole number, a word or a list of option ids, found {}",
+                other.describe()
+            ));
+        }
+    };
+    let read = if version == question.version {
+        question.read_answer(&text)
+    } else {
+        question.read_earlier_answer(&text)
+    };
+    read.map(|value| value.map(|value| (id.clone(), Answer { version, value })))
+        .map_err(|message| format!("answer to {id}: {message}"))
 }
 
 /// Reads typed fields out of a raw story, collecting errors with their lines.
@@ -652,6 +766,7 @@ scale = "five_point"
                 goals: &goals,
                 sessions: &[],
                 rounds: &[],
+                questions: &crate::testing::question_set(),
             },
         )
     }

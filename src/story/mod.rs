@@ -21,6 +21,7 @@ use crate::goals::GoalTree;
 use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, StatementId, SubgoalId};
 use crate::language::{Language, LanguageDetector};
 use crate::municipality::Municipality;
+use crate::questions::{AnswerValue, Answers, Question, QuestionSet};
 
 /// A story's stable id: a UUID.
 #[derive(
@@ -141,6 +142,15 @@ pub enum Consent {
     Public,
 }
 
+/// How a story reached the bank, where that is worth recording: on a paper form, typed in by staff.
+/// Stories without a channel came in the usual way (a form, the API, an import).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Told on a paper form and typed in by staff ("verteld op papier").
+    Paper,
+}
+
 /// Where a story stands in moderation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "state", content = "reason")]
@@ -221,6 +231,11 @@ impl Coded for TellerRole {
     ];
 }
 
+impl Coded for Channel {
+    const CODES: &'static [(&'static str, &'static [&'static str], Self)] =
+        &[("paper", &["papier"], Channel::Paper)];
+}
+
 impl Coded for Consent {
     const CODES: &'static [(&'static str, &'static [&'static str], Self)] = &[
         ("internal", &["intern"], Consent::Internal),
@@ -279,7 +294,11 @@ pub struct Story {
     pub session: Option<SessionId>,
     /// The narrative evaluation round the story was gathered into.
     pub round: Option<RoundId>,
+    /// How the story came in, when recorded: told on paper.
+    pub channel: Option<Channel>,
     pub scores: BTreeMap<StatementId, u8>,
+    /// The teller's answers to the questions about the story (the statements' are in `scores`).
+    pub answers: Answers,
     pub moderation: Moderation,
     pub text: Markdown,
 }
@@ -300,16 +319,33 @@ impl Story {
             .clone()
             .unwrap_or_else(|| detector.detect(&format!("{} {plain}", self.title), fallback))
     }
+
+    /// The story's answer to a question, with the version it was given under: a statement's answer
+    /// is its score, any other its entry in `answers`.
+    pub fn answer_to(&self, question: &Question) -> Option<(u32, AnswerValue)> {
+        match question.statement() {
+            Some(statement) => self
+                .scores
+                .get(&statement)
+                .map(|score| (1, AnswerValue::Agreement(*score))),
+            None => self
+                .answers
+                .get(&question.id)
+                .map(|answer| (answer.version, answer.value.clone())),
+        }
+    }
 }
 
-/// What a story may refer to: the municipality's areas, providers and activities, its goal tree and its
-/// storytelling sessions.
+/// What a story may refer to: the municipality's areas, providers and activities, its goal tree, its
+/// storytelling sessions and rounds, and its questions about the story.
 #[derive(Clone, Copy)]
 pub struct Catalog<'a> {
     pub municipality: &'a Municipality,
     pub goals: &'a GoalTree,
     pub sessions: &'a [SessionId],
     pub rounds: &'a [RoundId],
+    /// The questions about the story its answers must fit.
+    pub questions: &'a QuestionSet,
 }
 
 /// Normalises a tag: trimmed, lowercase, inner whitespace collapsed.

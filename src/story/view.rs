@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{Consent, Moderation, Story, StoryId, TellerRole, Valence};
 use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, SubgoalId};
 use crate::language::Language;
+use crate::questions::{Answer, AnswerValue, SliderAnswer};
 
 /// Who a story is shown to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +85,8 @@ pub struct StoryView {
     /// Statement id → score on that statement's scale (0..=5).
     #[schema(value_type = BTreeMap<String, u8>)]
     pub scores: BTreeMap<String, u8>,
+    /// Question id → the teller's answer to that question about the story.
+    pub answers: BTreeMap<String, AnswerView>,
     pub status: Status,
     /// Why the story was rejected; only for the provider and the municipality.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,6 +96,42 @@ pub struct StoryView {
     pub teller_name: Option<String>,
     /// The story in Markdown, unrendered.
     pub text: String,
+}
+
+/// An answer to a question about the story, as story files write it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AnswerView {
+    /// The version of the question the answer was given under.
+    pub version: u32,
+    pub value: AnswerValueView,
+}
+
+/// A number (a slider's 0 to 100, an agreement from 1 to 5), a word (`weet-niet` or `past-niet` on a
+/// slider, an option id, a text answer), or the option ids of a multiple-choice answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum AnswerValueView {
+    Number(u8),
+    Word(String),
+    Options(Vec<String>),
+}
+
+impl AnswerView {
+    pub fn of(answer: &Answer) -> AnswerView {
+        let value = match &answer.value {
+            AnswerValue::Slider(SliderAnswer::At(number)) | AnswerValue::Agreement(number) => {
+                AnswerValueView::Number(*number)
+            }
+            AnswerValue::Choices(ids) => {
+                AnswerValueView::Options(ids.iter().map(ToString::to_string).collect())
+            }
+            other => AnswerValueView::Word(other.as_text()),
+        };
+        AnswerView {
+            version: answer.version,
+            value,
+        }
+    }
 }
 
 impl StoryView {
@@ -116,7 +155,11 @@ impl StoryView {
             teller_name,
             session,
             round,
+            // How the story came in (on paper) is for the staff who moderate it; no audience of this view
+            // needs it, and the Markdown export keeps it.
+            channel: _,
             scores,
+            answers,
             moderation,
             text,
         } = story;
@@ -145,6 +188,10 @@ impl StoryView {
             scores: scores
                 .iter()
                 .map(|(id, score)| (id.to_string(), *score))
+                .collect(),
+            answers: answers
+                .iter()
+                .map(|(id, answer)| (id.to_string(), AnswerView::of(answer)))
                 .collect(),
             status: Status::of(moderation),
             rejection_reason,

@@ -91,6 +91,7 @@ pub fn action(method: &Method, route: &str) -> Option<&'static str> {
         "/doelenboom/{kind}/{id}" => "goal_tree.item_changed",
         "/doelenboom/{kind}/{id}/status" => "goal_tree.item_retired_or_restored",
         "/zoeken/synoniemen" => "synonyms.changed",
+        "/vragen" => "questions.changed",
         "/beheer/tokens" => "token.created",
         "/beheer/back-up" => "backup.made",
         "/beheer/tokens/{id}/intrekken" => "token.revoked",

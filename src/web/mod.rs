@@ -5,6 +5,7 @@
 //! and work without JavaScript. Bank calls touch disk (sled, tantivy), so they run on the blocking
 //! thread pool, keeping the async workers free for other requests.
 
+mod answer_contract;
 pub mod audit;
 pub mod auth;
 mod cards;
@@ -136,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_BYTES));
     let public_forms = Router::new()
+        .route("/vertel/papier", get(paper::form))
         .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
         .route(
             "/mijn-verhaal/toestemming",
@@ -169,10 +171,15 @@ pub fn router(state: AppState) -> Router {
             "/zoeken/synoniemen",
             get(synonyms::form).post(synonyms::save),
         )
+        .route("/vragen", get(questions::form).post(questions::save))
         .merge(public_forms)
         .merge(upload_forms)
         .route("/verhaal/{id}/foto/{n}", get(media::photo))
         .route("/moderatie/{id}/opname", get(media::recording))
+        .route(
+            "/aanbieder/papier",
+            get(paper::entry_form).post(paper::entry),
+        )
         .route("/moderatie", get(moderation::queue))
         .route(
             "/moderatie/{id}",

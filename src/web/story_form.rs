@@ -13,7 +13,8 @@ use crate::bank::Settings;
 use crate::ids::{ActivityId, AreaId, ProviderId, SubgoalId};
 use crate::language::Language;
 use crate::story::{
-    Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence, normalise_tag,
+    Channel, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
+    normalise_tag,
 };
 
 /// Longest story text accepted through a form, in characters.
@@ -389,10 +390,49 @@ pub fn read_public_story(
         teller_name: name_field(form),
         session: None,
         round: None,
+        channel: None,
         scores: BTreeMap::new(),
+        answers: crate::questions::Answers::new(),
         moderation: Moderation::Submitted,
         text,
     })
+}
+
+/// Reads the staff screen that types in a paper form: the public form's questions, the date written on
+/// the form (today when empty, never in the future) and the language when staff choose one. The story
+/// is recorded as told on paper; its consent was given on the form's date.
+pub fn read_paper_story(
+    form: &FormData,
+    settings: &Settings,
+    today: Date,
+) -> Result<Story, FormErrors> {
+    let date = match form.get("datum") {
+        None => Ok(today),
+        Some(text) => text
+            .parse::<Date>()
+            .ok()
+            .filter(|date| *date <= today)
+            .ok_or(()),
+    };
+    match (read_public_story(form, settings, today), date) {
+        (Ok(mut story), Ok(date)) => {
+            story.date = date;
+            story.consent_date = Some(date);
+            story.language = form.get("taal").and_then(|code| Language::parse(code).ok());
+            story.channel = Some(Channel::Paper);
+            Ok(story)
+        }
+        (Ok(_), Err(())) => {
+            let mut errors = FormErrors::default();
+            errors.add("datum", "form.error_date");
+            Err(errors)
+        }
+        (Err(mut errors), Err(())) => {
+            errors.add("datum", "form.error_date");
+            Err(errors)
+        }
+        (Err(errors), Ok(_)) => Err(errors),
+    }
 }
 
 /// Reads the full form of provider staff and moderators. A new story gets a fresh id and enters
@@ -500,7 +540,9 @@ pub fn read_full_story(
         teller_name: name_field(form),
         session: existing.and_then(|story| story.session.clone()),
         round: existing.and_then(|story| story.round.clone()),
+        channel: existing.and_then(|story| story.channel),
         scores,
+        answers: existing.map_or_else(Default::default, |story| story.answers.clone()),
         moderation: existing.map_or(Moderation::Submitted, |story| story.moderation.clone()),
         text,
     })

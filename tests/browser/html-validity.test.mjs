@@ -101,6 +101,7 @@ test('public and staff pages are valid HTML by the Nu Html Checker', async () =>
     ['/doelenboom', analyst],
     ['/zoeken?q=eenzaam', analyst],
     ['/zoeken/synoniemen', analyst],
+    ['/vragen', analyst],
     ['/doelenboom/indicator/bezoekers-koffie-inloop', analyst],
     ['/doelenboom/nieuw/indicator?onder=sterker-netwerk', analyst],
     ['/indicator/bezoekers-koffie-inloop/duiding', analyst],

@@ -20,6 +20,7 @@ const pages = async () => [
   '/zoeken?q=buurt&valence=negative',
   '/zoeken?q=eenzaam',
   '/zoeken/synoniemen',
+  '/vragen',
   '/vertel',
   '/mijn-verhaal',
   '/aanbieder/verhaal',

@@ -13,6 +13,8 @@ use super::web::TestApp;
 const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/aanbieder/verhaal", Need::Staff),
     ("POST", "/aanbieder/verhaal", Need::Staff),
+    ("GET", "/aanbieder/papier", Need::Staff),
+    ("POST", "/aanbieder/papier", Need::Staff),
     ("GET", "/moderatie", Need::Analyst),
     ("GET", "/moderatie/STORY", Need::Analyst),
     ("POST", "/moderatie/STORY", Need::Analyst),
@@ -59,6 +61,8 @@ const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/rondes/minder-alleen-2025/qr.svg", Need::Analyst),
     ("GET", "/zoeken/synoniemen", Need::Analyst),
     ("POST", "/zoeken/synoniemen", Need::Analyst),
+    ("GET", "/vragen", Need::Analyst),
+    ("POST", "/vragen", Need::Analyst),
     ("GET", "/doelenboom", Need::Analyst),
     ("GET", "/doelenboom/nieuw/doel", Need::Analyst),
     ("POST", "/doelenboom/nieuw/doel", Need::Analyst),

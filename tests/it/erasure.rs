@@ -6,7 +6,9 @@ use std::path::Path;
 
 use axum::http::StatusCode;
 use verhalenbank::export::{ExportFormat, export_on};
+use verhalenbank::ids::QuestionId;
 use verhalenbank::index::{Scope, SearchRequest};
+use verhalenbank::questions::{Answer, AnswerValue};
 use verhalenbank::store::ErasureReason;
 
 use super::support::read_tree;
@@ -14,6 +16,8 @@ use super::web::{TestApp, receipt_code};
 
 /// A word no story, name list or stemmer knows.
 const CANARY: &str = "Kwispelkrontjaar";
+/// Another, only in the teller's answer to a question about the story.
+const ANSWER_CANARY: &str = "Snorpelwiebeltje";
 
 fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
     let needle = needle.to_lowercase().into_bytes();
@@ -73,6 +77,16 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     // Moderated and published, so the story was written and indexed more than once, as in real use.
     app.index();
     let id = story_of(&app, &code).id;
+    // The teller's answer to a question about the story, in a word found nowhere else.
+    let mut story = story_of(&app, &code);
+    story.answers.insert(
+        QuestionId::parse("meegeven").unwrap(),
+        Answer {
+            version: 1,
+            value: AnswerValue::Text(format!("Zeg {ANSWER_CANARY} tegen iedereen")),
+        },
+    );
+    app.bank.raw_store().put_story(&story).unwrap();
     app.login("analist").await;
     let version = app.version_on(&format!("/moderatie/{id}")).await;
     let (status, _, body) = app
@@ -107,6 +121,10 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
         !files_holding(&data, CANARY).is_empty(),
         "the canary is written to disk at all"
     );
+    assert!(
+        !files_holding(&data, ANSWER_CANARY).is_empty(),
+        "the answer survives moderation and is on disk"
+    );
     // Rebuilt, so the story shares its segment with the rest of the bank, as after the index's merges:
     // a segment whose every document is deleted is dropped on commit anyway, a shared one is not.
     app.bank.raw_index().rebuild(app.bank.raw_store()).unwrap();
@@ -140,6 +158,11 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
         files_holding(&data, CANARY),
         Vec::<String>::new(),
         "files under the data folder still hold the withdrawn story"
+    );
+    assert_eq!(
+        files_holding(&data, ANSWER_CANARY),
+        Vec::<String>::new(),
+        "files under the data folder still hold the withdrawn story's answers"
     );
     // The index stores no text, and compresses what it keeps: it is searched term by term, for the
     // stem the Dutch analyser indexed and the tag as typed, in deleted documents too.

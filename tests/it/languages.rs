@@ -35,8 +35,9 @@ async fn post_with(
     (status, body)
 }
 
-/// A message key left in a page instead of its text.
-fn raw_key(body: &str) -> Option<&str> {
+/// A message key left in a page instead of its text, such as `tell.lead`: a known group, a dot, then a
+/// lowercase letter (a sentence ending in "form." is not one).
+fn raw_key(body: &str) -> Option<String> {
     [
         "tell.",
         "form.",
@@ -44,10 +45,29 @@ fn raw_key(body: &str) -> Option<&str> {
         "language.",
         "nav.",
         "footer.",
-        "rounds.public",
+        "rounds.",
+        "paper.",
+        "hearing.",
     ]
     .into_iter()
-    .find(|key| body.contains(key))
+    .find_map(|group| {
+        body.match_indices(group).find_map(|(at, _)| {
+            let before = body[..at].chars().next_back();
+            let after = body[at + group.len()..].chars().next();
+            (after.is_some_and(|c| c.is_ascii_lowercase())
+                && !before.is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '-'))
+            .then(|| body[at..].chars().take(30).collect())
+        })
+    })
+}
+
+/// Text as the templates write it into a page.
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
 
 #[tokio::test]
@@ -403,11 +423,111 @@ async fn hearing_back_shows_what_the_story_took_part_in_and_nothing_of_others() 
         assert!(!body.contains(name.as_str()));
     }
     assert_eq!(raw_key(&body), None);
-    assert!(!body.contains("hearing."), "no raw key");
 
     // In Arabic, the same, right to left.
     let (_, body) = post_with(&app, "/mijn-verhaal", "taal=ar", &[("code", &code)]).await;
     assert!(body.contains("<html lang=\"ar\" dir=\"rtl\">"));
     assert!(body.contains(texts_for("ar").get("hearing.title")));
     assert!(body.contains("Tweede koffieochtend in De Hoven"));
+}
+
+#[tokio::test]
+async fn the_paper_form_prints_in_six_languages_with_a_box_for_the_code() {
+    let app = TestApp::demo();
+    for lang in ["nl", "en", "tr", "ar", "pl", "uk"] {
+        let t = texts_for(lang);
+        let (status, _, body) = get_with(&app, &format!("/vertel/papier?taal={lang}"), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{lang}");
+        let dir = if lang == "ar" { "rtl" } else { "ltr" };
+        assert!(body.contains(&format!("<html lang=\"{lang}\" dir=\"{dir}\">")));
+        // The questions of /vertel, in the same words.
+        for key in [
+            "paper.title",
+            "tell.text",
+            "tell.valence",
+            "tell.valence_choice.mixed",
+            "tell.role_choice.carer",
+            "tell.consent_help.public",
+            "tell.name_help",
+            "tell.privacy",
+            "paper.code_title",
+        ] {
+            assert!(body.contains(&html(t.get(key))), "{lang}: {key}");
+        }
+        assert!(body.contains("class=\"paper-code-boxes\" dir=\"ltr\""));
+        assert_eq!(raw_key(&body), None, "{lang}");
+    }
+    // /vertel points to it.
+    let (_, body) = app.get("/vertel").await;
+    assert!(body.contains("href=\"/vertel/papier\""));
+}
+
+#[tokio::test]
+async fn staff_type_in_a_paper_form_and_get_a_code_to_hand_back() {
+    let app = TestApp::demo();
+    app.login("buurtwerk").await;
+    let (status, body) = app.get("/aanbieder/papier").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Verhaal van papier invoeren"));
+    assert!(body.contains("href=\"/vertel/papier?taal=ar\""));
+
+    // A date in the future is refused, with what was typed kept.
+    let text = "Op de koffieochtend in het buurthuis leerde ik mijn buurvrouw kennen. Nu drinken we elke week samen thee.";
+    let (status, _, body) = app
+        .post_form(
+            "/aanbieder/papier",
+            &[
+                ("verhaal", text),
+                ("gevoel", "positive"),
+                ("toestemming", "public"),
+                ("datum", "2030-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Vul een datum in") && body.contains("elke week samen thee"));
+
+    let (status, _, body) = app
+        .post_form(
+            "/aanbieder/papier",
+            &[
+                ("verhaal", text),
+                ("gevoel", "positive"),
+                ("toestemming", "public"),
+                ("rol", "carer"),
+                ("gebied", "de-hoven"),
+                ("naam", "Mevrouw Papier"),
+                ("datum", "2026-11-02"),
+                ("taal", "nl"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Schrijf deze code"));
+    let code = receipt_code(&body);
+    let story = app
+        .bank
+        .story_by_receipt(&verhalenbank::story::receipt::ReceiptCode::parse(&code).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(story.channel, Some(verhalenbank::story::Channel::Paper));
+    assert_eq!(story.date, jiff::civil::date(2026, 11, 2));
+    assert_eq!(story.consent_date, Some(jiff::civil::date(2026, 11, 2)));
+    assert_eq!(
+        story.provider.as_ref().map(|p| p.as_str()),
+        Some("buurtwerk")
+    );
+    assert_eq!(story.teller_name.as_deref(), Some("Mevrouw Papier"));
+    assert_eq!(story.language.as_ref().map(|l| l.code()), Some("nl"));
+    assert_eq!(story.moderation, verhalenbank::story::Moderation::Submitted);
+
+    // The moderator sees it was told on paper; saving keeps that.
+    app.login("analist").await;
+    let (_, page) = app.get(&format!("/moderatie/{}", story.id)).await;
+    assert!(page.contains("Verteld op papier"));
+
+    // The teller reads it back with the code written on the form.
+    app.logout_locally();
+    let (_, _, body) = app.post_form("/mijn-verhaal", &[("code", &code)]).await;
+    assert!(body.contains("elke week samen thee"));
 }

@@ -16,6 +16,7 @@ mod languages;
 mod media;
 mod operations;
 mod packaging;
+mod questions;
 mod report;
 mod retrieval;
 mod round_trip;

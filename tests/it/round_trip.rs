@@ -1,4 +1,5 @@
-//! Property tests of round trips: story → file → story, and bank → Markdown export → import → same bank.
+//! Property tests of round trips: story → file → story, and bank → Markdown export → import → same bank,
+//! answers to the questions about the story included.
 
 use std::collections::BTreeMap;
 
@@ -6,9 +7,10 @@ use indicatif::ProgressBar;
 use proptest::prelude::*;
 use verhalenbank::evidence::{Measurement, Period};
 use verhalenbank::export::{ExportFormat, export};
-use verhalenbank::ids::{AreaId, IndicatorId, StatementId, SubgoalId};
+use verhalenbank::ids::{AreaId, ChoiceId, IndicatorId, QuestionId, StatementId, SubgoalId};
 use verhalenbank::import::import_paths;
 use verhalenbank::language::Language;
+use verhalenbank::questions::{Answer, AnswerValue, Answers, SliderAnswer};
 use verhalenbank::store::Store;
 use verhalenbank::story::file::story_to_file;
 use verhalenbank::story::front_matter::parse_story_file;
@@ -34,6 +36,77 @@ fn text() -> impl Strategy<Value = Markdown> {
     .prop_filter("non-empty text", |text| !text.is_empty())
 }
 
+/// Answers to the test bank's questions (`testing::QUESTIONS_TOML`): every kind, the slider's two
+/// ways out, and answers given under an earlier version of a question, with an option it no longer has.
+fn answers() -> impl Strategy<Value = Answers> {
+    let id = |text: &str| QuestionId::parse(text).unwrap();
+    let choice = |text: &str| ChoiceId::parse(text).unwrap();
+    (
+        proptest::option::of(prop_oneof![
+            (0u8..=100).prop_map(SliderAnswer::At),
+            Just(SliderAnswer::DontKnow),
+            Just(SliderAnswer::DoesNotApply),
+        ]),
+        proptest::option::of(prop_oneof![
+            Just((2, "blij")),
+            Just((2, "bezorgd")),
+            Just((1, "verdrietig")),
+        ]),
+        proptest::sample::subsequence(vec!["contact", "rust"], 0..=2),
+        proptest::option::of(1u8..=5),
+        proptest::option::of("[\\PC&&[^\\s]][\\PC&&[^\r\n]]{0,60}[\\PC&&[^\\s]]"),
+    )
+        .prop_map(move |(slider, feeling, changed, agreement, text)| {
+            let mut answers = Answers::new();
+            if let Some(point) = slider {
+                answers.insert(
+                    id("alleen-of-samen"),
+                    Answer {
+                        version: 1,
+                        value: AnswerValue::Slider(point),
+                    },
+                );
+            }
+            if let Some((version, option)) = feeling {
+                answers.insert(
+                    id("gevoel"),
+                    Answer {
+                        version,
+                        value: AnswerValue::Choice(choice(option)),
+                    },
+                );
+            }
+            if !changed.is_empty() {
+                answers.insert(
+                    id("veranderd"),
+                    Answer {
+                        version: 1,
+                        value: AnswerValue::Choices(changed.iter().map(|c| choice(c)).collect()),
+                    },
+                );
+            }
+            if let Some(score) = agreement {
+                answers.insert(
+                    id("overzicht"),
+                    Answer {
+                        version: 1,
+                        value: AnswerValue::Agreement(score),
+                    },
+                );
+            }
+            if let Some(text) = text {
+                answers.insert(
+                    id("meegeven"),
+                    Answer {
+                        version: 1,
+                        value: AnswerValue::Text(text),
+                    },
+                );
+            }
+            answers
+        })
+}
+
 fn story() -> impl Strategy<Value = Story> {
     (
         (title(), 1900i16..2100, 1i8..=12, 1i8..=28, text()),
@@ -47,9 +120,15 @@ fn story() -> impl Strategy<Value = Story> {
             prop_oneof![Just(0u8), Just(1), Just(2)],
             any::<[u8; 16]>(),
         ),
+        answers(),
     )
         .prop_map(
-            |((title, year, month, day, text), (teller, valence, consent, provider), rest)| {
+            |(
+                (title, year, month, day, text),
+                (teller, valence, consent, provider),
+                rest,
+                answers,
+            )| {
                 let (area, subgoals, tags, language, score, state, id) = rest;
                 let mut clean_tags: Vec<String> = Vec::new();
                 for tag in tags.iter().map(|tag| normalise_tag(tag)) {
@@ -85,6 +164,7 @@ fn story() -> impl Strategy<Value = Story> {
                     session: (state == 1)
                         .then(|| verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()),
                     round: None,
+                    channel: (consent == 0).then_some(verhalenbank::story::Channel::Paper),
                     scores: score
                         .map(|score| {
                             BTreeMap::from([(
@@ -93,6 +173,7 @@ fn story() -> impl Strategy<Value = Story> {
                             )])
                         })
                         .unwrap_or_default(),
+                    answers,
                     moderation: match state {
                         0 => Moderation::Submitted,
                         1 => Moderation::Published,
@@ -163,7 +244,7 @@ proptest! {
         let goals = testing::goal_tree();
         let file = story_to_file(&story);
         let sessions = [verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()];
-        let parsed = parse_story_file(&file, Catalog { municipality: &municipality, goals: &goals, sessions: &sessions, rounds: &[] });
+        let parsed = parse_story_file(&file, Catalog { municipality: &municipality, goals: &goals, sessions: &sessions, rounds: &[], questions: &testing::question_set() });
         prop_assert_eq!(parsed, Ok(story), "{}", file);
     }
 }
@@ -181,6 +262,7 @@ proptest! {
         first.set_municipality(&testing::municipality()).unwrap();
         first.set_goal_tree(&testing::goal_tree()).unwrap();
         first.put_session(&testing::session()).unwrap();
+        first.set_questions(testing::QUESTIONS_TOML).unwrap();
         first.put_stories(&stories).unwrap();
         first.put_measurements(&measurements).unwrap();
         if let Some(text) = &synonyms {
@@ -201,5 +283,7 @@ proptest! {
         prop_assert_eq!(first.sessions().unwrap(), second.sessions().unwrap());
         let list = |store: &Store| store.synonyms().unwrap().map(|stored| stored.item);
         prop_assert_eq!(list(&first), list(&second));
+        let questions = |store: &Store| store.questions().unwrap().map(|stored| stored.item);
+        prop_assert_eq!(questions(&first), questions(&second));
     }
 }

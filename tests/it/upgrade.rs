@@ -36,6 +36,16 @@ fn a_format_1_data_folder_opens_with_everything_in_it() {
     let store = bank.raw_store();
 
     assert_eq!(store.story_count(), 103, "99 demo stories and 4 told ones");
+    // Opening migrated it to the current format: its stories have no answers, and say so.
+    assert_eq!(
+        verhalenbank::store::format_of(store).unwrap(),
+        Some(verhalenbank::store::FORMAT_VERSION)
+    );
+    assert!(
+        store
+            .stories()
+            .all(|story| story.unwrap().answers.is_empty())
+    );
     let code = ReceiptCode::parse("QQNN-CVBZ-FFU3-BU9H").unwrap();
     let told = store.story_by_receipt(&code.hash()).unwrap().unwrap();
     assert_eq!(told.title, "Vaste proef voor het opslagformaat");

@@ -34,7 +34,7 @@ use crate::language::Language;
 use crate::store::idempotency::{IdempotencyKey, IdempotencyRecord};
 use crate::story::front_matter::{RawStory, RawValue};
 use crate::story::receipt::ReceiptCode;
-use crate::story::view::{Audience, Status, StoryView};
+use crate::story::view::{AnswerValueView, AnswerView, Audience, Status, StoryView};
 use crate::story::{Catalog, Consent, Moderation, StoryId, TellerRole, Valence};
 use crate::web::filters::read_filter;
 use crate::web::forms::FormData;
@@ -170,6 +170,10 @@ async fn openapi(State(state): State<AppState>, caller: ApiCaller) -> Response {
         Ok(ids) => ids,
         Err(error) => return error.problem(),
     };
+    let questions = match state.run(|bank| bank.question_set()).await {
+        Ok(questions) => questions,
+        Err(error) => return error.problem(),
+    };
     let providers: Vec<String> = match &caller {
         ApiCaller::Provider(token, _) => vec![token.provider.to_string()],
         ApiCaller::Anonymous => settings
@@ -210,6 +214,7 @@ async fn openapi(State(state): State<AppState>, caller: ApiCaller) -> Response {
                 (statement.id.to_string(), (*range.start(), *range.end()))
             })
             .collect(),
+        answers: crate::web::answer_contract::schema(&questions),
     };
     Json(document(&ids)).into_response()
 }
@@ -224,6 +229,8 @@ struct CatalogIds {
     rounds: Vec<String>,
     /// Statement id → lowest and highest score.
     statements: Vec<(String, (u8, u8))>,
+    /// The schema of `answers`: the bank's questions about the story.
+    answers: serde_json::Value,
 }
 
 /// A nullable text that must be one of `ids`.
@@ -263,6 +270,7 @@ fn document(ids: &CatalogIds) -> serde_json::Value {
         "additionalProperties": false,
         "description": "Statement id → score on that statement's scale",
     });
+    properties["answers"] = ids.answers.clone();
     // The evidence filter's area is one of the municipality's areas.
     if let Some(parameters) =
         doc["paths"]["/api/v1/indicators/{id}/evidence"]["get"]["parameters"].as_array_mut()
@@ -320,16 +328,32 @@ pub struct NewStory {
     name: Option<String>,
     /// Statement id → score on that statement's scale.
     scores: Option<BTreeMap<String, u8>>,
+    /// Question id (from the bank's questions about the story) → the teller's answer: the value
+    /// alone, given under the question's current version, or `{"version": N, "value": ...}`.
+    answers: Option<BTreeMap<String, NewAnswer>>,
     /// A storytelling session id.
     session: Option<String>,
     /// A narrative evaluation round id.
     round: Option<String>,
+    /// `paper` when the story was told on a paper form and typed in by staff.
+    #[schema(pattern = "^paper$")]
+    channel: Option<String>,
     /// Ignored: the bank gives every new story its own id.
     id: Option<StoryId>,
     /// Ignored: a story sent through the API always starts as submitted.
     status: Option<Status>,
     /// Ignored, as `status`.
     rejection_reason: Option<String>,
+}
+
+/// An answer to a question about the story, with or without the version of the question. Read only
+/// to check the body's shape, as [`NewStory`] is.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum NewAnswer {
+    Versioned(AnswerView),
+    Value(AnswerValueView),
 }
 
 #[derive(Serialize, ToSchema)]
@@ -433,20 +457,33 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, &'static str> 
     }
 }
 
-/// Scores written as `3.0` are the whole number 3, as JSON Schema counts them: read them as such.
-fn whole_scores(mut value: serde_json::Value) -> serde_json::Value {
+/// Scores and answers written as `3.0` are the whole number 3, as JSON Schema counts them: read them
+/// as such.
+fn whole_numbers(mut value: serde_json::Value) -> serde_json::Value {
+    fn whole(number: &mut serde_json::Value) {
+        if let Some(float) = number.as_f64()
+            && !number.is_i64()
+            && !number.is_u64()
+            && float.fract() == 0.0
+            && (0.0..=255.0).contains(&float)
+        {
+            *number = serde_json::json!(float as u8);
+        }
+    }
     if let Some(scores) = value
         .get_mut("scores")
         .and_then(serde_json::Value::as_object_mut)
     {
-        for score in scores.values_mut() {
-            if let Some(number) = score.as_f64()
-                && !score.is_i64()
-                && !score.is_u64()
-                && number.fract() == 0.0
-                && (0.0..=255.0).contains(&number)
-            {
-                *score = serde_json::json!(number as u8);
+        scores.values_mut().for_each(whole);
+    }
+    if let Some(answers) = value
+        .get_mut("answers")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for answer in answers.values_mut() {
+            match answer.as_object_mut() {
+                Some(versioned) => versioned.values_mut().for_each(whole),
+                None => whole(answer),
             }
         }
     }
@@ -526,7 +563,7 @@ async fn create_story(
         Err(rejection) => return problems(rejection.status(), &rejection.body_text(), Vec::new()),
     };
     let print = fingerprint(&value);
-    let value = whole_scores(value);
+    let value = whole_numbers(value);
     let now = jiff::Timestamp::now().as_second();
     let key = key.map(|key| (IdempotencyKey::new(&token.id, &key), key));
     if let Some((hash, text)) = &key {
@@ -592,12 +629,32 @@ async fn create_story(
         Ok(ids) => ids,
         Err(error) => return error.problem(),
     };
+    let questions = match state.run(|bank| bank.question_set()).await {
+        Ok(questions) => questions,
+        Err(error) => return error.problem(),
+    };
     let catalog = Catalog {
         municipality: &settings.municipality,
         goals: &settings.goals,
         sessions: &sessions,
         rounds: &rounds,
+        questions: &questions,
     };
+    // Answers in the API are the typed values the schema names, nothing looser.
+    let answer_problems = crate::web::answer_contract::check(value.get("answers"), &questions);
+    if !answer_problems.is_empty() {
+        return problems(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the story has fields that are missing or wrong",
+            answer_problems
+                .into_iter()
+                .map(|message| FieldProblem {
+                    field: Some("answers".to_string()),
+                    message,
+                })
+                .collect(),
+        );
+    }
     let mut story = match RawStory::from_row(0, fields, text).into_story(catalog) {
         Ok(story) => story,
         Err(errors) => {

@@ -118,6 +118,8 @@ pub struct ModeratePage {
     pub suggestions: Vec<crate::web::redaction::SuggestionView>,
     /// The version of the story the form was filled in from, sent back with it.
     pub version: u64,
+    /// The story was told on a paper form and typed in by staff.
+    pub on_paper: bool,
     /// The story's photos, to check for faces and house numbers before publishing.
     pub photos: Vec<PhotoView>,
     /// The teller's recording, to listen to and write down as the story's text.
@@ -163,6 +165,7 @@ pub async fn edit(
         version: read.version,
         photos,
         recording,
+        on_paper: story.channel == Some(crate::story::Channel::Paper),
         suggestions: crate::web::redaction::suggestion_views(t, &story.title, story.text.as_str()),
         form: FormView::new(
             t,
@@ -239,6 +242,7 @@ pub async fn save(
                 reason,
                 decision_error: decision.err().map(|key| t.get(key).to_string()),
                 version: read_at,
+                on_paper: existing.channel == Some(crate::story::Channel::Paper),
                 suggestions: crate::web::redaction::suggestion_views(
                     t,
                     &form.text("titel"),
