@@ -64,7 +64,7 @@ pub fn read_photo(bytes: &[u8], alt: &str) -> Result<Photo, &'static str> {
     let alt: String = alt.chars().take(MAX_ALT_CHARS).collect();
     let image = decode(bytes, format).ok_or("media.error_photo_unreadable")?;
     let image = if image.width() > WEB_SIDE || image.height() > WEB_SIDE {
-        image.resize(WEB_SIDE, WEB_SIDE, image::imageops::FilterType::Lanczos3)
+        image.resize(WEB_SIDE, WEB_SIDE, image::imageops::FilterType::CatmullRom)
     } else {
         image
     };

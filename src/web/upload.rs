@@ -52,6 +52,12 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.starts_with("multipart/form-data"));
         if !multipart {
+            // Without files a form keeps the body limit of every other form.
+            let (parts, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, crate::web::MAX_BODY_BYTES)
+                .await
+                .map_err(|_| AppError::TooLarge)?;
+            let request = Request::from_parts(parts, axum::body::Body::from(bytes));
             let axum::Form(pairs) =
                 axum::Form::<Vec<(String, String)>>::from_request(request, state)
                     .await

@@ -48,6 +48,8 @@ async function tell(phone, { title, text, alt, files }) {
   await phone.getByLabel('Goed', { exact: true }).check();
   await phone.getByLabel('Mijn verhaal mag openbaar zijn').check();
   await phone.getByRole('button', { name: 'Verhaal versturen' }).click();
+  const summary = await phone.locator('.error-summary').textContent({ timeout: 1000 }).catch(() => '');
+  assert.equal(summary, '', `the form was refused: ${summary}`);
   await phone.waitForSelector('.receipt .code');
 }
 

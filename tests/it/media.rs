@@ -341,7 +341,7 @@ fn the_markdown_export_holds_the_files_beside_the_story_and_imports_them_again()
     let other = verhalenbank::store::Store::open(&dir.path().join("other")).unwrap();
     let report = verhalenbank::import::import_paths(
         &other,
-        &[out.clone()],
+        std::slice::from_ref(&out),
         &indicatif::ProgressBar::hidden(),
     )
     .unwrap();
