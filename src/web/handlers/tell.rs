@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::bank::Answered;
 use crate::hearing::HearingBack;
+use crate::media::StoryMedia;
 use crate::story::Story;
 use crate::story::receipt::ReceiptCode;
 use crate::story::render::{SafeHtml, render_markdown};
@@ -19,6 +20,7 @@ use crate::web::hearing_view::HearingView;
 use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_public_story};
+use crate::web::upload::Upload;
 use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
@@ -55,18 +57,24 @@ pub async fn submit(
     State(state): State<AppState>,
     ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
-    Form(pairs): Form<Vec<(String, String)>>,
+    upload: Upload,
 ) -> Result<Response, AppError> {
-    let form = FormData::new(pairs);
+    let form = upload.form();
     let settings = state.run(|bank| bank.settings()).await?;
-    match read_public_story(&form, &settings, state.today()) {
+    let mut media_errors = FormErrors::default();
+    let media = upload.media(&mut media_errors).await?;
+    match with_media_errors(
+        read_public_story(&form, &settings, state.today()),
+        media_errors,
+    ) {
         Err(errors) => Ok(unprocessable(TellPage {
             page: state.resident_page(t, &settings, "tell.title_error", Nav::Tell, &uri),
-            form: FormView::new(t, &settings, form.values(), &errors, true),
+            form: FormView::new(t, &settings, form.values(), &errors, true)
+                .files_again(upload.has_files()),
         })),
         Ok(story) => {
             let page = state.resident_page(t, &settings, "tell.done_title", Nav::Tell, &uri);
-            Ok(store_with_receipt(&state, page, story)
+            Ok(store_with_receipt(&state, page, story, media)
                 .await?
                 .0
                 .into_response())
@@ -83,12 +91,28 @@ impl TellDone {
     }
 }
 
+/// A story read from its form, refused too when one of its files has a problem.
+pub fn with_media_errors(
+    read: Result<Story, FormErrors>,
+    media_errors: FormErrors,
+) -> Result<Story, FormErrors> {
+    match read {
+        Ok(story) if media_errors.is_empty() => Ok(story),
+        Ok(_) => Err(media_errors),
+        Err(mut errors) => {
+            errors.0.extend(media_errors.0);
+            Err(errors)
+        }
+    }
+}
+
 /// Stores a story durably with a fresh receipt code; returns the page that shows the code once and the
 /// outbox sequence number to wait on for the story to be searchable.
 pub async fn store_with_receipt(
     state: &AppState,
     page: Page,
     story: Story,
+    media: StoryMedia,
 ) -> Result<(TellDone, u64), AppError> {
     let code = ReceiptCode::generate();
     let shown = code.to_string();
@@ -96,7 +120,12 @@ pub async fn store_with_receipt(
     let (seq, questions) = state
         .run(move |bank| {
             let questions = bank.questions_for_story(&story)?;
-            Ok((bank.submit(&story, Some(&code))?, questions))
+            let seq = if media.is_empty() {
+                bank.submit(&story, Some(&code))?
+            } else {
+                bank.submit_with_media(&story, &code, &media)?
+            };
+            Ok((seq, questions))
         })
         .await?;
     let questions = answer_form::fields(page.t, &questions, &BTreeMap::new(), &BTreeMap::new());
