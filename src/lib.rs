@@ -27,6 +27,7 @@ pub mod index;
 pub mod language;
 pub mod municipality;
 pub mod number;
+pub mod patterns;
 pub mod questions;
 pub mod redact;
 pub mod rounds;

@@ -17,7 +17,7 @@ use tantivy::schema::{
 use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage, DUTCH_PARTS_ANALYZER, WORDS_ANALYZER};
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The keyword fields a search can filter and count on, by their public name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -43,11 +43,15 @@ pub enum FacetField {
     Round,
     /// Statement scores, as `statement@quarter=score`, to count answers per statement and quarter.
     Score,
+    /// Answers to the questions about the story, as `question=value` (see
+    /// [`crate::questions::AnswerValue::filter_values`]): values of one question are alternatives,
+    /// different questions must all match.
+    Answer,
 }
 
 impl FacetField {
     /// Every facet a search can filter on.
-    pub const ALL: [FacetField; 16] = [
+    pub const ALL: [FacetField; 17] = [
         FacetField::Goal,
         FacetField::Indicator,
         FacetField::Subgoal,
@@ -64,6 +68,7 @@ impl FacetField {
         FacetField::Session,
         FacetField::Round,
         FacetField::Score,
+        FacetField::Answer,
     ];
 
     /// The facets that are keyword fields in the index (all but [`FacetField::Indicator`]).
@@ -91,6 +96,7 @@ impl FacetField {
             FacetField::Session => "session",
             FacetField::Round => "round",
             FacetField::Score => "score",
+            FacetField::Answer => "answer",
         }
     }
 
@@ -113,6 +119,7 @@ impl FacetField {
             "consent" | "toestemming" => FacetField::Consent,
             "session" | "sessie" => FacetField::Session,
             "round" | "ronde" => FacetField::Round,
+            "answer" | "antwoord" => FacetField::Answer,
             _ => return None,
         };
         Some(field)

@@ -6,6 +6,7 @@
 //! thread pool, keeping the async workers free for other requests.
 
 mod answer_contract;
+mod answer_labels;
 pub mod audit;
 pub mod auth;
 mod cards;

@@ -15,6 +15,7 @@ mod hostile;
 mod languages;
 mod operations;
 mod packaging;
+mod patterns;
 mod questions;
 mod report;
 mod retrieval;
