@@ -36,6 +36,10 @@ pub struct QuoteView {
     pub who: String,
     pub valence_code: &'static str,
     pub valence: String,
+    /// The story's language code (for `lang`), and when it is not the municipality's own language, its
+    /// name as a line under the quote.
+    pub lang: String,
+    pub language: Option<String>,
 }
 
 pub struct IndicatorSection {
@@ -51,6 +55,8 @@ pub struct IndicatorSection {
     pub target: Option<String>,
     pub target_note: Option<String>,
     pub area_note: Option<String>,
+    /// Said when a newer figure should already have come (as on the evidence page).
+    pub stale: Option<String>,
     pub chart: SafeHtml,
     /// The year's figures: period and value.
     pub figures: Vec<(String, String)>,
@@ -106,7 +112,20 @@ fn quote(t: &Texts, settings: &Settings, story: &Story) -> QuoteView {
         who.push(settings.municipality.area_name(area).to_string());
     }
     who.push(t.date(&story.date));
+    let own = &settings.municipality.default_language;
+    let written_in =
+        story.language_or_detect(&plain, &crate::language::LanguageDetector::default(), own);
+    let language = (written_in != *own).then(|| {
+        let name = if t.lang == "nl" {
+            written_in.dutch_name()
+        } else {
+            written_in.native_name()
+        };
+        t.with("report_year.quote_language", name)
+    });
     QuoteView {
+        lang: written_in.code().to_string(),
+        language,
         story_id: story.id.to_string(),
         title: story.title.clone(),
         text,
@@ -175,6 +194,9 @@ fn indicator_section(
             )),
             _ => None,
         },
+        stale: counted
+            .stale_since
+            .map(|latest| t.with("signal.stale", &t.period(&latest))),
         chart: line_chart(
             t,
             &format!("grafiek-{}", indicator.id),
@@ -412,6 +434,9 @@ fn write_subgoal(w: &mut String, t: &Texts, subgoal: &SubgoalSection) {
         if let Some(note) = &indicator.area_note {
             facts.push(md(note));
         }
+        if let Some(stale) = &indicator.stale {
+            facts.push(format!("**{}** {}", md(t.get("signal.label")), md(stale)));
+        }
         for fact in facts {
             let _ = writeln!(w, "- {}", fact.trim_end());
         }
@@ -472,13 +497,11 @@ fn write_subgoal(w: &mut String, t: &Texts, subgoal: &SubgoalSection) {
         );
     }
     for quote in &subgoal.quotes {
-        let _ = writeln!(
-            w,
-            "> {}\n>\n> — {} ({})\n",
-            md(&quote.text),
-            md(&quote.who),
-            md(&quote.valence)
-        );
+        let _ = writeln!(w, "> {}\n>", md(&quote.text));
+        if let Some(language) = &quote.language {
+            let _ = writeln!(w, "> *{}*\n>", md(language));
+        }
+        let _ = writeln!(w, "> — {} ({})\n", md(&quote.who), md(&quote.valence));
     }
 }
 

@@ -29,3 +29,4 @@ mod tree;
 mod upgrade;
 mod versions;
 mod web;
+mod what_users_saw;

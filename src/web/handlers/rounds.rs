@@ -229,6 +229,9 @@ pub struct RoundPage {
     pub synthesis: Option<SafeHtml>,
     pub synthesis_text: String,
     pub feedback_text: String,
+    /// The synthesis and feedback as typed, rendered, when "Voorbeeld bekijken" was pressed: the form
+    /// comes back with them, nothing is saved yet.
+    pub preview: Option<(SafeHtml, SafeHtml)>,
     pub form: FormView,
     pub phases: Vec<(&'static str, String)>,
     /// The version of the round this page shows, sent back by its forms.
@@ -470,6 +473,7 @@ async fn round_page(
             .map(|text| render_markdown(&Markdown::new(text))),
         synthesis_text: round.synthesis.clone().unwrap_or_default(),
         feedback_text: round.feedback.clone().unwrap_or_default(),
+        preview: None,
         form: FormView::new(t, &settings, values, errors, false),
         phases: RoundPhase::ALL
             .iter()
@@ -534,9 +538,15 @@ pub async fn phase(
     change_round(&state, id, &form, move |round| round.phase = phase, "fase").await
 }
 
+/// Saves the synthesis and the feedback, or with `voorbeeld` shows them rendered above the form as typed,
+/// without saving (the form keeps the version it was read at, so a save after it is checked as usual).
+#[allow(clippy::too_many_arguments)]
 pub async fn texts(
     Analyst(_): Analyst,
     State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
@@ -547,6 +557,30 @@ pub async fn texts(
             .map(|text| text.chars().take(50_000).collect::<String>())
     };
     let (synthesis, feedback) = (text("synthese"), text("terugkoppeling"));
+    if form.get("voorbeeld").is_some() {
+        let read_at = form.version()?;
+        let mut page = round_page(
+            &state,
+            t,
+            &uri,
+            &headers,
+            id,
+            BTreeMap::new(),
+            BTreeMap::new(),
+            &FormErrors::default(),
+        )
+        .await?;
+        let synthesis = synthesis.unwrap_or_default();
+        let feedback = feedback.unwrap_or_default();
+        page.preview = Some((
+            render_markdown(&Markdown::new(&synthesis)),
+            render_markdown(&Markdown::new(&feedback)),
+        ));
+        page.synthesis_text = synthesis;
+        page.feedback_text = feedback;
+        page.version = read_at;
+        return Ok(page.into_response());
+    }
     change_round(
         &state,
         id,

@@ -292,7 +292,7 @@ fn lookup_page(
             Moderation::Rejected(reason) => Some(reason.clone()),
             _ => None,
         },
-        consent: t.code("consent_explained", story.consent.code()),
+        consent: t.code("lookup.consent_yours", story.consent.code()),
         consent_code: story.consent.code(),
         consent_date: story.consent_date.map(|date| t.date(&date)),
         body: render_markdown(&story.text),
