@@ -6,7 +6,9 @@
 //! that organisation's stories (in any state) besides the public ones. Residents need no account.
 //!
 //! Passwords are kept only as Argon2id hashes in the PHC string format; the plain password exists only
-//! while it is checked. Domain only: the store keeps users, the web layer keeps sessions.
+//! while it is checked. An administrator changes an account with an [`AccountChange`] (role, turned
+//! off and on, a new password, the second factor off), the same from the command line and `/beheer`.
+//! Domain only: the store keeps users, the web layer keeps sessions.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -84,6 +86,67 @@ pub enum AccountError {
     PasswordTooShort,
     #[error("the password could not be hashed: {0}")]
     Hashing(String),
+    #[error("there is no provider with this id in municipality.toml")]
+    ProviderUnknown,
+    #[error("an account with this name already exists")]
+    NameTaken,
+    #[error("there is no account with this name")]
+    NoSuchAccount,
+    #[error("this account has no two-step verification")]
+    NoSecondFactor,
+    #[error("this is the last administrator who can log in: make another one first")]
+    LastAdmin,
+}
+
+/// Provider staff belong to exactly one provider, nobody else does.
+fn check_provider(role: Role, provider: Option<&ProviderId>) -> Result<(), AccountError> {
+    match (role, provider) {
+        (Role::Provider, None) => Err(AccountError::ProviderMissing),
+        (Role::Admin | Role::Analyst | Role::Facilitator, Some(_)) => {
+            Err(AccountError::ProviderNotAllowed)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A change an administrator makes to an existing account.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccountChange {
+    /// A new role, with the provider for provider staff.
+    Role {
+        role: Role,
+        provider: Option<ProviderId>,
+    },
+    /// The account can no longer log in; its logins end.
+    Disable,
+    /// The account can log in again.
+    Enable,
+    /// A new password (its plain text lives only until it is hashed); the account's logins end.
+    Password(String),
+    /// The second factor off, for someone who lost the phone with the app.
+    SecondFactorOff,
+}
+
+impl AccountChange {
+    /// The audit log's action code for this change.
+    pub fn audit_action(&self) -> &'static str {
+        match self {
+            AccountChange::Role { .. } => "user.role_changed",
+            AccountChange::Disable => "user.disabled",
+            AccountChange::Enable => "user.enabled",
+            AccountChange::Password(_) => "user.password_set",
+            AccountChange::SecondFactorOff => "second_factor.changed",
+        }
+    }
+
+    /// Whether the account stays one that can log in as administrator after this change.
+    fn keeps_admin(&self, user: &User) -> bool {
+        match self {
+            AccountChange::Role { role, .. } => *role == Role::Admin && !user.disabled,
+            AccountChange::Disable => false,
+            _ => user.is_active_admin(),
+        }
+    }
 }
 
 /// A password as stored: its Argon2id hash.
@@ -154,6 +217,8 @@ pub struct User {
     pub created: Date,
     /// The second factor (an authenticator app's codes), for administrators and analysts who turned it on.
     pub second_factor: Option<SecondFactor>,
+    /// Turned off by an administrator: the account cannot log in, and its logins have ended.
+    pub disabled: bool,
 }
 
 /// A time-based one-time password (RFC 6238: six digits, 30 seconds, SHA-1, as every authenticator
@@ -217,13 +282,7 @@ impl User {
         password: &str,
         created: Date,
     ) -> Result<User, AccountError> {
-        match (role, &provider) {
-            (Role::Provider, None) => return Err(AccountError::ProviderMissing),
-            (Role::Admin | Role::Analyst | Role::Facilitator, Some(_)) => {
-                return Err(AccountError::ProviderNotAllowed);
-            }
-            _ => {}
-        }
+        check_provider(role, provider.as_ref())?;
         Ok(User {
             display_name: if display_name.trim().is_empty() {
                 name.to_string()
@@ -236,7 +295,41 @@ impl User {
             password: PasswordDigest::new(password)?,
             created,
             second_factor: None,
+            disabled: false,
         })
+    }
+
+    /// Makes `change`, checked. `other_admins` is how many other accounts can log in as administrator:
+    /// the last one is not turned off or given another role, so the bank always has someone to manage it.
+    pub fn apply(
+        &mut self,
+        change: AccountChange,
+        other_admins: usize,
+    ) -> Result<(), AccountError> {
+        if self.is_active_admin() && !change.keeps_admin(self) && other_admins == 0 {
+            return Err(AccountError::LastAdmin);
+        }
+        match change {
+            AccountChange::Role { role, provider } => {
+                check_provider(role, provider.as_ref())?;
+                self.role = role;
+                self.provider = provider;
+            }
+            AccountChange::Disable => self.disabled = true,
+            AccountChange::Enable => self.disabled = false,
+            AccountChange::Password(password) => self.password = PasswordDigest::new(&password)?,
+            AccountChange::SecondFactorOff => {
+                self.second_factor
+                    .take()
+                    .ok_or(AccountError::NoSecondFactor)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An administrator who can log in.
+    pub fn is_active_admin(&self) -> bool {
+        self.is_admin() && !self.disabled
     }
 
     /// Which stories this person may see: provider staff their organisation's and the public ones,
@@ -391,5 +484,74 @@ mod tests {
         assert_eq!(Role::parse("Beheerder"), Some(Role::Admin));
         assert_eq!(Role::parse("aanbieder"), Some(Role::Provider));
         assert_eq!(Role::parse("gast"), None);
+    }
+
+    #[test]
+    fn changes_are_checked_and_the_last_administrator_stays() {
+        let mut admin = User::new(
+            name("baas"),
+            "",
+            Role::Admin,
+            None,
+            "een lang wachtwoord",
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            admin.clone().apply(AccountChange::Disable, 0),
+            Err(AccountError::LastAdmin)
+        );
+        let analyst = AccountChange::Role {
+            role: Role::Analyst,
+            provider: None,
+        };
+        assert_eq!(
+            admin.clone().apply(analyst.clone(), 0),
+            Err(AccountError::LastAdmin)
+        );
+        assert_eq!(
+            admin.apply(AccountChange::Password("nieuw en lang genoeg".into()), 0),
+            Ok(())
+        );
+        assert!(admin.password.verify("nieuw en lang genoeg"));
+        assert_eq!(
+            admin.apply(AccountChange::Password("kort".into()), 0),
+            Err(AccountError::PasswordTooShort)
+        );
+        assert_eq!(
+            admin.apply(AccountChange::SecondFactorOff, 0),
+            Err(AccountError::NoSecondFactor)
+        );
+        admin.second_factor = Some(SecondFactor::generate());
+        assert_eq!(admin.apply(AccountChange::SecondFactorOff, 0), Ok(()));
+        assert!(admin.second_factor.is_none());
+
+        assert_eq!(admin.apply(AccountChange::Disable, 1), Ok(()));
+        assert!(admin.disabled && !admin.is_active_admin());
+        assert_eq!(admin.apply(AccountChange::Enable, 0), Ok(()));
+        assert!(admin.is_active_admin());
+        assert_eq!(
+            admin.apply(
+                AccountChange::Role {
+                    role: Role::Provider,
+                    provider: None
+                },
+                1
+            ),
+            Err(AccountError::ProviderMissing)
+        );
+        let buurtwerk = ProviderId::parse("buurtwerk").unwrap();
+        assert_eq!(
+            admin.apply(
+                AccountChange::Role {
+                    role: Role::Provider,
+                    provider: Some(buurtwerk.clone())
+                },
+                1
+            ),
+            Ok(())
+        );
+        assert_eq!(admin.scope(), Scope::Provider(buurtwerk));
+        assert_eq!(analyst.audit_action(), "user.role_changed");
     }
 }

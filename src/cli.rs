@@ -185,6 +185,13 @@ pub enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Write the manual pages (roff, section 1) of verhalenbank and each of its commands into a folder,
+    /// as the Debian package installs them.
+    Man {
+        /// The folder to write into; made when missing.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a reproducible corpus of realistic stories and figures for benchmarks, linked to the demo's
     /// goal tree, areas and providers.
     GenCorpus {
@@ -235,7 +242,7 @@ pub enum UserAction {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// List the accounts: name, role, provider.
+    /// List the accounts: name, role, provider, display name, and "disabled" for accounts turned off.
     List,
     /// Give an account a new password (made and shown once, or read with --password-stdin).
     Password {
@@ -243,6 +250,20 @@ pub enum UserAction {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Give an account another role (and, for provider staff, its provider).
+    Role {
+        name: String,
+        /// admin (beheerder), analyst (analist), facilitator (begeleider) or provider (aanbieder).
+        #[arg(long)]
+        role: String,
+        /// For provider staff: the id of their provider in municipality.toml.
+        #[arg(long)]
+        provider: Option<String>,
+    },
+    /// Turn an account off: it can no longer log in, and its logins end. The account and its history stay.
+    Disable { name: String },
+    /// Turn an account that was turned off on again.
+    Enable { name: String },
     /// Remove an account.
     Remove { name: String },
     /// Turn off an account's two-step verification, for someone who lost the phone with the app.

@@ -52,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
         ),
         Command::Backup { out } => backup_command(&config, &out),
+        Command::Man { out } => man_command(&out),
         Command::Restore { file, ledger } => restore_command(&config, &file, ledger.as_deref()),
         Command::Import { paths } => import(&config, &paths),
         Command::Export { format, out } => export_command(&config, format, &out),
@@ -317,6 +318,24 @@ fn known_id<T>(
     .transpose()
 }
 
+/// Writes the manual pages from the command-line definition: `verhalenbank.1` and one per command
+/// (`verhalenbank-serve.1`, `verhalenbank-user-add.1`, ...), so they always say what the binary takes.
+fn man_command(out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    std::fs::create_dir_all(out).with_context(|| format!("making {}", out.display()))?;
+    clap_mangen::generate_to(Cli::command(), out)
+        .with_context(|| format!("writing the manual pages into {}", out.display()))?;
+    let count = std::fs::read_dir(out)?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".1"))
+        .count();
+    write_stdout(&format!(
+        "{count} manual pages written to {}\n",
+        out.display()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The password for an account: read from standard input, or made and shown once.
 fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
     if from_stdin {
@@ -330,14 +349,44 @@ fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
     }
 }
 
-/// Adds, lists, changes and removes accounts. Passwords are shown only when made here, and only once.
+/// Adds, lists, changes and removes accounts, through the same store functions as `/beheer`.
+/// Passwords are shown only when made here, and only once.
 fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Result<ExitCode> {
-    use crate::accounts::{Role, User};
+    use crate::accounts::{AccountChange, AccountError, Role, User};
     use crate::cli::UserAction;
     use crate::ids::UserName;
     let store = open_store(config)?;
     let parse_name = |name: &str| {
         UserName::parse(name).with_context(|| format!("{name:?} is not a valid login name"))
+    };
+    let parse_role = |role: &str| {
+        Role::parse(role).with_context(|| {
+            format!("--role {role}: expected admin, analyst, facilitator or provider")
+        })
+    };
+    let municipality = store.municipality()?.unwrap_or_default();
+    let parse_provider = |provider: Option<String>| {
+        known_id(
+            "--provider",
+            provider,
+            ProviderId::parse,
+            |id| municipality.provider(id).is_some(),
+            "a provider id from municipality.toml",
+        )
+    };
+    let refused = |name: &UserName, error: AccountError| match error {
+        AccountError::NameTaken => anyhow::anyhow!("an account named {name} already exists"),
+        AccountError::NoSuchAccount => anyhow::anyhow!("there is no account named {name}"),
+        AccountError::NoSecondFactor => anyhow::anyhow!("{name} has no two-step verification"),
+        other => anyhow::anyhow!("{name}: {other}"),
+    };
+    let change = |name: &UserName, change: AccountChange| -> anyhow::Result<User> {
+        let action = change.audit_action();
+        let user = store
+            .change_user(name, change)?
+            .map_err(|error| refused(name, error))?;
+        audit(&store, action, format!("user:{name}"));
+        Ok(user)
     };
     let today = jiff::Zoned::now().date();
     match action {
@@ -353,20 +402,13 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
                 store.user(&name)?.is_none(),
                 "an account named {name} already exists"
             );
-            let role = Role::parse(&role).with_context(|| {
-                format!("--role {role}: expected admin, analyst, facilitator or provider")
-            })?;
-            let municipality = store.municipality()?.unwrap_or_default();
-            let provider = known_id(
-                "--provider",
-                provider,
-                ProviderId::parse,
-                |id| municipality.provider(id).is_some(),
-                "a provider id from municipality.toml",
-            )?;
+            let role = parse_role(&role)?;
+            let provider = parse_provider(provider)?;
             let (password, made) = new_password(password_stdin)?;
             let user = User::new(name, &display_name, role, provider, &password, today)?;
-            store.put_user(&user)?;
+            store
+                .add_user(&user)?
+                .map_err(|error| refused(&user.name, error))?;
             audit(&store, "user.added", format!("user:{}", user.name));
             let mut text = format!("added {} ({})\n", user.name, user.role.code());
             if made {
@@ -378,8 +420,9 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
             let mut text = String::new();
             for user in store.users()? {
                 let provider = user.provider.map(|p| format!(" {p}")).unwrap_or_default();
+                let disabled = if user.disabled { "\tdisabled" } else { "" };
                 text += &format!(
-                    "{}\t{}{provider}\t{}\n",
+                    "{}\t{}{provider}\t{}{disabled}\n",
                     user.name,
                     user.role.code(),
                     user.display_name
@@ -392,30 +435,42 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
             password_stdin,
         } => {
             let name = parse_name(&name)?;
-            let mut user = store
-                .user(&name)?
-                .with_context(|| format!("there is no account named {name}"))?;
+            anyhow::ensure!(
+                store.user(&name)?.is_some(),
+                "there is no account named {name}"
+            );
             let (password, made) = new_password(password_stdin)?;
-            user.password = crate::accounts::PasswordDigest::new(&password)?;
-            store.put_user(&user)?;
-            audit(&store, "user.password_set", format!("user:{name}"));
+            change(&name, AccountChange::Password(password.clone()))?;
             let mut text = format!("new password for {name}\n");
             if made {
                 text += &format!("password (shown only now): {password}\n");
             }
             write_stdout(&text)?;
         }
+        UserAction::Role {
+            name,
+            role,
+            provider,
+        } => {
+            let name = parse_name(&name)?;
+            let role = parse_role(&role)?;
+            let provider = parse_provider(provider)?;
+            let user = change(&name, AccountChange::Role { role, provider })?;
+            write_stdout(&format!("{name} is now {}\n", user.role.code()))?;
+        }
+        UserAction::Disable { name } => {
+            let name = parse_name(&name)?;
+            change(&name, AccountChange::Disable)?;
+            write_stdout(&format!("{name} is turned off and can no longer log in\n"))?;
+        }
+        UserAction::Enable { name } => {
+            let name = parse_name(&name)?;
+            change(&name, AccountChange::Enable)?;
+            write_stdout(&format!("{name} can log in again\n"))?;
+        }
         UserAction::SecondFactorOff { name } => {
             let name = parse_name(&name)?;
-            let mut user = store
-                .user(&name)?
-                .with_context(|| format!("there is no account named {name}"))?;
-            anyhow::ensure!(
-                user.second_factor.take().is_some(),
-                "{name} has no two-step verification"
-            );
-            store.put_user(&user)?;
-            audit(&store, "second_factor.changed", format!("user:{name}"));
+            change(&name, AccountChange::SecondFactorOff)?;
             write_stdout(&format!("two-step verification turned off for {name}\n"))?;
         }
         UserAction::Remove { name } => {

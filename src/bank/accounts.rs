@@ -2,7 +2,7 @@
 //! login layer keeps in the store, the providers' API tokens and the audit log. The web layer reaches
 //! these only through here, like everything else in the store.
 
-use crate::accounts::User;
+use crate::accounts::{AccountChange, AccountError, User};
 use crate::audit::AuditEntry;
 use crate::ids::UserName;
 use crate::tokens::{TokenHash, TokenInfo};
@@ -13,6 +13,25 @@ impl Bank {
     /// The account with this name.
     pub fn user(&self, name: &UserName) -> anyhow::Result<Option<User>> {
         Ok(self.store.user(name)?)
+    }
+
+    /// Every account, by name.
+    pub fn users(&self) -> anyhow::Result<Vec<User>> {
+        Ok(self.store.users()?)
+    }
+
+    /// Adds a new account, as `verhalenbank user add` does.
+    pub fn add_user(&self, user: &User) -> anyhow::Result<Result<(), AccountError>> {
+        Ok(self.store.add_user(user)?)
+    }
+
+    /// Changes an account, as the `verhalenbank user` commands do; the account as it is now.
+    pub fn change_user(
+        &self,
+        name: &UserName,
+        change: AccountChange,
+    ) -> anyhow::Result<Result<User, AccountError>> {
+        Ok(self.store.change_user(name, change)?)
     }
 
     /// Stores an account (new or changed), durably.

@@ -1,11 +1,14 @@
 //! The store's part for accounts: one sled tree keyed by user name, every write flushed before it
 //! returns. A record holds the password only as its Argon2id hash. Beside it the `logins` tree holds
 //! the server-side login sessions, opaque to the store: session id → the session's record bytes.
+//!
+//! Adding and changing accounts ([`Store::add_user`], [`Store::change_user`]) is what the command line
+//! and `/beheer` both call: one at a time, with the provider checked against `municipality.toml`.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, decode, encode};
-use crate::accounts::{PasswordDigest, Role, SecondFactor, User};
+use crate::accounts::{AccountChange, AccountError, PasswordDigest, Role, SecondFactor, User};
 use crate::ids::{ProviderId, UserName};
 
 #[derive(Serialize, Deserialize)]
@@ -24,6 +27,8 @@ enum UserRecord {
         second_factor: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         second_factor_step: Option<u64>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        disabled: bool,
     },
 }
 
@@ -38,6 +43,7 @@ impl UserRecord {
             created: user.created,
             second_factor: user.second_factor.as_ref().map(|f| f.secret.clone()),
             second_factor_step: user.second_factor.as_ref().map(|f| f.last_step),
+            disabled: user.disabled,
         }
     }
 
@@ -51,6 +57,7 @@ impl UserRecord {
             created,
             second_factor,
             second_factor_step,
+            disabled,
         } = self;
         User {
             name,
@@ -63,9 +70,13 @@ impl UserRecord {
                 secret,
                 last_step: second_factor_step.unwrap_or(0),
             }),
+            disabled,
         }
     }
 }
+
+/// Account changes one at a time, so two administrators cannot both turn off the last other one.
+static ACCOUNT_CHANGES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Store {
     /// Adds or replaces an account.
@@ -93,6 +104,60 @@ impl Store {
             .values()
             .map(|bytes| decode::<UserRecord>(&bytes?, "user").map(UserRecord::into_user))
             .collect()
+    }
+
+    /// Adds a new account; refused when the name is taken or its provider is not in the settings.
+    pub fn add_user(&self, user: &User) -> Result<Result<(), AccountError>, StoreError> {
+        let _one_at_a_time = ACCOUNT_CHANGES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if self.user(&user.name)?.is_some() {
+            return Ok(Err(AccountError::NameTaken));
+        }
+        if !self.provider_known(user.provider.as_ref())? {
+            return Ok(Err(AccountError::ProviderUnknown));
+        }
+        self.put_user(user)?;
+        Ok(Ok(()))
+    }
+
+    /// Makes `change` to the account `name` and returns the account as it is now; refused, and nothing
+    /// written, when the change is not allowed (see [`User::apply`]).
+    pub fn change_user(
+        &self,
+        name: &UserName,
+        change: AccountChange,
+    ) -> Result<Result<User, AccountError>, StoreError> {
+        let _one_at_a_time = ACCOUNT_CHANGES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(mut user) = self.user(name)? else {
+            return Ok(Err(AccountError::NoSuchAccount));
+        };
+        if let AccountChange::Role { provider, .. } = &change
+            && !self.provider_known(provider.as_ref())?
+        {
+            return Ok(Err(AccountError::ProviderUnknown));
+        }
+        let other_admins = self
+            .users()?
+            .iter()
+            .filter(|other| other.name != *name && other.is_active_admin())
+            .count();
+        if let Err(error) = user.apply(change, other_admins) {
+            return Ok(Err(error));
+        }
+        self.put_user(&user)?;
+        Ok(Ok(user))
+    }
+
+    fn provider_known(&self, provider: Option<&ProviderId>) -> Result<bool, StoreError> {
+        let Some(provider) = provider else {
+            return Ok(true);
+        };
+        Ok(self
+            .municipality()?
+            .is_some_and(|municipality| municipality.provider(provider).is_some()))
     }
 
     /// Removes an account. Returns whether it existed.

@@ -75,7 +75,7 @@ impl AuthnBackend for Accounts {
                 Some(user) => user.password.verify(&creds.password),
                 None => DUMMY_DIGEST.verify(&creds.password),
             };
-            let Some(mut user) = user.filter(|_| checked) else {
+            let Some(mut user) = user.filter(|user| checked && !user.disabled) else {
                 return Ok(None);
             };
             if let Some(factor) = &user.second_factor {
@@ -98,9 +98,11 @@ impl AuthnBackend for Accounts {
     async fn get_user(&self, name: &UserId<Self>) -> Result<Option<User>, AccountsError> {
         let bank = self.bank.clone();
         let name = name.clone();
+        // An account turned off has no user any more: its logins end with the next request.
         tokio::task::spawn_blocking(move || bank.user(&name))
             .await
             .map_err(|e| AccountsError(e.to_string()))?
+            .map(|user| user.filter(|user| !user.disabled))
             .map_err(|e| AccountsError(e.to_string()))
     }
 }

@@ -240,6 +240,28 @@ pub fn router(state: AppState) -> Router {
         .route("/tweestaps", axum::routing::post(login::second_factor))
         .route("/beheer", get(admin::page))
         .route("/beheer/tokens", axum::routing::post(admin::create_token))
+        .route("/beheer/accounts", get(accounts::list).post(accounts::add))
+        .route("/beheer/accounts/{name}", get(accounts::show))
+        .route(
+            "/beheer/accounts/{name}/rol",
+            axum::routing::post(accounts::set_role),
+        )
+        .route(
+            "/beheer/accounts/{name}/uitzetten",
+            axum::routing::post(accounts::disable),
+        )
+        .route(
+            "/beheer/accounts/{name}/aanzetten",
+            axum::routing::post(accounts::enable),
+        )
+        .route(
+            "/beheer/accounts/{name}/wachtwoord",
+            axum::routing::post(accounts::reset_password),
+        )
+        .route(
+            "/beheer/accounts/{name}/tweestaps-uit",
+            axum::routing::post(accounts::second_factor_off),
+        )
         .route("/beheer/back-up", axum::routing::post(admin::make_backup))
         .route("/beheer/back-up/nieuwste", get(admin::download_backup))
         .route(

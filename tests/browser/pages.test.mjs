@@ -108,14 +108,24 @@ test('the administrator pages pass at 1280 and 360 px, with a token made and the
     await page.getByRole('button', { name: 'Sleutel maken' }).click();
     assert.match(await page.textContent('.new-token'), /^vbk_[a-z2-9]{32}$/);
     const problems = [];
-    for (const path of ['/beheer', '/wachtwoord']) {
+    for (const path of ['/beheer', '/wachtwoord', '/beheer/accounts', '/beheer/accounts/buurtwerk']) {
       if (path !== '/beheer') await page.goto(shared.server.base + path);
       const violations = await accessibilityViolations(page);
       if (violations.length) problems.push(`${path}:\n  ${violations.join('\n  ')}`);
       if (await overflowsHorizontally(page)) problems.push(`${path}: wider than ${width} px`);
     }
+    // An account added shows its password once, and the page with it passes too.
+    await page.goto(`${shared.server.base}/beheer/accounts`);
+    await page.getByLabel('Inlognaam').fill(`nieuw${width}`);
+    await page.getByLabel('Rol', { exact: true }).selectOption('facilitator');
+    await page.getByRole('button', { name: 'Account toevoegen' }).click();
+    assert.match(await page.textContent('.new-password'), /^([a-z2-9]{4}-){4}[a-z2-9]{4}$/);
+    const added = await accessibilityViolations(page);
+    if (added.length) problems.push(`account added:\n  ${added.join('\n  ')}`);
+    if (await overflowsHorizontally(page)) problems.push(`account added: wider than ${width} px`);
     await page.goto(`${shared.server.base}/beheer`);
     assert.match(await page.textContent('.audit-log'), /API-sleutel gemaakt/);
+    assert.match(await page.textContent('.audit-log'), /Account toegevoegd/);
     await page.context().close();
     assert.deepEqual(problems, []);
   }

@@ -516,6 +516,26 @@ fn accounts_are_added_listed_and_removed_from_the_command_line() {
             path.display()
         );
     }
+    // The changes /beheer makes, from the command line too.
+    let last = run(&data, &["user", "disable", "jet"]);
+    assert!(!last.status.success());
+    assert!(
+        text(&last).contains("last administrator"),
+        "{}",
+        text(&last)
+    );
+    assert!(run(&data, &["user", "disable", "piet"]).status.success());
+    assert!(
+        text(&run(&data, &["user", "list"])).contains("piet\tprovider buurtwerk\tpiet\tdisabled")
+    );
+    assert!(run(&data, &["user", "enable", "piet"]).status.success());
+    let role = run(&data, &["user", "role", "piet", "--role", "analist"]);
+    assert!(
+        text(&role).contains("piet is now analyst"),
+        "{}",
+        text(&role)
+    );
+    assert!(text(&run(&data, &["user", "list"])).contains("piet\tanalyst\tpiet\n"));
     assert!(run(&data, &["user", "remove", "piet"]).status.success());
     assert!(!text(&run(&data, &["user", "list"])).contains("piet"));
 }

@@ -2,6 +2,7 @@
 //! store on temporary folders.
 
 mod access;
+mod accounts;
 mod api_contract;
 mod audit;
 mod backup;

@@ -24,6 +24,12 @@ fn the_package_installs_files_that_exist() {
     for needed in ["usr/bin/", "etc/verhalenbank/verhalenbank.toml"] {
         assert!(targets.contains(&needed), "{needed} in {targets:?}");
     }
+    // The units come from `systemd-units` alone: an asset for one too would install it twice on a
+    // merged-/usr system (/lib is /usr/lib), which dpkg refuses.
+    assert!(
+        !targets.iter().any(|target| target.contains("systemd")),
+        "{targets:?}"
+    );
     for asset in assets {
         let source = asset.as_array().unwrap()[0].as_str().unwrap();
         if !source.starts_with("target/") {
@@ -83,4 +89,29 @@ fn the_default_configuration_reads() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", text(&output));
+}
+
+#[test]
+fn the_manual_pages_come_from_the_command_line_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
+        .args(["man", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let page = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    assert!(page("verhalenbank.1").starts_with(".ie"), "roff");
+    assert!(page("verhalenbank.1").contains("verhalenbank\\-serve(1)"));
+    assert!(page("verhalenbank-serve.1").contains("backup\\-dir"));
+    assert!(page("verhalenbank-user-disable.1").contains("can no longer log in"));
+    let deb = deb_metadata();
+    assert!(
+        deb["assets"].as_array().unwrap().iter().any(|asset| {
+            asset[0].as_str() == Some("target/man/*.1.gz")
+                && asset[1].as_str() == Some("usr/share/man/man1/")
+        }),
+        "the package installs them"
+    );
 }

@@ -66,6 +66,29 @@ impl TestApp {
         *self.cookie.lock().unwrap() = Some(cookie);
     }
 
+    /// Logs in with a name and password; later requests carry the new cookie when it worked.
+    /// Returns the answer's status (303 when logged in, 422 when refused).
+    pub async fn login_with(&self, name: &str, password: &str) -> StatusCode {
+        self.logout_locally();
+        let (status, headers, _) = self
+            .post_form("/inloggen", &[("naam", name), ("wachtwoord", password)])
+            .await;
+        if status == StatusCode::SEE_OTHER {
+            let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+            *self.cookie.lock().unwrap() = Some(cookie.split(';').next().unwrap().to_string());
+        }
+        status
+    }
+
+    /// The login cookie requests carry now, to come back to with [`TestApp::use_cookie`].
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.lock().unwrap().clone()
+    }
+
+    pub fn use_cookie(&self, cookie: Option<String>) {
+        *self.cookie.lock().unwrap() = cookie;
+    }
+
     /// Makes an API token for `provider` in the store and returns it.
     pub fn make_token(&self, provider: &str) -> String {
         let token = verhalenbank::tokens::ApiToken::generate();

@@ -1,4 +1,4 @@
-//! Beheer, for administrators: the providers' API tokens (make one, shown once; revoke one) and the
+//! Beheer, for administrators: a link to the accounts (`accounts.rs`), the providers' API tokens (make one, shown once; revoke one) and the
 //! audit log (who did what to which story or setting, newest first, by id).
 
 use askama::Template;

@@ -1,5 +1,6 @@
 //! The request handlers, one module per page or group of pages.
 
+pub mod accounts;
 pub mod actions;
 pub mod admin;
 pub mod api;
