@@ -219,6 +219,8 @@ pub fn story(title: &str, text: &str) -> Story {
         provider: None,
         area: None,
         activity: None,
+        indicator: None,
+        translation: None,
         subgoals: Vec::new(),
         tags: Vec::new(),
         language: None,

@@ -6,6 +6,7 @@
 mod accounts;
 pub mod api;
 pub mod backups;
+pub mod closeness;
 pub mod operations;
 mod questions;
 pub mod report;
@@ -192,8 +193,11 @@ pub struct EvidencePage {
     pub scores: Option<ScoreFigures>,
     pub counted: CountedEvidence,
     pub told: ToldSummary,
-    /// A handful of stories chosen for a mix of valence, area and teller.
-    pub excerpts: Vec<Hit>,
+    /// A handful of stories, closest to the indicator first ([`closeness`]), then for a mix of
+    /// valence, area and teller.
+    pub excerpts: Vec<(closeness::Closeness, Hit)>,
+    /// The activities the indicator counts, whose stories come after those naming it.
+    pub activities: Vec<crate::municipality::Activity>,
     /// Results of a search within this indicator's stories, when one was asked.
     pub within: Option<SearchResults>,
     pub signals: Vec<Signal>,
@@ -955,6 +959,14 @@ impl Bank {
             .map(|(tag, _)| tag.clone())
             .collect::<Vec<_>>()
             .join(" OR ");
+        // Per valence the stories closest to this indicator: naming it, about its activities, with
+        // its words, then the subgoal's newest.
+        let activities: Vec<crate::municipality::Activity> =
+            closeness::activities_of(&settings.municipality, &indicator)
+                .into_iter()
+                .cloned()
+                .collect();
+        let words = closeness::words_query(&indicator, &activities.iter().collect::<Vec<_>>());
         let mut per_valence = Vec::new();
         for valence in ["positive", "negative", "mixed"] {
             let mut request = base.clone().filter(FacetField::Valence, valence);
@@ -962,13 +974,36 @@ impl Bank {
             request.per_page = 12;
             request.facets = Some(Vec::new());
             request.snippets = false;
-            let mut picked = diverse(
-                self.index.search(&self.store, &request)?.hits,
-                EXCERPTS_PER_VALENCE,
-            );
+            let mut tiers = vec![(
+                closeness::Closeness::Named,
+                request
+                    .clone()
+                    .filter(FacetField::About, indicator.id.as_str()),
+            )];
+            if !activities.is_empty() {
+                let about_activity = activities.iter().fold(request.clone(), |request, a| {
+                    request.filter(FacetField::Activity, a.id.as_str())
+                });
+                tiers.push((closeness::Closeness::Activity, about_activity));
+            }
+            if !words.is_empty() {
+                let mut with_words = request.clone();
+                with_words.text = words.clone();
+                with_words.sort = SortOrder::Relevance;
+                tiers.push((closeness::Closeness::Words, with_words));
+            }
+            tiers.push((closeness::Closeness::Subgoal, request));
+            let mut candidates = Vec::new();
+            for (tier, request) in tiers {
+                for hit in self.index.search(&self.store, &request)?.hits {
+                    candidates.push((tier, hit));
+                }
+            }
+            let picked = closeness::pick(candidates, EXCERPTS_PER_VALENCE);
+            let (tiers, mut hits): (Vec<_>, Vec<_>) = picked.into_iter().unzip();
             // Snippets only for the stories shown, around the indicator's recurring topics.
-            self.index.highlight(&mut picked, &highlight, &base.scope)?;
-            per_valence.push(picked);
+            self.index.highlight(&mut hits, &highlight, &base.scope)?;
+            per_valence.push(tiers.into_iter().zip(hits).collect::<Vec<_>>());
         }
         let mut excerpts = Vec::new();
         for round in 0..EXCERPTS_PER_VALENCE {
@@ -978,6 +1013,8 @@ impl Bank {
                 }
             }
         }
+        // Closest first across the valences; within a tier the mix of valences stays.
+        excerpts.sort_by_key(|(closeness, _)| *closeness);
 
         let within = match within.filter(|within| !within.text.trim().is_empty()) {
             Some(within) => {
@@ -1000,6 +1037,7 @@ impl Bank {
             counted,
             told,
             excerpts,
+            activities,
             within,
             signals,
         }))
@@ -1013,29 +1051,6 @@ fn add_valence(balance: &mut Balance, valence: &str, count: u32) {
         "negative" => balance.negative += count,
         _ => balance.mixed += count,
     }
-}
-
-/// Picks up to `count` hits, preferring ones whose area and teller differ from those already picked.
-fn diverse(hits: Vec<Hit>, count: usize) -> Vec<Hit> {
-    let mut picked: Vec<Hit> = Vec::new();
-    let mut rest = hits;
-    while picked.len() < count && !rest.is_empty() {
-        let best = rest
-            .iter()
-            .enumerate()
-            .max_by_key(|(position, hit)| {
-                let new_area = !picked.iter().any(|p| p.story.area == hit.story.area);
-                let new_teller = !picked.iter().any(|p| p.story.teller == hit.story.teller);
-                (
-                    new_area as u8 + new_teller as u8,
-                    std::cmp::Reverse(*position),
-                )
-            })
-            .map(|(position, _)| position)
-            .expect("rest is not empty");
-        picked.push(rest.remove(best));
-    }
-    picked
 }
 
 fn read_settings(store: &Store) -> anyhow::Result<Settings> {

@@ -297,6 +297,8 @@ impl Material {
             provider,
             area,
             activity,
+            indicator: None,
+            translation: None,
             subgoals,
             tags,
             language: None,

@@ -83,8 +83,19 @@ pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
     };
     let with_name = rule.sees_teller_name();
     let mut columns = vec![
-        "id", "title", "date", "teller", "valence", "consent", "provider", "area", "activity",
-        "subgoals", "tags", "language",
+        "id",
+        "title",
+        "date",
+        "teller",
+        "valence",
+        "consent",
+        "provider",
+        "area",
+        "activity",
+        "indicator",
+        "subgoals",
+        "tags",
+        "language",
     ];
     if with_name {
         columns.push("name");
@@ -95,6 +106,7 @@ pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
         "status",
         "rejection_reason",
         "scores",
+        "translation",
         "text",
     ]);
     let rows = stories
@@ -110,6 +122,7 @@ pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
                 Cell::optional(story.provider.as_ref()),
                 Cell::optional(story.area.as_ref()),
                 Cell::optional(story.activity.as_ref()),
+                Cell::optional(story.indicator.as_ref()),
                 Cell::list(&story.subgoals),
                 Cell::list(&story.tags),
                 Cell::optional(story.language.as_ref()),
@@ -133,6 +146,7 @@ pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
                         .iter()
                         .map(|(id, score)| format!("{id}={score}")),
                 ),
+                Cell::optional(story.translation.as_ref()),
                 Cell::text(story.text.as_str()),
             ]);
             row

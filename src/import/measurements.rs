@@ -25,9 +25,11 @@ pub const MEASUREMENT_COLUMNS: &[(&str, &str)] = &[
     ("bron", "source"),
 ];
 
-/// Whether a CSV header (lowercase column names) belongs to a measurements file.
+/// Whether a CSV header (lowercase column names) belongs to a measurements file: an indicator column
+/// and no story text (a stories file may name the indicator each story speaks to).
 pub fn is_measurements_header(columns: &[String]) -> bool {
     columns.iter().any(|column| column == "indicator")
+        && !super::stories_csv::is_stories_header(columns)
 }
 
 /// Reads every row; good rows become figures, bad rows become errors with their line and field.

@@ -20,6 +20,8 @@ pub const STORY_COLUMNS: &[(&str, &str)] = &[
     ("aanbieder", "provider"),
     ("gebied", "area"),
     ("activiteit", "activity"),
+    ("indicator", "indicator"),
+    ("vertaling", "translation"),
     ("subdoelen", "subgoals"),
     ("taal", "language"),
     ("naam", "name"),
@@ -146,6 +148,34 @@ Punt;2025-02-05;resident;positive;public;;;;ken-meer-mensen=2.710;Tekst\n";
             errors[3].message
         );
     }
+    #[test]
+    fn a_row_names_its_indicator_and_a_translation_and_exports_them_again() {
+        let text = "titel;datum;verteller;valentie;toestemming;indicator;vertaling;tekst\n\
+Koffie;2025-02-04;resident;positive;public;bezoekers-koffie-inloop;Ik drink koffie.;Kahve içiyorum.\n\
+Fout;2025-02-04;resident;positive;public;bestaat-niet;;Tekst\n";
+        let (stories, errors) = read_stories(text, testing::shared_catalog());
+        assert_eq!(stories.len(), 1);
+        let story = &stories[0];
+        assert_eq!(
+            story.indicator.as_ref().map(|id| id.as_str()),
+            Some("bezoekers-koffie-inloop")
+        );
+        assert_eq!(story.subgoals[0].as_str(), "sterker-netwerk");
+        assert_eq!(story.translation.as_deref(), Some("Ik drink koffie."));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field.as_deref(), Some("indicator"));
+
+        let table = crate::export::stories_table(&stories, crate::export::Audience::Internal);
+        let csv = crate::export::to_csv(&table).unwrap();
+        let (again, errors) = read_stories(
+            std::str::from_utf8(&csv).unwrap(),
+            testing::shared_catalog(),
+        );
+        assert_eq!(errors, vec![]);
+        assert_eq!(again[0].indicator, story.indicator);
+        assert_eq!(again[0].translation, story.translation);
+    }
+
     #[test]
     fn a_story_longer_than_a_spreadsheet_cell_goes_through_csv_whole() {
         let text: String = "Een lange zin over de wijk, met een komma; en een puntkomma.\n"

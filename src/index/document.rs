@@ -113,6 +113,12 @@ impl DocumentContext {
         if let Some(provider) = &story.provider {
             keyword(FacetField::Provider, provider.as_str());
         }
+        if let Some(activity) = &story.activity {
+            keyword(FacetField::Activity, activity.as_str());
+        }
+        if let Some(indicator) = &story.indicator {
+            keyword(FacetField::About, indicator.as_str());
+        }
         keyword(FacetField::Teller, story.teller.code());
         keyword(FacetField::Valence, story.valence.code());
         for tag in &story.tags {

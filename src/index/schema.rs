@@ -17,7 +17,7 @@ use tantivy::schema::{
 use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage, DUTCH_PARTS_ANALYZER, WORDS_ANALYZER};
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The keyword fields a search can filter and count on, by their public name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -43,6 +43,10 @@ pub enum FacetField {
     Round,
     /// Statement scores, as `statement@quarter=score`, to count answers per statement and quarter.
     Score,
+    /// The activity a story is about.
+    Activity,
+    /// The indicator a story names as the one it speaks to (not through its subgoal, as `Indicator`).
+    About,
     /// Answers to the questions about the story, as `question=value` (see
     /// [`crate::questions::AnswerValue::filter_values`]): values of one question are alternatives,
     /// different questions must all match.
@@ -51,7 +55,7 @@ pub enum FacetField {
 
 impl FacetField {
     /// Every facet a search can filter on.
-    pub const ALL: [FacetField; 17] = [
+    pub const ALL: [FacetField; 19] = [
         FacetField::Goal,
         FacetField::Indicator,
         FacetField::Subgoal,
@@ -68,6 +72,8 @@ impl FacetField {
         FacetField::Session,
         FacetField::Round,
         FacetField::Score,
+        FacetField::Activity,
+        FacetField::About,
         FacetField::Answer,
     ];
 
@@ -96,6 +102,8 @@ impl FacetField {
             FacetField::Session => "session",
             FacetField::Round => "round",
             FacetField::Score => "score",
+            FacetField::Activity => "activity",
+            FacetField::About => "about",
             FacetField::Answer => "answer",
         }
     }
@@ -119,6 +127,8 @@ impl FacetField {
             "consent" | "toestemming" => FacetField::Consent,
             "session" | "sessie" => FacetField::Session,
             "round" | "ronde" => FacetField::Round,
+            "activity" | "activiteit" => FacetField::Activity,
+            "about" => FacetField::About,
             "answer" | "antwoord" => FacetField::Answer,
             _ => return None,
         };

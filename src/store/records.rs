@@ -72,6 +72,12 @@ pub(super) struct StoryV1 {
     area: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     activity: Option<String>,
+    /// Absent in records written before a story could name its indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    indicator: Option<String>,
+    /// Absent in records written before staff could translate a story.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    translation: Option<String>,
     #[serde(default)]
     subgoals: Vec<String>,
     #[serde(default)]
@@ -182,6 +188,8 @@ impl StoryRecord {
             provider: story.provider.as_ref().map(ToString::to_string),
             area: story.area.as_ref().map(ToString::to_string),
             activity: story.activity.as_ref().map(ToString::to_string),
+            indicator: story.indicator.as_ref().map(ToString::to_string),
+            translation: story.translation.as_deref().map(strip_bsn),
             subgoals: story.subgoals.iter().map(ToString::to_string).collect(),
             tags: story.tags.iter().map(|tag| strip_bsn(tag)).collect(),
             language: story.language.as_ref().map(ToString::to_string),
@@ -257,6 +265,11 @@ impl StoryRecord {
                 .activity
                 .map(|id| ActivityId::parse(&id).map_err(|error| bad("activity", &error)))
                 .transpose()?,
+            indicator: record
+                .indicator
+                .map(|id| IndicatorId::parse(&id).map_err(|error| bad("indicator", &error)))
+                .transpose()?,
+            translation: record.translation,
             subgoals: ids("subgoals", &record.subgoals)?,
             tags: record.tags,
             language: record

@@ -25,6 +25,8 @@ struct FrontMatterOut<'a> {
     area: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     activity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    indicator: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     subgoals: Vec<&'a str>,
     #[serde(skip_serializing_if = "no_tags")]
@@ -42,6 +44,8 @@ struct FrontMatterOut<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rejection_reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    translation: Option<&'a str>,
     id: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     scores: BTreeMap<&'a str, u8>,
@@ -73,6 +77,7 @@ pub fn story_to_file(story: &Story) -> String {
         provider: story.provider.as_ref().map(|id| id.as_str()),
         area: story.area.as_ref().map(|id| id.as_str()),
         activity: story.activity.as_ref().map(|id| id.as_str()),
+        indicator: story.indicator.as_ref().map(|id| id.as_str()),
         subgoals: story.subgoals.iter().map(|id| id.as_str()).collect(),
         tags: &story.tags,
         language: story.language.as_ref().map(|language| language.code()),
@@ -85,6 +90,7 @@ pub fn story_to_file(story: &Story) -> String {
             Moderation::Rejected(reason) => Some(reason),
             _ => None,
         },
+        translation: story.translation.as_deref(),
         id: story.id.to_string(),
         scores: story
             .scores
@@ -146,6 +152,8 @@ mod tests {
             provider: None,
             area: None,
             activity: None,
+            indicator: None,
+            translation: None,
             subgoals: Vec::new(),
             tags: vec!["mantelzorg".to_string()],
             language: None,

@@ -15,7 +15,8 @@ use super::{
     normalise_tag,
 };
 use crate::ids::{
-    ActivityId, AreaId, ProviderId, QuestionId, RoundId, SessionId, StatementId, SubgoalId,
+    ActivityId, AreaId, IndicatorId, ProviderId, QuestionId, RoundId, SessionId, StatementId,
+    SubgoalId,
 };
 use crate::language::Language;
 use crate::number::read_form_number;
@@ -241,7 +242,7 @@ impl RawStory {
                     format!("unknown activity {id}; expected an activity id from municipality.toml")
                 })
         });
-        let subgoals = reader
+        let mut subgoals = reader
             .optional("subgoals", |value| {
                 let mut subgoals = Vec::new();
                 for item in list_items(value)? {
@@ -258,6 +259,32 @@ impl RawStory {
                 Ok(subgoals)
             })
             .unwrap_or_default();
+        // The indicator the story speaks to: its subgoal is one the story is about, added when missing.
+        let indicator = reader.optional("indicator", |value| {
+            let id = id_of(value, IndicatorId::parse)?;
+            catalog
+                .goals
+                .indicator(&id)
+                .map(|indicator| (id.clone(), indicator.subgoal.clone()))
+                .ok_or_else(|| {
+                    format!("unknown indicator {id}; expected an indicator id from goals.toml")
+                })
+        });
+        let indicator = indicator.map(|(id, subgoal)| {
+            if !subgoals.contains(&subgoal) {
+                subgoals.push(subgoal);
+            }
+            id
+        });
+        let translation = reader
+            .optional("translation", |value| match value {
+                RawValue::Text(text) => Ok(text.trim().to_string()),
+                other => Err(format!(
+                    "expected the translation as text, found {}",
+                    other.describe()
+                )),
+            })
+            .filter(|text| !text.is_empty());
         let tags = reader
             .optional("tags", |value| {
                 let mut tags: Vec<String> = Vec::new();
@@ -420,6 +447,8 @@ impl RawStory {
                     provider,
                     area,
                     activity,
+                    indicator,
+                    translation,
                     subgoals,
                     tags,
                     language,

@@ -18,7 +18,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::goals::GoalTree;
-use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, StatementId, SubgoalId};
+use crate::ids::{
+    ActivityId, AreaId, IndicatorId, ProviderId, RoundId, SessionId, StatementId, SubgoalId,
+};
 use crate::language::{Language, LanguageDetector};
 use crate::municipality::Municipality;
 use crate::questions::{AnswerValue, Answers, Question, QuestionSet};
@@ -284,6 +286,12 @@ pub struct Story {
     pub provider: Option<ProviderId>,
     pub area: Option<AreaId>,
     pub activity: Option<ActivityId>,
+    /// The indicator the story speaks to, when its teller or provider named one; its subgoal is
+    /// always among `subgoals`.
+    pub indicator: Option<IndicatorId>,
+    /// The story in the municipality's language, written by its staff for a story told in another
+    /// one; plain text, shown beside the original in reports.
+    pub translation: Option<String>,
     pub subgoals: Vec<SubgoalId>,
     pub tags: Vec<String>,
     /// The language given in the front matter; `None` means it is detected from the text.

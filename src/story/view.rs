@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{Consent, Moderation, Story, StoryId, TellerRole, Valence};
-use crate::ids::{ActivityId, AreaId, ProviderId, RoundId, SessionId, SubgoalId};
+use crate::ids::{ActivityId, AreaId, IndicatorId, ProviderId, RoundId, SessionId, SubgoalId};
 use crate::language::Language;
 use crate::questions::{Answer, AnswerValue, SliderAnswer};
 
@@ -74,6 +74,10 @@ pub struct StoryView {
     pub provider: Option<ProviderId>,
     pub area: Option<AreaId>,
     pub activity: Option<ActivityId>,
+    /// The indicator the story speaks to, when one was named.
+    pub indicator: Option<IndicatorId>,
+    /// The story in the municipality's language, written by its staff, when it was told in another.
+    pub translation: Option<String>,
     pub subgoals: Vec<SubgoalId>,
     pub tags: Vec<String>,
     /// The language given with the story; absent when it is detected from the text.
@@ -149,6 +153,8 @@ impl StoryView {
             provider,
             area,
             activity,
+            indicator,
+            translation,
             subgoals,
             tags,
             language,
@@ -180,6 +186,8 @@ impl StoryView {
             provider: provider.clone(),
             area: area.clone(),
             activity: activity.clone(),
+            indicator: indicator.clone(),
+            translation: translation.clone(),
             subgoals: subgoals.clone(),
             tags: tags.clone(),
             language: language.clone(),

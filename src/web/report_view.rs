@@ -40,6 +40,8 @@ pub struct QuoteView {
     /// name as a line under the quote.
     pub lang: String,
     pub language: Option<String>,
+    /// The staff's translation, when the story has one.
+    pub translation: Option<String>,
 }
 
 pub struct IndicatorSection {
@@ -97,8 +99,8 @@ fn retired_text(t: &Texts, date: Option<jiff::civil::Date>) -> Option<String> {
     date.map(|date| t.with("tree.retired_since", &t.date(&date)))
 }
 
-fn quote(t: &Texts, settings: &Settings, story: &Story) -> QuoteView {
-    let plain = plain_text(&story.text);
+/// The start of `plain`, at most [`QUOTE_CHARS`] characters, ending at a full word.
+fn excerpt(plain: &str) -> String {
     let mut text: String = plain.chars().take(QUOTE_CHARS).collect();
     if plain.chars().count() > QUOTE_CHARS {
         // End at the last full word.
@@ -107,6 +109,12 @@ fn quote(t: &Texts, settings: &Settings, story: &Story) -> QuoteView {
         }
         text.push_str(" …");
     }
+    text
+}
+
+fn quote(t: &Texts, settings: &Settings, story: &Story) -> QuoteView {
+    let plain = plain_text(&story.text);
+    let text = excerpt(&plain);
     let mut who = vec![t.code("teller", story.teller.code())];
     if let Some(area) = &story.area {
         who.push(settings.municipality.area_name(area).to_string());
@@ -126,6 +134,7 @@ fn quote(t: &Texts, settings: &Settings, story: &Story) -> QuoteView {
     QuoteView {
         lang: written_in.code().to_string(),
         language,
+        translation: story.translation.as_deref().map(excerpt),
         story_id: story.id.to_string(),
         title: story.title.clone(),
         text,
@@ -500,6 +509,14 @@ fn write_subgoal(w: &mut String, t: &Texts, subgoal: &SubgoalSection) {
         let _ = writeln!(w, "> {}\n>", md(&quote.text));
         if let Some(language) = &quote.language {
             let _ = writeln!(w, "> *{}*\n>", md(language));
+        }
+        if let Some(translation) = &quote.translation {
+            let _ = writeln!(
+                w,
+                "> {} {}\n>",
+                md(t.get("report_year.quote_translation")),
+                md(translation)
+            );
         }
         let _ = writeln!(w, "> — {} ({})\n", md(&quote.who), md(&quote.valence));
     }

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use super::forms::{FormData, FormErrors};
 use super::i18n::Texts;
 use crate::bank::Settings;
-use crate::ids::{ActivityId, AreaId, ProviderId, SubgoalId};
+use crate::ids::{ActivityId, AreaId, IndicatorId, ProviderId, SubgoalId};
 use crate::language::Language;
 use crate::story::{
     Channel, Coded, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
@@ -46,6 +46,8 @@ pub struct FormView {
     pub subgoals: Vec<Group>,
     pub providers: Vec<Item>,
     pub activities: Vec<Group>,
+    /// The indicators a story may name, per subgoal (the subgoal's words for residents).
+    pub indicators: Vec<Group>,
     pub statements: Vec<StatementField>,
     pub languages: Vec<Item>,
 }
@@ -119,6 +121,36 @@ impl FormView {
             })
             .filter(|group| !group.options.is_empty())
             .collect();
+        // Indicators in use, and a retired one this story already names, per subgoal.
+        let named = values.get("indicator").cloned().unwrap_or_default();
+        let indicators = goals
+            .subgoals
+            .iter()
+            .filter(|subgoal| {
+                goals.subgoal_in_use(&subgoal.id)
+                    || chosen.iter().any(|id| id == subgoal.id.as_str())
+            })
+            .map(|subgoal| Group {
+                label: match (&subgoal.plain, plain) {
+                    (Some(words), true) => words.clone(),
+                    _ => subgoal.title.clone(),
+                },
+                options: goals
+                    .indicators
+                    .iter()
+                    .filter(|indicator| indicator.subgoal == subgoal.id)
+                    .filter(|indicator| {
+                        goals.indicator_in_use(&indicator.id)
+                            || named.iter().any(|id| id == indicator.id.as_str())
+                    })
+                    .map(|indicator| Item {
+                        value: indicator.id.to_string(),
+                        label: indicator.title.clone(),
+                    })
+                    .collect(),
+            })
+            .filter(|group| !group.options.is_empty())
+            .collect();
         // Statements in use, and retired ones this story already has a score for, so editing keeps it.
         let statements = goals
             .statements
@@ -166,6 +198,7 @@ impl FormView {
             subgoals,
             providers,
             activities,
+            indicators,
             statements,
             languages,
         }
@@ -228,6 +261,12 @@ pub fn values_of(story: &Story) -> BTreeMap<String, Vec<String>> {
     }
     for subgoal in &story.subgoals {
         set("subdoel", subgoal.to_string());
+    }
+    if let Some(indicator) = &story.indicator {
+        set("indicator", indicator.to_string());
+    }
+    if let Some(translation) = &story.translation {
+        set("vertaling", translation.clone());
     }
     set("tags", story.tags.join(", "));
     if let Some(language) = &story.language {
@@ -295,6 +334,34 @@ fn subgoals_field(form: &FormData, settings: &Settings, errors: &mut FormErrors)
     subgoals
 }
 
+/// The indicator the story speaks to (optional); its subgoal joins the story's subgoals when missing.
+fn indicator_field(
+    form: &FormData,
+    settings: &Settings,
+    subgoals: &mut Vec<SubgoalId>,
+    errors: &mut FormErrors,
+) -> Option<IndicatorId> {
+    let text = form.get("indicator").filter(|text| !text.is_empty())?;
+    let found = IndicatorId::parse(text)
+        .ok()
+        .and_then(|id| settings.goals.indicator(&id));
+    let Some(indicator) = found else {
+        errors.add("indicator", "form.error_choice");
+        return None;
+    };
+    if !subgoals.contains(&indicator.subgoal) {
+        subgoals.push(indicator.subgoal.clone());
+    }
+    Some(indicator.id.clone())
+}
+
+/// A staff member's translation of the story into the municipality's language (optional).
+fn translation_field(form: &FormData) -> Option<String> {
+    form.get("vertaling")
+        .map(|text| text.trim().chars().take(MAX_TEXT_CHARS).collect::<String>())
+        .filter(|text| !text.is_empty())
+}
+
 /// A title from the first words of the text, for residents who leave the title empty.
 fn title_from(text: &Markdown) -> String {
     let plain = crate::story::render::plain_text(text);
@@ -330,7 +397,8 @@ pub fn read_public_story(
         .filter(|role| *role != TellerRole::Municipality)
         .unwrap_or(TellerRole::Resident);
     let area = area_field(form, settings, &mut errors);
-    let subgoals = subgoals_field(form, settings, &mut errors);
+    let mut subgoals = subgoals_field(form, settings, &mut errors);
+    let indicator = indicator_field(form, settings, &mut subgoals, &mut errors);
     let (Some(text), Some(valence), Some(consent), true) =
         (text, valence, consent, errors.is_empty())
     else {
@@ -351,6 +419,8 @@ pub fn read_public_story(
         provider: None,
         area,
         activity: None,
+        indicator,
+        translation: None,
         subgoals,
         tags: Vec::new(),
         language: None,
@@ -451,7 +521,8 @@ pub fn read_full_story(
         id
     });
     let area = area_field(form, settings, &mut errors);
-    let subgoals = subgoals_field(form, settings, &mut errors);
+    let mut subgoals = subgoals_field(form, settings, &mut errors);
+    let indicator = indicator_field(form, settings, &mut subgoals, &mut errors);
     let mut tags: Vec<String> = Vec::new();
     for tag in form.text("tags").split(',').map(normalise_tag) {
         if !tag.is_empty() && !tags.contains(&tag) {
@@ -501,6 +572,8 @@ pub fn read_full_story(
         provider,
         area,
         activity,
+        indicator,
+        translation: translation_field(form),
         subgoals,
         tags,
         language,

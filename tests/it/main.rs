@@ -24,6 +24,7 @@ mod round_trip;
 mod rounds;
 mod sessions;
 mod site;
+mod story_indicator;
 mod support;
 mod synonyms;
 mod tree;

@@ -154,6 +154,8 @@ fn story() -> impl Strategy<Value = Story> {
                         .map(|id| verhalenbank::ids::ProviderId::parse(id).unwrap()),
                     area: area.map(|id| AreaId::parse(id).unwrap()),
                     activity: None,
+                    indicator: None,
+                    translation: None,
                     subgoals: subgoals
                         .into_iter()
                         .map(|id| SubgoalId::parse(id).unwrap())

@@ -196,6 +196,12 @@ async fn openapi(State(state): State<AppState>, caller: ApiCaller) -> Response {
             .iter()
             .map(|activity| activity.id.to_string())
             .collect(),
+        indicators: settings
+            .goals
+            .indicators
+            .iter()
+            .map(|indicator| indicator.id.to_string())
+            .collect(),
         providers,
         subgoals: settings
             .goals
@@ -224,6 +230,7 @@ async fn openapi(State(state): State<AppState>, caller: ApiCaller) -> Response {
 struct CatalogIds {
     areas: Vec<String>,
     activities: Vec<String>,
+    indicators: Vec<String>,
     providers: Vec<String>,
     subgoals: Vec<String>,
     sessions: Vec<String>,
@@ -249,6 +256,7 @@ fn document(ids: &CatalogIds) -> serde_json::Value {
     let properties = &mut doc["components"]["schemas"]["NewStory"]["properties"];
     properties["area"] = one_of(&ids.areas);
     properties["activity"] = one_of(&ids.activities);
+    properties["indicator"] = one_of(&ids.indicators);
     properties["provider"] = one_of(&ids.providers);
     properties["session"] = one_of(&ids.sessions);
     properties["round"] = one_of(&ids.rounds);
@@ -332,6 +340,11 @@ pub struct NewStory {
     area: Option<String>,
     /// Activity id from the municipality.
     activity: Option<String>,
+    /// The indicator the story speaks to, an indicator id from the goal tree; its subgoal is added to
+    /// `subgoals` when missing.
+    indicator: Option<String>,
+    /// The story in the municipality's language, when it was told in another one (plain text).
+    translation: Option<String>,
     /// Subgoal ids from the goal tree.
     subgoals: Option<Vec<String>>,
     tags: Option<Vec<String>>,
@@ -1053,7 +1066,9 @@ pub struct EvidenceView {
     scores: Option<ScoreFigures>,
     counted: CountedEvidence,
     told: ToldSummary,
-    /// A handful of stories chosen for a mix of valence, area and teller.
+    /// A handful of stories: those naming the indicator first, then those about an activity it
+    /// counts, then those with its words, then the subgoal's others; within that a mix of valence,
+    /// area and teller.
     excerpts: Vec<StoryHit>,
     /// Results of a search within this indicator's stories, when `q` was given.
     within: Option<StoryList>,
@@ -1071,6 +1086,7 @@ impl EvidenceView {
             counted,
             told,
             excerpts,
+            activities: _,
             within,
             signals,
         } = page;
@@ -1084,7 +1100,7 @@ impl EvidenceView {
             told,
             excerpts: excerpts
                 .into_iter()
-                .map(|hit| StoryHit::of(hit, audience))
+                .map(|(_, hit)| StoryHit::of(hit, audience))
                 .collect(),
             within: within.map(|results| StoryList::of(results, audience)),
             signals,

@@ -79,6 +79,8 @@ pub struct EvidencePage {
     pub told_by_teller: Vec<Count>,
     pub tags: Vec<Count>,
     pub excerpts: Vec<StoryCard>,
+    /// In what order the stories come: closest to the indicator first.
+    pub closeness_note: String,
     pub query: String,
     pub scores: Option<ScoresView>,
     pub interpretations: Vec<InterpretationView>,
@@ -325,8 +327,18 @@ pub async fn page(
     let excerpts = evidence
         .excerpts
         .iter()
-        .map(|hit| hit_card(t, municipality, hit))
+        .map(|(_, hit)| hit_card(t, municipality, hit))
         .collect();
+    let closeness_note = if evidence.activities.is_empty() {
+        t.get("evidence.closeness").to_string()
+    } else {
+        let names: Vec<&str> = evidence
+            .activities
+            .iter()
+            .map(|activity| activity.name.as_str())
+            .collect();
+        t.with("evidence.closeness_activity", &names.join(", "))
+    };
     let notice = evidence
         .within
         .as_ref()
@@ -399,6 +411,7 @@ pub async fn page(
         told_by_teller,
         tags,
         excerpts,
+        closeness_note,
         query,
         within,
         notice,

@@ -96,9 +96,12 @@ pub fn facet_label(t: &Texts, settings: &Settings, field: FacetField, value: &st
         FacetField::Subgoal => SubgoalId::parse(value)
             .ok()
             .and_then(|id| goals.subgoal(&id).map(|s| s.title.clone())),
-        FacetField::Indicator => IndicatorId::parse(value)
+        FacetField::Indicator | FacetField::About => IndicatorId::parse(value)
             .ok()
             .and_then(|id| goals.indicator(&id).map(|i| i.title.clone())),
+        FacetField::Activity => crate::ids::ActivityId::parse(value)
+            .ok()
+            .and_then(|id| municipality.activity(&id).map(|a| a.name.clone())),
         FacetField::Area => crate::ids::AreaId::parse(value)
             .ok()
             .and_then(|id| municipality.area(&id).map(|a| a.name.clone())),
