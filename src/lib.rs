@@ -25,6 +25,7 @@ pub mod ids;
 pub mod import;
 pub mod index;
 pub mod language;
+pub mod media;
 pub mod municipality;
 pub mod number;
 pub mod patterns;

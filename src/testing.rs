@@ -234,3 +234,82 @@ pub fn story(title: &str, text: &str) -> Story {
         text: Markdown::new(text),
     }
 }
+
+/// A JPEG of `width` × `height` with an EXIF block that names the camera ("CanaryCam") and says to
+/// turn the photo right, as a phone held upright writes it.
+pub fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
+    let image = ::image::RgbImage::from_fn(width, height, |x, y| {
+        ::image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut plain = Vec::new();
+    ::image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
+        .encode_image(&image)
+        .unwrap();
+    // An APP1 segment right after SOI, as cameras write it.
+    let exif = exif_segment();
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+/// An APP1 "Exif" segment: a little-endian TIFF header, IFD0 with Make ("CanaryCam") and
+/// orientation 6 (turn right).
+fn exif_segment() -> Vec<u8> {
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"II*\0");
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    // IFD0: two entries.
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    // Make (0x010F), ASCII, count 10, offset to the string after the IFD.
+    let string_at = 8 + 2 + 2 * 12 + 4;
+    tiff.extend_from_slice(&0x010Fu16.to_le_bytes());
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    tiff.extend_from_slice(&10u32.to_le_bytes());
+    tiff.extend_from_slice(&(string_at as u32).to_le_bytes());
+    // Orientation (0x0112), SHORT, count 1, value 6.
+    tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+    tiff.extend_from_slice(&3u16.to_le_bytes());
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&6u16.to_le_bytes());
+    tiff.extend_from_slice(&0u16.to_le_bytes());
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    tiff.extend_from_slice(b"CanaryCam\0");
+    let mut body = b"Exif\0\0".to_vec();
+    body.extend_from_slice(&tiff);
+    let mut segment = vec![0xFF, 0xE1];
+    segment.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+    segment.extend_from_slice(&body);
+    segment
+}
+
+/// A WAV file of silence, `seconds` long, at 8 kHz mono 8-bit (8,000 bytes a second).
+pub fn wav(seconds: u32) -> Vec<u8> {
+    let data = 8_000 * seconds;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&8_000u32.to_le_bytes());
+    out.extend_from_slice(&8_000u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&8u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data.to_le_bytes());
+    out.extend(std::iter::repeat_n(128u8, data as usize));
+    out
+}
+
+/// A WAV recording of `seconds` whose samples spell `marker` over and over, so a test can look for
+/// its bytes in every file.
+pub fn wav_with(seconds: u32, marker: &str) -> Vec<u8> {
+    let mut out = wav(seconds);
+    let header = 44;
+    for (at, byte) in (header..out.len()).zip(marker.bytes().cycle()) {
+        out[at] = byte;
+    }
+    out
+}

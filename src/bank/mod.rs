@@ -7,6 +7,7 @@ mod accounts;
 pub mod api;
 pub mod backups;
 pub mod closeness;
+mod media;
 pub mod operations;
 mod questions;
 pub mod report;

@@ -5,6 +5,7 @@
 //! The spreadsheet exports share one table model ([`tables`]); the web offers the same tables as
 //! downloads of what a page shows ([`csv_download`], [`xlsx_download`]).
 
+pub mod media_files;
 pub mod tables;
 pub mod xlsx;
 
@@ -163,10 +164,18 @@ pub fn export_on(
                 &to_csv(&measurements_table(&measurements))?,
             )?;
             for story in &stories {
-                write(
-                    &format!("stories/{}", story_file_name(story)),
-                    story_to_file(story).as_bytes(),
-                )?;
+                let name = story_file_name(story);
+                write(&format!("stories/{name}"), story_to_file(story).as_bytes())?;
+                // Photos and a recording in a folder beside the story's file.
+                let media = store
+                    .media(story.id)
+                    .context("reading a story's photos and recording")?;
+                if !media.is_empty() {
+                    let folder = name.trim_end_matches(".md");
+                    for (file, bytes) in media_files::files(&media) {
+                        write(&format!("stories/{folder}/{file}"), &bytes)?;
+                    }
+                }
             }
         }
         ExportFormat::Csv => {

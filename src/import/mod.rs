@@ -122,6 +122,12 @@ fn is_sessions_table_header(columns: &[String]) -> bool {
     (has("recognise") && has("improve")) || (has("owner") && has("due"))
 }
 
+/// Whether a file is in the media folder of a story file beside it (`x/` next to `x.md`).
+fn in_media_folder(path: &Path) -> bool {
+    path.parent()
+        .is_some_and(|folder| folder.with_extension("md").is_file())
+}
+
 /// Lists the files under `paths` (folders recursively, hidden folders left out), sorted, with their kind.
 fn collect_files(paths: &[PathBuf], report: &mut ImportReport) -> Vec<(FileKind, PathBuf)> {
     let mut files = Vec::new();
@@ -135,6 +141,8 @@ fn collect_files(paths: &[PathBuf], report: &mut ImportReport) -> Vec<(FileKind,
         for entry in walker {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => match kind_of(entry.path()) {
+                    // A story's photos and recording are read with the story.
+                    _ if in_media_folder(entry.path()) => {}
                     Some(kind) => files.push((kind, entry.into_path())),
                     None => report.skipped.push(entry.into_path()),
                 },
@@ -205,6 +213,7 @@ fn import_into(
         None => QuestionSet::default(),
     };
     let mut pending: Vec<Story> = Vec::new();
+    let mut with_media: Vec<(StoryId, crate::media::StoryMedia)> = Vec::new();
     let mut seen: HashMap<StoryId, PathBuf> = HashMap::new();
 
     for (kind, path) in files {
@@ -368,7 +377,19 @@ fn import_into(
                     questions: &questions,
                 };
                 match parse_story_file(&text, catalog) {
-                    Ok(story) => report.queue(story, &path, &mut seen, &mut pending),
+                    Ok(story) => {
+                        // Photos and a recording in a folder beside the file, as the export writes.
+                        let folder = path.with_extension("");
+                        if folder.join(crate::export::media_files::LIST_FILE).is_file() {
+                            match crate::export::media_files::read_folder(&folder) {
+                                Ok(media) => with_media.push((story.id, media)),
+                                Err(message) => {
+                                    report.fail(&path, vec![LineError::new(0, None, message)])
+                                }
+                            }
+                        }
+                        report.queue(story, &path, &mut seen, &mut pending)
+                    }
                     Err(errors) => report.fail(&path, errors),
                 }
             }
@@ -379,6 +400,13 @@ fn import_into(
     }
     if !pending.is_empty() {
         report.store(store, &mut pending)?;
+    }
+    // After their stories are stored; an erased story's media are left out with it.
+    for (id, media) in with_media {
+        match store.put_media(id, &media) {
+            Ok(_) | Err(StoreError::Erased(_)) => {}
+            Err(error) => return Err(error),
+        }
     }
     progress.finish_and_clear();
     Ok(())

@@ -84,6 +84,10 @@ impl Store {
         for erasure in &present {
             receipts.push(self.t().receipts.get(receipt_story_key(erasure.story))?);
         }
+        let mut media = Vec::new();
+        for erasure in ledger {
+            media.extend(self.media_keys(erasure.story)?);
+        }
         let entries: Vec<OutboxEntry> = present
             .iter()
             .map(|erasure| OutboxEntry {
@@ -105,6 +109,9 @@ impl Store {
                     trees.receipts.remove(receipt_hash_key(hash))?;
                     trees.receipts.remove(receipt_story_key(erasure.story))?;
                 }
+            }
+            for key in &media {
+                trees.media.remove(key)?;
             }
             if !present.is_empty() {
                 trees.meta.insert(ERASURE_PENDING_KEY, &[1u8])?;

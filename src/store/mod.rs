@@ -30,6 +30,7 @@ pub mod backup;
 mod compaction;
 mod erasures;
 pub mod idempotency;
+mod media;
 mod records;
 mod rounds;
 mod sessions;
@@ -190,6 +191,7 @@ struct Trees {
     audit: sled::Tree,
     tokens: sled::Tree,
     idempotency: sled::Tree,
+    media: sled::Tree,
 }
 
 impl Trees {
@@ -211,6 +213,7 @@ impl Trees {
             audit: db.open_tree("audit")?,
             tokens: db.open_tree("tokens")?,
             idempotency: db.open_tree("idempotency")?,
+            media: db.open_tree("media")?,
             db,
         })
     }
@@ -395,6 +398,16 @@ impl Store {
         story: &Story,
         receipt: &ReceiptHash,
     ) -> Result<u64, StoreError> {
+        self.put_story_with_receipt_and_media(story, receipt, &crate::media::StoryMedia::default())
+    }
+
+    /// Stores a story told through a form with its photos and recording, in one transaction, durably.
+    pub fn put_story_with_receipt_and_media(
+        &self,
+        story: &Story,
+        receipt: &ReceiptHash,
+        media: &crate::media::StoryMedia,
+    ) -> Result<u64, StoreError> {
         let record = StoryRecord::from_story(story);
         let entry = OutboxEntry {
             story: story.id,
@@ -408,6 +421,7 @@ impl Store {
             trees
                 .receipts
                 .insert(receipt_story_key(story.id), receipt.0.as_slice())?;
+            media::write(trees.media, story.id, media)?;
             Ok(())
         })
     }
@@ -448,12 +462,16 @@ impl Store {
             op: OutboxOp::Erase,
         };
         let receipt = self.t().receipts.get(receipt_story_key(id))?;
+        let media = self.media_keys(id)?;
         let ledger = encode(&erasures::ErasureRecord::new(date, reason));
         self.write_with_outbox(&[entry], |trees| {
             trees.stories.remove(id.as_bytes().as_slice())?;
             if let Some(hash) = &receipt {
                 trees.receipts.remove(receipt_hash_key(hash))?;
                 trees.receipts.remove(receipt_story_key(id))?;
+            }
+            for key in &media {
+                trees.media.remove(key)?;
             }
             trees
                 .erasures
@@ -494,15 +512,17 @@ impl Store {
                 &t.erasures,
                 &t.meta,
                 &t.idempotency,
+                &t.media,
             )
                 .transaction(
-                    |(stories, outbox, receipts, erasures, meta, idempotency)| {
+                    |(stories, outbox, receipts, erasures, meta, idempotency, media)| {
                         change(&StoryTrees {
                             stories,
                             receipts,
                             erasures,
                             meta,
                             idempotency,
+                            media,
                         })?;
                         for (seq, bytes) in &numbered {
                             outbox.insert(&seq.to_be_bytes(), bytes.as_slice())?;
@@ -836,6 +856,7 @@ struct StoryTrees<'a> {
     erasures: &'a TransactionalTree,
     meta: &'a TransactionalTree,
     idempotency: &'a TransactionalTree,
+    media: &'a TransactionalTree,
 }
 
 impl StoryTrees<'_> {

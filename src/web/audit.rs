@@ -53,6 +53,10 @@ pub fn action(method: &Method, route: &str) -> Option<&'static str> {
     if (method == Method::GET || method == Method::HEAD) && route == "/beheer/back-up/nieuwste" {
         return Some("backup.downloaded");
     }
+    // Listening to a teller's voice is reading personal data: it is logged like a download.
+    if (method == Method::GET || method == Method::HEAD) && route == "/moderatie/{id}/opname" {
+        return Some("recording.played");
+    }
     if method == Method::GET || method == Method::HEAD {
         let download = route.ends_with("export.csv")
             || route.ends_with("export.xlsx")

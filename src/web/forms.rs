@@ -7,11 +7,27 @@ use std::collections::BTreeMap;
 /// The pairs of a form body or query string.
 pub struct FormData {
     pairs: Vec<(String, String)>,
+    /// A recording came with the form: the story may be told by voice alone.
+    spoken: bool,
 }
 
 impl FormData {
     pub fn new(pairs: Vec<(String, String)>) -> FormData {
-        FormData { pairs }
+        FormData {
+            pairs,
+            spoken: false,
+        }
+    }
+
+    /// Marks the form as carrying a recording, so the story's text may be left empty (staff write
+    /// the transcript in moderation).
+    pub fn spoken(mut self, spoken: bool) -> FormData {
+        self.spoken = spoken;
+        self
+    }
+
+    pub fn is_spoken(&self) -> bool {
+        self.spoken
     }
 
     /// The first non-empty value of a field, trimmed.

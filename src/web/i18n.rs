@@ -96,6 +96,7 @@ const RESIDENT_KEYS: &[&str] = &[
     "rounds.public_",
     "rounds.why",
     "paper.",
+    "media.",
 ];
 
 /// Whether a key is one of the resident pages' texts, which exist in all six languages.

@@ -28,6 +28,7 @@ mod search_notice;
 mod session_forms;
 mod story_form;
 mod tree_forms;
+mod upload;
 mod views;
 
 use std::net::SocketAddr;
@@ -126,8 +127,17 @@ impl AppState {
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
     use handlers::*;
-    let public_forms = Router::new()
+    // The story forms that may carry photos and a recording: their own body limit, larger than that
+    // of every other route (docs/deploy.md says what the reverse proxy must allow).
+    let upload_forms = Router::new()
         .route("/vertel", get(tell::form).post(tell::submit))
+        .layer(protect::post_limit())
+        .route(
+            "/aanbieder/verhaal",
+            get(provider::form).post(provider::submit),
+        )
+        .layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_BYTES));
+    let public_forms = Router::new()
         .route("/vertel/papier", get(paper::form))
         .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
         .route(
@@ -164,10 +174,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/vragen", get(questions::form).post(questions::save))
         .merge(public_forms)
-        .route(
-            "/aanbieder/verhaal",
-            get(provider::form).post(provider::submit),
-        )
+        .merge(upload_forms)
+        .route("/verhaal/{id}/foto/{n}", get(media::photo))
+        .route("/moderatie/{id}/opname", get(media::recording))
         .route(
             "/aanbieder/papier",
             get(paper::entry_form).post(paper::entry),

@@ -21,6 +21,8 @@ use crate::story::{
 pub const MAX_TEXT_CHARS: usize = 20_000;
 /// Shortest story text, in characters: a story is at least a sentence.
 pub const MIN_TEXT_CHARS: usize = 20;
+/// The title of a story told by voice alone without a title, until staff give it one.
+pub const SPOKEN_TITLE: &str = "Ingesproken verhaal";
 
 pub struct Item {
     pub value: String,
@@ -50,6 +52,9 @@ pub struct FormView {
     pub indicators: Vec<Group>,
     pub statements: Vec<StatementField>,
     pub languages: Vec<Item>,
+    /// Files came with a form shown again: the browser cannot keep them, so the page asks to choose
+    /// them again.
+    pub files_again: bool,
 }
 
 impl FormView {
@@ -201,7 +206,27 @@ impl FormView {
             indicators,
             statements,
             languages,
+            files_again: false,
         }
+    }
+
+    /// Says that the files sent with this form must be chosen again.
+    pub fn files_again(mut self, sent: bool) -> FormView {
+        self.files_again = sent;
+        self
+    }
+
+    /// The photo slots of the form: number, file field, description field.
+    pub fn photo_slots(&self) -> Vec<(usize, &'static str, &'static str)> {
+        (1..=crate::media::MAX_PHOTOS)
+            .map(|n| {
+                (
+                    n,
+                    crate::web::upload::photo_field(n),
+                    crate::web::upload::photo_alt_field(n),
+                )
+            })
+            .collect()
     }
 
     pub fn value(&self, name: &str) -> &str {
@@ -284,7 +309,10 @@ pub fn values_of(story: &Story) -> BTreeMap<String, Vec<String>> {
 fn text_field(form: &FormData, errors: &mut FormErrors) -> Option<Markdown> {
     let text = form.get("verhaal").unwrap_or("");
     let length = text.chars().count();
-    if length < MIN_TEXT_CHARS {
+    if length == 0 && form.is_spoken() {
+        // Told by voice alone: staff write the transcript in moderation before it is published.
+        Some(Markdown::new(""))
+    } else if length < MIN_TEXT_CHARS {
         errors.add("verhaal", "form.error_text_short");
         None
     } else if length > MAX_TEXT_CHARS {
@@ -408,6 +436,11 @@ pub fn read_public_story(
         .get("titel")
         .map(|t| t.chars().take(200).collect())
         .unwrap_or_else(|| title_from(&text));
+    let title = if title.is_empty() {
+        SPOKEN_TITLE.to_string()
+    } else {
+        title
+    };
     Ok(Story {
         id: StoryId::new_random(),
         title,

@@ -14,6 +14,7 @@ mod facade;
 mod glance;
 mod hostile;
 mod languages;
+mod media;
 mod operations;
 mod packaging;
 mod patterns;

@@ -159,6 +159,46 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Posts a form as `multipart/form-data`, as a browser sends a form with file inputs: `pairs`
+    /// are text fields, `files` are (field, file name, bytes); a file input left empty sends an
+    /// empty part with an empty file name.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        const BOUNDARY: &str = "----verhalenbank-test-grens";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in pairs {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn post_json(
         &self,
         path: &str,

@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod health;
 pub mod language;
 pub mod login;
+pub mod media;
 pub mod moderation;
 pub mod overview;
 pub mod paper;

@@ -13,6 +13,7 @@ use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
 use crate::story::{Moderation, StoryId};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
+use crate::web::handlers::media::{PhotoView, RecordingView, photo_views, recording_view};
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_full_story, values_of};
@@ -119,6 +120,22 @@ pub struct ModeratePage {
     pub version: u64,
     /// The story was told on a paper form and typed in by staff.
     pub on_paper: bool,
+    /// The story's photos, to check for faces and house numbers before publishing.
+    pub photos: Vec<PhotoView>,
+    /// The teller's recording, to listen to and write down as the story's text.
+    pub recording: Option<RecordingView>,
+}
+
+/// The views of a story's photos and recording for the moderation page.
+async fn media_views(
+    state: &AppState,
+    id: StoryId,
+) -> Result<(Vec<PhotoView>, Option<RecordingView>), AppError> {
+    let media = state.run(move |bank| bank.media_of(id)).await?;
+    Ok((
+        photo_views(id, &media.photos),
+        media.recording.as_ref().map(|r| recording_view(id, r)),
+    ))
 }
 
 pub async fn edit(
@@ -134,6 +151,7 @@ pub async fn edit(
         .await?;
     let read = story?.ok_or(AppError::NotFound)?;
     let story = read.item;
+    let (photos, recording) = media_views(&state, story.id).await?;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),
         _ => String::new(),
@@ -145,6 +163,8 @@ pub async fn edit(
         reason,
         decision_error: None,
         version: read.version,
+        photos,
+        recording,
         on_paper: story.channel == Some(crate::story::Channel::Paper),
         suggestions: crate::web::redaction::suggestion_views(t, &story.title, story.text.as_str()),
         form: FormView::new(
@@ -212,8 +232,11 @@ pub async fn save(
                 Nav::Moderation,
                 &uri,
             );
+            let (photos, recording) = media_views(&state, existing.id).await?;
             Ok(unprocessable(ModeratePage {
                 page,
+                photos,
+                recording,
                 id: existing.id.to_string(),
                 status: t.code("status", existing.moderation.code()),
                 reason,

@@ -106,7 +106,7 @@ pub async fn entry(
                 story.provider = user.provider.clone();
             }
             let page = state.page(t, &settings, "paper_entry.done_title", Nav::Provider, &uri);
-            let (done, _) = store_with_receipt(&state, page, story).await?;
+            let (done, _) = store_with_receipt(&state, page, story, Default::default()).await?;
             Ok(EntryDone {
                 page: done.page,
                 code: done.code,

@@ -171,7 +171,7 @@ pub async fn submit(
             }
             let mut page = state.resident_page(t, &settings, "participate.title", Nav::None, &uri);
             page.title = session.title.clone();
-            let (done, seq) = store_with_receipt(&state, page, story).await?;
+            let (done, seq) = store_with_receipt(&state, page, story, Default::default()).await?;
             // Boards listen for this; no board open is not an error.
             let bank = state.bank.clone();
             let events = state.session_events.clone();

@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 
-use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::tell::store_with_receipt;
+use crate::web::forms::FormErrors;
+use crate::web::handlers::tell::{store_with_receipt, with_media_errors};
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_full_story};
+use crate::web::upload::Upload;
 use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
@@ -48,14 +48,20 @@ pub async fn submit(
     State(state): State<AppState>,
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
-    Form(pairs): Form<Vec<(String, String)>>,
+    upload: Upload,
 ) -> Result<Response, AppError> {
-    let form = FormData::new(pairs);
+    let form = upload.form();
     let settings = state.run(|bank| bank.settings()).await?;
-    match read_full_story(&form, &settings, None, state.today()) {
+    let mut media_errors = FormErrors::default();
+    let media = upload.media(&mut media_errors).await?;
+    match with_media_errors(
+        read_full_story(&form, &settings, None, state.today()),
+        media_errors,
+    ) {
         Err(errors) => Ok(unprocessable(ProviderPage {
             page: state.page(t, &settings, "provider.title_error", Nav::Provider, &uri),
-            form: FormView::new(t, &settings, form.values(), &errors, false),
+            form: FormView::new(t, &settings, form.values(), &errors, false)
+                .files_again(upload.has_files()),
         })),
         Ok(mut story) => {
             // Provider staff submit for their own organisation, whatever the form says.
@@ -63,7 +69,7 @@ pub async fn submit(
                 story.provider = user.provider.clone();
             }
             let page = state.page(t, &settings, "tell.done_title", Nav::Provider, &uri);
-            Ok(store_with_receipt(&state, page, story)
+            Ok(store_with_receipt(&state, page, story, media)
                 .await?
                 .0
                 .into_response())

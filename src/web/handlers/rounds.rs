@@ -876,7 +876,7 @@ pub async fn submit(
             let mut page =
                 state.resident_page(t, &settings, "rounds.public_title", Nav::None, &uri);
             page.title = round.title.clone();
-            let (done, _) = store_with_receipt(&state, page, story).await?;
+            let (done, _) = store_with_receipt(&state, page, story, Default::default()).await?;
             Ok(done.into_response())
         }
     }

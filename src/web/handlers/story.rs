@@ -36,6 +36,8 @@ pub struct StoryPage {
     pub body: SafeHtml,
     pub subgoals: Vec<SubgoalLinks>,
     pub tags: Vec<Link>,
+    /// The story's photos, each with its description as alt text.
+    pub photos: Vec<crate::web::handlers::media::PhotoView>,
 }
 
 pub async fn page(
@@ -47,16 +49,18 @@ pub async fn page(
 ) -> Result<StoryPage, AppError> {
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
     let scope = user.scope();
-    let (settings, story, language) = state
+    let (settings, story, language, photos) = state
         .run(move |bank| {
             let settings = bank.settings()?;
             let story = bank.visible_story(id, &scope)?;
             let language = story
                 .as_ref()
                 .map(|story| bank.language_of(story, &settings));
-            Ok((settings, story, language))
+            let photos = bank.photos(id, &scope)?;
+            Ok((settings, story, language, photos))
         })
         .await?;
+    let photos = crate::web::handlers::media::photo_views(id, &photos);
     let (story, language) = story.zip(language).ok_or(AppError::NotFound)?;
     let municipality = &settings.municipality;
     let goals = &settings.goals;
@@ -143,6 +147,7 @@ pub async fn page(
         facts,
         consent: t.code("consent_explained", story.consent.code()),
         body: render_markdown(&story.text),
+        photos,
         subgoals,
         tags,
     })

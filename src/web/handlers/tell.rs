@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
 use crate::hearing::HearingBack;
+use crate::media::StoryMedia;
 use crate::story::Story;
 use crate::story::receipt::ReceiptCode;
 use crate::story::render::{SafeHtml, render_markdown};
@@ -17,6 +18,7 @@ use crate::web::hearing_view::HearingView;
 use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_public_story};
+use crate::web::upload::Upload;
 use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
@@ -49,21 +51,42 @@ pub async fn submit(
     State(state): State<AppState>,
     ResidentLang(t): ResidentLang,
     OriginalUri(uri): OriginalUri,
-    Form(pairs): Form<Vec<(String, String)>>,
+    upload: Upload,
 ) -> Result<Response, AppError> {
-    let form = FormData::new(pairs);
+    let form = upload.form();
     let settings = state.run(|bank| bank.settings()).await?;
-    match read_public_story(&form, &settings, state.today()) {
+    let mut media_errors = FormErrors::default();
+    let media = upload.media(&mut media_errors).await?;
+    match with_media_errors(
+        read_public_story(&form, &settings, state.today()),
+        media_errors,
+    ) {
         Err(errors) => Ok(unprocessable(TellPage {
             page: state.resident_page(t, &settings, "tell.title_error", Nav::Tell, &uri),
-            form: FormView::new(t, &settings, form.values(), &errors, true),
+            form: FormView::new(t, &settings, form.values(), &errors, true)
+                .files_again(upload.has_files()),
         })),
         Ok(story) => {
             let page = state.resident_page(t, &settings, "tell.done_title", Nav::Tell, &uri);
-            Ok(store_with_receipt(&state, page, story)
+            Ok(store_with_receipt(&state, page, story, media)
                 .await?
                 .0
                 .into_response())
+        }
+    }
+}
+
+/// A story read from its form, refused too when one of its files has a problem.
+pub fn with_media_errors(
+    read: Result<Story, FormErrors>,
+    media_errors: FormErrors,
+) -> Result<Story, FormErrors> {
+    match read {
+        Ok(story) if media_errors.is_empty() => Ok(story),
+        Ok(_) => Err(media_errors),
+        Err(mut errors) => {
+            errors.0.extend(media_errors.0);
+            Err(errors)
         }
     }
 }
@@ -74,12 +97,19 @@ pub async fn store_with_receipt(
     state: &AppState,
     page: Page,
     story: Story,
+    media: StoryMedia,
 ) -> Result<(TellDone, u64), AppError> {
     let code = ReceiptCode::generate();
     let shown = code.to_string();
     crate::web::audit::note_story(story.id);
     let seq = state
-        .run(move |bank| bank.submit(&story, Some(&code)))
+        .run(move |bank| {
+            if media.is_empty() {
+                bank.submit(&story, Some(&code))
+            } else {
+                bank.submit_with_media(&story, &code, &media)
+            }
+        })
         .await?;
     Ok((TellDone { page, code: shown }, seq))
 }
