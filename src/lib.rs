@@ -28,6 +28,7 @@ pub mod language;
 pub mod media;
 pub mod municipality;
 pub mod number;
+pub mod patterns;
 pub mod questions;
 pub mod redact;
 pub mod rounds;

@@ -144,6 +144,14 @@ impl DocumentContext {
                 &crate::evidence::statements::score_value(statement.as_str(), quarter, *score),
             );
         }
+        for (question, answer) in story.answers.iter() {
+            for value in answer.value.filter_values() {
+                keyword(
+                    FacetField::Answer,
+                    &crate::questions::filter_value(question.as_str(), &value),
+                );
+            }
+        }
         keyword(
             FacetField::Consent,
             match story.consent {

@@ -17,7 +17,7 @@ use tantivy::schema::{
 use super::analysis::{ANALYSED_LANGUAGES, AnalysedLanguage, DUTCH_PARTS_ANALYZER, WORDS_ANALYZER};
 
 /// Bumped whenever the schema or analysis changes; an index of another version is rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The keyword fields a search can filter and count on, by their public name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -47,11 +47,15 @@ pub enum FacetField {
     Activity,
     /// The indicator a story names as the one it speaks to (not through its subgoal, as `Indicator`).
     About,
+    /// Answers to the questions about the story, as `question=value` (see
+    /// [`crate::questions::AnswerValue::filter_values`]): values of one question are alternatives,
+    /// different questions must all match.
+    Answer,
 }
 
 impl FacetField {
     /// Every facet a search can filter on.
-    pub const ALL: [FacetField; 18] = [
+    pub const ALL: [FacetField; 19] = [
         FacetField::Goal,
         FacetField::Indicator,
         FacetField::Subgoal,
@@ -70,6 +74,7 @@ impl FacetField {
         FacetField::Score,
         FacetField::Activity,
         FacetField::About,
+        FacetField::Answer,
     ];
 
     /// The facets that are keyword fields in the index (all but [`FacetField::Indicator`]).
@@ -99,6 +104,7 @@ impl FacetField {
             FacetField::Score => "score",
             FacetField::Activity => "activity",
             FacetField::About => "about",
+            FacetField::Answer => "answer",
         }
     }
 
@@ -123,6 +129,7 @@ impl FacetField {
             "round" | "ronde" => FacetField::Round,
             "activity" | "activiteit" => FacetField::Activity,
             "about" => FacetField::About,
+            "answer" | "antwoord" => FacetField::Answer,
             _ => return None,
         };
         Some(field)

@@ -240,7 +240,7 @@ struct Run<'a> {
     searcher: &'a Searcher,
     /// Exclusions, scope and dates.
     shared: &'a [(Occur, BoxQuery)],
-    filter_clauses: &'a [(FacetField, BoxQuery)],
+    filter_clauses: &'a [FilterClause],
     /// The scope's relevance statistics, when there are words to weigh.
     statistics: Option<&'a ScopedStatistics<'a>>,
     sort: SortOrder,
@@ -249,6 +249,22 @@ struct Run<'a> {
     /// The keyword fields counted.
     counted: Vec<FacetField>,
     wanted: &'a dyn Fn(FacetField) -> bool,
+}
+
+/// One field's filter; answers have one per question, so that the values of one question are
+/// alternatives while different questions must all match.
+struct FilterClause {
+    field: FacetField,
+    /// For [`FacetField::Answer`], the question filtered on.
+    question: Option<String>,
+    query: BoxQuery,
+}
+
+/// The question of an answer's facet value (`question=value`).
+fn question_of(value: &str) -> &str {
+    value
+        .split_once('=')
+        .map_or(value, |(question, _)| question)
 }
 
 /// What one query of a search found.
@@ -495,11 +511,31 @@ impl SearchIndex {
                 bound(request.to),
             ))));
         }
-        let filter_clauses: Vec<(FacetField, BoxQuery)> = filters
-            .iter()
-            .filter(|(_, values)| !values.is_empty())
-            .map(|(field, values)| (*field, self.field_filter(*field, values)))
-            .collect();
+        let mut filter_clauses: Vec<FilterClause> = Vec::new();
+        for (field, values) in filters.iter().filter(|(_, values)| !values.is_empty()) {
+            if *field == FacetField::Answer {
+                let mut by_question: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+                for value in values {
+                    by_question
+                        .entry(question_of(value))
+                        .or_default()
+                        .push(value.clone());
+                }
+                for (question, values) in by_question {
+                    filter_clauses.push(FilterClause {
+                        field: *field,
+                        question: Some(question.to_string()),
+                        query: self.any_of(*field, values),
+                    });
+                }
+            } else {
+                filter_clauses.push(FilterClause {
+                    field: *field,
+                    question: None,
+                    query: self.field_filter(*field, values),
+                });
+            }
+        }
 
         let per_page = request.per_page.clamp(1, most.max(1));
         let page = request.page.max(1);
@@ -590,15 +626,15 @@ impl SearchIndex {
     /// page of hits, the total and the facet counts.
     fn run(&self, run: &Run, clauses: &[(Occur, BoxQuery)]) -> Result<Found, IndexError> {
         let searcher = run.searcher;
-        let query_without = |left_out: Option<FacetField>| -> BooleanQuery {
+        let query_without = |left_out: Option<usize>| -> BooleanQuery {
             let mut all: Vec<(Occur, BoxQuery)> = clauses
                 .iter()
                 .chain(run.shared)
                 .map(|(occur, query)| (*occur, query.box_clone()))
                 .collect();
-            for (field, query) in run.filter_clauses {
-                if Some(*field) != left_out {
-                    all.push(filter_clause(query.box_clone()));
+            for (index, clause) in run.filter_clauses.iter().enumerate() {
+                if Some(index) != left_out {
+                    all.push(filter_clause(clause.query.box_clone()));
                 }
             }
             BooleanQuery::new(all)
@@ -648,27 +684,38 @@ impl SearchIndex {
 
         let mut counts: HashMap<FacetField, HashMap<String, u32>> =
             run.counted.iter().copied().zip(tally).collect();
-        // A filtered field is counted without its own filter, so its other values keep their counts.
-        for (field, _) in run
+        // A filtered field is counted without its own filter, so its other values keep their counts
+        // (an answer's question without its own filter, the other questions' filters kept).
+        for (index, clause) in run
             .filter_clauses
             .iter()
-            .filter(|(field, _)| (run.wanted)(*field))
+            .enumerate()
+            .filter(|(_, clause)| (run.wanted)(clause.field))
         {
-            let counted_field = if *field == FacetField::Indicator {
+            let field = clause.field;
+            let counted_field = if field == FacetField::Indicator {
                 FacetField::Subgoal
             } else {
-                *field
+                field
             };
             let counter = FacetCounter {
                 fields: vec![counted_field.name()],
                 cache: &self.columns,
             };
-            let mut tally = searcher.search(&query_without(Some(*field)), &counter)?;
+            let mut tally = searcher.search(&query_without(Some(index)), &counter)?;
             let values = tally.pop().unwrap_or_default();
-            if *field == FacetField::Indicator {
+            if field == FacetField::Indicator {
                 counts.insert(FacetField::Indicator, self.indicator_counts(&values));
+            } else if let Some(question) = &clause.question {
+                let answers = counts.entry(field).or_default();
+                answers.retain(|value, _| question_of(value) != question);
+                answers.extend(
+                    values
+                        .into_iter()
+                        .filter(|(value, _)| question_of(value) == question),
+                );
             } else {
-                counts.insert(*field, values);
+                counts.insert(field, values);
             }
         }
         if (run.wanted)(FacetField::Indicator) && !counts.contains_key(&FacetField::Indicator) {

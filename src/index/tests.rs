@@ -767,3 +767,77 @@ fn a_lenient_search_falls_back_to_the_stories_with_the_most_words() {
     );
     assert!(!results.relaxed);
 }
+
+/// Answers are indexed per question: a slider in bands, a choice by option, several choices each;
+/// one question's values are alternatives, different questions must all match, and a question's
+/// counts leave out its own filter but keep the other questions'.
+#[test]
+fn answers_filter_and_count_per_question() {
+    use crate::ids::{ChoiceId, QuestionId};
+    use crate::questions::{Answer, AnswerValue, SliderAnswer};
+    let answer = |value| Answer { version: 1, value };
+    let choice = |id: &str| AnswerValue::Choice(ChoiceId::parse(id).unwrap());
+    let q = |id: &str| QuestionId::parse(id).unwrap();
+    let mut stories: Vec<Story> = ["Een", "Twee", "Drie", "Vier"]
+        .iter()
+        .map(|title| testing::story(title, "Een verhaal uit de buurt."))
+        .collect();
+    for (story, (point, feeling)) in stories.iter_mut().zip([
+        (SliderAnswer::At(10), "blij"),
+        (SliderAnswer::At(20), "boos"),
+        (SliderAnswer::At(85), "blij"),
+        (SliderAnswer::DontKnow, "blij"),
+    ]) {
+        story
+            .answers
+            .insert(q("samen"), answer(AnswerValue::Slider(point)));
+        story.answers.insert(q("gevoel"), answer(choice(feeling)));
+    }
+    stories[0].answers.insert(
+        q("tekst"),
+        answer(AnswerValue::Text("Een eigen woord".to_string())),
+    );
+    let fixture = fixture(&stories);
+    let request = |values: &[&str]| {
+        values
+            .iter()
+            .fold(SearchRequest::new("", Scope::Municipality), |r, v| {
+                r.filter(FacetField::Answer, v)
+            })
+    };
+    assert_eq!(titles(&fixture, &request(&["samen=0-20"])), ["Een", "Twee"]);
+    assert_eq!(
+        titles(&fixture, &request(&["samen=0-20", "samen=weet-niet"])),
+        ["Een", "Twee", "Vier"]
+    );
+    assert_eq!(
+        titles(&fixture, &request(&["samen=0-20", "gevoel=blij"])),
+        ["Een"]
+    );
+    assert_eq!(
+        titles(&fixture, &request(&["tekst=een eigen woord"])),
+        Vec::<String>::new()
+    );
+    // The query language knows the filter too.
+    assert_eq!(find(&fixture, "antwoord:samen=81-100"), ["Drie"]);
+
+    let results = fixture
+        .index
+        .search(&fixture.store, &request(&["samen=0-20", "gevoel=blij"]))
+        .unwrap();
+    let counts: std::collections::BTreeMap<&str, u32> = results.facets[&FacetField::Answer]
+        .iter()
+        .map(|count| (count.value.as_str(), count.count))
+        .collect();
+    // samen counted among the blij stories, gevoel among the 0–20 stories; no text answers.
+    assert_eq!(
+        counts,
+        std::collections::BTreeMap::from([
+            ("gevoel=blij", 1),
+            ("gevoel=boos", 1),
+            ("samen=0-20", 1),
+            ("samen=81-100", 1),
+            ("samen=weet-niet", 1),
+        ])
+    );
+}

@@ -31,6 +31,24 @@ impl SliderAnswer {
     pub const DOES_NOT_APPLY: &'static str = "past-niet";
 }
 
+/// The bands a slider's answers are counted and filtered in: 0–20, 21–40, 41–60, 61–80, 81–100.
+pub const SLIDER_BANDS: [(u8, u8); 5] = [(0, 20), (21, 40), (41, 60), (61, 80), (81, 100)];
+
+/// The band of [`SLIDER_BANDS`] a point falls in, written as the index writes it (`21-40`).
+pub fn slider_band(point: u8) -> String {
+    let (low, high) = SLIDER_BANDS
+        .iter()
+        .copied()
+        .find(|(_, high)| point <= *high)
+        .unwrap_or(SLIDER_BANDS[SLIDER_BANDS.len() - 1]);
+    format!("{low}-{high}")
+}
+
+/// How an answer is written as a search filter and facet value: `question=value`.
+pub fn filter_value(question: &str, value: &str) -> String {
+    format!("{question}={value}")
+}
+
 /// One answer's value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AnswerValue {
@@ -62,6 +80,20 @@ impl AnswerValue {
                 .join(", "),
             AnswerValue::Agreement(score) => score.to_string(),
             AnswerValue::Text(text) => text.clone(),
+        }
+    }
+
+    /// The values this answer is counted and filtered by (after `question=` in the index): a
+    /// slider's band or its way out, the option or each option chosen, the agreement score. A text
+    /// answer has none: it is not a pattern and stays out of the index.
+    pub fn filter_values(&self) -> Vec<String> {
+        match self {
+            AnswerValue::Slider(SliderAnswer::At(point)) => vec![slider_band(*point)],
+            AnswerValue::Slider(_) | AnswerValue::Choice(_) | AnswerValue::Agreement(_) => {
+                vec![self.as_text()]
+            }
+            AnswerValue::Choices(ids) => ids.iter().map(|id| id.to_string()).collect(),
+            AnswerValue::Text(_) => Vec::new(),
         }
     }
 
@@ -266,6 +298,27 @@ impl Question {
         match ChoiceId::parse(&lower) {
             Ok(id) if !current => Ok(id),
             _ => Err(format!("expected one of {expected}, found {text:?}")),
+        }
+    }
+
+    /// Every value its answers are counted and filtered by, in the order they are shown: a slider's
+    /// bands low to high, then "weet ik niet" and "past niet"; the options; the scale's scores. None
+    /// for a text question (see [`AnswerValue::filter_values`]).
+    pub fn filter_values(&self) -> Vec<String> {
+        match &self.kind {
+            Kind::Slider { .. } => SLIDER_BANDS
+                .iter()
+                .map(|(low, high)| format!("{low}-{high}"))
+                .chain([
+                    SliderAnswer::DONT_KNOW.to_string(),
+                    SliderAnswer::DOES_NOT_APPLY.to_string(),
+                ])
+                .collect(),
+            Kind::Choice { options } | Kind::Choices { options } => {
+                options.iter().map(|choice| choice.id.to_string()).collect()
+            }
+            Kind::Agreement { scale } => scale.range().map(|n| n.to_string()).collect(),
+            Kind::Text => Vec::new(),
         }
     }
 

@@ -38,7 +38,9 @@ use std::fmt;
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use answers::{Answer, AnswerValue, Answers, SliderAnswer};
+pub use answers::{
+    Answer, AnswerValue, Answers, SLIDER_BANDS, SliderAnswer, filter_value, slider_band,
+};
 
 use crate::goals::{GoalTree, Scale, Statement};
 use crate::ids::{ChoiceId, QuestionId, RoundId, SessionId, StatementId, SubgoalId};

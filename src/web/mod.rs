@@ -7,6 +7,7 @@
 
 mod answer_contract;
 mod answer_form;
+mod answer_labels;
 pub mod audit;
 pub mod auth;
 mod cards;

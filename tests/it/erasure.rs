@@ -6,7 +6,7 @@ use std::path::Path;
 
 use axum::http::StatusCode;
 use verhalenbank::export::{ExportFormat, export_on};
-use verhalenbank::ids::QuestionId;
+use verhalenbank::ids::{ChoiceId, QuestionId};
 use verhalenbank::index::{Scope, SearchRequest};
 use verhalenbank::questions::{Answer, AnswerValue};
 use verhalenbank::store::ErasureReason;
@@ -18,6 +18,8 @@ use super::web::{TestApp, receipt_code};
 const CANARY: &str = "Kwispelkrontjaar";
 /// Another, only in the teller's answer to a question about the story.
 const ANSWER_CANARY: &str = "Snorpelwiebeltje";
+/// A third, as the option id of a choice answer, which the index counts and filters on.
+const CHOICE_CANARY: &str = "plonzelvinkje";
 
 fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
     let needle = needle.to_lowercase().into_bytes();
@@ -86,6 +88,13 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
             value: AnswerValue::Text(format!("Zeg {ANSWER_CANARY} tegen iedereen")),
         },
     );
+    story.answers.insert(
+        QuestionId::parse("gevoel").unwrap(),
+        Answer {
+            version: 2,
+            value: AnswerValue::Choice(ChoiceId::parse(CHOICE_CANARY).unwrap()),
+        },
+    );
     app.bank.raw_store().put_story(&story).unwrap();
     app.login("analist").await;
     let version = app.version_on(&format!("/moderatie/{id}")).await;
@@ -129,6 +138,10 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     // a segment whose every document is deleted is dropped on commit anyway, a shared one is not.
     app.bank.raw_index().rebuild(app.bank.raw_store()).unwrap();
     assert!(app.bank.raw_index().holds_text(CANARY).unwrap());
+    assert!(
+        app.bank.raw_index().holds_text(CHOICE_CANARY).unwrap(),
+        "the choice answer is indexed as a filter"
+    );
 
     // Without ticking the box nothing happens.
     let (status, _, body) = app
@@ -167,6 +180,10 @@ async fn a_withdrawn_story_is_in_no_file_under_the_data_folder() {
     // The index stores no text, and compresses what it keeps: it is searched term by term, for the
     // stem the Dutch analyser indexed and the tag as typed, in deleted documents too.
     assert!(!app.bank.raw_index().holds_text("kwispelkrontja").unwrap());
+    assert!(
+        !app.bank.raw_index().holds_text(CHOICE_CANARY).unwrap(),
+        "the index still holds the withdrawn story's answer filter"
+    );
 
     // The ledger keeps the id, the date and the reason, nothing else.
     let ledger = app.bank.raw_store().erasures().unwrap();

@@ -17,6 +17,7 @@ mod languages;
 mod media;
 mod operations;
 mod packaging;
+mod patterns;
 mod questions;
 mod report;
 mod retrieval;

@@ -221,6 +221,7 @@ async fn openapi(State(state): State<AppState>, caller: ApiCaller) -> Response {
             })
             .collect(),
         answers: crate::web::answer_contract::schema(&questions),
+        answer_filters: answer_filters(&questions),
     };
     Json(document(&ids)).into_response()
 }
@@ -238,6 +239,8 @@ struct CatalogIds {
     statements: Vec<(String, (u8, u8))>,
     /// The schema of `answers`: the bank's questions about the story.
     answers: serde_json::Value,
+    /// The search's `answer` filter values (`question=value`).
+    answer_filters: Vec<String>,
 }
 
 /// A nullable text that must be one of `ids`.
@@ -286,6 +289,18 @@ fn document(ids: &CatalogIds) -> serde_json::Value {
         for parameter in parameters {
             if parameter["name"] == "gebied" {
                 parameter["schema"] = serde_json::json!({"type": "string", "enum": ids.areas});
+            }
+        }
+    }
+    // The search's answer filter is one of the bank's questions' values.
+    if !ids.answer_filters.is_empty()
+        && let Some(parameters) =
+            doc["paths"]["/api/v1/stories"]["get"]["parameters"].as_array_mut()
+    {
+        for parameter in parameters {
+            if parameter["name"] == "answer" {
+                parameter["schema"] =
+                    serde_json::json!({"type": "string", "enum": ids.answer_filters});
             }
         }
     }
@@ -913,6 +928,37 @@ fn check_search(pairs: &[(String, String)]) -> Result<(), String> {
     check_synonyms(pairs)
 }
 
+/// Every `answer` filter value this bank knows: `question=value` for each question that is counted.
+fn answer_filters(questions: &crate::questions::QuestionSet) -> Vec<String> {
+    questions
+        .questions
+        .iter()
+        .flat_map(|question| {
+            question
+                .filter_values()
+                .into_iter()
+                .map(|value| crate::questions::filter_value(question.id.as_str(), &value))
+        })
+        .collect()
+}
+
+/// Whether every `answer` filter is one the bank knows (when it has questions; without, an answer
+/// filter simply finds nothing).
+fn check_answers(pairs: &[(String, String)], known: &[String]) -> Result<(), String> {
+    if known.is_empty() {
+        return Ok(());
+    }
+    match pairs
+        .iter()
+        .find(|(key, value)| key == "answer" && !known.contains(value))
+    {
+        Some((_, value)) => Err(format!(
+            "answer {value:?} is not question=value for one of this bank's questions"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Whether synonyms are searched too (`synoniemen`).
 #[derive(ToSchema)]
 #[schema(rename_all = "lowercase")]
@@ -958,6 +1004,7 @@ fn check_synonyms(pairs: &[(String, String)]) -> Result<(), String> {
     ("session" = Option<String>, Query, description = "Storytelling session id"),
     ("round" = Option<String>, Query, description = "Narrative evaluation round id"),
     ("score" = Option<String>, Query, description = "Statement score as statement@quarter=score"),
+    ("answer" = Option<String>, Query, description = "An answer to a question about the story, as question=value: a slider's band (0-20, 21-40, 41-60, 61-80, 81-100, weet-niet, past-niet), an option, or an agreement score. Repeatable: values of one question are alternatives, different questions must all match"),
     ("van" = Option<Date>, Query, description = "Stories from this day on"),
     ("tot" = Option<Date>, Query, description = "Stories up to this day"),
     ("sorteer" = Option<Sorteer>, Query, description = "Order: relevant (best match first), nieuw or oud"),
@@ -976,6 +1023,13 @@ async fn list_stories(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
     if let Err(detail) = check_search(&pairs) {
+        return bad_request(&detail);
+    }
+    let questions = match state.run(|bank| bank.question_set()).await {
+        Ok(questions) => questions,
+        Err(error) => return error.problem(),
+    };
+    if let Err(detail) = check_answers(&pairs, &answer_filters(&questions)) {
         return bad_request(&detail);
     }
     let form = FormData::new(pairs);

@@ -11,8 +11,10 @@ use axum::response::Response;
 use crate::bank::Settings;
 use crate::export::{Audience, stories_table};
 use crate::ids::{GoalId, IndicatorId, ProviderId, SubgoalId};
-use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
+use crate::index::{FacetCount, FacetField, Scope, SearchRequest, SortOrder};
 use crate::language::Language;
+use crate::questions::Question;
+use crate::web::answer_labels::{answer_label, value_label};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::download::{Sheet, attachment, query_string};
 use crate::web::forms::FormData;
@@ -122,7 +124,8 @@ pub fn facet_label(t: &Texts, settings: &Settings, field: FacetField, value: &st
         | FacetField::Year
         | FacetField::Session
         | FacetField::Round
-        | FacetField::Score => None,
+        | FacetField::Score
+        | FacetField::Answer => None,
     };
     label.unwrap_or_else(|| value.to_string())
 }
@@ -171,10 +174,16 @@ pub async fn page(
     let form = FormData::new(pairs.clone());
     let request = read_request(&form, user.scope());
     let download_query = query_string(&pairs, &["pagina"]);
-    let (settings, results) = {
+    let (settings, results, questions) = {
         let request = request.clone();
         state
-            .run(move |bank| Ok((bank.settings()?, bank.search(&request)?)))
+            .run(move |bank| {
+                Ok((
+                    bank.settings()?,
+                    bank.search(&request)?,
+                    bank.all_questions()?,
+                ))
+            })
             .await?
     };
     let facets = SHOWN
@@ -210,7 +219,16 @@ pub async fn page(
                 options,
             })
         })
-        .collect();
+        .collect::<Vec<FacetGroup>>();
+    let mut facets = facets;
+    facets.extend(answer_groups(
+        t,
+        &questions,
+        results
+            .facets
+            .get(&FacetField::Answer)
+            .map_or(&[][..], Vec::as_slice),
+    ));
 
     let last_page = results.total.div_ceil(results.per_page).max(1);
     let page_href = |number: usize| {
@@ -252,7 +270,7 @@ pub async fn page(
         .iter()
         .map(|hit| hit_card(t, &settings.municipality, hit))
         .collect();
-    let chosen = chosen_filters(t, &settings, &pairs);
+    let chosen = chosen_filters(t, &settings, &questions, &pairs);
     Ok(SearchPage {
         page: state.page(t, &settings, "search.title", Nav::Search, &uri),
         query: request.text.clone(),
@@ -270,6 +288,49 @@ pub async fn page(
         synonyms: request.synonyms,
         chosen,
     })
+}
+
+/// The answers' counts as one group per question, in the questions' order; each option or band in
+/// its own order (bands low to high, then "weet ik niet" and "past niet"). Text answers are not
+/// counted, so they have no group.
+fn answer_groups(t: &Texts, questions: &[Question], counts: &[FacetCount]) -> Vec<FacetGroup> {
+    questions
+        .iter()
+        .filter_map(|question| {
+            let order = question.filter_values();
+            let prefix = format!("{}=", question.id);
+            let mut options: Vec<(usize, FacetOption)> = counts
+                .iter()
+                .filter_map(|count| {
+                    let value = count.value.strip_prefix(&prefix)?;
+                    let rank = order
+                        .iter()
+                        .position(|known| known == value)
+                        .unwrap_or(usize::MAX);
+                    Some((
+                        rank,
+                        FacetOption {
+                            label: value_label(t, question, value),
+                            id: format!(
+                                "f-answer-{}",
+                                count.value.replace(|c: char| !c.is_alphanumeric(), "-")
+                            ),
+                            value: count.value.clone(),
+                            count: count.count,
+                            selected: count.selected,
+                            nested: false,
+                        },
+                    ))
+                })
+                .collect();
+            options.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.value.cmp(&b.1.value)));
+            (!options.is_empty()).then(|| FacetGroup {
+                name: FacetField::Answer.name(),
+                legend: question.text.get(t.lang).to_string(),
+                options: options.into_iter().map(|(_, option)| option).collect(),
+            })
+        })
+        .collect()
 }
 
 /// Areas in the municipality's order, each wijk right under its stadsdeel and marked as nested.
@@ -298,7 +359,12 @@ fn nest_areas(municipality: &crate::municipality::Municipality, options: &mut [F
 }
 
 /// The filters in the query string, each with a link to the same search without it (and on page 1).
-fn chosen_filters(t: &Texts, settings: &Settings, pairs: &[(String, String)]) -> Vec<ChosenFilter> {
+fn chosen_filters(
+    t: &Texts,
+    settings: &Settings,
+    questions: &[Question],
+    pairs: &[(String, String)],
+) -> Vec<ChosenFilter> {
     pairs
         .iter()
         .enumerate()
@@ -310,12 +376,18 @@ fn chosen_filters(t: &Texts, settings: &Settings, pairs: &[(String, String)]) ->
                 .filter(|(other, (key, _))| *other != index && key != "pagina")
                 .map(|(_, pair)| pair)
                 .collect();
-            Some(ChosenFilter {
-                label: format!(
+            let label = if *field == FacetField::Answer {
+                let (question, answer) = answer_label(t, questions, &value.to_lowercase());
+                format!("{question}: {answer}")
+            } else {
+                format!(
                     "{}: {}",
                     t.code("facet", field.name()),
                     facet_label(t, settings, *field, value)
-                ),
+                )
+            };
+            Some(ChosenFilter {
+                label,
                 remove_href: format!(
                     "/zoeken?{}",
                     serde_urlencoded::to_string(&rest).unwrap_or_default()
