@@ -225,58 +225,41 @@ fn check_value(question: &Question, value: &Value, current: bool) -> Result<(), 
 mod tests {
     use super::*;
 
-    const FILE: &str = r#"
-[[vraag]]
-id = "gevoel"
-versie = 2
-soort = "schuifbalk"
-tekst.nl = "Hoe voelde het?"
-links.nl = "Alleen"
-rechts.nl = "Samen"
-
-[[vraag]]
-id = "wie"
-versie = 1
-soort = "meerkeuze"
-tekst.nl = "Wie hielp?"
-
-[[vraag.keuze]]
-id = "buren"
-tekst.nl = "Buren"
-
-[[vraag.keuze]]
-id = "familie"
-tekst.nl = "Familie"
-
-[[vraag]]
-id = "woord"
-versie = 1
-soort = "tekst"
-tekst.nl = "Eén woord?"
-"#;
-
-    fn questions() -> QuestionSet {
-        QuestionSet::from_toml(FILE).expect("the test's questions are valid")
-    }
-
     #[test]
     fn the_check_accepts_exactly_what_the_schema_describes() {
-        let questions = questions();
+        let questions = crate::testing::question_set();
         let cases = [
-            (json!({"gevoel": 40}), true),
-            (json!({"gevoel": "weet-niet"}), true),
-            (json!({"gevoel": "weet ik niet"}), false),
-            (json!({"gevoel": "40"}), false),
-            (json!({"gevoel": 101}), false),
-            (json!({"gevoel": {"version": 1, "value": 10}}), true),
-            (json!({"gevoel": {"version": 3, "value": 10}}), false),
-            (json!({"gevoel": {"version": 2}}), false),
-            (json!({"wie": ["buren", "familie"]}), true),
-            (json!({"wie": ["buren", "buren"]}), false),
-            (json!({"wie": []}), false),
-            (json!({"wie": ["Buren"]}), false),
-            (json!({"woord": "fijn"}), true),
-            (json!({"woord": "   "}), false),
+            (json!({"alleen-of-samen": 40}), true),
+            (json!({"alleen-of-samen": "weet-niet"}), true),
+            (json!({"alleen-of-samen": "weet ik niet"}), false),
+            (json!({"alleen-of-samen": "40"}), false),
+            (json!({"alleen-of-samen": 101}), false),
+            (
+                json!({"alleen-of-samen": {"version": 1, "value": 10}}),
+                true,
+            ),
+            (
+                json!({"alleen-of-samen": {"version": 2, "value": 10}}),
+                false,
+            ),
+            (json!({"alleen-of-samen": {"version": 1}}), false),
+            (json!({"gevoel": "blij"}), true),
+            (json!({"gevoel": "Blij"}), false),
+            (
+                json!({"gevoel": {"version": 1, "value": "oude-optie"}}),
+                true,
+            ),
+            (
+                json!({"gevoel": {"version": 2, "value": "oude-optie"}}),
+                false,
+            ),
+            (json!({"veranderd": ["contact", "rust"]}), true),
+            (json!({"veranderd": ["contact", "contact"]}), false),
+            (json!({"veranderd": []}), false),
+            (json!({"overzicht": 5}), true),
+            (json!({"overzicht": 6}), false),
+            (json!({"meegeven": "fijn"}), true),
+            (json!({"meegeven": "   "}), false),
             (json!({"onbekend": 1}), false),
             (json!(null), true),
         ];
@@ -288,15 +271,24 @@ tekst.nl = "Eén woord?"
 
     #[test]
     fn the_schema_names_every_question_and_nothing_else() {
-        let schema = schema(&questions());
+        let schema = schema(&crate::testing::question_set());
         assert_eq!(schema["additionalProperties"], json!(false));
-        let names: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
-        assert_eq!(names, ["gevoel", "wie", "woord"]);
+        let mut names: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+        names.sort_unstable();
+        let mut expected = [
+            "alleen-of-samen",
+            "gevoel",
+            "veranderd",
+            "overzicht",
+            "meegeven",
+        ];
+        expected.sort_unstable();
+        assert_eq!(names, expected);
         assert_eq!(
-            schema["properties"]["wie"]["anyOf"][0]["items"]["enum"],
-            json!(["buren", "familie"])
+            schema["properties"]["veranderd"]["anyOf"][0]["items"]["enum"],
+            json!(["contact", "rust"])
         );
-        // An earlier version of the slider is described beside the current one.
+        // An earlier version of a question is described beside the current one.
         assert_eq!(
             schema["properties"]["gevoel"]["anyOf"]
                 .as_array()
