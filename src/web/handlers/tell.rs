@@ -154,17 +154,17 @@ pub async fn answer(
         return Err(AppError::NotFound);
     };
     let lookup = code.clone();
-    let (settings, story) = state
-        .run(move |bank| Ok((bank.settings()?, bank.story_by_receipt(&lookup)?)))
+    let (settings, found) = state
+        .run(move |bank| {
+            let found = match bank.story_by_receipt(&lookup)? {
+                Some(story) => Some((story.id, bank.questions_for_story(&story)?)),
+                None => None,
+            };
+            Ok((bank.settings()?, found))
+        })
         .await?;
-    let Some(story) = story else {
+    let Some((story_id, asked)) = found else {
         return Err(AppError::NotFound);
-    };
-    let asked = {
-        let story = story.clone();
-        state
-            .run(move |bank| bank.questions_for_story(&story))
-            .await?
     };
     let read = answer_form::read(t, &asked, &form);
     let page = state.resident_page(t, &settings, "tell.done_title", Nav::Tell, &uri);
@@ -180,7 +180,7 @@ pub async fn answer(
     let outcome = state
         .run(move |bank| bank.answer_by_receipt(&code, &read.answers, &read.scores))
         .await?;
-    crate::web::audit::note_story(story.id);
+    crate::web::audit::note_story(story_id);
     match outcome {
         Answered::Unknown => Err(AppError::NotFound),
         Answered::Saved | Answered::Moderated => Ok(TellDone {
