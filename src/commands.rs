@@ -731,6 +731,9 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     if let Some(questions) = report.questions {
         println!("imported the questions about the story ({questions} questions)");
     }
+    if let Some(words) = report.signal_words {
+        println!("imported the urgent-signal list ({words} words)");
+    }
     if report.erased > 0 {
         println!(
             "left out {} stories that were erased from this bank; an erased story is never stored again",

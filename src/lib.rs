@@ -33,6 +33,7 @@ pub mod questions;
 pub mod redact;
 pub mod rounds;
 pub mod sessions;
+pub mod signals;
 pub mod source;
 pub mod store;
 pub mod story;

@@ -228,6 +228,7 @@ pub fn story(title: &str, text: &str) -> Story {
         session: None,
         round: None,
         channel: None,
+        received: None,
         scores: BTreeMap::new(),
         answers: Default::default(),
         moderation: Moderation::Published,

@@ -14,9 +14,11 @@ pub mod report;
 pub mod rounds;
 pub mod session_figures;
 mod sessions;
+mod signal_list;
 mod synonyms;
 
 pub use questions::{Answered, QuestionsSaved};
+pub use signal_list::SignalsSaved;
 pub use synonyms::SynonymsSaved;
 
 /// The password of the demo's accounts.

@@ -306,6 +306,7 @@ impl Material {
             session: None,
             round: None,
             channel: None,
+            received: None,
             scores,
             answers: Default::default(),
             moderation,

@@ -1,5 +1,5 @@
 //! Export of the bank: as plain files (Markdown stories with TOML front matter, `municipality.toml`,
-//! `goals.toml`, `sessions.toml`, `rounds.toml`, `synonyms.toml`, `questions.toml`, a measurements CSV) that `import` reads back into the same bank; as
+//! `goals.toml`, `sessions.toml`, `rounds.toml`, `synonyms.toml`, `questions.toml`, `signals.toml`, a measurements CSV) that `import` reads back into the same bank; as
 //! spreadsheet tables (CSV for Dutch spreadsheets, or one Excel workbook); and as JSON.
 //!
 //! The spreadsheet exports share one table model ([`tables`]); the web offers the same tables as
@@ -117,6 +117,7 @@ pub fn export_on(
     let rounds = store.rounds()?;
     let synonyms = store.synonyms()?;
     let questions = store.questions()?;
+    let signals = store.signals()?;
 
     let mut summary = ExportSummary {
         stories: stories.len(),
@@ -158,6 +159,9 @@ pub fn export_on(
             }
             if let Some(questions) = &questions {
                 write(crate::questions::FILE_NAME, questions.item.as_bytes())?;
+            }
+            if let Some(signals) = &signals {
+                write(crate::signals::FILE_NAME, signals.item.as_bytes())?;
             }
             write(
                 "measurements.csv",

@@ -1,6 +1,6 @@
 //! Bulk import: a file or a folder (recursively) of story files, stories and measurements CSVs,
-//! `municipality.toml`, `goals.toml`, `sessions.toml`, `rounds.toml`, `synonyms.toml` and
-//! `questions.toml`.
+//! `municipality.toml`, `goals.toml`, `sessions.toml`, `rounds.toml`, `synonyms.toml`,
+//! `questions.toml` and `signals.toml`.
 //!
 //! Shaped like ripgrep's search over files: every problem is reported with its file and line, counted,
 //! and the run goes on; whatever was read correctly is stored. Settings come first (municipality, then
@@ -65,6 +65,8 @@ pub struct ImportReport {
     pub synonym_groups: Option<usize>,
     /// Questions about the story read from questions.toml, when there was one.
     pub questions: Option<usize>,
+    /// Words of the urgent-signal list read from signals.toml, when there was one.
+    pub signal_words: Option<usize>,
     /// Stories left out because they were erased after the files were made: an erased story never
     /// comes back, not even from an older export.
     pub erased: usize,
@@ -91,6 +93,7 @@ enum FileKind {
     Rounds,
     Synonyms,
     Questions,
+    Signals,
     Csv,
     Story,
 }
@@ -108,6 +111,7 @@ fn kind_of(path: &Path) -> Option<FileKind> {
         ("rounds.toml", _) => Some(FileKind::Rounds),
         (crate::synonyms::FILE_NAME, _) => Some(FileKind::Synonyms),
         (crate::questions::FILE_NAME, _) => Some(FileKind::Questions),
+        (crate::signals::FILE_NAME, _) => Some(FileKind::Signals),
         ("readme.md", _) => None,
         (_, Some("csv")) => Some(FileKind::Csv),
         (_, Some("md" | "markdown")) => Some(FileKind::Story),
@@ -300,6 +304,22 @@ fn import_into(
                         report.rounds += parsed.len();
                     }
                     Err(error) => report.fail(&path, vec![error]),
+                }
+            }
+            FileKind::Signals => {
+                let text = table::strip_bom(&text);
+                match crate::signals::Signals::from_toml(text) {
+                    Ok(parsed) => {
+                        store.set_signals(text)?;
+                        report.signal_words = Some(parsed.words().count());
+                    }
+                    Err(problems) => report.fail(
+                        &path,
+                        problems
+                            .iter()
+                            .map(|problem| problem.line_error())
+                            .collect(),
+                    ),
                 }
             }
             FileKind::Synonyms => {

@@ -25,6 +25,7 @@ mod inspect;
 pub mod query;
 pub mod schema;
 pub mod search;
+mod signals;
 mod statistics;
 mod synonyms;
 mod vocabulary;
@@ -32,6 +33,7 @@ mod vocabulary;
 pub use expand::{Expanded, ExpansionKind};
 pub use schema::FacetField;
 pub use search::{FacetCount, Hit, Scope, SearchRequest, SearchResults, SortOrder};
+pub use signals::SignalMatch;
 pub use synonyms::SYNONYM_BOOST;
 
 use std::path::{Path, PathBuf};
@@ -107,6 +109,8 @@ pub struct SearchIndex {
     statistics: statistics::StatisticsCache,
     /// The bank's synonyms list, analysed once per version.
     synonyms: synonyms::SynonymCache,
+    /// The bank's urgent-signal list, read once per version.
+    signals: signals::SignalCache,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -188,6 +192,7 @@ impl SearchIndex {
             columns: facets::ColumnCache::default(),
             statistics: statistics::StatisticsCache::default(),
             synonyms: synonyms::SynonymCache::default(),
+            signals: signals::SignalCache::default(),
         };
         let needs_rebuild = created
             || committed.seq < store.outbox_pruned_through()?

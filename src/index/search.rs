@@ -287,7 +287,7 @@ fn filter_clause(query: BoxQuery) -> (Occur, BoxQuery) {
 }
 
 impl SearchIndex {
-    fn term(&self, facet: FacetField, value: &str) -> Term {
+    pub(super) fn term(&self, facet: FacetField, value: &str) -> Term {
         Term::from_field_text(self.fields.keyword(facet), value)
     }
 
@@ -924,7 +924,7 @@ fn snippet_weights(
 }
 
 /// The first value of a keyword column for a document.
-fn keyword_value(column: Option<&StrColumn>, doc: tantivy::DocId) -> Option<String> {
+pub(super) fn keyword_value(column: Option<&StrColumn>, doc: tantivy::DocId) -> Option<String> {
     let column = column?;
     let ord = column.term_ords(doc).next()?;
     let mut value = String::new();

@@ -172,7 +172,7 @@ impl SearchIndex {
     /// A synonym in the Dutch text (and title, weighted double): a term, or a phrase when it
     /// analyses to several. The list is Dutch, so other languages' fields are left out; looking a
     /// Dutch word up in them would cost time and find only false friends.
-    fn dutch_query(&self, item: &Item, titles: bool) -> Option<Box<dyn Query>> {
+    pub(super) fn dutch_query(&self, item: &Item, titles: bool) -> Option<Box<dyn Query>> {
         let terms = analyse(&mut dutch().analyzer(), item.text());
         if terms.is_empty() {
             return None;

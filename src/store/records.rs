@@ -93,6 +93,9 @@ pub(super) struct StoryV1 {
     /// How the story came in (`paper`), when recorded; absent in records written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     channel: Option<String>,
+    /// The day the bank received the story; absent in records written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    received: Option<String>,
     #[serde(default)]
     scores: BTreeMap<String, u8>,
     /// Added in store format 2; absent in records written before.
@@ -197,6 +200,7 @@ impl StoryRecord {
             session: story.session.as_ref().map(ToString::to_string),
             round: story.round.as_ref().map(ToString::to_string),
             channel: story.channel.map(|channel| channel.code().to_string()),
+            received: story.received.map(|date| date.to_string()),
             scores: story
                 .scores
                 .iter()
@@ -288,6 +292,10 @@ impl StoryRecord {
             channel: record
                 .channel
                 .map(|code| Channel::parse_code(&code).ok_or_else(|| bad("channel", &code)))
+                .transpose()?,
+            received: record
+                .received
+                .map(|date| date.parse().map_err(|error| bad("received", &error)))
                 .transpose()?,
             scores: record
                 .scores

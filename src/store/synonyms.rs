@@ -1,6 +1,7 @@
 //! The store's part for the settings files that analysts edit as text and that carry a version of
 //! their own: the synonyms list (`synonyms.toml` under `synonyms`) and the questions about the story
-//! (`questions.toml` under `questions`), each in the `settings` tree as a versioned record. The version
+//! (`questions.toml` under `questions`) and the urgent-signal list (`signals.toml` under `signals`),
+//! each in the `settings` tree as a versioned record. The version
 //! counts the writes, so what is derived from a file can be cached per version, and a change made from
 //! an older version is refused. The text is kept as written (comments too), so an export gives back the
 //! file that was imported or saved.
@@ -10,6 +11,7 @@ use super::{Store, StoreError, Update, Versioned, decode};
 
 const SYNONYMS_KEY: &[u8] = b"synonyms";
 const QUESTIONS_KEY: &[u8] = b"questions";
+const SIGNALS_KEY: &[u8] = b"signals";
 
 impl Store {
     /// The synonyms file's text and version, if one was ever stored.
@@ -52,6 +54,26 @@ impl Store {
     /// Stores the questions text only while the stored file is still at version `read_at`.
     pub fn set_questions_checked(&self, text: &str, read_at: u64) -> Result<Update, StoreError> {
         self.set_document_checked(QUESTIONS_KEY, text, read_at)
+    }
+
+    /// The urgent-signal list's text and version, if one was ever stored.
+    pub fn signals(&self) -> Result<Option<Versioned<String>>, StoreError> {
+        self.document(SIGNALS_KEY, "signals")
+    }
+
+    /// The version of the urgent-signal list: 0 when there is none, one more with every change.
+    pub fn signals_version(&self) -> Result<u64, StoreError> {
+        self.document_version(SIGNALS_KEY)
+    }
+
+    /// Stores the urgent-signal list at the next version (the same text again changes nothing).
+    pub fn set_signals(&self, text: &str) -> Result<u64, StoreError> {
+        self.set_document(SIGNALS_KEY, "signals", text)
+    }
+
+    /// Stores the urgent-signal list only while the stored one is still at version `read_at`.
+    pub fn set_signals_checked(&self, text: &str, read_at: u64) -> Result<Update, StoreError> {
+        self.set_document_checked(SIGNALS_KEY, text, read_at)
     }
 
     fn document(&self, key: &[u8], what: &str) -> Result<Option<Versioned<String>>, StoreError> {

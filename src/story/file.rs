@@ -41,6 +41,8 @@ struct FrontMatterOut<'a> {
     round: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     channel: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    received: Option<toml::value::Datetime>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rejection_reason: Option<&'a str>,
@@ -85,6 +87,7 @@ pub fn story_to_file(story: &Story) -> String {
         session: story.session.as_ref().map(|id| id.as_str()),
         round: story.round.as_ref().map(|id| id.as_str()),
         channel: story.channel.map(|channel| channel.code()),
+        received: story.received.map(toml_date),
         status: story.moderation.code(),
         rejection_reason: match &story.moderation {
             Moderation::Rejected(reason) => Some(reason),
@@ -161,6 +164,7 @@ mod tests {
             session: None,
             round: None,
             channel: Some(crate::story::Channel::Paper),
+            received: Some(jiff::civil::date(2025, 3, 6)),
             scores: BTreeMap::new(),
             answers: Default::default(),
             moderation: Moderation::Rejected("bevat een naam".to_string()),
@@ -180,6 +184,7 @@ mod tests {
         consent_date = 2025-03-05
         tags = ["mantelzorg"]
         channel = "paper"
+        received = 2025-03-06
         status = "rejected"
         rejection_reason = "bevat een naam"
         id = "0b7a4c7e-6a43-5b1f-9a65-3c1b1a6d2f10"

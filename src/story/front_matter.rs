@@ -414,6 +414,7 @@ impl RawStory {
                 other.describe()
             )),
         });
+        let received = reader.optional("received", parse_date);
         let explicit_id = reader.optional("id", |value| match value {
             RawValue::Text(text) => {
                 StoryId::parse(text).map_err(|_| format!("expected a UUID, found {text:?}"))
@@ -456,6 +457,7 @@ impl RawStory {
                     session,
                     round,
                     channel,
+                    received,
                     scores,
                     answers,
                     moderation,

@@ -304,6 +304,9 @@ pub struct Story {
     pub round: Option<RoundId>,
     /// How the story came in, when recorded: told on paper.
     pub channel: Option<Channel>,
+    /// The day the bank received the story, when known: set when it comes in through a form or the
+    /// API, kept by the export; the moderation queue shows how long a story has waited since.
+    pub received: Option<Date>,
     pub scores: BTreeMap<StatementId, u8>,
     /// The teller's answers to the questions about the story (the statements' are in `scores`).
     pub answers: Answers,

@@ -164,6 +164,8 @@ impl StoryView {
             // How the story came in (on paper) is for the staff who moderate it; no audience of this view
             // needs it, and the Markdown export keeps it.
             channel: _,
+            // When the bank received it is for the staff who moderate; the export keeps it.
+            received: _,
             scores,
             answers,
             moderation,

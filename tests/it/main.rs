@@ -24,6 +24,7 @@ mod retrieval;
 mod round_trip;
 mod rounds;
 mod sessions;
+mod signals;
 mod site;
 mod story_indicator;
 mod support;

@@ -167,6 +167,7 @@ fn story() -> impl Strategy<Value = Story> {
                         .then(|| verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()),
                     round: None,
                     channel: (consent == 0).then_some(verhalenbank::story::Channel::Paper),
+                    received: (state == 0).then(|| jiff::civil::date(year, month, day)),
                     scores: score
                         .map(|score| {
                             BTreeMap::from([(

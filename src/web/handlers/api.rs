@@ -714,6 +714,7 @@ async fn create_story(
     }
     story.id = StoryId::new_random();
     story.moderation = Moderation::Submitted;
+    story.received = Some(today);
     crate::web::audit::note_story(story.id);
     let code = ReceiptCode::generate();
     let id = story.id;

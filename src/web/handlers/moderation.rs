@@ -31,10 +31,61 @@ pub struct Tab {
 pub struct QueuePage {
     pub page: Page,
     pub tabs: Vec<Tab>,
-    pub cards: Vec<StoryCard>,
+    pub items: Vec<QueueItem>,
+    /// Some story goes first because it holds words of the signal list.
+    pub any_urgent: bool,
     pub saved: Option<String>,
     /// A story was just erased.
     pub erased: bool,
+}
+
+/// A story in the moderation list: its card, and while it waits, how long it has waited and the
+/// words of the signal list it holds.
+pub struct QueueItem {
+    pub card: StoryCard,
+    /// "Wacht 3 dagen", for a story waiting for moderation whose day of receipt is known.
+    pub waiting: Option<String>,
+    /// "Schulden: deurwaarder", one per word of the signal list the story holds; none when it
+    /// does not go first.
+    pub urgent: Vec<String>,
+}
+
+/// The moderation list for stories waiting for a decision: those holding words of the signal list
+/// first (longest waiting first among them), then the others in the order searched.
+fn waiting_first(
+    t: &crate::web::i18n::Texts,
+    municipality: &crate::municipality::Municipality,
+    hits: &[crate::index::Hit],
+    urgent: Vec<(crate::story::Story, Vec<crate::index::SignalMatch>)>,
+    today: jiff::civil::Date,
+) -> Vec<QueueItem> {
+    let waiting = |story: &crate::story::Story| {
+        story.received.map(|day| match (today - day).get_days() {
+            ..=0 => t.get("signals.waiting_today").to_string(),
+            days => t.count("signals.waiting", &days),
+        })
+    };
+    let mut items: Vec<QueueItem> = urgent
+        .iter()
+        .map(|(story, words)| QueueItem {
+            card: crate::web::cards::plain_card(t, municipality, story),
+            waiting: waiting(story),
+            urgent: words
+                .iter()
+                .map(|found| format!("{}: {}", found.subject, found.word))
+                .collect(),
+        })
+        .collect();
+    items.extend(
+        hits.iter()
+            .filter(|hit| !urgent.iter().any(|(story, _)| story.id == hit.story.id))
+            .map(|hit| QueueItem {
+                card: hit_card(t, municipality, hit),
+                waiting: waiting(&hit.story),
+                urgent: Vec::new(),
+            }),
+    );
+    items
 }
 
 const STATES: [&str; 3] = ["submitted", "published", "rejected"];
@@ -55,7 +106,7 @@ pub async fn queue(
     let saved_id = form
         .get("opgeslagen")
         .and_then(|id| StoryId::parse(id).ok());
-    let (settings, results, saved) = state
+    let (settings, results, saved, urgent) = state
         .run(move |bank| {
             let mut request =
                 SearchRequest::new("", Scope::Municipality).filter(FacetField::Status, status);
@@ -66,13 +117,30 @@ pub async fn queue(
             };
             request.per_page = 100;
             let results = bank.search(&request)?;
+            // Stories holding a word of the signal list go first, wherever they are in the queue;
+            // the words found are shown, never logged or kept.
+            let mut urgent = Vec::new();
+            if status == "submitted" {
+                for (id, words) in bank.signals_waiting()? {
+                    if let Some(story) = bank.visible_story(id, &Scope::Municipality)? {
+                        urgent.push((story, words));
+                    }
+                }
+                urgent.sort_by(|(a, _), (b, _)| {
+                    (a.received.unwrap_or(a.date), a.date, a.id).cmp(&(
+                        b.received.unwrap_or(b.date),
+                        b.date,
+                        b.id,
+                    ))
+                });
+            }
             let saved = match saved_id {
                 Some(id) => bank
                     .visible_story(id, &Scope::Municipality)?
                     .map(|story| story.title),
                 None => None,
             };
-            Ok((bank.settings()?, results, saved))
+            Ok((bank.settings()?, results, saved, urgent))
         })
         .await?;
     let counts = results
@@ -92,14 +160,30 @@ pub async fn queue(
             current: *code == status,
         })
         .collect();
+    let any_urgent = !urgent.is_empty();
     Ok(QueuePage {
+        any_urgent,
         page: state.page(t, &settings, "moderation.title", Nav::Moderation, &uri),
         tabs,
-        cards: results
-            .hits
-            .iter()
-            .map(|hit| hit_card(t, &settings.municipality, hit))
-            .collect(),
+        items: if status == "submitted" {
+            waiting_first(
+                t,
+                &settings.municipality,
+                &results.hits,
+                urgent,
+                state.today(),
+            )
+        } else {
+            results
+                .hits
+                .iter()
+                .map(|hit| QueueItem {
+                    card: hit_card(t, &settings.municipality, hit),
+                    waiting: None,
+                    urgent: Vec::new(),
+                })
+                .collect()
+        },
         saved,
         erased: form.get("gewist").is_some(),
     })
