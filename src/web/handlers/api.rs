@@ -366,6 +366,9 @@ pub struct NewStory {
     /// `paper` when the story was told on a paper form and typed in by staff.
     #[schema(pattern = "^paper$")]
     channel: Option<String>,
+    /// The day the story reached the provider or the bank, from which moderation counts how long it
+    /// has waited; today when left out.
+    received: Option<Date>,
     /// Ignored: the bank gives every new story its own id.
     id: Option<StoryId>,
     /// Ignored: a story sent through the API always starts as submitted.
@@ -714,7 +717,7 @@ async fn create_story(
     }
     story.id = StoryId::new_random();
     story.moderation = Moderation::Submitted;
-    story.received = Some(today);
+    story.received = Some(story.received.unwrap_or(today).min(today));
     crate::web::audit::note_story(story.id);
     let code = ReceiptCode::generate();
     let id = story.id;
