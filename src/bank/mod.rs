@@ -487,8 +487,34 @@ impl Bank {
         consent: Consent,
         today: Date,
     ) -> anyhow::Result<Option<Story>> {
-        // Read and written as one step: a write by someone else in between makes it read again.
-        let story = loop {
+        let changed = self.change_by_receipt(code, |story| {
+            if story.consent == consent {
+                return Err(());
+            }
+            story.consent = consent;
+            story.consent_date = Some(today);
+            Ok(())
+        })?;
+        Ok(changed.map(|(story, written)| {
+            if written.is_ok() {
+                tracing::info!(story = %story.id, consent = consent.code(), "consent changed by the teller");
+            }
+            story
+        }))
+    }
+
+    /// Reads the story a receipt code belongs to, lets `change` edit it and writes it back, as one
+    /// step: a write by someone else in between makes it read again, so their change is kept.
+    /// `change` returns `Ok(())` to have the edited story written, or `Err(why)` (before editing) to
+    /// leave the story as it is. Returns the story as it is now with `Ok(())` when it was written or
+    /// the reason it was left alone; `None` when the code belongs to no story (also when it is erased
+    /// in the meantime).
+    pub(crate) fn change_by_receipt<T>(
+        &self,
+        code: &ReceiptCode,
+        mut change: impl FnMut(&mut Story) -> Result<(), T>,
+    ) -> anyhow::Result<Option<(Story, Result<(), T>)>> {
+        loop {
             let Some(found) = self.store.story_by_receipt(&code.hash())? else {
                 return Ok(None);
             };
@@ -499,21 +525,16 @@ impl Bank {
             else {
                 return Ok(None);
             };
-            if story.consent == consent {
-                return Ok(Some(story));
+            if let Err(why) = change(&mut story) {
+                return Ok(Some((story, Err(why))));
             }
-            story.consent = consent;
-            story.consent_date = Some(today);
             match self.store.put_story_checked(&story, version) {
-                Ok(_) => break story,
+                Ok(_) => return Ok(Some((story, Ok(())))),
                 Err(StoreError::Changed(_)) => continue,
-                // Withdrawn in the meantime: there is no story any more.
                 Err(StoreError::Erased(_)) => return Ok(None),
                 Err(error) => return Err(error.into()),
             }
-        };
-        tracing::info!(story = %story.id, consent = consent.code(), "consent changed by the teller");
-        Ok(Some(story))
+        }
     }
 
     /// The teller withdraws their story with their receipt code: it is erased. Returns the id of

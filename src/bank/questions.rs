@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::Bank;
 use crate::ids::{QuestionId, RoundId, SessionId, StatementId, SubgoalId};
 use crate::questions::{Answers, Problem, Question, QuestionSet, References};
-use crate::store::{StoreError, Update, Versioned};
+use crate::store::{Update, Versioned};
 use crate::story::receipt::ReceiptCode;
 use crate::story::{Moderation, Story};
 
@@ -168,20 +168,9 @@ impl Bank {
         answers: &Answers,
         scores: &BTreeMap<StatementId, u8>,
     ) -> anyhow::Result<Answered> {
-        // Read and written as one step: a write by someone else in between makes it read again.
-        let id = loop {
-            let Some(found) = self.store.story_by_receipt(&code.hash())? else {
-                return Ok(Answered::Unknown);
-            };
-            let Some(Versioned {
-                item: mut story,
-                version,
-            }) = self.store.get_story_versioned(found.id)?
-            else {
-                return Ok(Answered::Unknown);
-            };
+        let changed = self.change_by_receipt(code, |story| {
             if story.moderation != Moderation::Submitted {
-                return Ok(Answered::Moderated);
+                return Err(Answered::Moderated);
             }
             for (question, answer) in answers.iter() {
                 story.answers.insert(question.clone(), answer.clone());
@@ -189,14 +178,15 @@ impl Bank {
             story
                 .scores
                 .extend(scores.iter().map(|(id, score)| (id.clone(), *score)));
-            match self.store.put_story_checked(&story, version) {
-                Ok(_) => break story.id,
-                Err(StoreError::Changed(_)) => continue,
-                Err(StoreError::Erased(_)) => return Ok(Answered::Unknown),
-                Err(error) => return Err(error.into()),
+            Ok(())
+        })?;
+        Ok(match changed {
+            Some((story, Ok(()))) => {
+                tracing::info!(story = %story.id, answers = answers.len() + scores.len(), "questions answered by the teller");
+                Answered::Saved
             }
-        };
-        tracing::info!(story = %id, answers = answers.len() + scores.len(), "questions answered by the teller");
-        Ok(Answered::Saved)
+            Some((_, Err(answered))) => answered,
+            None => Answered::Unknown,
+        })
     }
 }

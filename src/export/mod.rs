@@ -23,8 +23,8 @@ use crate::story::Story;
 use crate::story::file::{story_file_name, story_to_file};
 
 pub use tables::{
-    Audience, Cell, Table, actions_table, dutch_number, interpretations_table, measurements_table,
-    protect_cell, stories_table, to_csv,
+    ANSWER_COLUMN_PREFIX, Audience, Cell, Table, actions_table, answer_column, dutch_number,
+    interpretations_table, measurements_table, protect_cell, stories_table, to_csv,
 };
 pub use xlsx::to_xlsx;
 
@@ -135,9 +135,20 @@ pub fn export_on(
         summary.files.push(path);
         Ok(())
     };
+    // The answer columns follow the bank's questions; a stored file that does not read would drop
+    // them silently, so the export stops instead.
+    let question_set = match &questions {
+        Some(stored) => crate::questions::QuestionSet::from_toml(&stored.item).map_err(|problems| {
+            anyhow::anyhow!(
+                "the stored questions.toml does not read ({} problems); import a corrected one first",
+                problems.len()
+            )
+        })?,
+        None => crate::questions::QuestionSet::default(),
+    };
     let tables = || {
         [
-            stories_table(&stories, Audience::Internal),
+            stories_table(&stories, Audience::Internal, &question_set),
             measurements_table(&measurements),
             interpretations_table(&sessions.interpretations),
             actions_table(&sessions.actions, today),
@@ -185,6 +196,11 @@ pub fn export_on(
         ExportFormat::Csv => {
             for table in tables() {
                 write(&format!("{}.csv", table.file), &to_csv(&table)?)?;
+            }
+            // The stories' `vraag:` columns refer to the questions by id: beside them, the folder
+            // imports again as it is.
+            if let Some(questions) = &questions {
+                write(crate::questions::FILE_NAME, questions.item.as_bytes())?;
             }
         }
         ExportFormat::Xlsx => write(WORKBOOK_FILE, &to_xlsx(&tables())?)?,

@@ -10,6 +10,8 @@ use std::fmt::Display;
 use jiff::civil::Date;
 
 use crate::evidence::Measurement;
+use crate::ids::QuestionId;
+use crate::questions::{AnswerValue, QuestionSet, SliderAnswer};
 use crate::sessions::{Action, Interpretation};
 use crate::story::{Coded, Moderation, Story};
 
@@ -61,7 +63,7 @@ pub struct Table {
     pub name: &'static str,
     /// The file name (without `.csv`) in an export folder, which `import` reads back.
     pub file: &'static str,
-    pub columns: Vec<&'static str>,
+    pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -75,14 +77,34 @@ pub enum Audience {
 }
 
 /// The stories, one per row, with the columns the stories CSV import reads.
-pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
+/// A table's column names.
+fn names(columns: &[&str]) -> Vec<String> {
+    columns.iter().map(ToString::to_string).collect()
+}
+
+/// The column of a question's answers: `vraag:` and its id; answers given under an earlier version
+/// of the question get a column of their own, `vraag:ID@VERSION`, so that each column means one thing
+/// (as R and SPSS expect) and an import reads each answer back under its own version.
+pub fn answer_column(question: &QuestionId, version: Option<u32>) -> String {
+    match version {
+        None => format!("{ANSWER_COLUMN_PREFIX}{question}"),
+        Some(version) => format!("{ANSWER_COLUMN_PREFIX}{question}@{version}"),
+    }
+}
+
+/// What an answer column's name starts with.
+pub const ANSWER_COLUMN_PREFIX: &str = "vraag:";
+
+/// The stories, one per row, with the columns the stories CSV import reads, and a column per question
+/// about the story (after the fixed ones, before the text).
+pub fn stories_table(stories: &[Story], audience: Audience, questions: &QuestionSet) -> Table {
     // The same rule as every other door a story leaves by (`story::view`).
     let rule = match audience {
         Audience::Internal => crate::story::view::Audience::Municipality,
         Audience::Public => crate::story::view::Audience::Public,
     };
     let with_name = rule.sees_teller_name();
-    let mut columns = vec![
+    let mut columns = names(&[
         "id",
         "title",
         "date",
@@ -96,62 +118,93 @@ pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
         "subgoals",
         "tags",
         "language",
-    ];
+    ]);
     if with_name {
-        columns.push("name");
+        columns.push("name".to_string());
     }
-    columns.extend([
+    columns.extend(names(&[
         "session",
         "round",
         "status",
         "rejection_reason",
         "scores",
         "translation",
-        "text",
-    ]);
-    let rows = stories
-        .iter()
-        .map(|story| {
-            let mut row = vec![
-                Cell::text(story.id.to_string()),
-                Cell::text(story.title.clone()),
-                Cell::Date(story.date),
-                Cell::text(story.teller.code()),
-                Cell::text(story.valence.code()),
-                Cell::text(story.consent.code()),
-                Cell::optional(story.provider.as_ref()),
-                Cell::optional(story.area.as_ref()),
-                Cell::optional(story.activity.as_ref()),
-                Cell::optional(story.indicator.as_ref()),
-                Cell::list(&story.subgoals),
-                Cell::list(&story.tags),
-                Cell::optional(story.language.as_ref()),
-            ];
-            if with_name {
-                row.push(Cell::optional(story.teller_name.as_ref()));
-            }
-            row.extend([
-                Cell::optional(story.session.as_ref()),
-                Cell::optional(story.round.as_ref()),
-                Cell::text(story.moderation.code()),
-                match &story.moderation {
-                    Moderation::Rejected(reason) if rule.sees_rejection_reason() => {
-                        Cell::text(reason.clone())
-                    }
-                    _ => Cell::Empty,
-                },
-                Cell::list(
-                    story
-                        .scores
-                        .iter()
-                        .map(|(id, score)| format!("{id}={score}")),
-                ),
-                Cell::optional(story.translation.as_ref()),
-                Cell::text(story.text.as_str()),
-            ]);
-            row
-        })
-        .collect();
+    ]));
+    // One column per question and version answered: today's version under the plain name, earlier
+    // ones only when some story holds an answer given under them.
+    let mut answer_columns: Vec<(QuestionId, u32, Option<u32>)> = Vec::new();
+    for question in &questions.questions {
+        answer_columns.push((question.id.clone(), question.version, None));
+        let mut earlier: Vec<u32> = stories
+            .iter()
+            .filter_map(|story| story.answers.get(&question.id))
+            .map(|answer| answer.version)
+            .filter(|version| *version != question.version)
+            .collect();
+        earlier.sort_unstable();
+        earlier.dedup();
+        answer_columns.extend(
+            earlier
+                .into_iter()
+                .map(|version| (question.id.clone(), version, Some(version))),
+        );
+    }
+    columns.extend(
+        answer_columns
+            .iter()
+            .map(|(id, _, shown)| answer_column(id, *shown)),
+    );
+    columns.push("text".to_string());
+    let rows =
+        stories
+            .iter()
+            .map(|story| {
+                let mut row = vec![
+                    Cell::text(story.id.to_string()),
+                    Cell::text(story.title.clone()),
+                    Cell::Date(story.date),
+                    Cell::text(story.teller.code()),
+                    Cell::text(story.valence.code()),
+                    Cell::text(story.consent.code()),
+                    Cell::optional(story.provider.as_ref()),
+                    Cell::optional(story.area.as_ref()),
+                    Cell::optional(story.activity.as_ref()),
+                    Cell::optional(story.indicator.as_ref()),
+                    Cell::list(&story.subgoals),
+                    Cell::list(&story.tags),
+                    Cell::optional(story.language.as_ref()),
+                ];
+                if with_name {
+                    row.push(Cell::optional(story.teller_name.as_ref()));
+                }
+                row.extend([
+                    Cell::optional(story.session.as_ref()),
+                    Cell::optional(story.round.as_ref()),
+                    Cell::text(story.moderation.code()),
+                    match &story.moderation {
+                        Moderation::Rejected(reason) if rule.sees_rejection_reason() => {
+                            Cell::text(reason.clone())
+                        }
+                        _ => Cell::Empty,
+                    },
+                    Cell::list(
+                        story
+                            .scores
+                            .iter()
+                            .map(|(id, score)| format!("{id}={score}")),
+                    ),
+                    Cell::optional(story.translation.as_ref()),
+                ]);
+                row.extend(answer_columns.iter().map(
+                    |(id, version, _)| match story.answers.get(id) {
+                        Some(answer) if answer.version == *version => answer_cell(&answer.value),
+                        _ => Cell::Empty,
+                    },
+                ));
+                row.push(Cell::text(story.text.as_str()));
+                row
+            })
+            .collect();
     Table {
         name: "verhalen",
         file: "stories",
@@ -160,12 +213,23 @@ pub fn stories_table(stories: &[Story], audience: Audience) -> Table {
     }
 }
 
+/// An answer as a cell: a slider's point or an agreement as a number (so a spreadsheet can count with
+/// it), everything else as its text (`weet-niet`, an option id, option ids separated by commas).
+fn answer_cell(value: &AnswerValue) -> Cell {
+    match value {
+        AnswerValue::Slider(SliderAnswer::At(number)) | AnswerValue::Agreement(number) => {
+            Cell::Number(f64::from(*number))
+        }
+        other => Cell::text(other.as_text()),
+    }
+}
+
 /// The figures, one per indicator, period and area, with the columns the measurements import reads.
 pub fn measurements_table(measurements: &[Measurement]) -> Table {
     Table {
         name: "metingen",
         file: "measurements",
-        columns: vec![
+        columns: names(&[
             "indicator",
             "period",
             "area",
@@ -173,7 +237,7 @@ pub fn measurements_table(measurements: &[Measurement]) -> Table {
             "numerator",
             "denominator",
             "source",
-        ],
+        ]),
         rows: measurements
             .iter()
             .map(|m| {
@@ -196,7 +260,7 @@ pub fn interpretations_table(interpretations: &[Interpretation]) -> Table {
     Table {
         name: "duidingen",
         file: "interpretations",
-        columns: vec![
+        columns: names(&[
             "id",
             "indicator",
             "area",
@@ -209,7 +273,7 @@ pub fn interpretations_table(interpretations: &[Interpretation]) -> Table {
             "improve",
             "stories",
             "session",
-        ],
+        ]),
         rows: interpretations
             .iter()
             .map(|i| {
@@ -237,7 +301,7 @@ pub fn actions_table(actions: &[Action], today: Date) -> Table {
     Table {
         name: "acties",
         file: "actions",
-        columns: vec![
+        columns: names(&[
             "id",
             "title",
             "owner",
@@ -249,7 +313,7 @@ pub fn actions_table(actions: &[Action], today: Date) -> Table {
             "session",
             "outcome",
             "created",
-        ],
+        ]),
         rows: actions
             .iter()
             .map(|a| {
@@ -314,7 +378,7 @@ mod tests {
         Table {
             name: "proef",
             file: "proef",
-            columns: vec!["tekst", "getal", "datum"],
+            columns: names(&["tekst", "getal", "datum"]),
             rows,
         }
     }
@@ -449,11 +513,15 @@ mod tests {
     fn the_public_stories_table_leaves_out_the_tellers_name() {
         let mut story = crate::testing::story("Weer onder de mensen", "Ik ga elke dinsdag.");
         story.teller_name = Some("Ans de Vries".to_string());
-        let internal = stories_table(std::slice::from_ref(&story), Audience::Internal);
-        let public = stories_table(&[story], Audience::Public);
-        assert!(internal.columns.contains(&"name"));
+        let internal = stories_table(
+            std::slice::from_ref(&story),
+            Audience::Internal,
+            &Default::default(),
+        );
+        let public = stories_table(&[story], Audience::Public, &Default::default());
+        assert!(internal.columns.iter().any(|c| c == "name"));
         assert!(internal.rows[0].contains(&Cell::text("Ans de Vries")));
-        assert!(!public.columns.contains(&"name"));
+        assert!(!public.columns.iter().any(|c| c == "name"));
         assert!(!public.rows[0].contains(&Cell::text("Ans de Vries")));
         for table in [internal, public] {
             assert!(

@@ -159,7 +159,11 @@ mod tests {
             denominator: Some(3000.0),
             source: Some("-GGD".to_string()),
         };
-        let stories = stories_table(&[story], crate::export::Audience::Internal);
+        let stories = stories_table(
+            &[story],
+            crate::export::Audience::Internal,
+            &Default::default(),
+        );
         let bytes = to_xlsx(&[stories.clone(), measurements_table(&[measurement])]).unwrap();
         let mut workbook = read(bytes.clone());
         assert_eq!(workbook.sheet_names(), ["verhalen", "metingen"]);
@@ -268,7 +272,11 @@ mod tests {
         assert_eq!(text.chars().count(), 69_999);
         let long = crate::testing::story("Een lang verhaal", &text);
         let short = crate::testing::story("Een kort verhaal", "Kort.");
-        let stories = stories_table(&[long, short], crate::export::Audience::Internal);
+        let stories = stories_table(
+            &[long, short],
+            crate::export::Audience::Internal,
+            &Default::default(),
+        );
         let bytes = to_xlsx(&[stories]).unwrap();
         let mut workbook = read(bytes);
         let sheet = workbook.worksheet_range("verhalen").unwrap();

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::export::ANSWER_COLUMN_PREFIX;
 use crate::source::LineError;
 use crate::story::front_matter::{RawStory, RawValue};
 use crate::story::{Catalog, Story};
@@ -62,7 +63,14 @@ fn parse_story_rows(table: Table, catalog: Catalog<'_>) -> (Vec<Story>, Vec<Line
         };
         let mut cells: BTreeMap<String, RawValue> = BTreeMap::new();
         let mut body = String::new();
+        let mut answers: BTreeMap<String, RawValue> = BTreeMap::new();
         for (column, cell) in row.cells {
+            if let Some(question) = column.strip_prefix(ANSWER_COLUMN_PREFIX) {
+                if !cell.trim().is_empty() {
+                    answers.insert(question.to_string(), RawValue::Text(cell));
+                }
+                continue;
+            }
             match column.as_str() {
                 "text" => body = cell,
                 "scores" => {
@@ -73,12 +81,41 @@ fn parse_story_rows(table: Table, catalog: Catalog<'_>) -> (Vec<Story>, Vec<Line
                 }
             }
         }
+        if !answers.is_empty() {
+            cells.insert("answers".to_string(), answers_cell(answers));
+        }
         match RawStory::from_row(row.line, cells, body).into_story(catalog) {
             Ok(story) => stories.push(story),
             Err(row_errors) => errors.extend(row_errors),
         }
     }
     (stories, errors)
+}
+
+/// The `vraag:ID` and `vraag:ID@VERSION` cells of a row as the front matter's `answers` table: a
+/// value alone under the question's current version, or a version with its value.
+fn answers_cell(cells: BTreeMap<String, RawValue>) -> RawValue {
+    let mut answers = BTreeMap::new();
+    for (column, value) in cells {
+        let entry = match column.split_once('@') {
+            Some((question, version)) => (
+                question.to_string(),
+                RawValue::Table(vec![
+                    (
+                        "version".to_string(),
+                        version.trim().parse::<i64>().map_or_else(
+                            |_| RawValue::Text(version.to_string()),
+                            RawValue::Integer,
+                        ),
+                    ),
+                    ("value".to_string(), value),
+                ]),
+            ),
+            None => (column, value),
+        };
+        answers.insert(entry.0, entry.1);
+    }
+    RawValue::Table(answers.into_iter().collect())
 }
 
 /// `statement-id=4|other=2` as a table of scores; what is not plain digits stays text, which the typed
@@ -165,7 +202,11 @@ Fout;2025-02-04;resident;positive;public;bestaat-niet;;Tekst\n";
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field.as_deref(), Some("indicator"));
 
-        let table = crate::export::stories_table(&stories, crate::export::Audience::Internal);
+        let table = crate::export::stories_table(
+            &stories,
+            crate::export::Audience::Internal,
+            &Default::default(),
+        );
         let csv = crate::export::to_csv(&table).unwrap();
         let (again, errors) = read_stories(
             std::str::from_utf8(&csv).unwrap(),
@@ -184,7 +225,11 @@ Fout;2025-02-04;resident;positive;public;bestaat-niet;;Tekst\n";
             .to_string();
         assert!(text.chars().count() > 70_000);
         let story = testing::story("Een lang verhaal", &text);
-        let table = crate::export::stories_table(&[story], crate::export::Audience::Internal);
+        let table = crate::export::stories_table(
+            &[story],
+            crate::export::Audience::Internal,
+            &Default::default(),
+        );
         let csv = crate::export::to_csv(&table).unwrap();
         let (stories, errors) = read_stories(
             std::str::from_utf8(&csv).unwrap(),

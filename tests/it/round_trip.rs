@@ -290,3 +290,28 @@ proptest! {
         prop_assert_eq!(questions(&first), questions(&second));
     }
 }
+
+proptest! {
+    /// The stories CSV carries every answer: a column per question (and per earlier version that was
+    /// answered), read back by the stories CSV import under the version it was given under.
+    #[test]
+    fn stories_csv_keeps_every_answer(stories in proptest::collection::vec(story(), 1..12)) {
+        let municipality = testing::municipality();
+        let goals = testing::goal_tree();
+        let questions = testing::question_set();
+        let table = verhalenbank::export::stories_table(
+            &stories,
+            verhalenbank::export::Audience::Internal,
+            &questions,
+        );
+        let csv = verhalenbank::export::to_csv(&table).unwrap();
+        let sessions = [verhalenbank::ids::SessionId::parse("noord-2026-03").unwrap()];
+        let catalog = Catalog { municipality: &municipality, goals: &goals, sessions: &sessions, rounds: &[], questions: &questions };
+        let (read, errors) = verhalenbank::import::read_stories(std::str::from_utf8(&csv).unwrap(), catalog);
+        prop_assert_eq!(errors, vec![]);
+        let answers = |stories: &[verhalenbank::story::Story]| {
+            stories.iter().map(|story| story.answers.clone()).collect::<Vec<_>>()
+        };
+        prop_assert_eq!(answers(&read), answers(&stories));
+    }
+}

@@ -584,7 +584,11 @@ async fn download(
                 }
                 request.sort = SortOrder::Newest;
                 let stories = bank.all_stories(request)?;
-                tables.push(stories_table(&stories, Audience::Public));
+                tables.push(stories_table(
+                    &stories,
+                    Audience::Public,
+                    &bank.question_set()?,
+                ));
             }
             sheet.file(&tables, today).map(Ok)
         })

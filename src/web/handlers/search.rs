@@ -429,7 +429,11 @@ async fn download(
         .run(move |bank| {
             let stories = bank.all_stories(request)?;
             tracing::info!(stories = stories.len(), "search download");
-            sheet.file(&[stories_table(&stories, Audience::Public)], today)
+            let questions = bank.question_set()?;
+            sheet.file(
+                &[stories_table(&stories, Audience::Public, &questions)],
+                today,
+            )
         })
         .await?;
     Ok(attachment(file))
