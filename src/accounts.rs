@@ -219,6 +219,9 @@ pub struct User {
     pub second_factor: Option<SecondFactor>,
     /// Turned off by an administrator: the account cannot log in, and its logins have ended.
     pub disabled: bool,
+    /// For an account that logs in through the identity provider (single sign-on): who it is there.
+    /// Such an account has no password here, and its role is read from its groups at every login.
+    pub sso: Option<crate::sso::SsoIdentity>,
 }
 
 /// A time-based one-time password (RFC 6238: six digits, 30 seconds, SHA-1, as every authenticator
@@ -296,6 +299,36 @@ impl User {
             created,
             second_factor: None,
             disabled: false,
+            sso: None,
+        })
+    }
+
+    /// An account for someone who logs in through the identity provider: named after the identity
+    /// ([`crate::sso::SsoIdentity::user_name`]), without a password (none verifies), with the role
+    /// the mapping gave.
+    pub fn from_sso(
+        identity: crate::sso::SsoIdentity,
+        display_name: &str,
+        role: Role,
+        provider: Option<ProviderId>,
+        created: Date,
+    ) -> Result<User, AccountError> {
+        check_provider(role, provider.as_ref())?;
+        let name = identity.user_name();
+        Ok(User {
+            display_name: if display_name.trim().is_empty() {
+                name.to_string()
+            } else {
+                display_name.trim().to_string()
+            },
+            name,
+            role,
+            provider,
+            password: PasswordDigest::from_stored(String::new()),
+            created,
+            second_factor: None,
+            disabled: false,
+            sso: Some(identity),
         })
     }
 
@@ -355,8 +388,9 @@ impl User {
     }
 
     /// Administrators and analysts, who reach every story, may protect their login with a second factor.
+    /// Accounts of the identity provider have its own second factor instead.
     pub fn may_use_second_factor(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Analyst)
+        matches!(self.role, Role::Admin | Role::Analyst) && self.sso.is_none()
     }
 
     pub fn is_admin(&self) -> bool {

@@ -79,6 +79,52 @@ pub enum Command {
         /// How many backups to keep in the backup folder; older ones are deleted.
         #[arg(long, env = "VERHALENBANK_BACKUP_KEEP", default_value_t = 14)]
         backup_keep: usize,
+        /// Whether staff may log in with a name and password kept in the bank. Set to false when
+        /// everyone logs in through the identity provider (oidc-issuer).
+        #[arg(
+            long,
+            env = "VERHALENBANK_LOCAL_LOGIN",
+            default_value_t = true,
+            action = clap::ArgAction::Set,
+            num_args = 0..=1,
+            default_missing_value = "true",
+            value_parser = clap::builder::BoolishValueParser::new()
+        )]
+        local_login: bool,
+        /// Single sign-on for staff: the identity provider's issuer URL (OpenID Connect), such as
+        /// https://login.microsoftonline.com/TENANT-ID/v2.0 or https://sso.gemeente.nl/realms/NAME.
+        #[arg(long, env = "VERHALENBANK_OIDC_ISSUER")]
+        oidc_issuer: Option<String>,
+        /// The client id the identity provider gave the bank.
+        #[arg(long, env = "VERHALENBANK_OIDC_CLIENT_ID")]
+        oidc_client_id: Option<String>,
+        /// The client secret the identity provider gave the bank.
+        #[arg(long, env = "VERHALENBANK_OIDC_CLIENT_SECRET", hide_env_values = true)]
+        oidc_client_secret: Option<String>,
+        /// The full address of /login/oidc/terug on this site, as registered with the identity
+        /// provider. Default: made from the address a request comes in on (https with --https).
+        #[arg(long, env = "VERHALENBANK_OIDC_REDIRECT_URL")]
+        oidc_redirect_url: Option<String>,
+        /// The identity provider's name on the login page ("Inloggen met NAME"). Default: its host name.
+        #[arg(long, env = "VERHALENBANK_OIDC_NAME")]
+        oidc_name: Option<String>,
+        /// The ID token claim that lists a person's groups.
+        #[arg(long, env = "VERHALENBANK_OIDC_GROUPS_CLAIM", default_value = "groups")]
+        oidc_groups_claim: String,
+        /// Which group gives which role: GROUP=ROLE, or GROUP=provider:PROVIDER-ID for provider staff;
+        /// repeat for more (in the environment: separated by commas). The group that may do most wins.
+        #[arg(
+            long,
+            env = "VERHALENBANK_OIDC_ROLE",
+            value_name = "GROUP=ROLE",
+            value_delimiter = ',',
+            value_parser = crate::sso::RoleMapping::parse
+        )]
+        oidc_role: Vec<crate::sso::RoleMapping>,
+        /// Whom staff without a role should ask, as the refusal page names them (such as "de
+        /// servicedesk, telefoon 14 035"). Default: the bank's administrator.
+        #[arg(long, env = "VERHALENBANK_OIDC_CONTACT")]
+        oidc_contact: Option<String>,
     },
     /// Write a backup of the whole bank into one file. With the server running on the data folder
     /// the server writes it (through the control socket in the data folder), without stopping.

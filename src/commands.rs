@@ -30,9 +30,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             backup_dir,
             backup_every,
             backup_keep,
+            local_login,
+            oidc_issuer,
+            oidc_client_id,
+            oidc_client_secret,
+            oidc_redirect_url,
+            oidc_name,
+            oidc_groups_claim,
+            oidc_role,
+            oidc_contact,
         } => serve(
             &config,
             crate::web::ServeOptions {
+                local_login,
+                oidc: oidc_settings(
+                    oidc_issuer,
+                    oidc_client_id,
+                    oidc_client_secret,
+                    oidc_redirect_url,
+                    oidc_name,
+                    oidc_groups_claim,
+                    oidc_role,
+                    oidc_contact,
+                    local_login,
+                )?,
                 bind,
                 demo: !no_demo,
                 sample: beside_sources(sample),
@@ -142,6 +163,59 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Single sign-on's settings from `serve`'s options: `None` without an issuer; an error that names the
+/// missing option when it is half configured, or when password logins are off without it.
+#[allow(clippy::too_many_arguments)]
+fn oidc_settings(
+    issuer: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    redirect_url: Option<String>,
+    name: Option<String>,
+    groups_claim: String,
+    roles: Vec<crate::sso::RoleMapping>,
+    contact: Option<String>,
+    local_login: bool,
+) -> anyhow::Result<Option<crate::web::oidc::OidcSettings>> {
+    let Some(issuer) = issuer.filter(|issuer| !issuer.trim().is_empty()) else {
+        anyhow::ensure!(
+            client_id.is_none() && client_secret.is_none() && roles.is_empty(),
+            "oidc-client-id, oidc-client-secret and oidc-role need oidc-issuer: the identity provider's issuer URL"
+        );
+        anyhow::ensure!(
+            local_login,
+            "local-login = false needs single sign-on (oidc-issuer, oidc-client-id, oidc-role): otherwise nobody can log in"
+        );
+        return Ok(None);
+    };
+    let client_id = client_id
+        .filter(|id| !id.trim().is_empty())
+        .context("oidc-issuer is set but oidc-client-id is not: give the client id the identity provider gave the bank")?;
+    if roles.is_empty() {
+        tracing::warn!(
+            "single sign-on has no oidc-role mapping: everyone who logs in through it is refused"
+        );
+    }
+    let name = name.unwrap_or_else(|| {
+        issuer
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .unwrap_or(&issuer)
+            .to_string()
+    });
+    Ok(Some(crate::web::oidc::OidcSettings {
+        issuer,
+        client_id,
+        client_secret,
+        redirect_url,
+        name,
+        groups_claim,
+        roles,
+        contact,
+    }))
 }
 
 fn serve(config: &Config, options: crate::web::ServeOptions) -> anyhow::Result<ExitCode> {

@@ -79,13 +79,15 @@ fn file_arguments(file: &Path, matches: &clap::ArgMatches) -> anyhow::Result<Vec
     let (global, serve) = known_keys();
     let command = matches.subcommand();
     let mut extra = Vec::new();
-    for (key, value) in &table {
+    for (written, value) in &table {
+        // `local_login` reads as `local-login`: both spellings are common in TOML.
+        let key = &written.replace('_', "-");
         let is_global = global.contains(key);
         if !is_global && !serve.contains(key) {
             let mut known: Vec<&String> = global.iter().chain(&serve).collect();
             known.sort();
             anyhow::bail!(
-                "{}: unknown key {key}; known keys: {}",
+                "{}: unknown key {written}; known keys: {}",
                 file.display(),
                 known
                     .iter()
@@ -108,22 +110,54 @@ fn file_arguments(file: &Path, matches: &clap::ArgMatches) -> anyhow::Result<Vec
             continue;
         }
         let flag = format!("--{key}");
+        let takes_value = takes_value(key);
+        let one = |value: &toml::Value| -> Option<String> {
+            match value {
+                toml::Value::String(text) => Some(text.clone()),
+                toml::Value::Integer(number) => Some(number.to_string()),
+                toml::Value::Boolean(yes) if takes_value => Some(yes.to_string()),
+                _ => None,
+            }
+        };
         match value {
-            toml::Value::Boolean(true) => extra.push(flag.into()),
-            toml::Value::Boolean(false) => {}
-            toml::Value::String(text) => {
-                extra.push(flag.into());
-                extra.push(text.into());
+            toml::Value::Boolean(true) if !takes_value => extra.push(flag.into()),
+            toml::Value::Boolean(false) if !takes_value => {}
+            // A list repeats the option: `oidc-role = ["a=admin", "b=analyst"]`.
+            toml::Value::Array(items) => {
+                for item in items {
+                    let Some(text) = one(item).filter(|_| !matches!(item, toml::Value::Boolean(_)))
+                    else {
+                        anyhow::bail!(
+                            "{}: {written}: every item of the list must be a text or a number, found {item}",
+                            file.display()
+                        );
+                    };
+                    extra.push(flag.clone().into());
+                    extra.push(text.into());
+                }
             }
-            toml::Value::Integer(number) => {
-                extra.push(flag.into());
-                extra.push(number.to_string().into());
-            }
-            _ => anyhow::bail!(
-                "{}: {key} must be a text, a number or true/false",
-                file.display()
-            ),
+            other => match one(other) {
+                Some(text) => {
+                    extra.push(flag.into());
+                    extra.push(text.into());
+                }
+                None => anyhow::bail!(
+                    "{}: {written} must be a text, a number, true/false or a list of texts, found {other}",
+                    file.display()
+                ),
+            },
         }
     }
     Ok(extra)
+}
+
+/// Whether the option `key` takes a value (`--local-login false`) rather than being a switch.
+fn takes_value(key: &str) -> bool {
+    let command = Cli::command();
+    let serve = command.find_subcommand("serve");
+    command
+        .get_arguments()
+        .chain(serve.into_iter().flat_map(|serve| serve.get_arguments()))
+        .find(|arg| arg.get_long() == Some(key))
+        .is_some_and(|arg| arg.get_action().takes_values())
 }

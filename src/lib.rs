@@ -35,6 +35,7 @@ pub mod rounds;
 pub mod sessions;
 pub mod signals;
 pub mod source;
+pub mod sso;
 pub mod store;
 pub mod story;
 pub mod synonyms;

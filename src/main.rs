@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     match verhalenbank::commands::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            verhalenbank::telemetry::fatal(&error);
             ExitCode::FAILURE
         }
     }

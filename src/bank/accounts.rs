@@ -34,6 +34,16 @@ impl Bank {
         Ok(self.store.change_user(name, change)?)
     }
 
+    /// Records a single sign-on login: the account keyed by the identity, made or updated with the role
+    /// its groups give now (see [`crate::store::Store::sso_login`]).
+    pub fn sso_login(
+        &self,
+        login: crate::sso::SsoLogin,
+        today: jiff::civil::Date,
+    ) -> anyhow::Result<Result<User, crate::sso::SsoRefusal>> {
+        Ok(self.store.sso_login(login, today)?)
+    }
+
     /// Stores an account (new or changed), durably.
     pub fn put_user(&self, user: &User) -> anyhow::Result<()> {
         Ok(self.store.put_user(user)?)

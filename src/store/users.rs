@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError, decode, encode};
 use crate::accounts::{AccountChange, AccountError, PasswordDigest, Role, SecondFactor, User};
 use crate::ids::{ProviderId, UserName};
+use crate::sso::{SsoLogin, SsoRefusal};
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "v")]
@@ -29,6 +30,11 @@ enum UserRecord {
         second_factor_step: Option<u64>,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         disabled: bool,
+        /// The identity provider's issuer and subject, for a single sign-on account.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sso_issuer: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sso_subject: Option<String>,
     },
 }
 
@@ -44,6 +50,8 @@ impl UserRecord {
             second_factor: user.second_factor.as_ref().map(|f| f.secret.clone()),
             second_factor_step: user.second_factor.as_ref().map(|f| f.last_step),
             disabled: user.disabled,
+            sso_issuer: user.sso.as_ref().map(|sso| sso.issuer.clone()),
+            sso_subject: user.sso.as_ref().map(|sso| sso.subject.clone()),
         }
     }
 
@@ -58,6 +66,8 @@ impl UserRecord {
             second_factor,
             second_factor_step,
             disabled,
+            sso_issuer,
+            sso_subject,
         } = self;
         User {
             name,
@@ -71,6 +81,9 @@ impl UserRecord {
                 last_step: second_factor_step.unwrap_or(0),
             }),
             disabled,
+            sso: sso_issuer
+                .zip(sso_subject)
+                .map(|(issuer, subject)| crate::sso::SsoIdentity { issuer, subject }),
         }
     }
 }
@@ -147,6 +160,53 @@ impl Store {
         if let Err(error) = user.apply(change, other_admins) {
             return Ok(Err(error));
         }
+        self.put_user(&user)?;
+        Ok(Ok(user))
+    }
+
+    /// Creates or updates the account of someone the identity provider vouched for, with the role its
+    /// groups give now; refused, and nothing written, when the mapping gave no role, the account was
+    /// turned off, the name belongs to a password account, or the mapped provider is unknown.
+    pub fn sso_login(
+        &self,
+        login: SsoLogin,
+        today: jiff::civil::Date,
+    ) -> Result<Result<User, SsoRefusal>, StoreError> {
+        let _one_at_a_time = ACCOUNT_CHANGES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let name = login.identity.user_name();
+        let existing = self.user(&name)?;
+        if let Some(user) = &existing {
+            if user.sso.as_ref() != Some(&login.identity) {
+                return Ok(Err(SsoRefusal::NameTaken));
+            }
+            if user.disabled {
+                return Ok(Err(SsoRefusal::Disabled));
+            }
+        }
+        let Some((role, provider)) = login.role else {
+            return Ok(Err(SsoRefusal::NoRole));
+        };
+        if !self.provider_known(provider.as_ref())? {
+            return Ok(Err(SsoRefusal::ProviderUnknown));
+        }
+        let user = match existing {
+            Some(mut user) => {
+                user.role = role;
+                user.provider = provider;
+                if !login.display_name.trim().is_empty() {
+                    user.display_name = login.display_name.trim().to_string();
+                }
+                user
+            }
+            None => {
+                match User::from_sso(login.identity, &login.display_name, role, provider, today) {
+                    Ok(user) => user,
+                    Err(_) => return Ok(Err(SsoRefusal::ProviderUnknown)),
+                }
+            }
+        };
         self.put_user(&user)?;
         Ok(Ok(user))
     }

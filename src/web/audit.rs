@@ -57,6 +57,11 @@ pub fn action(method: &Method, route: &str) -> Option<&'static str> {
     if (method == Method::GET || method == Method::HEAD) && route == "/moderatie/{id}/opname" {
         return Some("recording.played");
     }
+    // The identity provider sends people back with a GET: a login (or its refusal) like the form's.
+    if (method == Method::GET || method == Method::HEAD) && route == crate::web::oidc::CALLBACK_PATH
+    {
+        return Some("login.sso");
+    }
     if method == Method::GET || method == Method::HEAD {
         let download = route.ends_with("export.csv")
             || route.ends_with("export.xlsx")

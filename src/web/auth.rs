@@ -75,7 +75,10 @@ impl AuthnBackend for Accounts {
                 Some(user) => user.password.verify(&creds.password),
                 None => DUMMY_DIGEST.verify(&creds.password),
             };
-            let Some(mut user) = user.filter(|user| checked && !user.disabled) else {
+            // Accounts of the identity provider have no password here: they log in there.
+            let Some(mut user) =
+                user.filter(|user| checked && !user.disabled && user.sso.is_none())
+            else {
                 return Ok(None);
             };
             if let Some(factor) = &user.second_factor {

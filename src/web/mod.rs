@@ -20,6 +20,7 @@ mod handlers;
 mod hearing_view;
 pub mod i18n;
 pub mod metrics;
+pub mod oidc;
 mod page;
 mod protect;
 mod redaction;
@@ -62,6 +63,10 @@ pub struct AppState {
     pub session_events: tokio::sync::broadcast::Sender<crate::ids::SessionId>,
     /// Requests counted for `/metrics`, and who may read them.
     pub metrics: metrics::SharedMetrics,
+    /// Whether staff may log in with a password kept in the bank (`local-login`).
+    pub local_login: bool,
+    /// Single sign-on through the identity provider, when configured.
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
 impl AppState {
@@ -74,6 +79,8 @@ impl AppState {
             secure: false,
             session_events,
             metrics: Arc::new(metrics::Metrics::new(None)),
+            local_login: true,
+            oidc: None,
         }
     }
 
@@ -248,6 +255,8 @@ pub fn router(state: AppState) -> Router {
             get(evidence::interpretation_form).post(evidence::interpret),
         )
         .route("/uitloggen", axum::routing::post(login::logout))
+        .route("/login/oidc", get(login::oidc_start))
+        .route(oidc::CALLBACK_PATH, get(login::oidc_return))
         .route("/tweestaps", axum::routing::post(login::second_factor))
         .route("/beheer", get(admin::page))
         .route("/beheer/tokens", axum::routing::post(admin::create_token))
@@ -342,6 +351,10 @@ pub struct ServeOptions {
     pub data_dir: PathBuf,
     /// The backup folder and how often to write a backup there.
     pub backups: Option<(crate::bank::backups::BackupPlan, std::time::Duration)>,
+    /// Whether staff may log in with a password kept in the bank.
+    pub local_login: bool,
+    /// Single sign-on through the identity provider, when configured.
+    pub oidc: Option<oidc::OidcSettings>,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then stops the indexer after a last catch-up and flushes.
@@ -354,16 +367,26 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         false
     };
     if loaded {
-        println!("Demo municipality loaded from {}", options.sample.display());
+        crate::telemetry::announce(
+            &format!("Demo municipality loaded from {}", options.sample.display()),
+            &[("sample", options.sample.display().to_string())],
+        );
     }
     bank.start_indexer();
     auth::StoredSessions::prune(bank.clone())?;
     if let Some((plan, every)) = options.backups.clone() {
-        println!(
-            "Backups every {} s into {} (the newest {} kept)",
-            every.as_secs(),
-            plan.dir.display(),
-            plan.keep
+        crate::telemetry::announce(
+            &format!(
+                "Backups every {} s into {} (the newest {} kept)",
+                every.as_secs(),
+                plan.dir.display(),
+                plan.keep
+            ),
+            &[
+                ("backup_dir", plan.dir.display().to_string()),
+                ("every_seconds", every.as_secs().to_string()),
+                ("keep", plan.keep.to_string()),
+            ],
         );
         bank.set_backup_plan(plan)?;
         bank.start_backup_schedule(every);
@@ -372,12 +395,36 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
     let mut state = AppState::new(bank.clone(), None, options.demo);
     state.secure = options.https;
     state.metrics = Arc::new(metrics::Metrics::new(options.metrics_token.as_deref()));
+    state.local_login = options.local_login;
+    if let Some(settings) = options.oidc.clone() {
+        crate::telemetry::announce(
+            &format!("Single sign-on through {}", settings.issuer),
+            &[("issuer", settings.issuer.clone())],
+        );
+        let known = bank.settings()?;
+        for mapping in &settings.roles {
+            if let Some(provider) = &mapping.provider
+                && known.municipality.provider(provider).is_none()
+            {
+                tracing::warn!(
+                    group = %mapping.group,
+                    provider = %provider,
+                    "oidc-role maps a group to a provider that is not in municipality.toml: its members are refused until it is"
+                );
+            }
+        }
+        state.oidc = Some(Arc::new(oidc::Oidc::new(settings)?));
+    }
     let shutdown = shutdown_signal()?;
     if let Some(metrics_bind) = options.metrics_bind {
         let listener = tokio::net::TcpListener::bind(metrics_bind)
             .await
             .with_context(|| format!("binding {metrics_bind} for the metrics"))?;
-        println!("Metrics at http://{}/metrics", listener.local_addr()?);
+        let metrics_address = listener.local_addr()?;
+        crate::telemetry::announce(
+            &format!("Metrics at http://{metrics_address}/metrics"),
+            &[("metrics_address", metrics_address.to_string())],
+        );
         let metrics_router = metrics::router(state.clone());
         tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, metrics_router).await {
@@ -396,7 +443,16 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         }
     };
     let address = listener.local_addr()?;
-    println!("Verhalenbank runs at http://{address}");
+    crate::telemetry::announce(
+        &format!(
+            "Verhalenbank runs at http://{address} with the data folder {}",
+            options.data_dir.display()
+        ),
+        &[
+            ("address", format!("http://{address}")),
+            ("data_dir", options.data_dir.display().to_string()),
+        ],
+    );
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

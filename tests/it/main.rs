@@ -15,6 +15,7 @@ mod glance;
 mod hostile;
 mod languages;
 mod media;
+mod oidc;
 mod operations;
 mod packaging;
 mod patterns;

@@ -117,9 +117,13 @@ impl Server {
     /// Starts `verhalenbank --data-dir DATA serve --bind ADDR args...` in the repository root (where
     /// the demo's `stories-sample/` is) and waits until it says it listens.
     pub fn start(data: &Path, args: &[&str], rust_log: &str) -> Server {
+        Server::start_on(free_address(), data, args, rust_log)
+    }
+
+    /// As [`Server::start`], on an address chosen beforehand (for a peer that must know it first).
+    pub fn start_on(address: String, data: &Path, args: &[&str], rust_log: &str) -> Server {
         use std::io::BufRead;
         use std::process::Stdio;
-        let address = free_address();
         let mut child = Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
             .arg("--data-dir")
             .arg(data)

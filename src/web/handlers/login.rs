@@ -1,6 +1,12 @@
 //! Logging in and out. The login form posts name and password; a wrong combination gets one message
 //! for both, so the page does not tell which names exist. After logging in the visitor goes back to
 //! the page that asked for it (only a path on this site).
+//!
+//! With single sign-on configured the page also offers "Inloggen met <provider>": `/login/oidc` sends
+//! the visitor to the identity provider ([`crate::web::oidc`]) and `/login/oidc/terug` takes them
+//! back, checks what the provider says and logs them in as the account of that identity, with the role
+//! their groups give now. Someone in no mapped group gets a page (403) that says so and whom to ask.
+//! With `local-login = false` the password form is gone and its posts are refused.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -21,6 +27,35 @@ pub struct LoginPage {
     pub name: String,
     pub back: String,
     pub failed: bool,
+    /// The button's text for single sign-on ("Inloggen met …"), when it is configured.
+    pub sso_button: Option<String>,
+    /// Whether the name and password form is offered.
+    pub local_login: bool,
+}
+
+/// What a single sign-on login that did not work says: no role here, or the login itself failed.
+#[derive(Template, WebTemplate)]
+#[template(path = "sso_problem.html")]
+pub struct SsoProblemPage {
+    pub page: Page,
+    /// The message key of the explanation.
+    pub reason: &'static str,
+    /// Whom to ask, when the configuration names someone.
+    pub contact: Option<String>,
+    pub provider: String,
+}
+
+impl SsoProblemPage {
+    /// The message key of what to do about it.
+    pub fn what(&self) -> &'static str {
+        match self.reason {
+            "sso.no_role" => "sso.no_role_what",
+            "sso.disabled" => "sso.disabled_what",
+            "sso.not_set_up" => "sso.not_set_up_what",
+            "sso.unreachable" => "sso.unreachable_what",
+            _ => "sso.failed_what",
+        }
+    }
 }
 
 /// A path on this site to return to; anything else goes home.
@@ -52,6 +87,11 @@ async fn login_page(
         name,
         back,
         failed,
+        sso_button: state
+            .oidc
+            .as_ref()
+            .map(|oidc| t.with("login.sso_button", &oidc.settings.name)),
+        local_login: state.local_login,
     })
 }
 
@@ -72,6 +112,9 @@ pub async fn login(
     mut session: AuthSession,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    if !state.local_login {
+        return Err(AppError::Forbidden);
+    }
     let form = FormData::new(pairs);
     let name = form.text("naam");
     let back = safe_back(form.get("terug"));
@@ -102,12 +145,204 @@ pub async fn login(
     }
 }
 
-pub async fn logout(mut session: AuthSession) -> Result<Response, AppError> {
+/// Ends the login here; for an account of the identity provider whose provider advertises an
+/// `end_session_endpoint`, also sends the browser there to end the login at the provider.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    mut session: AuthSession,
+) -> Result<Response, AppError> {
+    let from_provider = session.user.as_ref().is_some_and(|user| user.sso.is_some());
     session
         .logout()
         .await
         .map_err(|error| AppError::Internal(anyhow::anyhow!("logging out: {error}")))?;
+    if let Some(oidc) = state.oidc.as_ref().filter(|_| from_provider) {
+        let redirect = crate::web::oidc::redirect_url(&oidc.settings, &headers, state.secure);
+        if let Some(url) = oidc
+            .logout_url(&crate::web::oidc::front_page(&redirect))
+            .await
+        {
+            return Ok(Redirect::to(&url).into_response());
+        }
+    }
     Ok(Redirect::to("/").into_response())
+}
+
+/// The session key under which a started single sign-on login waits for its return.
+const PENDING_KEY: &str = "oidc_pending";
+
+async fn sso_problem(
+    state: &AppState,
+    t: &'static Texts,
+    uri: &axum::http::Uri,
+    status: axum::http::StatusCode,
+    reason: &'static str,
+) -> Result<Response, AppError> {
+    let settings = state.run(|bank| bank.settings()).await?;
+    let oidc = state.oidc.as_ref().ok_or(AppError::NotFound)?;
+    let page = SsoProblemPage {
+        page: state.page(t, &settings, "sso.title", Nav::Login, uri),
+        reason,
+        contact: oidc.settings.contact.clone(),
+        provider: oidc.settings.name.clone(),
+    };
+    let mut response = page.into_response();
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `/login/oidc`: sends the visitor to the identity provider, remembering the login in the session.
+pub async fn oidc_start(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    headers: axum::http::HeaderMap,
+    session: AuthSession,
+    Query(query): Query<BackQuery>,
+) -> Result<Response, AppError> {
+    let Some(oidc) = state.oidc.clone() else {
+        return Err(AppError::NotFound);
+    };
+    let back = safe_back(query.terug.as_deref());
+    let redirect = crate::web::oidc::redirect_url(&oidc.settings, &headers, state.secure);
+    match oidc.start(redirect, back).await {
+        Ok((url, pending)) => {
+            session
+                .session
+                .insert(PENDING_KEY, pending)
+                .await
+                .map_err(|error| AppError::Internal(anyhow::anyhow!("keeping a login: {error}")))?;
+            Ok(Redirect::to(&url).into_response())
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "single sign-on could not start");
+            sso_problem(
+                &state,
+                t,
+                &uri,
+                axum::http::StatusCode::BAD_GATEWAY,
+                "sso.unreachable",
+            )
+            .await
+        }
+    }
+}
+
+/// What the identity provider sends back: a code and the state, or an error.
+#[derive(serde::Deserialize)]
+pub struct ReturnQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `/login/oidc/terug`: checks the provider's answer and logs the visitor in, or says why not.
+pub async fn oidc_return(
+    State(state): State<AppState>,
+    Lang(t): Lang,
+    OriginalUri(uri): OriginalUri,
+    mut session: AuthSession,
+    Query(query): Query<ReturnQuery>,
+) -> Result<Response, AppError> {
+    use crate::web::oidc::OidcError;
+    use axum::http::StatusCode;
+    let Some(oidc) = state.oidc.clone() else {
+        return Err(AppError::NotFound);
+    };
+    // Used once, whatever comes of it: a second return with the same state finds nothing.
+    let pending: Option<crate::web::oidc::Pending> = session
+        .session
+        .remove(PENDING_KEY)
+        .await
+        .map_err(|error| AppError::Internal(anyhow::anyhow!("reading a login: {error}")))?;
+    let outcome = match (pending, query.code, query.state, query.error) {
+        (_, _, _, Some(error)) => Err(OidcError::Provider(
+            error
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .take(40)
+                .collect(),
+        )),
+        (None, ..) => Err(OidcError::NoPendingLogin),
+        (Some(pending), Some(code), Some(returned), None) => oidc
+            .finish(pending.clone(), &code, &returned)
+            .await
+            .map(|verified| (verified, pending.back)),
+        (Some(_), ..) => Err(OidcError::StateMismatch),
+    };
+    let (verified, back) = match outcome {
+        Ok(done) => done,
+        Err(error) => {
+            tracing::warn!(error = %error, "a single sign-on login failed");
+            crate::web::audit::note_target(format!("sso:{}", error_code(&error)));
+            let status = if error.provider_down() {
+                StatusCode::BAD_GATEWAY
+            } else if matches!(error, OidcError::NoPendingLogin | OidcError::StateMismatch) {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            let reason = if error.provider_down() {
+                "sso.unreachable"
+            } else {
+                "sso.failed"
+            };
+            return sso_problem(&state, t, &uri, status, reason).await;
+        }
+    };
+    let mapping = crate::sso::role_for(&oidc.settings.roles, &verified.groups)
+        .map(|mapping| (mapping.role, mapping.provider.clone()));
+    let login = crate::sso::SsoLogin {
+        identity: verified.identity,
+        display_name: verified.display_name,
+        role: mapping,
+    };
+    let name = login.identity.user_name();
+    let today = state.today();
+    let recorded = state.run(move |bank| bank.sso_login(login, today)).await?;
+    match recorded {
+        Ok(user) => {
+            session
+                .login(&user)
+                .await
+                .map_err(|error| AppError::Internal(anyhow::anyhow!("logging in: {error}")))?;
+            tracing::info!(user = %user.name, role = user.role.code(), "logged in through single sign-on");
+            crate::web::audit::note_actor(crate::audit::Actor::User(user.name.clone()));
+            crate::web::audit::note_target(format!("user:{}", user.name));
+            Ok(Redirect::to(&back).into_response())
+        }
+        Err(refusal) => {
+            tracing::info!(user = %name, reason = refusal.code(), "a single sign-on login was refused");
+            crate::web::audit::note_target(format!("user:{name}:{}", refusal.code()));
+            let reason = match refusal {
+                crate::sso::SsoRefusal::NoRole => "sso.no_role",
+                crate::sso::SsoRefusal::Disabled => "sso.disabled",
+                crate::sso::SsoRefusal::NameTaken | crate::sso::SsoRefusal::ProviderUnknown => {
+                    "sso.not_set_up"
+                }
+            };
+            sso_problem(&state, t, &uri, StatusCode::FORBIDDEN, reason).await
+        }
+    }
+}
+
+/// A failed single sign-on's short code for the audit log.
+fn error_code(error: &crate::web::oidc::OidcError) -> &'static str {
+    use crate::web::oidc::OidcError;
+    match error {
+        OidcError::Unreachable => "unreachable",
+        OidcError::NoPendingLogin => "no_pending_login",
+        OidcError::StateMismatch => "state",
+        OidcError::Provider(_) => "provider_error",
+        OidcError::TokenRequest => "token_request",
+        OidcError::NoIdToken => "no_id_token",
+        OidcError::Expired => "expired",
+        OidcError::Nonce => "nonce",
+        OidcError::Signature => "signature",
+        OidcError::Invalid(_) => "invalid",
+        OidcError::AccessTokenHash => "at_hash",
+    }
 }
 
 #[cfg(test)]
