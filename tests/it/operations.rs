@@ -121,9 +121,67 @@ fn json_log_lines_without_colour_codes() {
         "{printed}"
     );
     assert!(events.iter().all(|event| event["level"].is_string()));
-    // Everything else is what the server says on standard output, not a log line as text.
+    // What the server says as it starts, on standard output, is a JSON line too: every line is one.
     assert!(!printed.contains(" INFO "), "{printed}");
     assert!(!printed.contains('\u{1b}'), "no colour codes: {printed:?}");
+    for line in printed.lines().filter(|line| !line.trim().is_empty()) {
+        assert!(line.starts_with('{'), "a line that is not JSON: {line}");
+    }
+    let runs = events
+        .iter()
+        .find(|event| event["fields"]["address"].is_string())
+        .unwrap_or_else(|| panic!("the address as a JSON line: {printed}"));
+    assert!(
+        runs["fields"]["address"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+    assert_eq!(
+        runs["fields"]["data_dir"].as_str().unwrap(),
+        data.path().to_str().unwrap()
+    );
+    assert!(
+        events.iter().any(|event| event["fields"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Demo municipality loaded"))),
+        "{printed}"
+    );
+
+    // An error that stops the start (the address is taken) is a JSON line as well.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args([
+            "--log-format",
+            "json",
+            "serve",
+            "--no-demo",
+            "--bind",
+            &address,
+        ])
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = text(&output);
+    for line in said.lines().filter(|line| !line.trim().is_empty()) {
+        let event: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        if event["level"] == "ERROR" {
+            assert!(
+                event["fields"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("is in use"),
+                "{line}"
+            );
+        }
+    }
+    assert!(said.contains("\"level\":\"ERROR\""), "{said}");
+    assert!(!said.contains('\u{1b}'), "{said:?}");
 
     let text = Server::start(data.path(), &["--no-demo"], "info").stop();
     assert!(text.contains(" INFO "), "{text}");
