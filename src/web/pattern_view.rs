@@ -507,12 +507,12 @@ fn contingency_view(
     }
 }
 
-/// A p-value as people read it: three decimals, or "< 0,001".
+/// A p-value with its sign, as people read it: "= 0,042", or "< 0,001" for smaller ones.
 fn p_text(t: &Texts, p: f64) -> String {
     if p < 0.001 {
         format!("< {}", decimal(t, 0.001))
     } else {
-        decimal(t, p)
+        format!("= {}", decimal(t, p))
     }
 }
 
