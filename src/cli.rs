@@ -44,6 +44,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// `serve` has many options; the command line is read once, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web application. With an empty data folder it first loads the demo municipality.

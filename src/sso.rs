@@ -145,7 +145,7 @@ fn weight(role: Role) -> u8 {
 pub fn role_for<'a>(mappings: &'a [RoleMapping], groups: &[String]) -> Option<&'a RoleMapping> {
     mappings
         .iter()
-        .filter(|mapping| groups.iter().any(|group| *group == mapping.group))
+        .filter(|mapping| groups.contains(&mapping.group))
         .fold(None, |best: Option<&RoleMapping>, mapping| match best {
             Some(best) if weight(best.role) >= weight(mapping.role) => Some(best),
             _ => Some(mapping),
