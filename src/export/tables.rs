@@ -336,13 +336,22 @@ pub fn actions_table(actions: &[Action], today: Date) -> Table {
 }
 
 /// Protects a text cell against formula injection: a spreadsheet runs cells that start with `=`, `+`,
-/// `-`, `@`, tab or carriage return.
+/// `-`, `@`, tab or carriage return, so those get a leading `'`. Text that already starts with `'`
+/// before such a character gets one more, so the import takes exactly one off and reads back the
+/// text as it was.
 pub fn protect_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if needs_protection(text) {
         format!("'{text}")
     } else {
         text.to_string()
     }
+}
+
+/// Whether [`protect_cell`] puts a `'` before the text: it starts, after any apostrophes, with a
+/// character a spreadsheet reads as the start of a formula.
+pub fn needs_protection(text: &str) -> bool {
+    text.trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// A number as Dutch spreadsheets write it: decimal comma.
@@ -392,6 +401,15 @@ mod tests {
         assert_eq!(protect_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(protect_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(protect_cell("gewoon"), "gewoon");
+        assert_eq!(protect_cell("'=al beschermd"), "''=al beschermd");
+        assert_eq!(protect_cell("'gewoon"), "'gewoon");
+        for text in ["'=x", "''-1", "'", "'a", "=", "''"] {
+            assert_eq!(
+                crate::import::table::unprotect_cell(&protect_cell(text)),
+                text,
+                "{text}"
+            );
+        }
         assert_eq!(
             crate::import::table::unprotect_cell(&protect_cell("-2+3")),
             "-2+3"

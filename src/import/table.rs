@@ -36,11 +36,11 @@ fn separator(text: &str) -> u8 {
     }
 }
 
-/// Undoes the protection against formula injection that exports add: a leading `'` before `=`, `+`,
-/// `-`, `@`, tab or carriage return.
+/// Undoes the protection against formula injection that exports add: one leading `'` before `=`,
+/// `+`, `-`, `@`, tab or carriage return (possibly after more apostrophes the text itself began with).
 pub fn unprotect_cell(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if crate::export::needs_protection(rest) => rest,
         _ => cell,
     }
 }
