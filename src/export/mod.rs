@@ -24,7 +24,8 @@ use crate::story::file::{story_file_name, story_to_file};
 
 pub use tables::{
     ANSWER_COLUMN_PREFIX, Audience, Cell, Table, actions_table, answer_column, dutch_number,
-    interpretations_table, measurements_table, needs_protection, protect_cell, stories_table, to_csv,
+    interpretations_table, measurements_table, needs_protection, protect_cell, stories_table,
+    to_csv,
 };
 pub use xlsx::to_xlsx;
 

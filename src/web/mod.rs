@@ -21,6 +21,7 @@ mod hearing_view;
 pub mod i18n;
 pub mod metrics;
 mod page;
+mod pattern_view;
 mod protect;
 mod redaction;
 pub mod report_view;
@@ -168,6 +169,7 @@ pub fn router(state: AppState) -> Router {
         .route("/indicator/{id}/export.xlsx", get(evidence::download_xlsx))
         .route("/verhaal/{id}", get(story::page))
         .route("/zoeken", get(search::page))
+        .route("/patronen", get(patterns::page))
         .route("/zoeken/export.csv", get(search::download_csv))
         .route("/zoeken/export.xlsx", get(search::download_xlsx))
         .route(

@@ -11,6 +11,7 @@ use super::i18n::{self, Texts};
 pub enum Nav {
     Goals,
     Search,
+    Patterns,
     Tell,
     Lookup,
     Provider,
@@ -66,6 +67,7 @@ fn description_key(nav: Nav) -> &'static str {
     match nav {
         Nav::Goals => "meta.goals",
         Nav::Search => "meta.search",
+        Nav::Patterns => "meta.patterns",
         Nav::Tell => "meta.tell",
         Nav::Lookup => "meta.lookup",
         Nav::Provider => "meta.provider",
@@ -204,6 +206,7 @@ impl Page {
         let this = match nav {
             "goals" => Nav::Goals,
             "search" => Nav::Search,
+            "patterns" => Nav::Patterns,
             "tell" => Nav::Tell,
             "lookup" => Nav::Lookup,
             "provider" => Nav::Provider,

@@ -20,6 +20,8 @@ const pages = async () => [
   '/zoeken?q=buurt&valence=negative',
   '/zoeken?q=eenzaam',
   '/zoeken/synoniemen',
+  '/patronen',
+  '/patronen?round=minder-alleen-2025&vraag=wie-hielp&groep=teller&rij=wie-hielp&kolom=gevoel',
   '/vragen',
   '/vertel',
   '/mijn-verhaal',

@@ -50,7 +50,7 @@ test('every page fits 360 px and passes axe, with the longest words of the demo 
         '/verantwoording?jaar=2026', '/rondes', '/moderatie', '/aanbieder/verhaal', '/wachtwoord',
         ...indicators.slice(0, 6).map((p) => `${p}/duiding`)]
       : ['/', '/zoeken?q=buurt', '/zoeken?q=buurt&valence=negative&area=zuid', '/vertel', '/mijn-verhaal', '/inloggen',
-        '/acties', '/verantwoording', '/verantwoording?jaar=2025', '/bestaat-niet', ...indicators];
+        '/patronen', '/acties', '/verantwoording', '/verantwoording?jaar=2025', '/bestaat-niet', ...indicators];
     for (const path of paths) {
       await page.goto(base + path);
       checked += 1;

@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod overview;
 pub mod paper;
 pub mod participate;
+pub mod patterns;
 pub mod provider;
 pub mod questions;
 pub mod report;

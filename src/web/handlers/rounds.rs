@@ -27,6 +27,7 @@ use crate::web::handlers::sessions::{full_url, qr_svg};
 use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::{Lang, ResidentLang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
 use crate::web::round_forms::{read_round, read_significant};
 use crate::web::search_notice::SearchNotice;
 use crate::web::story_form::{FormView, read_public_story};
@@ -220,6 +221,10 @@ pub struct RoundPage {
     pub story_count: usize,
     pub tags: MatrixView,
     pub valence: MatrixView,
+    /// The patterns in the answers of the round's stories; their forms open `/patronen` for the round.
+    pub patterns: PatternsView,
+    /// The round as a filter of `/patronen`: (name, value).
+    pub patterns_filter: Vec<(String, String)>,
     pub cell_label: Option<String>,
     pub cell_stories: Vec<StoryCard>,
     pub words: Vec<WordsView>,
@@ -394,7 +399,7 @@ async fn round_page(
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
 ) -> Result<RoundPage, AppError> {
-    let (settings, version, analysis) = state
+    let (settings, version, analysis, questions) = state
         .run(move |bank| {
             // The version is read first: should the round change before the analysis is read, a save
             // from this page is refused rather than undoing a change the page did not show.
@@ -403,6 +408,7 @@ async fn round_page(
                 bank.settings()?,
                 version,
                 bank.round_analysis(&id, &Scope::Municipality)?,
+                bank.all_questions()?,
             ))
         })
         .await?;
@@ -420,6 +426,16 @@ async fn round_page(
             .collect()
     };
     let round = &analysis.round;
+    let pattern_links = Links::from_query(&[("round".to_string(), round.id.to_string())]);
+    let patterns = patterns_view(
+        t,
+        &settings,
+        &questions,
+        &analysis.stories,
+        &Choice::default(),
+        &pattern_links,
+        false,
+    );
     let significant = significant_views(t, municipality, round, &analysis.stories);
     let words = analysis
         .words
@@ -452,6 +468,8 @@ async fn round_page(
         story_count: analysis.stories.len(),
         tags,
         valence,
+        patterns,
+        patterns_filter: pattern_links.hidden(),
         cell_label: cell_label(t, &settings, &cell),
         cell_stories,
         words,
