@@ -400,7 +400,7 @@ fn stacked_bars(
     let step = LABEL + BAR + GAP;
     let height = step * rows.len() as f64;
     let mut svg = format!(
-        "<svg class=\"chart stacked\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"verdeling-titel\"><title id=\"verdeling-titel\">{}</title>",
+        "<svg class=\"chart stacked\" viewBox=\"0 0 {WIDTH} {height}\" role=\"group\" aria-labelledby=\"verdeling-titel\"><title id=\"verdeling-titel\">{}</title>",
         escape_html(&t.with("patterns.chart_title", title))
     );
     for (index, row) in rows.iter().enumerate() {
@@ -422,12 +422,12 @@ fn stacked_bars(
             }
             let width = WIDTH * f64::from(cell.count) / f64::from(total);
             svg.push_str(&format!(
-                "<a href=\"{}\"><rect x=\"{left:.1}\" y=\"{}\" width=\"{width:.1}\" height=\"{BAR}\" fill=\"{colour}\" stroke=\"#ffffff\"><title>{}: {} · {}</title></rect></a>",
+                "<a href=\"{}\"><title>{}: {} · {}</title><rect x=\"{left:.1}\" y=\"{}\" width=\"{width:.1}\" height=\"{BAR}\" fill=\"{colour}\" stroke=\"#ffffff\"/></a>",
                 escape_html(&cell.href),
-                top + LABEL,
                 escape_html(&row.label),
                 escape_html(label),
                 escape_html(&t.count("patterns.stories", &cell.count)),
+                top + LABEL,
             ));
             left += width;
         }
@@ -507,12 +507,12 @@ fn contingency_view(
     }
 }
 
-/// A p-value as people read it: three decimals, or "< 0,001".
+/// A p-value with its sign, as people read it: "= 0,042", or "< 0,001" for smaller ones.
 fn p_text(t: &Texts, p: f64) -> String {
     if p < 0.001 {
         format!("< {}", decimal(t, 0.001))
     } else {
-        decimal(t, p)
+        format!("= {}", decimal(t, p))
     }
 }
 
@@ -664,7 +664,7 @@ fn scatter_svg(
         .replace("{y}", y.text.get(t.lang))
         .replace("{x}", x.text.get(t.lang));
     let mut svg = format!(
-        "<svg class=\"chart scatter\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"img\" aria-labelledby=\"punten-titel\"><title id=\"punten-titel\">{}</title>",
+        "<svg class=\"chart scatter\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"group\" aria-labelledby=\"punten-titel\"><title id=\"punten-titel\">{}</title>",
         escape_html(&title)
     );
     svg.push_str(&format!(
@@ -704,11 +704,11 @@ fn scatter_svg(
         let radius = 4.0 + 2.5 * f64::from(*n).sqrt();
         let href = links.search(&[answer(x, &slider_band(*vx)), answer(y, &slider_band(*vy))]);
         svg.push_str(&format!(
-            "<a href=\"{}\"><circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{radius:.1}\" fill=\"#1f6fb2\" fill-opacity=\"0.6\" stroke=\"#14477f\"><title>{vx} · {vy}: {}</title></circle></a>",
+            "<a href=\"{}\"><title>{vx} · {vy}: {}</title><circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{radius:.1}\" fill=\"#1f6fb2\" fill-opacity=\"0.6\" stroke=\"#14477f\"/></a>",
             escape_html(&href),
+            escape_html(&t.count("patterns.stories", n)),
             px(*vx),
             py(*vy),
-            escape_html(&t.count("patterns.stories", n)),
         ));
     }
     svg.push_str("</svg>");

@@ -127,7 +127,8 @@ async fn the_pattern_page_counts_what_the_search_finds() {
         "the test's figures"
     );
     assert!(
-        page.contains("door toeval ontstaan (p = "),
+        page.contains("door toeval ontstaan (p &#60; 0,001)")
+            || page.contains("door toeval ontstaan (p = 0,"),
         "the p-value explained in words"
     );
 
