@@ -7,6 +7,7 @@ mod api_contract;
 mod audit;
 mod backup;
 mod cli;
+mod duplicates;
 mod durability;
 mod dutch_search;
 mod erasure;
