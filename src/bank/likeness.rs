@@ -75,3 +75,76 @@ impl Bank {
         })
     }
 }
+
+/// Stories asked for as neighbours when suggesting subgoals.
+const NEIGHBOURS: usize = 12;
+
+/// A subgoal suggested for a story, with why: the most alike stories that staff linked to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubgoalSuggestion {
+    pub subgoal: crate::ids::SubgoalId,
+    /// How many of the neighbours are linked to it.
+    pub stories: usize,
+    /// Titles of the closest of them, closest first.
+    pub examples: Vec<String>,
+    /// The neighbours' votes, each weighing 1 / (its rank + 1).
+    pub weight: f64,
+}
+
+/// The subgoals `neighbours` (most alike first) are linked to, best first, at most `count`.
+pub fn tally_subgoals(neighbours: &[Story], count: usize) -> Vec<SubgoalSuggestion> {
+    let mut tally: Vec<SubgoalSuggestion> = Vec::new();
+    for (rank, story) in neighbours.iter().enumerate() {
+        for subgoal in &story.subgoals {
+            let at = match tally.iter().position(|s| &s.subgoal == subgoal) {
+                Some(at) => at,
+                None => {
+                    tally.push(SubgoalSuggestion {
+                        subgoal: subgoal.clone(),
+                        stories: 0,
+                        examples: Vec::new(),
+                        weight: 0.0,
+                    });
+                    tally.len() - 1
+                }
+            };
+            let entry = &mut tally[at];
+            entry.stories += 1;
+            entry.weight += 1.0 / (rank as f64 + 1.0);
+            if entry.examples.len() < 2 {
+                entry.examples.push(story.title.clone());
+            }
+        }
+    }
+    tally.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.subgoal.cmp(&b.subgoal))
+    });
+    tally.truncate(count);
+    tally
+}
+
+impl Bank {
+    /// Up to three subgoals for `story`, learned from the most alike stories that are linked to
+    /// subgoals (nearest neighbours over the index; rejected stories and the story itself left out).
+    pub fn suggest_subgoals(&self, story: &Story) -> anyhow::Result<Vec<SubgoalSuggestion>> {
+        let mut neighbours = Vec::new();
+        for id in self
+            .index
+            .similar_to(&story.title, story.text.as_str(), NEIGHBOURS + 1)?
+        {
+            if id == story.id {
+                continue;
+            }
+            if let Some(other) = self.store.get_story(id)?
+                && !other.subgoals.is_empty()
+                && !matches!(other.moderation, crate::story::Moderation::Rejected(_))
+            {
+                neighbours.push(other);
+            }
+        }
+        neighbours.truncate(NEIGHBOURS);
+        Ok(tally_subgoals(&neighbours, 3))
+    }
+}

@@ -18,7 +18,7 @@ mod sessions;
 mod signal_list;
 mod synonyms;
 
-pub use likeness::Merged;
+pub use likeness::{Merged, SubgoalSuggestion, tally_subgoals};
 pub use questions::{Answered, QuestionsSaved};
 pub use signal_list::SignalsSaved;
 pub use synonyms::SynonymsSaved;

@@ -28,6 +28,7 @@ mod sessions;
 mod signals;
 mod site;
 mod story_indicator;
+mod suggestions;
 mod support;
 mod synonyms;
 mod tree;

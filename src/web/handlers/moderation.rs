@@ -262,6 +262,44 @@ pub struct ModeratePage {
     pub alike: Vec<AlikeView>,
     /// Merging was asked for but the two are not an exact resend.
     pub merge_refused: bool,
+    /// Subgoals suggested from the most alike linked stories, each added with one button.
+    pub subgoal_suggestions: Vec<SubgoalSuggestionView>,
+}
+
+/// A suggested subgoal: its id, title and why.
+pub struct SubgoalSuggestionView {
+    pub id: String,
+    pub title: String,
+    /// "Lijkt op 6 verhalen bij dit subdoel, zoals …".
+    pub reason: String,
+}
+
+fn suggestion_views(
+    t: &crate::web::i18n::Texts,
+    settings: &crate::bank::Settings,
+    story: &crate::story::Story,
+    found: &[crate::bank::SubgoalSuggestion],
+) -> Vec<SubgoalSuggestionView> {
+    found
+        .iter()
+        .filter(|s| !story.subgoals.contains(&s.subgoal))
+        .filter_map(|s| {
+            let subgoal = settings.goals.subgoal(&s.subgoal)?;
+            let examples = s
+                .examples
+                .iter()
+                .map(|title| format!("“{title}”"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(SubgoalSuggestionView {
+                id: s.subgoal.to_string(),
+                title: subgoal.title.clone(),
+                reason: t
+                    .count("suggestions.reason", &s.stories)
+                    .replace("{examples}", &examples),
+            })
+        })
+        .collect()
 }
 
 /// A story this one is (almost) the same as, to compare side by side.
@@ -331,19 +369,23 @@ pub async fn edit(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<ModeratePage, AppError> {
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
-    let (settings, story, found) = state
+    let (settings, story, found, suggested) = state
         .run(move |bank| {
             let story = bank.story_to_change(id)?;
-            let found = match &story {
-                Ok(Some(read)) => bank.near_duplicates(&read.item)?,
-                _ => Vec::new(),
+            let (found, suggested) = match &story {
+                Ok(Some(read)) => (
+                    bank.near_duplicates(&read.item)?,
+                    bank.suggest_subgoals(&read.item)?,
+                ),
+                _ => (Vec::new(), Vec::new()),
             };
-            Ok((bank.settings()?, story, found))
+            Ok((bank.settings()?, story, found, suggested))
         })
         .await?;
     let read = story?.ok_or(AppError::NotFound)?;
     let story = read.item;
     let alike = alike_views(t, &settings, &story, &found);
+    let subgoal_suggestions = suggestion_views(t, &settings, &story, &suggested);
     let (photos, recording) = media_views(&state, story.id).await?;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),
@@ -361,6 +403,7 @@ pub async fn edit(
         on_paper: story.channel == Some(crate::story::Channel::Paper),
         own_text: render_markdown(&story.text),
         alike,
+        subgoal_suggestions,
         merge_refused: FormData::new(query).get("samenvoegen") == Some("niet-gelijk"),
         suggestions: crate::web::redaction::suggestion_views(t, &story.title, story.text.as_str()),
         form: FormView::new(
@@ -389,7 +432,14 @@ pub async fn save(
     let existing = existing?.ok_or(AppError::NotFound)?.item;
     let read_at = form.version()?;
     let reason = form.text("reden");
+    // A suggested subgoal accepted with its button: added to the story, which stays as it was
+    // otherwise (no decision is taken with it), and the page comes back.
+    let accepted_subgoal = form
+        .get("voorstel")
+        .and_then(|id| crate::ids::SubgoalId::parse(id).ok())
+        .filter(|id| settings.goals.subgoal(id).is_some());
     let decision = match form.get("besluit") {
+        _ if accepted_subgoal.is_some() => Ok(None),
         Some("publish") => Ok(Some(Moderation::Published)),
         Some("reject") if !reason.is_empty() => Ok(Some(Moderation::Rejected(reason.clone()))),
         Some("reject") => Err("moderation.error_reason"),
@@ -411,12 +461,20 @@ pub async fn save(
                     &accepted,
                 ));
             }
+            if let Some(subgoal) = &accepted_subgoal
+                && !story.subgoals.contains(subgoal)
+            {
+                story.subgoals.push(subgoal.clone());
+            }
             let id = story.id;
             // A story erased or changed by someone else after the moderator opened it is left as it
             // is, and the page says so.
             state
                 .run(move |bank| bank.save_moderated(&story, read_at))
                 .await??;
+            if accepted_subgoal.is_some() {
+                return Ok(Redirect::to(&format!("/moderatie/{id}#subdoel")).into_response());
+            }
             Ok(Redirect::to(&format!("/moderatie?opgeslagen={id}")).into_response())
         }
         (read, decision) => {
@@ -442,6 +500,7 @@ pub async fn save(
                 own_text: render_markdown(&existing.text),
                 alike: Vec::new(),
                 merge_refused: false,
+                subgoal_suggestions: Vec::new(),
                 suggestions: crate::web::redaction::suggestion_views(
                     t,
                     &form.text("titel"),

@@ -1,9 +1,11 @@
-//! Near-duplicate detection measured: recall on copies of stories with a share of their words
-//! changed, false flags among stories that are not copies, and the time one story's check takes, on
-//! the demo plus a generated bank.
+//! The suggestions for staff measured. Subgoal suggestions: leave-one-out on the demo (each linked
+//! story's subgoals suggested from the others) and on a generated bank, top-3 accuracy, how often the
+//! right subgoal is first, and the time per suggestion. Near-duplicates: recall on copies of stories
+//! with a share of their words changed, false flags among stories that are not copies, and the time
+//! one story's check takes.
 //!
-//! `cargo bench --bench duplicates -- [--stories 20000] [--copies 200] [--seed 7]` prints a Markdown
-//! table for BENCHMARKS.md.
+//! `cargo bench --bench suggestions -- [--stories 20000] [--copies 200] [--seed 7]` prints Markdown
+//! for BENCHMARKS.md.
 
 use std::path::Path;
 use std::time::Instant;
@@ -49,6 +51,42 @@ fn edited(story: &Story, other: &Story, share: f64, rng: &mut Rng) -> String {
     words.join(" ")
 }
 
+/// Leave-one-out over `stories` (those linked to a subgoal and not rejected): (stories, right
+/// subgoal first, right subgoal among the three, time per suggestion).
+fn leave_one_out(
+    bank: &Bank,
+    stories: &[&Story],
+) -> anyhow::Result<(usize, usize, usize, Vec<std::time::Duration>)> {
+    let (mut first, mut three, mut times) = (0, 0, Vec::new());
+    let mut counted = 0;
+    for story in stories {
+        if story.subgoals.is_empty() || matches!(story.moderation, Moderation::Rejected(_)) {
+            continue;
+        }
+        counted += 1;
+        let started = Instant::now();
+        let suggested = bank.suggest_subgoals(story)?;
+        times.push(started.elapsed());
+        if suggested
+            .first()
+            .is_some_and(|s| story.subgoals.contains(&s.subgoal))
+        {
+            first += 1;
+        }
+        if suggested
+            .iter()
+            .any(|s| story.subgoals.contains(&s.subgoal))
+        {
+            three += 1;
+        }
+    }
+    Ok((counted, first, three, times))
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    100.0 * part as f64 / whole.max(1) as f64
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let generated = option(&args, "--stories", 20_000) as usize;
@@ -60,6 +98,15 @@ fn main() -> anyhow::Result<()> {
     bank.load_demo_if_empty(&sample)?;
     bank.catch_up_index()?;
     let demo = bank.all_stories(SearchRequest::new("", Scope::Municipality))?;
+    let demo_refs: Vec<&Story> = demo.iter().collect();
+    let demo_suggested = leave_one_out(&bank, &demo_refs)?;
+    // False flags among the demo's own stories, written by people.
+    let mut demo_flagged = Vec::new();
+    for story in &demo {
+        if !bank.near_duplicates(story)?.is_empty() {
+            demo_flagged.push(story.title.clone());
+        }
+    }
     let material = Material::load(&sample)?;
     for n in 0..generated {
         let (mut story, _) = material.story(seed, n);
@@ -69,6 +116,13 @@ fn main() -> anyhow::Result<()> {
     bank.catch_up_index()?;
     let all = bank.all_stories(SearchRequest::new("", Scope::Municipality))?;
     eprintln!("{} stories in the bank", all.len());
+    let demo_ids: std::collections::HashSet<StoryId> = demo.iter().map(|s| s.id).collect();
+    let mut pick = Rng::new(seed ^ 0x5eed);
+    let generated_sample: Vec<&Story> = (0..copies.max(500))
+        .map(|_| pick.pick(&all))
+        .filter(|s| !demo_ids.contains(&s.id))
+        .collect();
+    let generated_suggested = leave_one_out(&bank, &generated_sample)?;
 
     // False flags: stories that are no copy of one another, yet marked alike: every demo story,
     // and a sample of the whole bank.
@@ -79,10 +133,6 @@ fn main() -> anyhow::Result<()> {
         times.push(started.elapsed());
         Ok(!found.is_empty())
     };
-    let mut demo_flagged = 0;
-    for story in &demo {
-        demo_flagged += usize::from(check(story)?);
-    }
     let mut rng = Rng::new(seed);
     let sampled = copies.max(500);
     let mut flagged = 0;
@@ -127,6 +177,33 @@ fn main() -> anyhow::Result<()> {
         rows.push((share, found_original, made.len(), median));
     }
 
+    println!(
+        "Subgoal suggestions, leave-one-out (each story's subgoals suggested from the other stories' links):\n"
+    );
+    println!(
+        "| bank | stories | right subgoal first | right subgoal in the top 3 | suggestion time p50 / p99 |"
+    );
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, (counted, first, three, times)) in [
+        (format!("demo ({} stories)", demo.len()), demo_suggested),
+        (
+            format!(
+                "demo + {generated} generated ({} stories), a sample",
+                all.len()
+            ),
+            generated_suggested,
+        ),
+    ] {
+        let time = Percentiles::of(times);
+        println!(
+            "| {name} | {counted} | {first} ({:.1}%) | {three} ({:.1}%) | {} / {} |",
+            percent(first, counted),
+            percent(three, counted),
+            millis(time.p50),
+            millis(time.p99)
+        );
+    }
+    println!();
     let time = Percentiles::of(times);
     println!(
         "Near-duplicates on the demo plus {generated} generated stories ({} in all), flagged from {:.0}% shingles in common:\n",
@@ -144,8 +221,10 @@ fn main() -> anyhow::Result<()> {
         );
     }
     println!(
-        "\nFalse flags: {demo_flagged} of the {} demo stories, and {flagged} of {sampled} stories drawn from the whole bank ({:.2}%), were marked alike without being a copy.",
+        "\nMarked alike without being made as a copy here: {} of the {} demo stories ({}), and {flagged} of {sampled} stories drawn from the whole bank ({:.2}%; generated stories are put together from the demo's sentences, so some do repeat much of one).",
+        demo_flagged.len(),
         demo.len(),
+        demo_flagged.join("; "),
         100.0 * flagged as f64 / sampled as f64
     );
     println!(
