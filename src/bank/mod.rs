@@ -7,6 +7,7 @@ mod accounts;
 pub mod api;
 pub mod backups;
 pub mod closeness;
+mod likeness;
 mod media;
 pub mod operations;
 mod questions;
@@ -17,6 +18,7 @@ mod sessions;
 mod signal_list;
 mod synonyms;
 
+pub use likeness::{Merged, SubgoalSuggestion, tally_subgoals};
 pub use questions::{Answered, QuestionsSaved};
 pub use signal_list::SignalsSaved;
 pub use synonyms::SynonymsSaved;

@@ -22,6 +22,7 @@ mod expand;
 mod facets;
 pub mod indexer;
 mod inspect;
+mod likeness;
 pub mod query;
 pub mod schema;
 pub mod search;

@@ -77,6 +77,7 @@ pub fn action(method: &Method, route: &str) -> Option<&'static str> {
         "/mijn-verhaal/intrekken" => "story.withdrawn",
         "/moderatie/{id}" => "story.moderated",
         "/moderatie/{id}/wissen" => "story.erased",
+        "/moderatie/{id}/samenvoegen" => "story.merged",
         "/inloggen" => "login",
         "/uitloggen" => "logout",
         "/wachtwoord" => "password.changed",

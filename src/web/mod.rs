@@ -294,6 +294,10 @@ pub fn router(state: AppState) -> Router {
             "/moderatie/{id}/wissen",
             axum::routing::post(moderation::erase),
         )
+        .route(
+            "/moderatie/{id}/samenvoegen",
+            axum::routing::post(moderation::merge),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::guarded))

@@ -19,6 +19,7 @@ const ROUTES: &[(&str, &str, Need)] = &[
     ("GET", "/moderatie/STORY", Need::Analyst),
     ("POST", "/moderatie/STORY", Need::Analyst),
     ("POST", "/moderatie/STORY/wissen", Need::Analyst),
+    ("POST", "/moderatie/STORY/samenvoegen", Need::Analyst),
     ("GET", "/wachtwoord", Need::Staff),
     ("POST", "/wachtwoord", Need::Staff),
     ("POST", "/tweestaps", Need::Analyst),

@@ -20,7 +20,7 @@ fn the_demo_imports_its_questions_and_answers_and_they_round_trip() {
     let output = run(&data, &["import", sample.to_str().unwrap()]);
     assert!(output.status.success(), "{}", text(&output));
     assert!(
-        text(&output).contains("imported the questions about the story (7 questions)"),
+        text(&output).contains("imported the questions about the story (8 questions)"),
         "{}",
         text(&output)
     );
@@ -177,7 +177,7 @@ async fn analysts_change_the_questions_on_their_page() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = headers[header::LOCATION].to_str().unwrap().to_string();
     let (_, saved) = app.get(&location).await;
-    assert!(saved.contains("Er staan nu 7 vragen in"), "{saved}");
+    assert!(saved.contains("Er staan nu 8 vragen in"), "{saved}");
     let stored = app.bank.questions_text().unwrap();
     assert_eq!(stored.item, better.replace("\r\n", "\n"));
     let gevoel = app

@@ -10,6 +10,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
+use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Moderation, StoryId};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
@@ -37,6 +38,8 @@ pub struct QueuePage {
     pub saved: Option<String>,
     /// A story was just erased.
     pub erased: bool,
+    /// A resend was just merged into the story it repeats.
+    pub merged: bool,
 }
 
 /// A story in the moderation list: its card, and while it waits, how long it has waited and the
@@ -48,6 +51,27 @@ pub struct QueueItem {
     /// "Schulden: deurwaarder", one per word of the signal list the story holds; none when it
     /// does not go first.
     pub urgent: Vec<String>,
+    /// Stories this one is (almost) the same as: (id, title, "94% gelijk").
+    pub alike: Vec<(String, String, String)>,
+}
+
+/// The stories each waiting story is (almost) the same as, with the resemblance in words.
+type AlikeMap = std::collections::HashMap<StoryId, Vec<(String, String, String)>>;
+
+fn alike_links(
+    t: &crate::web::i18n::Texts,
+    found: &[crate::duplicates::Likeness],
+) -> Vec<(String, String, String)> {
+    found
+        .iter()
+        .map(|likeness| {
+            (
+                likeness.story.id.to_string(),
+                likeness.story.title.clone(),
+                t.with("duplicates.percent", &likeness.percent().to_string()),
+            )
+        })
+        .collect()
 }
 
 /// The moderation list for stories waiting for a decision: those holding words of the signal list
@@ -58,6 +82,7 @@ fn waiting_first(
     hits: &[crate::index::Hit],
     urgent: Vec<(crate::story::Story, Vec<crate::index::SignalMatch>)>,
     today: jiff::civil::Date,
+    alike: &AlikeMap,
 ) -> Vec<QueueItem> {
     let waiting = |story: &crate::story::Story| {
         story.received.map(|day| match (today - day).get_days() {
@@ -74,6 +99,7 @@ fn waiting_first(
                 .iter()
                 .map(|found| format!("{}: {}", found.subject, found.word))
                 .collect(),
+            alike: alike.get(&story.id).cloned().unwrap_or_default(),
         })
         .collect();
     items.extend(
@@ -83,6 +109,7 @@ fn waiting_first(
                 card: hit_card(t, municipality, hit),
                 waiting: waiting(&hit.story),
                 urgent: Vec::new(),
+                alike: alike.get(&hit.story.id).cloned().unwrap_or_default(),
             }),
     );
     items
@@ -106,7 +133,7 @@ pub async fn queue(
     let saved_id = form
         .get("opgeslagen")
         .and_then(|id| StoryId::parse(id).ok());
-    let (settings, results, saved, urgent) = state
+    let (settings, results, saved, urgent, alike) = state
         .run(move |bank| {
             let mut request =
                 SearchRequest::new("", Scope::Municipality).filter(FacetField::Status, status);
@@ -134,15 +161,34 @@ pub async fn queue(
                     ))
                 });
             }
+            // Each waiting story's near-duplicates, asked again each time: nothing of them is kept.
+            let mut alike = Vec::new();
+            if status == "submitted" {
+                let waiting = results
+                    .hits
+                    .iter()
+                    .map(|hit| &hit.story)
+                    .chain(urgent.iter().map(|(story, _)| story));
+                for story in waiting {
+                    let found = bank.near_duplicates(story)?;
+                    if !found.is_empty() {
+                        alike.push((story.id, found));
+                    }
+                }
+            }
             let saved = match saved_id {
                 Some(id) => bank
                     .visible_story(id, &Scope::Municipality)?
                     .map(|story| story.title),
                 None => None,
             };
-            Ok((bank.settings()?, results, saved, urgent))
+            Ok((bank.settings()?, results, saved, urgent, alike))
         })
         .await?;
+    let alike: AlikeMap = alike
+        .into_iter()
+        .map(|(id, found)| (id, alike_links(t, &found)))
+        .collect();
     let counts = results
         .facets
         .get(&FacetField::Status)
@@ -172,6 +218,7 @@ pub async fn queue(
                 &results.hits,
                 urgent,
                 state.today(),
+                &alike,
             )
         } else {
             results
@@ -181,11 +228,13 @@ pub async fn queue(
                     card: hit_card(t, &settings.municipality, hit),
                     waiting: None,
                     urgent: Vec::new(),
+                    alike: Vec::new(),
                 })
                 .collect()
         },
         saved,
         erased: form.get("gewist").is_some(),
+        merged: form.get("samengevoegd").is_some(),
     })
 }
 
@@ -208,6 +257,95 @@ pub struct ModeratePage {
     pub photos: Vec<PhotoView>,
     /// The teller's recording, to listen to and write down as the story's text.
     pub recording: Option<RecordingView>,
+    /// This story's text, beside the stories it is (almost) the same as.
+    pub own_text: SafeHtml,
+    pub alike: Vec<AlikeView>,
+    /// Merging was asked for but the two are not an exact resend.
+    pub merge_refused: bool,
+    /// Subgoals suggested from the most alike linked stories, each added with one button.
+    pub subgoal_suggestions: Vec<SubgoalSuggestionView>,
+}
+
+/// A suggested subgoal: its id, title and why.
+pub struct SubgoalSuggestionView {
+    pub id: String,
+    pub title: String,
+    /// "Lijkt op 6 verhalen bij dit subdoel, zoals …".
+    pub reason: String,
+}
+
+fn suggestion_views(
+    t: &crate::web::i18n::Texts,
+    settings: &crate::bank::Settings,
+    story: &crate::story::Story,
+    found: &[crate::bank::SubgoalSuggestion],
+) -> Vec<SubgoalSuggestionView> {
+    found
+        .iter()
+        .filter(|s| !story.subgoals.contains(&s.subgoal))
+        .filter_map(|s| {
+            let subgoal = settings.goals.subgoal(&s.subgoal)?;
+            let examples = s
+                .examples
+                .iter()
+                .map(|title| format!("“{title}”"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(SubgoalSuggestionView {
+                id: s.subgoal.to_string(),
+                title: subgoal.title.clone(),
+                reason: t
+                    .count("suggestions.reason", &s.stories)
+                    .replace("{examples}", &examples),
+            })
+        })
+        .collect()
+}
+
+/// A story this one is (almost) the same as, to compare side by side.
+pub struct AlikeView {
+    pub id: String,
+    pub title: String,
+    /// "94% gelijk".
+    pub percent: String,
+    pub meta: String,
+    pub text: SafeHtml,
+    /// An exact resend by the same provider: it can be merged into this one.
+    pub mergeable: bool,
+}
+
+fn alike_views(
+    t: &crate::web::i18n::Texts,
+    settings: &crate::bank::Settings,
+    story: &crate::story::Story,
+    found: &[crate::duplicates::Likeness],
+) -> Vec<AlikeView> {
+    found
+        .iter()
+        .map(|likeness| {
+            let other = &likeness.story;
+            let provider = other
+                .provider
+                .as_ref()
+                .map(|p| settings.municipality.provider_name(p).to_string());
+            AlikeView {
+                id: other.id.to_string(),
+                title: other.title.clone(),
+                percent: t.with("duplicates.percent", &likeness.percent().to_string()),
+                meta: [
+                    Some(t.date(&other.date)),
+                    provider,
+                    Some(t.code("status", other.moderation.code())),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+                text: render_markdown(&other.text),
+                mergeable: crate::duplicates::exact_resend(other, story),
+            }
+        })
+        .collect()
 }
 
 /// The views of a story's photos and recording for the moderation page.
@@ -228,13 +366,26 @@ pub async fn edit(
     Lang(t): Lang,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<ModeratePage, AppError> {
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
-    let (settings, story) = state
-        .run(move |bank| Ok((bank.settings()?, bank.story_to_change(id)?)))
+    let (settings, story, found, suggested) = state
+        .run(move |bank| {
+            let story = bank.story_to_change(id)?;
+            let (found, suggested) = match &story {
+                Ok(Some(read)) => (
+                    bank.near_duplicates(&read.item)?,
+                    bank.suggest_subgoals(&read.item)?,
+                ),
+                _ => (Vec::new(), Vec::new()),
+            };
+            Ok((bank.settings()?, story, found, suggested))
+        })
         .await?;
     let read = story?.ok_or(AppError::NotFound)?;
     let story = read.item;
+    let alike = alike_views(t, &settings, &story, &found);
+    let subgoal_suggestions = suggestion_views(t, &settings, &story, &suggested);
     let (photos, recording) = media_views(&state, story.id).await?;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),
@@ -250,6 +401,10 @@ pub async fn edit(
         photos,
         recording,
         on_paper: story.channel == Some(crate::story::Channel::Paper),
+        own_text: render_markdown(&story.text),
+        alike,
+        subgoal_suggestions,
+        merge_refused: FormData::new(query).get("samenvoegen") == Some("niet-gelijk"),
         suggestions: crate::web::redaction::suggestion_views(t, &story.title, story.text.as_str()),
         form: FormView::new(
             t,
@@ -277,7 +432,14 @@ pub async fn save(
     let existing = existing?.ok_or(AppError::NotFound)?.item;
     let read_at = form.version()?;
     let reason = form.text("reden");
+    // A suggested subgoal accepted with its button: added to the story, which stays as it was
+    // otherwise (no decision is taken with it), and the page comes back.
+    let accepted_subgoal = form
+        .get("voorstel")
+        .and_then(|id| crate::ids::SubgoalId::parse(id).ok())
+        .filter(|id| settings.goals.subgoal(id).is_some());
     let decision = match form.get("besluit") {
+        _ if accepted_subgoal.is_some() => Ok(None),
         Some("publish") => Ok(Some(Moderation::Published)),
         Some("reject") if !reason.is_empty() => Ok(Some(Moderation::Rejected(reason.clone()))),
         Some("reject") => Err("moderation.error_reason"),
@@ -299,12 +461,20 @@ pub async fn save(
                     &accepted,
                 ));
             }
+            if let Some(subgoal) = &accepted_subgoal
+                && !story.subgoals.contains(subgoal)
+            {
+                story.subgoals.push(subgoal.clone());
+            }
             let id = story.id;
             // A story erased or changed by someone else after the moderator opened it is left as it
             // is, and the page says so.
             state
                 .run(move |bank| bank.save_moderated(&story, read_at))
                 .await??;
+            if accepted_subgoal.is_some() {
+                return Ok(Redirect::to(&format!("/moderatie/{id}#subdoel")).into_response());
+            }
             Ok(Redirect::to(&format!("/moderatie?opgeslagen={id}")).into_response())
         }
         (read, decision) => {
@@ -327,6 +497,10 @@ pub async fn save(
                 decision_error: decision.err().map(|key| t.get(key).to_string()),
                 version: read_at,
                 on_paper: existing.channel == Some(crate::story::Channel::Paper),
+                own_text: render_markdown(&existing.text),
+                alike: Vec::new(),
+                merge_refused: false,
+                subgoal_suggestions: Vec::new(),
                 suggestions: crate::web::redaction::suggestion_views(
                     t,
                     &form.text("titel"),
@@ -360,4 +534,36 @@ pub async fn erase(
     crate::web::audit::note_story(id);
     tracing::info!(story = %id, user = %user.name, "story erased by staff");
     Ok(Redirect::to("/moderatie?gewist=1").into_response())
+}
+
+/// Merges an exact resend into the story it repeats (`met`): the resend is erased, the other story
+/// stays. Refused, back on the resend's page with a note, unless both have the same title and text
+/// and come from the same provider.
+pub async fn merge(
+    Analyst(user): Analyst,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let original = FormData::new(pairs)
+        .get("met")
+        .and_then(|other| StoryId::parse(other).ok())
+        .ok_or(AppError::NotFound)?;
+    let today = state.today();
+    let merged = state
+        .run(move |bank| bank.merge_resend(id, original, today))
+        .await?;
+    match merged {
+        crate::bank::Merged::Done => {
+            crate::web::audit::note_story(id);
+            tracing::info!(story = %id, user = %user.name, "resend merged by staff");
+            Ok(Redirect::to("/moderatie?samengevoegd=1").into_response())
+        }
+        crate::bank::Merged::NotExact => Ok(Redirect::to(&format!(
+            "/moderatie/{id}?samenvoegen=niet-gelijk#lijkt-op"
+        ))
+        .into_response()),
+        crate::bank::Merged::Missing => Err(AppError::NotFound),
+    }
 }

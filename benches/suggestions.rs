@@ -1,0 +1,238 @@
+//! The suggestions for staff measured. Subgoal suggestions: leave-one-out on the demo (each linked
+//! story's subgoals suggested from the others) and on a generated bank, top-3 accuracy, how often the
+//! right subgoal is first, and the time per suggestion. Near-duplicates: recall on copies of stories
+//! with a share of their words changed, false flags among stories that are not copies, and the time
+//! one story's check takes.
+//!
+//! `cargo bench --bench suggestions -- [--stories 20000] [--copies 200] [--seed 7]` prints Markdown
+//! for BENCHMARKS.md.
+
+use std::path::Path;
+use std::time::Instant;
+
+use verhalenbank::bank::Bank;
+use verhalenbank::bench::corpus::Material;
+use verhalenbank::bench::rng::Rng;
+use verhalenbank::bench::{Percentiles, millis};
+use verhalenbank::config::Config;
+use verhalenbank::index::{Scope, SearchRequest};
+use verhalenbank::story::{Markdown, Moderation, Story, StoryId};
+
+/// Shares of words changed in the copies.
+const EDITS: [f64; 6] = [0.0, 0.05, 0.10, 0.20, 0.30, 0.50];
+
+fn option(args: &[String], name: &str, default: u64) -> u64 {
+    args.iter()
+        .position(|arg| arg == name)
+        .and_then(|at| args.get(at + 1))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The story's text with about `share` of its words replaced by words of `other`, and as many of
+/// the rest left out or doubled as a person retyping it would.
+fn edited(story: &Story, other: &Story, share: f64, rng: &mut Rng) -> String {
+    let donor: Vec<&str> = other.text.as_str().split_whitespace().collect();
+    let mut words = Vec::new();
+    for word in story.text.as_str().split_whitespace() {
+        if rng.chance(share) {
+            match rng.below(3) {
+                0 => {}
+                1 => {
+                    words.push(word);
+                    words.push(*rng.pick(&donor));
+                }
+                _ => words.push(*rng.pick(&donor)),
+            }
+        } else {
+            words.push(word);
+        }
+    }
+    words.join(" ")
+}
+
+/// Leave-one-out over `stories` (those linked to a subgoal and not rejected): (stories, right
+/// subgoal first, right subgoal among the three, time per suggestion).
+fn leave_one_out(
+    bank: &Bank,
+    stories: &[&Story],
+) -> anyhow::Result<(usize, usize, usize, Vec<std::time::Duration>)> {
+    let (mut first, mut three, mut times) = (0, 0, Vec::new());
+    let mut counted = 0;
+    for story in stories {
+        if story.subgoals.is_empty() || matches!(story.moderation, Moderation::Rejected(_)) {
+            continue;
+        }
+        counted += 1;
+        let started = Instant::now();
+        let suggested = bank.suggest_subgoals(story)?;
+        times.push(started.elapsed());
+        if suggested
+            .first()
+            .is_some_and(|s| story.subgoals.contains(&s.subgoal))
+        {
+            first += 1;
+        }
+        if suggested
+            .iter()
+            .any(|s| story.subgoals.contains(&s.subgoal))
+        {
+            three += 1;
+        }
+    }
+    Ok((counted, first, three, times))
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    100.0 * part as f64 / whole.max(1) as f64
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let generated = option(&args, "--stories", 20_000) as usize;
+    let copies = option(&args, "--copies", 200) as usize;
+    let seed = option(&args, "--seed", 7);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("stories-sample");
+    let dir = tempfile::tempdir()?;
+    let bank = Bank::open(&Config::new(dir.path()))?;
+    bank.load_demo_if_empty(&sample)?;
+    bank.catch_up_index()?;
+    let demo = bank.all_stories(SearchRequest::new("", Scope::Municipality))?;
+    let demo_refs: Vec<&Story> = demo.iter().collect();
+    let demo_suggested = leave_one_out(&bank, &demo_refs)?;
+    // False flags among the demo's own stories, written by people.
+    let mut demo_flagged = Vec::new();
+    for story in &demo {
+        if !bank.near_duplicates(story)?.is_empty() {
+            demo_flagged.push(story.title.clone());
+        }
+    }
+    let material = Material::load(&sample)?;
+    for n in 0..generated {
+        let (mut story, _) = material.story(seed, n);
+        story.moderation = Moderation::Published;
+        bank.submit(&story, None)?;
+    }
+    bank.catch_up_index()?;
+    let all = bank.all_stories(SearchRequest::new("", Scope::Municipality))?;
+    eprintln!("{} stories in the bank", all.len());
+    let demo_ids: std::collections::HashSet<StoryId> = demo.iter().map(|s| s.id).collect();
+    let mut pick = Rng::new(seed ^ 0x5eed);
+    let generated_sample: Vec<&Story> = (0..copies.max(500))
+        .map(|_| pick.pick(&all))
+        .filter(|s| !demo_ids.contains(&s.id))
+        .collect();
+    let generated_suggested = leave_one_out(&bank, &generated_sample)?;
+
+    // False flags: stories that are no copy of one another, yet marked alike: every demo story,
+    // and a sample of the whole bank.
+    let mut times = Vec::new();
+    let mut check = |story: &Story| -> anyhow::Result<bool> {
+        let started = Instant::now();
+        let found = bank.near_duplicates(story)?;
+        times.push(started.elapsed());
+        Ok(!found.is_empty())
+    };
+    let mut rng = Rng::new(seed);
+    let sampled = copies.max(500);
+    let mut flagged = 0;
+    for _ in 0..sampled {
+        flagged += usize::from(check(rng.pick(&all))?);
+    }
+
+    // Recall: copies with a share of their words changed, each checked against the bank.
+    let mut rows = Vec::new();
+    for share in EDITS {
+        let mut made = Vec::new();
+        for _ in 0..copies {
+            let original = rng.pick(&all).clone();
+            let other = rng.pick(&all);
+            let mut copy = original.clone();
+            copy.id = StoryId::new_random();
+            copy.moderation = Moderation::Submitted;
+            copy.text = Markdown::new(&edited(&original, other, share, &mut rng));
+            bank.submit(&copy, None)?;
+            made.push((original.id, copy));
+        }
+        bank.catch_up_index()?;
+        let mut found_original = 0;
+        let mut alike = Vec::new();
+        for (original, copy) in &made {
+            let found = bank.near_duplicates(copy)?;
+            if let Some(likeness) = found.iter().find(|l| l.story.id == *original) {
+                found_original += 1;
+                alike.push(likeness.resemblance);
+            }
+        }
+        // The copies go again, so each share is measured against the same bank.
+        for (_, copy) in &made {
+            bank.erase(
+                copy.id,
+                jiff::civil::date(2026, 12, 7),
+                verhalenbank::store::ErasureReason::ErasedByStaff,
+            )?;
+        }
+        alike.sort_by(f64::total_cmp);
+        let median = alike.get(alike.len() / 2).copied().unwrap_or(0.0);
+        rows.push((share, found_original, made.len(), median));
+    }
+
+    println!(
+        "Subgoal suggestions, leave-one-out (each story's subgoals suggested from the other stories' links):\n"
+    );
+    println!(
+        "| bank | stories | right subgoal first | right subgoal in the top 3 | suggestion time p50 / p99 |"
+    );
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, (counted, first, three, times)) in [
+        (format!("demo ({} stories)", demo.len()), demo_suggested),
+        (
+            format!(
+                "demo + {generated} generated ({} stories), a sample",
+                all.len()
+            ),
+            generated_suggested,
+        ),
+    ] {
+        let time = Percentiles::of(times);
+        println!(
+            "| {name} | {counted} | {first} ({:.1}%) | {three} ({:.1}%) | {} / {} |",
+            percent(first, counted),
+            percent(three, counted),
+            millis(time.p50),
+            millis(time.p99)
+        );
+    }
+    println!();
+    let time = Percentiles::of(times);
+    println!(
+        "Near-duplicates on the demo plus {generated} generated stories ({} in all), flagged from {:.0}% shingles in common:\n",
+        all.len(),
+        verhalenbank::duplicates::FLAGGED * 100.0
+    );
+    println!("| words changed in the copy | copies found | recall | median resemblance found |");
+    println!("| --- | --- | --- | --- |");
+    for (share, found, made, median) in rows {
+        println!(
+            "| {:.0}% | {found} of {made} | {:.1}% | {:.0}% |",
+            share * 100.0,
+            100.0 * found as f64 / made as f64,
+            median * 100.0
+        );
+    }
+    println!(
+        "\nMarked alike without being made as a copy here: {} of the {} demo stories ({}), and {flagged} of {sampled} stories drawn from the whole bank ({:.2}%; generated stories are put together from the demo's sentences, so some do repeat much of one).",
+        demo_flagged.len(),
+        demo.len(),
+        demo_flagged.join("; "),
+        100.0 * flagged as f64 / sampled as f64
+    );
+    println!(
+        "One story's check (index candidates and shingles): p50 {}, p99 {}, max {} over {} checks.",
+        millis(time.p50),
+        millis(time.p99),
+        millis(time.max),
+        time.count
+    );
+    Ok(())
+}

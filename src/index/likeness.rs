@@ -1,0 +1,50 @@
+//! Candidates for near-duplicates: the stories whose words are most like a text's, found with
+//! tantivy's "more like this" query over the field of every word as written (not stemmed, so a
+//! resend's exact words weigh most). The bank then measures how alike each candidate really is
+//! ([`crate::duplicates`]); this only keeps that to a handful of stories however large the bank is.
+
+use tantivy::collector::TopDocs;
+use tantivy::query::MoreLikeThisQuery;
+use tantivy::schema::OwnedValue;
+
+use super::search::keyword_value;
+use super::{IndexError, SearchIndex};
+use crate::story::StoryId;
+
+/// Words weighed per query: enough to tell a story apart, few enough to stay a quick look-up.
+const QUERY_WORDS: usize = 40;
+
+impl SearchIndex {
+    /// Up to `limit` stories whose words are most like `title` and `text`, most alike first.
+    pub fn similar_to(
+        &self,
+        title: &str,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<StoryId>, IndexError> {
+        let searcher = self.reader.searcher();
+        let query = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_min_term_frequency(1)
+            .with_min_word_length(2)
+            .with_max_query_terms(QUERY_WORDS)
+            .with_document_fields(vec![(
+                self.fields.words,
+                vec![OwnedValue::from(format!("{title}\n{text}"))],
+            )]);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        Ok(top
+            .into_iter()
+            .filter_map(|(_, address)| {
+                let column = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .str("id")
+                    .ok()
+                    .flatten();
+                keyword_value(column.as_ref(), address.doc_id)
+                    .and_then(|id| StoryId::parse(&id).ok())
+            })
+            .collect())
+    }
+}
