@@ -7,7 +7,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::MoreLikeThisQuery;
 use tantivy::schema::OwnedValue;
 
-use super::search::keyword_value;
+use super::search::story_id_at;
 use super::{IndexError, SearchIndex};
 use crate::story::StoryId;
 
@@ -35,16 +35,7 @@ impl SearchIndex {
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         Ok(top
             .into_iter()
-            .filter_map(|(_, address)| {
-                let column = searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .str("id")
-                    .ok()
-                    .flatten();
-                keyword_value(column.as_ref(), address.doc_id)
-                    .and_then(|id| StoryId::parse(&id).ok())
-            })
+            .filter_map(|(_, address)| story_id_at(&searcher, address))
             .collect())
     }
 }

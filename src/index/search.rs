@@ -923,6 +923,17 @@ fn snippet_weights(
     Ok(weights)
 }
 
+/// The id of the story a document of `searcher` holds.
+pub(super) fn story_id_at(searcher: &tantivy::Searcher, address: DocAddress) -> Option<StoryId> {
+    let column = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .str("id")
+        .ok()
+        .flatten();
+    keyword_value(column.as_ref(), address.doc_id).and_then(|id| StoryId::parse(&id).ok())
+}
+
 /// The first value of a keyword column for a document.
 pub(super) fn keyword_value(column: Option<&StrColumn>, doc: tantivy::DocId) -> Option<String> {
     let column = column?;

@@ -18,7 +18,7 @@ use tantivy::schema::IndexRecordOption;
 
 use super::query::Item;
 use super::schema::FacetField;
-use super::search::keyword_value;
+use super::search::story_id_at;
 use super::{IndexError, SearchIndex, lock};
 use crate::signals::Signals;
 use crate::store::Store;
@@ -100,15 +100,7 @@ impl SearchIndex {
                 .collect();
             addresses.sort();
             for address in addresses {
-                let column = searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .str("id")
-                    .ok()
-                    .flatten();
-                let Some(id) = keyword_value(column.as_ref(), address.doc_id)
-                    .and_then(|id| StoryId::parse(&id).ok())
-                else {
+                let Some(id) = story_id_at(&searcher, address) else {
                     continue;
                 };
                 let words = found.entry(id).or_default();
