@@ -286,21 +286,16 @@ impl User {
         created: Date,
     ) -> Result<User, AccountError> {
         check_provider(role, provider.as_ref())?;
-        Ok(User {
-            display_name: if display_name.trim().is_empty() {
-                name.to_string()
-            } else {
-                display_name.trim().to_string()
-            },
+        let password = PasswordDigest::new(password)?;
+        Ok(User::made(
             name,
+            display_name,
             role,
             provider,
-            password: PasswordDigest::new(password)?,
+            password,
             created,
-            second_factor: None,
-            disabled: false,
-            sso: None,
-        })
+            None,
+        ))
     }
 
     /// An account for someone who logs in through the identity provider: named after the identity
@@ -315,7 +310,31 @@ impl User {
     ) -> Result<User, AccountError> {
         check_provider(role, provider.as_ref())?;
         let name = identity.user_name();
-        Ok(User {
+        // No password verifies against an empty digest.
+        let password = PasswordDigest::from_stored(String::new());
+        Ok(User::made(
+            name,
+            display_name,
+            role,
+            provider,
+            password,
+            created,
+            Some(identity),
+        ))
+    }
+
+    /// A new, enabled account without a second factor, its provider already checked; a blank display
+    /// name is the account's name.
+    fn made(
+        name: UserName,
+        display_name: &str,
+        role: Role,
+        provider: Option<ProviderId>,
+        password: PasswordDigest,
+        created: Date,
+        sso: Option<crate::sso::SsoIdentity>,
+    ) -> User {
+        User {
             display_name: if display_name.trim().is_empty() {
                 name.to_string()
             } else {
@@ -324,12 +343,12 @@ impl User {
             name,
             role,
             provider,
-            password: PasswordDigest::from_stored(String::new()),
+            password,
             created,
             second_factor: None,
             disabled: false,
-            sso: Some(identity),
-        })
+            sso,
+        }
     }
 
     /// Makes `change`, checked. `other_admins` is how many other accounts can log in as administrator:
