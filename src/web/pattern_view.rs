@@ -244,10 +244,9 @@ pub fn patterns_view(
         .unwrap_or(Grouping::Area);
     let question = pick(&countable, &chosen.question, 0);
     let rows = pick(&single, &chosen.rows, 0);
-    let columns = pick(&single, &chosen.columns, 1)
-        .filter(|c| Some(c.id.clone()) != rows.map(|r| r.id.clone()));
+    let columns = pick(&single, &chosen.columns, 1).filter(|c| rows.is_none_or(|r| r.id != c.id));
     let x = pick(&sliders, &chosen.x, 0);
-    let y = pick(&sliders, &chosen.y, 1).filter(|y| Some(y.id.clone()) != x.map(|x| x.id.clone()));
+    let y = pick(&sliders, &chosen.y, 1).filter(|y| x.is_none_or(|x| x.id != y.id));
     let threshold = public.then_some(SMALL);
     PatternsView {
         countable: options(&countable, t),
@@ -616,10 +615,15 @@ fn scatter_view(
     };
     let (x_left, x_right) = poles(x);
     let (y_low, y_high) = poles(y);
+    let caption = t
+        .get("patterns.scatter_caption")
+        .replace("{y}", y.text.get(t.lang))
+        .replace("{x}", x.text.get(t.lang));
     let chart = scatter_svg(
         t,
         x,
         y,
+        &caption,
         &points,
         links,
         [&x_left, &x_right, &y_low, &y_high],
@@ -627,10 +631,7 @@ fn scatter_view(
     ScatterView {
         chart,
         table: TableView {
-            caption: t
-                .get("patterns.scatter_caption")
-                .replace("{y}", y.text.get(t.lang))
-                .replace("{x}", x.text.get(t.lang)),
+            caption,
             corner: String::new(),
             columns: bands.iter().map(|b| b.replace('-', "–")).collect(),
             rows,
@@ -646,6 +647,7 @@ fn scatter_svg(
     t: &Texts,
     x: &Question,
     y: &Question,
+    title: &str,
     points: &[((u8, u8), u32)],
     links: &Links,
     [x_left, x_right, y_low, y_high]: [&String; 4],
@@ -659,13 +661,9 @@ fn scatter_svg(
     let plot_height = SIZE - TOP - BOTTOM;
     let px = |v: u8| LEFT + plot * f64::from(v) / 100.0;
     let py = |v: u8| TOP + plot_height * (1.0 - f64::from(v) / 100.0);
-    let title = t
-        .get("patterns.scatter_caption")
-        .replace("{y}", y.text.get(t.lang))
-        .replace("{x}", x.text.get(t.lang));
     let mut svg = format!(
         "<svg class=\"chart scatter\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"group\" aria-labelledby=\"punten-titel\"><title id=\"punten-titel\">{}</title>",
-        escape_html(&title)
+        escape_html(title)
     );
     svg.push_str(&format!(
         "<rect class=\"frame\" x=\"{LEFT}\" y=\"{TOP}\" width=\"{plot}\" height=\"{plot_height}\" fill=\"none\" stroke=\"#767676\"/>"

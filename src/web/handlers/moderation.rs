@@ -164,11 +164,14 @@ pub async fn queue(
             // Each waiting story's near-duplicates, asked again each time: nothing of them is kept.
             let mut alike = Vec::new();
             if status == "submitted" {
+                // An urgent story is usually among the hits too: each is asked once.
+                let mut asked = std::collections::HashSet::new();
                 let waiting = results
                     .hits
                     .iter()
                     .map(|hit| &hit.story)
-                    .chain(urgent.iter().map(|(story, _)| story));
+                    .chain(urgent.iter().map(|(story, _)| story))
+                    .filter(|story| asked.insert(story.id));
                 for story in waiting {
                     let found = bank.near_duplicates(story)?;
                     if !found.is_empty() {
