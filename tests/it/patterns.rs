@@ -172,12 +172,28 @@ async fn public_patterns_leave_out_small_groups_that_staff_see() {
     for (group, total) in &shown {
         assert!(*total >= 5, "{group} has {total} stories on a public page");
     }
+    // The public page counts only what the public may see: published stories with public consent.
+    let counted = |page: &str| -> u64 {
+        page.split("Geteld: ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap()
+            .replace('.', "")
+            .parse()
+            .unwrap()
+    };
+    let public_count = counted(&public);
+    assert_eq!(public_count, search_total(&app, "").await);
     app.login("analist").await;
     let (_, staff) = app.get("/patronen?vraag=gevoel&groep=provider").await;
     let all = row_totals(&staff);
     assert!(
         all.len() > shown.len(),
         "staff see every provider: {all:?} against {shown:?}"
+    );
+    assert!(
+        counted(&staff) > public_count,
+        "internal and unpublished stories count for staff only"
     );
     assert!(
         public.contains("staat daarom niet in de tabel")
