@@ -700,9 +700,10 @@ impl Bank {
     }
 
     /// Waits until the index has taken in the outbox up to `seq`, or `timeout` passes, so a page
-    /// loaded next shows the story just stored.
-    pub fn wait_until_indexed(&self, seq: u64, timeout: std::time::Duration) {
-        self.index.wait_until_indexed(seq, timeout);
+    /// loaded next shows the story just stored. Whether it was taken in in time.
+    #[must_use = "a timeout means the story is not searchable yet"]
+    pub fn wait_until_indexed(&self, seq: u64, timeout: std::time::Duration) -> bool {
+        self.index.wait_until_indexed(seq, timeout)
     }
 
     /// Searches the stories `request.scope` may see.

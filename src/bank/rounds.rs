@@ -252,8 +252,14 @@ impl Bank {
             }
         }
         tracing::info!(round = %round, added, "stories gathered into a round");
-        self.index
-            .wait_until_indexed(last, std::time::Duration::from_secs(2));
+        // The round's page, shown next, finds its stories through the index. The stories are stored
+        // either way; a slow index only delays them there, which the operator should hear of.
+        if !self
+            .index
+            .wait_until_indexed(last, std::time::Duration::from_secs(2))
+        {
+            tracing::warn!(round = %round, added, "gathered stories not yet searchable after 2 s: the round's page shows them once the index catches up");
+        }
         Ok(added)
     }
 }

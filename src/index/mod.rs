@@ -218,6 +218,7 @@ impl SearchIndex {
     }
 
     /// Waits until everything up to outbox entry `seq` is searchable, or `timeout` passes.
+    #[must_use = "a timeout means the story is not searchable yet"]
     pub fn wait_until_indexed(&self, seq: u64, timeout: Duration) -> bool {
         let (indexed, signal) = &self.indexed;
         let guard = lock(indexed);

@@ -1,19 +1,20 @@
 //! Writing the audit log from the web: one middleware sees every request that changes something (and
-//! every download), and records who made it, what it did by its route, what it was done to and how it
-//! ended. Handlers that learn an id the path does not hold (the new story of a form, the story a
+//! every download), and records who made it, what it did (the action code declared beside its route in
+//! the route table, `web::routes`), what it was done to and how it ended. Handlers that learn an id the path does not hold (the new story of a form, the story a
 //! receipt code belongs to) or a new actor (who just logged in) tell it with [`note_target`] and
 //! [`note_actor`]. Only the route and the ids are recorded: no form field, query or body.
 
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::audit::{Actor, AuditEntry};
 use crate::web::AppState;
 use crate::web::auth::AuthSession;
+use crate::web::routes::{Route, audit_action};
 
 #[derive(Default)]
 struct Note {
@@ -48,72 +49,17 @@ pub fn note_actor(actor: Actor) {
     });
 }
 
-/// What a route does, as the audit log's action code; `None` for reading pages, which are not logged.
-pub fn action(method: &Method, route: &str) -> Option<&'static str> {
-    if (method == Method::GET || method == Method::HEAD) && route == "/beheer/back-up/nieuwste" {
-        return Some("backup.downloaded");
-    }
-    // Listening to a teller's voice is reading personal data: it is logged like a download.
-    if (method == Method::GET || method == Method::HEAD) && route == "/moderatie/{id}/opname" {
-        return Some("recording.played");
-    }
-    // The identity provider sends people back with a GET: a login (or its refusal) like the form's.
-    if (method == Method::GET || method == Method::HEAD) && route == crate::web::oidc::CALLBACK_PATH
-    {
-        return Some("login.sso");
-    }
-    if method == Method::GET || method == Method::HEAD {
-        let download = route.ends_with("export.csv")
-            || route.ends_with("export.xlsx")
-            || route.ends_with(".md");
-        return download.then_some("export.downloaded");
-    }
-    Some(match route {
-        "/vertel" | "/aanbieder/verhaal" | "/s/{code}" | "/r/{code}" | "/api/v1/stories" => {
-            "story.submitted"
-        }
-        "/mijn-verhaal" => "story.looked_up",
-        "/mijn-verhaal/toestemming" => "story.consent_changed",
-        "/mijn-verhaal/intrekken" => "story.withdrawn",
-        "/moderatie/{id}" => "story.moderated",
-        "/moderatie/{id}/wissen" => "story.erased",
-        "/moderatie/{id}/samenvoegen" => "story.merged",
-        "/inloggen" => "login",
-        "/uitloggen" => "logout",
-        "/wachtwoord" => "password.changed",
-        "/tweestaps" => "second_factor.changed",
-        "/sessies/nieuw" => "session.planned",
-        "/sessies/{id}/status" => "session.status_changed",
-        "/sessies/{id}/gehoord" => "session.heard_written",
-        "/sessies/{id}/duiding" | "/indicator/{id}/duiding" => "interpretation.recorded",
-        "/sessies/{id}/actie" => "action.added",
-        "/acties/{id}" => "action.updated",
-        "/rondes" => "round.started",
-        "/rondes/{id}/fase" => "round.phase_changed",
-        "/rondes/{id}/teksten" => "round.texts_written",
-        "/rondes/{id}/betekenisvol" => "round.significant_chosen",
-        "/rondes/{id}/verzamelen" => "round.stories_gathered",
-        "/doelenboom/nieuw/{kind}" => "goal_tree.item_added",
-        "/doelenboom/{kind}/{id}" => "goal_tree.item_changed",
-        "/doelenboom/{kind}/{id}/status" => "goal_tree.item_retired_or_restored",
-        "/zoeken/synoniemen" => "synonyms.changed",
-        "/vragen" => "questions.changed",
-        "/beheer/accounts" => "user.added",
-        "/beheer/accounts/{name}/rol" => "user.role_changed",
-        "/beheer/accounts/{name}/uitzetten" => "user.disabled",
-        "/beheer/accounts/{name}/aanzetten" => "user.enabled",
-        "/beheer/accounts/{name}/wachtwoord" => "user.password_set",
-        "/beheer/accounts/{name}/tweestaps-uit" => "second_factor.changed",
-        "/beheer/tokens" => "token.created",
-        "/beheer/back-up" => "backup.made",
-        "/beheer/tokens/{id}/intrekken" => "token.revoked",
-        _ => "request",
-    })
+/// What the audit middleware needs: the state for the bank, and the route table for each route's
+/// action code.
+#[derive(Clone)]
+pub struct Audit {
+    pub state: AppState,
+    pub routes: Arc<[Route]>,
 }
 
 /// Middleware (on the routes, so the matched route is known): records the request in the audit log.
 pub async fn record(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::State(Audit { state, routes }): axum::extract::State<Audit>,
     session: AuthSession,
     request: Request,
     next: Next,
@@ -124,7 +70,7 @@ pub async fn record(
         .map(|path| path.as_str().to_string());
     let Some(action) = route
         .as_deref()
-        .and_then(|route| action(request.method(), route))
+        .and_then(|route| audit_action(&routes, request.method(), route))
     else {
         return next.run(request).await;
     };

@@ -27,6 +27,7 @@ mod protect;
 mod redaction;
 pub mod report_view;
 mod round_forms;
+pub mod routes;
 mod search_notice;
 mod session_forms;
 mod story_form;
@@ -41,7 +42,6 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
 use jiff::civil::Date;
 
 use crate::bank::Bank;
@@ -133,184 +133,226 @@ impl AppState {
     }
 }
 
-/// The application's routes.
-pub fn router(state: AppState) -> Router {
+/// Every route of the application with its method and audit action, in the order they are added.
+pub fn routes() -> Vec<routes::Route> {
+    table().into_parts().1
+}
+
+/// The application's routes, each added with its audit action (see [`routes::Routes`]).
+fn table() -> routes::Routes {
     use handlers::*;
+    use routes::Routes;
+    const SUBMITTED: &str = "story.submitted";
+    const DOWNLOADED: &str = "export.downloaded";
     // The story forms that may carry photos and a recording: their own body limit, larger than that
     // of every other route (docs/deploy.md says what the reverse proxy must allow).
-    let upload_forms = Router::new()
-        .route("/vertel", get(tell::form).post(tell::submit))
-        .layer(protect::post_limit())
-        .route(
-            "/aanbieder/verhaal",
-            get(provider::form).post(provider::submit),
-        )
-        .layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_BYTES));
-    let public_forms = Router::new()
-        .route("/vertel/vragen", axum::routing::post(tell::answer))
-        .route("/vertel/papier", get(paper::form))
-        .route("/mijn-verhaal", get(tell::lookup_form).post(tell::lookup))
-        .route(
+    let upload_forms = Routes::new()
+        .get("/vertel", tell::form)
+        .post("/vertel", tell::submit, SUBMITTED)
+        .map(|router| router.layer(protect::post_limit()))
+        .get("/aanbieder/verhaal", provider::form)
+        .post("/aanbieder/verhaal", provider::submit, SUBMITTED)
+        .map(|router| router.layer(DefaultBodyLimit::max(crate::media::UPLOAD_BODY_BYTES)));
+    let public_forms = Routes::new()
+        .post("/vertel/vragen", tell::answer, "story.answered")
+        .get("/vertel/papier", paper::form)
+        .get("/mijn-verhaal", tell::lookup_form)
+        .post("/mijn-verhaal", tell::lookup, "story.looked_up")
+        .post(
             "/mijn-verhaal/toestemming",
-            axum::routing::post(tell::change_consent),
+            tell::change_consent,
+            "story.consent_changed",
         )
-        .route(
-            "/mijn-verhaal/intrekken",
-            axum::routing::post(tell::withdraw),
+        .post("/mijn-verhaal/intrekken", tell::withdraw, "story.withdrawn")
+        .get("/s/{code}", participate::page)
+        .post("/s/{code}", participate::submit, SUBMITTED)
+        .get("/r/{code}", rounds::public)
+        .post("/r/{code}", rounds::submit, SUBMITTED)
+        .get("/inloggen", login::form)
+        .post("/inloggen", login::login, "login")
+        .get("/wachtwoord", login::password_form)
+        .post("/wachtwoord", login::change_password, "password.changed")
+        .map(|router| router.layer(protect::post_limit()));
+    Routes::new()
+        .get("/", overview::page)
+        .get("/indicator/{id}", evidence::page)
+        .get_logged(
+            "/indicator/{id}/export.csv",
+            evidence::download_csv,
+            DOWNLOADED,
         )
-        .route(
-            "/s/{code}",
-            get(participate::page).post(participate::submit),
+        .get_logged(
+            "/indicator/{id}/export.xlsx",
+            evidence::download_xlsx,
+            DOWNLOADED,
         )
-        .route("/r/{code}", get(rounds::public).post(rounds::submit))
-        .route("/inloggen", get(login::form).post(login::login))
-        .route(
-            "/wachtwoord",
-            get(login::password_form).post(login::change_password),
-        )
-        .layer(protect::post_limit());
-    let mut router = Router::new()
-        .route("/", get(overview::page))
-        .route("/indicator/{id}", get(evidence::page))
-        .route("/indicator/{id}/export.csv", get(evidence::download_csv))
-        .route("/indicator/{id}/export.xlsx", get(evidence::download_xlsx))
-        .route("/verhaal/{id}", get(story::page))
-        .route("/zoeken", get(search::page))
-        .route("/patronen", get(patterns::page))
-        .route("/zoeken/export.csv", get(search::download_csv))
-        .route("/zoeken/export.xlsx", get(search::download_xlsx))
-        .route(
-            "/zoeken/synoniemen",
-            get(synonyms::form).post(synonyms::save),
-        )
-        .route("/vragen", get(questions::form).post(questions::save))
+        .get("/verhaal/{id}", story::page)
+        .get("/zoeken", search::page)
+        .get("/patronen", patterns::page)
+        .get_logged("/zoeken/export.csv", search::download_csv, DOWNLOADED)
+        .get_logged("/zoeken/export.xlsx", search::download_xlsx, DOWNLOADED)
+        .get("/zoeken/synoniemen", synonyms::form)
+        .post("/zoeken/synoniemen", synonyms::save, "synonyms.changed")
+        .get("/vragen", questions::form)
+        .post("/vragen", questions::save, "questions.changed")
         .merge(public_forms)
         .merge(upload_forms)
-        .route("/verhaal/{id}/foto/{n}", get(media::photo))
-        .route("/moderatie/{id}/opname", get(media::recording))
-        .route(
-            "/aanbieder/papier",
-            get(paper::entry_form).post(paper::entry),
+        .get("/verhaal/{id}/foto/{n}", media::photo)
+        // Listening to a teller's voice is reading personal data: it is logged like a download.
+        .get_logged(
+            "/moderatie/{id}/opname",
+            media::recording,
+            "recording.played",
         )
-        .route("/moderatie", get(moderation::queue))
-        .route(
-            "/moderatie/{id}",
-            get(moderation::edit).post(moderation::save),
-        )
-        .route("/sessies", get(sessions::list))
-        .route(
-            "/sessies/nieuw",
-            get(sessions::plan_form).post(sessions::plan),
-        )
-        .route("/sessies/{id}", get(sessions::page))
-        .route(
+        .get("/aanbieder/papier", paper::entry_form)
+        .post("/aanbieder/papier", paper::entry, SUBMITTED)
+        .get("/moderatie", moderation::queue)
+        .get("/moderatie/{id}", moderation::edit)
+        .post("/moderatie/{id}", moderation::save, "story.moderated")
+        .get("/sessies", sessions::list)
+        .get("/sessies/nieuw", sessions::plan_form)
+        .post("/sessies/nieuw", sessions::plan, "session.planned")
+        .get("/sessies/{id}", sessions::page)
+        .post(
             "/sessies/{id}/status",
-            axum::routing::post(sessions::status),
+            sessions::status,
+            "session.status_changed",
         )
-        .route(
+        .post(
             "/sessies/{id}/duiding",
-            axum::routing::post(sessions::interpret),
+            sessions::interpret,
+            "interpretation.recorded",
         )
-        .route("/sessies/{id}/actie", axum::routing::post(sessions::act))
-        .route(
+        .post("/sessies/{id}/actie", sessions::act, "action.added")
+        .post(
             "/sessies/{id}/gehoord",
-            axum::routing::post(sessions::heard),
+            sessions::heard,
+            "session.heard_written",
         )
-        .route("/sessies/{id}/bord", get(sessions::board))
-        .route("/sessies/{id}/stroom", get(sessions::stream))
-        .route("/sessies/{id}/qr.svg", get(sessions::qr))
-        .route("/sessies/{id}/verslag", get(sessions::report))
-        .route("/rondes", get(rounds::list).post(rounds::start))
-        .route("/rondes/{id}", get(rounds::page))
-        .route("/rondes/{id}/fase", axum::routing::post(rounds::phase))
-        .route("/rondes/{id}/teksten", axum::routing::post(rounds::texts))
-        .route(
+        .get("/sessies/{id}/bord", sessions::board)
+        .get("/sessies/{id}/stroom", sessions::stream)
+        .get("/sessies/{id}/qr.svg", sessions::qr)
+        .get("/sessies/{id}/verslag", sessions::report)
+        .get("/rondes", rounds::list)
+        .post("/rondes", rounds::start, "round.started")
+        .get("/rondes/{id}", rounds::page)
+        .post("/rondes/{id}/fase", rounds::phase, "round.phase_changed")
+        .post("/rondes/{id}/teksten", rounds::texts, "round.texts_written")
+        .post(
             "/rondes/{id}/betekenisvol",
-            axum::routing::post(rounds::significant),
+            rounds::significant,
+            "round.significant_chosen",
         )
-        .route(
+        .get("/rondes/{id}/verzamelen", rounds::gather_form)
+        .post(
             "/rondes/{id}/verzamelen",
-            get(rounds::gather_form).post(rounds::gather),
+            rounds::gather,
+            "round.stories_gathered",
         )
-        .route("/rondes/{id}/qr.svg", get(rounds::qr))
-        .route("/verantwoording", get(report::page))
-        .route("/verantwoording.md", get(report::markdown))
-        .route("/doelenboom", get(tree::tree))
-        .route(
+        .get("/rondes/{id}/qr.svg", rounds::qr)
+        .get("/verantwoording", report::page)
+        .get_logged("/verantwoording.md", report::markdown, DOWNLOADED)
+        .get("/doelenboom", tree::tree)
+        .get("/doelenboom/nieuw/{kind}", tree::new_form)
+        .post(
             "/doelenboom/nieuw/{kind}",
-            get(tree::new_form).post(tree::create),
+            tree::create,
+            "goal_tree.item_added",
         )
-        .route(
+        .get("/doelenboom/{kind}/{id}", tree::edit_form)
+        .post(
             "/doelenboom/{kind}/{id}",
-            get(tree::edit_form).post(tree::update),
+            tree::update,
+            "goal_tree.item_changed",
         )
-        .route(
+        .post(
             "/doelenboom/{kind}/{id}/status",
-            axum::routing::post(tree::status),
+            tree::status,
+            "goal_tree.item_retired_or_restored",
         )
-        .route("/acties", get(actions::list))
-        .route("/acties/export.csv", get(actions::download_csv))
-        .route("/acties/export.xlsx", get(actions::download_xlsx))
-        .route("/acties/{id}", axum::routing::post(actions::update))
-        .route(
+        .get("/acties", actions::list)
+        .get_logged("/acties/export.csv", actions::download_csv, DOWNLOADED)
+        .get_logged("/acties/export.xlsx", actions::download_xlsx, DOWNLOADED)
+        .post("/acties/{id}", actions::update, "action.updated")
+        .get("/indicator/{id}/duiding", evidence::interpretation_form)
+        .post(
             "/indicator/{id}/duiding",
-            get(evidence::interpretation_form).post(evidence::interpret),
+            evidence::interpret,
+            "interpretation.recorded",
         )
-        .route("/uitloggen", axum::routing::post(login::logout))
-        .route("/login/oidc", get(login::oidc_start))
-        .route(oidc::CALLBACK_PATH, get(login::oidc_return))
-        .route("/tweestaps", axum::routing::post(login::second_factor))
-        .route("/beheer", get(admin::page))
-        .route("/beheer/tokens", axum::routing::post(admin::create_token))
-        .route("/beheer/accounts", get(accounts::list).post(accounts::add))
-        .route("/beheer/accounts/{name}", get(accounts::show))
-        .route(
+        .post("/uitloggen", login::logout, "logout")
+        .get("/login/oidc", login::oidc_start)
+        // The identity provider sends people back with a GET: a login (or its refusal) like the form's.
+        .get_logged(oidc::CALLBACK_PATH, login::oidc_return, "login.sso")
+        .post("/tweestaps", login::second_factor, "second_factor.changed")
+        .get("/beheer", admin::page)
+        .post("/beheer/tokens", admin::create_token, "token.created")
+        .get("/beheer/accounts", accounts::list)
+        .post("/beheer/accounts", accounts::add, "user.added")
+        .get("/beheer/accounts/{name}", accounts::show)
+        .post(
             "/beheer/accounts/{name}/rol",
-            axum::routing::post(accounts::set_role),
+            accounts::set_role,
+            "user.role_changed",
         )
-        .route(
+        .post(
             "/beheer/accounts/{name}/uitzetten",
-            axum::routing::post(accounts::disable),
+            accounts::disable,
+            "user.disabled",
         )
-        .route(
+        .post(
             "/beheer/accounts/{name}/aanzetten",
-            axum::routing::post(accounts::enable),
+            accounts::enable,
+            "user.enabled",
         )
-        .route(
+        .post(
             "/beheer/accounts/{name}/wachtwoord",
-            axum::routing::post(accounts::reset_password),
+            accounts::reset_password,
+            "user.password_set",
         )
-        .route(
+        .post(
             "/beheer/accounts/{name}/tweestaps-uit",
-            axum::routing::post(accounts::second_factor_off),
+            accounts::second_factor_off,
+            "second_factor.changed",
         )
-        .route("/beheer/back-up", axum::routing::post(admin::make_backup))
-        .route("/beheer/back-up/nieuwste", get(admin::download_backup))
-        .route(
+        .post("/beheer/back-up", admin::make_backup, "backup.made")
+        .get_logged(
+            "/beheer/back-up/nieuwste",
+            admin::download_backup,
+            "backup.downloaded",
+        )
+        .post(
             "/beheer/tokens/{id}/intrekken",
-            axum::routing::post(admin::revoke_token),
+            admin::revoke_token,
+            "token.revoked",
         )
-        .route(
-            "/moderatie/{id}/wissen",
-            axum::routing::post(moderation::erase),
-        )
-        .route(
+        .post("/moderatie/{id}/wissen", moderation::erase, "story.erased")
+        .post(
             "/moderatie/{id}/samenvoegen",
-            axum::routing::post(moderation::merge),
+            moderation::merge,
+            "story.merged",
         )
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::guarded))
-        .route("/taal", get(language::switch))
-        .route("/static/style.css", get(assets::stylesheet))
-        .route("/static/board.js", get(assets::board_script))
-        .route("/static/favicon.svg", get(assets::favicon))
-        .route("/favicon.ico", get(assets::favicon))
-        .nest("/api/v1", api::router())
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            audit::record,
-        ))
+        .get("/healthz", health::healthz)
+        .get("/readyz", health::readyz)
+        .get("/metrics", metrics::guarded)
+        .get("/taal", language::switch)
+        .get("/static/style.css", assets::stylesheet)
+        .get("/static/board.js", assets::board_script)
+        .get("/static/favicon.svg", assets::favicon)
+        .get("/favicon.ico", assets::favicon)
+        .nest("/api/v1", api::routes())
+}
+
+/// The application's router: the route table with the audit log, metrics, limits, login, language and
+/// security headers around it.
+pub fn router(state: AppState) -> Router {
+    let (routes, list) = table().into_parts();
+    let audit = audit::Audit {
+        state: state.clone(),
+        routes: list.into(),
+    };
+    let mut router = routes
+        .route_layer(axum::middleware::from_fn_with_state(audit, audit::record))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

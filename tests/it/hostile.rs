@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode, header};
 use verhalenbank::index::{Scope, SearchRequest};
 use verhalenbank::story::StoryId;
 
-use super::support::{Server, fixture_folder, free_address, http, run, story_file, text};
+use super::support::{Server, fixture_folder, http, read_addresses, run, story_file, text};
 use super::web::TestApp;
 
 fn story_json(title: &str, text: &str) -> serde_json::Value {
@@ -359,25 +359,23 @@ fn a_full_disk_refuses_new_stories_clearly_and_keeps_every_acknowledged_one() {
 
     // A file-size limit a little above the store's size: the disk is "full" once the store grows.
     // SIGXFSZ is ignored, so writes fail with an error instead of killing the server.
-    let address = free_address();
     let mut child = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "trap '' XFSZ; ulimit -f {}; exec \"$0\" --data-dir \"$1\" serve --no-demo --bind {address}",
+            "trap '' XFSZ; ulimit -f {}; exec \"$0\" --data-dir \"$1\" serve --no-demo --bind 127.0.0.1:0",
             size_kb + 1024
         ))
         .arg(env!("CARGO_BIN_EXE_verhalenbank"))
         .arg(&data)
         .env("RUST_LOG", "off")
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let started = std::time::Instant::now();
-    while std::net::TcpStream::connect(&address).is_err() {
-        assert!(started.elapsed().as_secs() < 30, "the server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (address, _) = read_addresses(&mut stdout, &mut String::new());
+    // Drained all along, so the server never writes to a full or closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let filler: String = (0..3_000)
         .map(|n| char::from(b'a' + (n * 7 % 26) as u8))
         .collect();

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 
-use crate::support::{Server, free_address, repo_root};
+use crate::support::{Server, repo_root};
 
 const SECRET: &str = "test-geheim-van-de-verhalenbank";
 
@@ -51,15 +51,15 @@ struct IdentityProvider {
 }
 
 impl IdentityProvider {
-    fn start(redirect: &str) -> IdentityProvider {
+    /// Starts the provider on a port it chooses itself; it answers once [`Self::redirect_to`] has
+    /// told it the bank's address.
+    fn start() -> IdentityProvider {
         use std::io::BufRead;
         install_provider();
-        let port = free_address().rsplit(':').next().unwrap().to_string();
         let mut child = Command::new("node")
             .arg("provider.mjs")
             .current_dir(provider_dir())
-            .env("OIDC_PORT", &port)
-            .env("OIDC_REDIRECT", redirect)
+            .env_remove("OIDC_PORT")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -81,6 +81,21 @@ impl IdentityProvider {
         }
     }
 
+    /// Lets the provider send people back to `bank`'s return address, the one redirect URI its
+    /// client may use.
+    fn redirect_to(&self, bank: &Server) {
+        let body = format!("http://{}/login/oidc/terug", bank.address);
+        let port = self.issuer.rsplit(':').next().unwrap();
+        let answer = crate::support::http(
+            &format!("127.0.0.1:{port}"),
+            &format!(
+                "POST /test/redirect HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+
     /// What the token endpoint hands out from now on: `normal`, `tamper` or `expire`.
     async fn mode(&self, mode: &str) {
         let answer = reqwest::Client::new()
@@ -100,10 +115,9 @@ impl Drop for IdentityProvider {
     }
 }
 
-/// A bank with single sign-on to `provider`, on `address`.
-fn bank(data: &Path, address: String, provider: &IdentityProvider) -> Server {
-    Server::start_on(
-        address,
+/// A bank with single sign-on to `provider`, which is told the bank's address.
+fn bank(data: &Path, provider: &IdentityProvider) -> Server {
+    let server = Server::start(
         data,
         &[
             "--oidc-issuer",
@@ -124,7 +138,9 @@ fn bank(data: &Path, address: String, provider: &IdentityProvider) -> Server {
             "de servicedesk (telefoon 14 035)",
         ],
         "info",
-    )
+    );
+    provider.redirect_to(&server);
+    server
 }
 
 /// A browser: cookies kept per host, redirects followed by hand.
@@ -266,9 +282,8 @@ fn replace_parameter(url: &str, name: &str, value: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_log_in_through_the_identity_provider_with_the_role_their_groups_give() {
     let data = tempfile::tempdir().unwrap();
-    let address = free_address();
-    let provider = IdentityProvider::start(&format!("http://{address}/login/oidc/terug"));
-    let server = bank(data.path(), address, &provider);
+    let provider = IdentityProvider::start();
+    let server = bank(data.path(), &provider);
     let bank = server.address.clone();
 
     // The login page offers the provider.
@@ -471,9 +486,8 @@ async fn staff_log_in_through_the_identity_provider_with_the_role_their_groups_g
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tampered_and_expired_id_tokens_are_refused() {
     let data = tempfile::tempdir().unwrap();
-    let address = free_address();
-    let provider = IdentityProvider::start(&format!("http://{address}/login/oidc/terug"));
-    let server = bank(data.path(), address, &provider);
+    let provider = IdentityProvider::start();
+    let server = bank(data.path(), &provider);
     let bank = server.address.clone();
 
     // Kees has no role; a token changed to make him an administrator does not check.
@@ -538,8 +552,7 @@ async fn tampered_and_expired_id_tokens_are_refused() {
 #[test]
 fn password_logins_can_be_switched_off() {
     let data = tempfile::tempdir().unwrap();
-    let address = free_address();
-    let provider = IdentityProvider::start(&format!("http://{address}/login/oidc/terug"));
+    let provider = IdentityProvider::start();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("verhalenbank.toml");
     std::fs::write(
@@ -550,12 +563,8 @@ fn password_logins_can_be_switched_off() {
         ),
     )
     .unwrap();
-    let server = Server::start_on(
-        address,
-        data.path(),
-        &["--config", file.to_str().unwrap()],
-        "warn",
-    );
+    let server = Server::start(data.path(), &["--config", file.to_str().unwrap()], "warn");
+    provider.redirect_to(&server);
     let page = crate::support::http(
         &server.address,
         "GET /inloggen HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{Server, free_address, http, text};
+use crate::support::{Server, http, text};
 
 fn get(address: &str, path: &str, headers: &str) -> String {
     http(
@@ -88,12 +88,12 @@ fn health_readiness_and_metrics_behind_a_token() {
 #[test]
 fn metrics_on_their_own_address_and_not_on_the_main_one() {
     let data = tempfile::tempdir().unwrap();
-    let metrics_address = free_address();
     let server = Server::start(
         data.path(),
-        &["--no-demo", "--metrics-bind", &metrics_address],
+        &["--no-demo", "--metrics-bind", "127.0.0.1:0"],
         "warn",
     );
+    let metrics_address = server.metrics_address.clone().unwrap();
     // Without a token the main address has no metrics at all.
     assert_eq!(status(&get(&server.address, "/metrics", "")), 404);
     let metrics = get(&metrics_address, "/metrics", "");

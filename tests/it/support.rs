@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the real binary on a temporary data folder, write small
 //! fixture folders.
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -93,20 +94,49 @@ pub fn http(address: &str, request: &str) -> String {
     response
 }
 
-/// A loopback address with a port that is free now.
-pub fn free_address() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("127.0.0.1:{port}")
+/// Reads what the server prints as it starts, up to the line with its address, into `printed`; the
+/// line is text or JSON (`--log-format json`). Returns the address and, with `--metrics-bind`, the
+/// metrics address, both as `host:port`.
+pub fn read_addresses(stdout: &mut impl BufRead, printed: &mut String) -> (String, Option<String>) {
+    let mut metrics = None;
+    loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server stopped: {printed}"
+        );
+        *printed += &line;
+        let (address, metrics_address) = match serde_json::from_str::<serde_json::Value>(&line) {
+            Ok(json) => (
+                json["fields"]["address"].as_str().map(str::to_string),
+                json["fields"]["metrics_address"]
+                    .as_str()
+                    .map(str::to_string),
+            ),
+            Err(_) => (
+                line.strip_prefix("Verhalenbank runs at ")
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .map(str::to_string),
+                line.strip_prefix("Metrics at ")
+                    .map(|rest| rest.trim().trim_end_matches("/metrics").to_string()),
+            ),
+        };
+        if let Some(address) = metrics_address {
+            metrics = Some(address.trim_start_matches("http://").to_string());
+        }
+        if let Some(address) = address {
+            return (address.trim_start_matches("http://").to_string(), metrics);
+        }
+    }
 }
 
-/// The real server on a free loopback port, with its output collected.
+/// The real server on a loopback port it chose itself, with its output collected.
 pub struct Server {
     child: std::process::Child,
+    /// Where it listens, as `host:port`.
     pub address: String,
+    /// Where its metrics are, with `--metrics-bind`.
+    pub metrics_address: Option<String>,
     stdout: std::io::BufReader<std::process::ChildStdout>,
     /// What the server printed up to the line that says it listens.
     printed: String,
@@ -114,20 +144,16 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `verhalenbank --data-dir DATA serve --bind ADDR args...` in the repository root (where
-    /// the demo's `stories-sample/` is) and waits until it says it listens.
+    /// Starts `verhalenbank --data-dir DATA serve --bind 127.0.0.1:0 args...` in the repository root
+    /// (where the demo's `stories-sample/` is) and waits until it says where it listens. The server
+    /// binds the port itself, so no other program can take it in between; a port 0 in `args` (such as
+    /// `--metrics-bind 127.0.0.1:0`) is read back the same way.
     pub fn start(data: &Path, args: &[&str], rust_log: &str) -> Server {
-        Server::start_on(free_address(), data, args, rust_log)
-    }
-
-    /// As [`Server::start`], on an address chosen beforehand (for a peer that must know it first).
-    pub fn start_on(address: String, data: &Path, args: &[&str], rust_log: &str) -> Server {
-        use std::io::BufRead;
         use std::process::Stdio;
         let mut child = Command::new(env!("CARGO_BIN_EXE_verhalenbank"))
             .arg("--data-dir")
             .arg(data)
-            .args(["serve", "--bind", &address])
+            .args(["serve", "--bind", "127.0.0.1:0"])
             .args(args)
             .current_dir(repo_root())
             .env("RUST_LOG", rust_log)
@@ -144,17 +170,11 @@ impl Server {
         });
         let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
         let mut printed = String::new();
-        while !printed.contains(&address) {
-            let mut line = String::new();
-            assert!(
-                stdout.read_line(&mut line).unwrap() > 0,
-                "the server stopped: {printed}"
-            );
-            printed += &line;
-        }
+        let (address, metrics_address) = read_addresses(&mut stdout, &mut printed);
         Server {
             child,
             address,
+            metrics_address,
             stdout,
             printed,
             stderr,

@@ -115,10 +115,28 @@ impl TestApp {
         *self.cookie.lock().unwrap() = None;
     }
 
+    /// The status and headers of the answer, without reading its body (which may be a stream that
+    /// does not end).
+    pub async fn respond(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap) {
+        let response = self.response(request).await;
+        (response.status(), response.headers().clone())
+    }
+
     pub async fn send(
         &self,
-        mut request: Request<Body>,
+        request: Request<Body>,
     ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let response = self.response(request).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Sends the request with the login cookie and API token, if any.
+    async fn response(&self, mut request: Request<Body>) -> axum::response::Response {
         if let Some(cookie) = self.cookie.lock().unwrap().clone() {
             request
                 .headers_mut()
@@ -130,13 +148,7 @@ impl TestApp {
                 format!("Bearer {token}").parse().unwrap(),
             );
         }
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
-            .await
-            .unwrap();
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
+        self.router.clone().oneshot(request).await.unwrap()
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {

@@ -2,9 +2,11 @@
 // oidc-provider with three fixed people, its development login and consent forms, discovery,
 // PKCE required, and RP-initiated logout (so discovery advertises an end_session_endpoint).
 //
-// Started by the test as `node provider.mjs` with OIDC_PORT (where to listen; the issuer is
-// http://localhost:PORT) and OIDC_REDIRECT (the bank's /login/oidc/terug, the one redirect URI
-// the client may use). It prints "listening ISSUER" once it accepts connections.
+// Started by the test as `node provider.mjs`: it listens on a loopback port of its own choosing (or
+// OIDC_PORT, when set) and prints "listening ISSUER" (http://localhost:PORT) once it accepts
+// connections. The bank is started next with that issuer, on its own port, and the test then tells
+// the provider the bank's /login/oidc/terug, the one redirect URI the client may use, with
+// `POST /test/redirect`; until then every other request is answered with 503.
 //
 // To test that the bank refuses bad ID tokens, `POST /test/mode` with a body of `normal`, `tamper`
 // or `expire` changes what the token endpoint hands out from then on: `tamper` changes the token's
@@ -13,15 +15,8 @@
 // lies an hour in the past. Only loopback listens, and only the test talks to it.
 
 import crypto from 'node:crypto';
+import http from 'node:http';
 import Provider from 'oidc-provider';
-
-const port = Number(process.env.OIDC_PORT);
-const redirect = process.env.OIDC_REDIRECT;
-if (!port || !redirect) {
-  console.error('OIDC_PORT and OIDC_REDIRECT are needed');
-  process.exit(2);
-}
-const issuer = `http://localhost:${port}`;
 
 const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' };
@@ -36,35 +31,51 @@ const people = {
 
 let mode = 'normal';
 
-const provider = new Provider(issuer, {
-  clients: [
-    {
-      client_id: 'verhalenbank',
-      client_secret: 'test-geheim-van-de-verhalenbank',
-      redirect_uris: [redirect],
-      post_logout_redirect_uris: [new URL('/', redirect).href],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
+function makeProvider(issuer, redirect) {
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: 'verhalenbank',
+        client_secret: 'test-geheim-van-de-verhalenbank',
+        redirect_uris: [redirect],
+        post_logout_redirect_uris: [new URL('/', redirect).href],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    jwks: { keys: [signingKey] },
+    scopes: ['openid', 'profile'],
+    claims: { openid: ['sub'], profile: ['name', 'groups'] },
+    // The groups go into the ID token, as Keycloak's and Entra ID's group claims do.
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    cookies: { keys: ['test-cookie-key-van-de-verhalenbank'] },
+    features: {
+      devInteractions: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
     },
-  ],
-  jwks: { keys: [signingKey] },
-  scopes: ['openid', 'profile'],
-  claims: { openid: ['sub'], profile: ['name', 'groups'] },
-  // The groups go into the ID token, as Keycloak's and Entra ID's group claims do.
-  conformIdTokenClaims: false,
-  pkce: { required: () => true },
-  cookies: { keys: ['test-cookie-key-van-de-verhalenbank'] },
-  features: {
-    devInteractions: { enabled: true },
-    rpInitiatedLogout: { enabled: true },
-  },
-  async findAccount(ctx, id) {
-    const person = people[id];
-    if (!person) return undefined;
-    return { accountId: id, claims: async () => ({ sub: id, ...person }) };
-  },
-});
+    async findAccount(ctx, id) {
+      const person = people[id];
+      if (!person) return undefined;
+      return { accountId: id, claims: async () => ({ sub: id, ...person }) };
+    },
+  });
+  provider.use(async (ctx, next) => {
+    if (ctx.method === 'POST' && ctx.path === '/test/mode') {
+      let body = '';
+      for await (const chunk of ctx.req) body += chunk;
+      mode = body.trim();
+      ctx.body = `mode ${mode}`;
+      return;
+    }
+    await next();
+    if (ctx.path === '/token' && ctx.body && typeof ctx.body.id_token === 'string') {
+      ctx.body = { ...ctx.body, id_token: changed(ctx.body.id_token) };
+    }
+  });
+  return provider.callback();
+}
 
 const base64url = (buffer) => Buffer.from(buffer).toString('base64url');
 const decode = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -87,21 +98,27 @@ function changed(idToken) {
   return idToken;
 }
 
-provider.use(async (ctx, next) => {
-  if (ctx.method === 'POST' && ctx.path === '/test/mode') {
+// The issuer is known once the port is; the provider is made once the bank's redirect URI is.
+let issuer;
+let handle;
+const server = http.createServer(async (req, res) => {
+  if (req.method === 'POST' && req.url === '/test/redirect') {
     let body = '';
-    for await (const chunk of ctx.req) body += chunk;
-    mode = body.trim();
-    ctx.body = `mode ${mode}`;
+    for await (const chunk of req) body += chunk;
+    handle = makeProvider(issuer, body.trim());
+    res.end(`redirect ${body.trim()}`);
     return;
   }
-  await next();
-  if (ctx.path === '/token' && ctx.body && typeof ctx.body.id_token === 'string') {
-    ctx.body = { ...ctx.body, id_token: changed(ctx.body.id_token) };
+  if (!handle) {
+    res.statusCode = 503;
+    res.end('no redirect URI yet: POST /test/redirect first');
+    return;
   }
+  handle(req, res);
 });
 
-const server = provider.listen(port, '127.0.0.1', () => {
+server.listen(Number(process.env.OIDC_PORT ?? 0), '127.0.0.1', () => {
+  issuer = `http://localhost:${server.address().port}`;
   console.log(`listening ${issuer}`);
 });
 

@@ -11,12 +11,11 @@
 
 use std::collections::BTreeMap;
 
+use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -39,6 +38,7 @@ use crate::story::{Catalog, Consent, Moderation, StoryId, TellerRole, Valence};
 use crate::web::filters::read_filter;
 use crate::web::forms::FormData;
 use crate::web::handlers::search::{read_request, synonyms_wanted};
+use crate::web::routes::Routes;
 use crate::web::{AppError, AppState};
 
 /// The highest page a search reads (`pagina`); deeper pages are refused with 400.
@@ -86,15 +86,16 @@ impl utoipa::Modify for BearerScheme {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/stories", get(list_stories).post(create_story))
-        .route("/stories/{id}", get(get_story))
-        .route("/goals", get(goal_tree))
-        .route("/indicators/{id}/evidence", get(evidence))
-        .route("/measurements", get(measurements))
-        .route("/openapi.json", get(openapi))
-        .fallback(|| async { AppError::NotFound.problem() })
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/stories", list_stories)
+        .post("/stories", create_story, "story.submitted")
+        .get("/stories/{id}", get_story)
+        .get("/goals", goal_tree)
+        .get("/indicators/{id}/evidence", evidence)
+        .get("/measurements", measurements)
+        .get("/openapi.json", openapi)
+        .map(|router| router.fallback(|| async { AppError::NotFound.problem() }))
 }
 
 /// Who calls the API: a provider's system with its token, or anyone without one.

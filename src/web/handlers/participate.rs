@@ -178,7 +178,10 @@ pub async fn submit(
             let id = session.id.clone();
             tokio::task::spawn_blocking(move || {
                 // Wait until the story is searchable, so the board shows it when it reloads.
-                bank.wait_until_indexed(seq, std::time::Duration::from_secs(2));
+                // Boards are told either way; a story that is late for the index appears on a later reload.
+                if !bank.wait_until_indexed(seq, std::time::Duration::from_secs(2)) {
+                    tracing::warn!(session = %id, "a session's story not yet searchable after 2 s: its board shows it once the index catches up");
+                }
                 let _ = events.send(id);
             });
             Ok(done.into_response())
