@@ -161,4 +161,13 @@ mod tests {
         );
         assert_eq!(audit_action(&list, &Method::POST, "/nergens"), None);
     }
+
+    #[test]
+    fn the_audit_page_names_every_action_in_dutch_and_english() {
+        for action in crate::web::routes().iter().filter_map(|route| route.audit) {
+            for texts in [crate::web::i18n::dutch(), crate::web::i18n::english()] {
+                assert_ne!(texts.code("admin.action", action), action, "{action}");
+            }
+        }
+    }
 }
