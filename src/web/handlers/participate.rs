@@ -14,12 +14,12 @@ use crate::index::Scope;
 use crate::sessions::{Session, SessionStatus, is_code};
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::cards::{StoryCard, hit_card};
-use crate::web::forms::{FormData, FormErrors};
+use crate::web::forms::FormErrors;
+use crate::web::handlers::phone_link::{self, Told};
 use crate::web::handlers::sessions::{ActionView, action_view};
-use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
-use crate::web::story_form::{FormView, read_public_story};
+use crate::web::story_form::FormView;
 use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
@@ -151,34 +151,18 @@ pub async fn submit(
         .await?
         .into_response());
     }
-    let form = FormData::new(pairs);
-    let settings = state.run(|bank| bank.settings()).await?;
-    match read_public_story(&form, &settings, state.today()) {
-        Err(errors) => Ok(unprocessable(
-            participate_page(&state, t, &uri, session, form.values(), &errors).await?,
+    match phone_link::tell(&state, t, &uri, &session, pairs).await? {
+        Told::Mistakes(values, errors) => Ok(unprocessable(
+            participate_page(&state, t, &uri, session, values, &errors).await?,
         )),
-        Ok(mut story) => {
-            story.session = Some(session.id.clone());
-            story.area = Some(session.area.clone());
-            for indicator in session
-                .indicators
-                .iter()
-                .filter_map(|id| settings.goals.indicator(id))
-            {
-                if !story.subgoals.contains(&indicator.subgoal) {
-                    story.subgoals.push(indicator.subgoal.clone());
-                }
-            }
-            let mut page = state.resident_page(t, &settings, "participate.title", Nav::None, &uri);
-            page.title = session.title.clone();
-            let (done, seq) = store_with_receipt(&state, page, story, Default::default()).await?;
+        Told::Stored(done, seq) => {
             // Boards listen for this; no board open is not an error.
             let bank = state.bank.clone();
             let events = state.session_events.clone();
             let id = session.id.clone();
             tokio::task::spawn_blocking(move || {
-                // Wait until the story is searchable, so the board shows it when it reloads.
-                // Boards are told either way; a story that is late for the index appears on a later reload.
+                // Wait until the story is searchable, so the board shows it when it reloads; boards
+                // are told either way, and a story late for the index appears on a later reload.
                 if !bank.wait_until_indexed(seq, std::time::Duration::from_secs(2)) {
                     tracing::warn!(session = %id, "a session's story not yet searchable after 2 s: its board shows it once the index catches up");
                 }

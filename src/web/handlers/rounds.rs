@@ -22,15 +22,15 @@ use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, Markdown, StoryId, Valence};
 use crate::web::cards::{StoryCard, hit_card, plain_card};
 use crate::web::forms::{FormData, FormErrors};
+use crate::web::handlers::phone_link::{self, Told};
 use crate::web::handlers::search::synonyms_wanted;
 use crate::web::handlers::sessions::{full_url, qr_svg};
-use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::{Lang, ResidentLang, Texts};
 use crate::web::page::{Nav, Page};
 use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
 use crate::web::round_forms::{read_round, read_significant};
 use crate::web::search_notice::SearchNotice;
-use crate::web::story_form::{FormView, read_public_story};
+use crate::web::story_form::FormView;
 use crate::web::{AppError, AppState, unprocessable};
 
 /// A round as lists and pages show it.
@@ -880,22 +880,10 @@ pub async fn submit(
     if round.phase != RoundPhase::Collect {
         return Ok(Redirect::to(&format!("/r/{}", round.code)).into_response());
     }
-    let form = FormData::new(pairs);
-    let settings = state.run(|bank| bank.settings()).await?;
-    match read_public_story(&form, &settings, state.today()) {
-        Err(errors) => Ok(unprocessable(
-            public_page(&state, t, &uri, round, form.values(), &errors).await?,
+    match phone_link::tell(&state, t, &uri, &round, pairs).await? {
+        Told::Mistakes(values, errors) => Ok(unprocessable(
+            public_page(&state, t, &uri, round, values, &errors).await?,
         )),
-        Ok(mut story) => {
-            story.round = Some(round.id.clone());
-            if story.subgoals.is_empty() {
-                story.subgoals = round.subgoals.clone();
-            }
-            let mut page =
-                state.resident_page(t, &settings, "rounds.public_title", Nav::None, &uri);
-            page.title = round.title.clone();
-            let (done, _) = store_with_receipt(&state, page, story, Default::default()).await?;
-            Ok(done.into_response())
-        }
+        Told::Stored(done, _) => Ok(done.into_response()),
     }
 }
