@@ -1,5 +1,5 @@
 //! The API's promises, through the real router on the demo bank: a teller's name reaches no public or
-//! provider answer of any route (the routes are read from the router's source, not listed here), a
+//! provider answer of any route (the routes are the router's own list, `web::routes()`, not listed here), a
 //! retry with the same `Idempotency-Key` stores nothing new, `pagina` is bounded, and the OpenAPI
 //! document gives every operation a response schema.
 
@@ -14,36 +14,13 @@ const CANARY: &str = "Kanarie Zwaluwstaart";
 /// A word of the canary story's text, to find it by.
 const WORD: &str = "pimpelmeesvoer";
 
-/// Every route path the router is built from: the `.route("…")` calls in `src/web/mod.rs`, and those
-/// of the API's own router under the prefix it is nested at.
+/// Every path the router answers GET on, from the router's own route table.
 fn router_paths() -> Vec<String> {
-    let routes = |file: &str| -> Vec<String> {
-        let source = std::fs::read_to_string(repo_root().join(file)).unwrap();
-        let mut paths = Vec::new();
-        let mut rest = source.as_str();
-        while let Some(at) = rest.find(".route(") {
-            rest = &rest[at + ".route(".len()..];
-            let start = rest.find('"').unwrap() + 1;
-            let end = start + rest[start..].find('"').unwrap();
-            paths.push(rest[start..end].to_string());
-            rest = &rest[end..];
-        }
-        paths
-    };
-    let web = std::fs::read_to_string(repo_root().join("src/web/mod.rs")).unwrap();
-    let nested = web
-        .split(".nest(\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("the API is nested under a prefix")
-        .to_string();
-    let mut paths = routes("src/web/mod.rs");
-    paths.extend(
-        routes("src/web/handlers/api.rs")
-            .into_iter()
-            .map(|path| format!("{nested}{path}")),
-    );
-    paths
+    verhalenbank::web::routes()
+        .into_iter()
+        .filter(|route| route.method == axum::http::Method::GET)
+        .map(|route| route.path)
+        .collect()
 }
 
 /// Submits the canary story through the API with `token` and publishes it, as a moderator would.
