@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::i18n::{Texts, dutch, english};
+use crate::web::paths;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -113,7 +114,8 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::LoginRequired(back) = &self {
             let query = serde_urlencoded::to_string([("terug", back)]).unwrap_or_default();
-            return axum::response::Redirect::to(&format!("/inloggen?{query}")).into_response();
+            return axum::response::Redirect::to(&format!("{}?{query}", paths::LOGIN))
+                .into_response();
         }
         self.log();
         let status = self.status();

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod oidc;
 mod page;
+mod paths;
 mod pattern_view;
 mod protect;
 mod redaction;
@@ -164,18 +165,18 @@ fn table() -> routes::Routes {
             "story.consent_changed",
         )
         .post("/mijn-verhaal/intrekken", tell::withdraw, "story.withdrawn")
-        .get("/s/{code}", participate::page)
-        .post("/s/{code}", participate::submit, SUBMITTED)
-        .get("/r/{code}", rounds::public)
-        .post("/r/{code}", rounds::submit, SUBMITTED)
-        .get("/inloggen", login::form)
-        .post("/inloggen", login::login, "login")
+        .get(paths::SESSION_LINK, participate::page)
+        .post(paths::SESSION_LINK, participate::submit, SUBMITTED)
+        .get(paths::ROUND_LINK, rounds::public)
+        .post(paths::ROUND_LINK, rounds::submit, SUBMITTED)
+        .get(paths::LOGIN, login::form)
+        .post(paths::LOGIN, login::login, "login")
         .get("/wachtwoord", login::password_form)
         .post("/wachtwoord", login::change_password, "password.changed")
         .map(|router| router.layer(protect::post_limit()));
     Routes::new()
         .get("/", overview::page)
-        .get("/indicator/{id}", evidence::page)
+        .get(paths::INDICATOR, evidence::page)
         .get_logged(
             "/indicator/{id}/export.csv",
             evidence::download_csv,
@@ -186,33 +187,29 @@ fn table() -> routes::Routes {
             evidence::download_xlsx,
             DOWNLOADED,
         )
-        .get("/verhaal/{id}", story::page)
-        .get("/zoeken", search::page)
+        .get(paths::STORY, story::page)
+        .get(paths::SEARCH, search::page)
         .get("/patronen", patterns::page)
         .get_logged("/zoeken/export.csv", search::download_csv, DOWNLOADED)
         .get_logged("/zoeken/export.xlsx", search::download_xlsx, DOWNLOADED)
-        .get("/zoeken/synoniemen", synonyms::form)
-        .post("/zoeken/synoniemen", synonyms::save, "synonyms.changed")
-        .get("/vragen", questions::form)
-        .post("/vragen", questions::save, "questions.changed")
+        .get(paths::SYNONYMS, synonyms::form)
+        .post(paths::SYNONYMS, synonyms::save, "synonyms.changed")
+        .get(paths::QUESTIONS, questions::form)
+        .post(paths::QUESTIONS, questions::save, "questions.changed")
         .merge(public_forms)
         .merge(upload_forms)
-        .get("/verhaal/{id}/foto/{n}", media::photo)
+        .get(paths::STORY_PHOTO, media::photo)
         // Listening to a teller's voice is reading personal data: it is logged like a download.
-        .get_logged(
-            "/moderatie/{id}/opname",
-            media::recording,
-            "recording.played",
-        )
+        .get_logged(paths::STORY_RECORDING, media::recording, "recording.played")
         .get("/aanbieder/papier", paper::entry_form)
         .post("/aanbieder/papier", paper::entry, SUBMITTED)
-        .get("/moderatie", moderation::queue)
-        .get("/moderatie/{id}", moderation::edit)
-        .post("/moderatie/{id}", moderation::save, "story.moderated")
+        .get(paths::MODERATION, moderation::queue)
+        .get(paths::MODERATE, moderation::edit)
+        .post(paths::MODERATE, moderation::save, "story.moderated")
         .get("/sessies", sessions::list)
         .get("/sessies/nieuw", sessions::plan_form)
         .post("/sessies/nieuw", sessions::plan, "session.planned")
-        .get("/sessies/{id}", sessions::page)
+        .get(paths::SESSION, sessions::page)
         .post(
             "/sessies/{id}/status",
             sessions::status,
@@ -235,7 +232,7 @@ fn table() -> routes::Routes {
         .get("/sessies/{id}/verslag", sessions::report)
         .get("/rondes", rounds::list)
         .post("/rondes", rounds::start, "round.started")
-        .get("/rondes/{id}", rounds::page)
+        .get(paths::ROUND, rounds::page)
         .post("/rondes/{id}/fase", rounds::phase, "round.phase_changed")
         .post("/rondes/{id}/teksten", rounds::texts, "round.texts_written")
         .post(
@@ -243,9 +240,9 @@ fn table() -> routes::Routes {
             rounds::significant,
             "round.significant_chosen",
         )
-        .get("/rondes/{id}/verzamelen", rounds::gather_form)
+        .get(paths::ROUND_GATHER, rounds::gather_form)
         .post(
-            "/rondes/{id}/verzamelen",
+            paths::ROUND_GATHER,
             rounds::gather,
             "round.stories_gathered",
         )
@@ -253,18 +250,10 @@ fn table() -> routes::Routes {
         .get("/verantwoording", report::page)
         .get_logged("/verantwoording.md", report::markdown, DOWNLOADED)
         .get("/doelenboom", tree::tree)
-        .get("/doelenboom/nieuw/{kind}", tree::new_form)
-        .post(
-            "/doelenboom/nieuw/{kind}",
-            tree::create,
-            "goal_tree.item_added",
-        )
-        .get("/doelenboom/{kind}/{id}", tree::edit_form)
-        .post(
-            "/doelenboom/{kind}/{id}",
-            tree::update,
-            "goal_tree.item_changed",
-        )
+        .get(paths::TREE_NEW, tree::new_form)
+        .post(paths::TREE_NEW, tree::create, "goal_tree.item_added")
+        .get(paths::TREE_ITEM, tree::edit_form)
+        .post(paths::TREE_ITEM, tree::update, "goal_tree.item_changed")
         .post(
             "/doelenboom/{kind}/{id}/status",
             tree::status,
@@ -289,7 +278,7 @@ fn table() -> routes::Routes {
         .post("/beheer/tokens", admin::create_token, "token.created")
         .get("/beheer/accounts", accounts::list)
         .post("/beheer/accounts", accounts::add, "user.added")
-        .get("/beheer/accounts/{name}", accounts::show)
+        .get(paths::ACCOUNT, accounts::show)
         .post(
             "/beheer/accounts/{name}/rol",
             accounts::set_role,
@@ -335,12 +324,12 @@ fn table() -> routes::Routes {
         .get("/healthz", health::healthz)
         .get("/readyz", health::readyz)
         .get("/metrics", metrics::guarded)
-        .get("/taal", language::switch)
+        .get(paths::LANGUAGE, language::switch)
         .get("/static/style.css", assets::stylesheet)
         .get("/static/board.js", assets::board_script)
         .get("/static/favicon.svg", assets::favicon)
         .get("/favicon.ico", assets::favicon)
-        .nest("/api/v1", api::routes())
+        .nest(paths::API, api::routes())
 }
 
 /// The application's router: the route table with the audit log, metrics, limits, login, language and

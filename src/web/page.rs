@@ -5,6 +5,7 @@
 use axum::http::Uri;
 
 use super::i18n::{self, Texts};
+use crate::web::paths;
 
 /// The main menu items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +143,7 @@ impl Page {
             ("terug", self.path_without_language().as_str()),
         ])
         .unwrap_or_default();
-        format!("/taal?{back}")
+        format!("{}?{back}", paths::LANGUAGE)
     }
 
     /// The language switch of a resident page: a link for each of the six languages.

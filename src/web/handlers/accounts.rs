@@ -18,6 +18,7 @@ use crate::web::auth::Admin;
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::{AppError, AppState};
 
 /// One account as the list and its own page show it.
@@ -335,7 +336,7 @@ async fn change(
         Ok(_) => {
             tracing::info!(account = %name, action, "account changed");
             crate::web::audit::note_target(format!("user:{name}"));
-            Ok(Redirect::to(&format!("/beheer/accounts/{name}?klaar={done}")).into_response())
+            Ok(Redirect::to(&format!("{}?klaar={done}", paths::account(&name))).into_response())
         }
         Err(AccountError::NoSuchAccount) => Err(AppError::NotFound),
         Err(error) => {

@@ -16,6 +16,7 @@ use crate::web::auth::Admin;
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::{AppError, AppState, unprocessable};
 
 /// Audit entries per page.
@@ -120,9 +121,7 @@ fn entry_view(t: &Texts, settings: &Settings, entry: &AuditEntry, exists: bool) 
             .to_string(),
         actor,
         action: t.code("admin.action", &entry.action),
-        link: story
-            .filter(|_| exists)
-            .map(|id| format!("/moderatie/{id}")),
+        link: story.filter(|_| exists).map(|id| paths::moderate(id)),
         target: entry.target.clone(),
         refused: entry.status >= 400,
         status: entry.status,

@@ -38,6 +38,7 @@ use crate::story::{Catalog, Consent, Moderation, StoryId, TellerRole, Valence};
 use crate::web::filters::read_filter;
 use crate::web::forms::FormData;
 use crate::web::handlers::search::{read_request, synonyms_wanted};
+use crate::web::paths;
 use crate::web::routes::Routes;
 use crate::web::{AppError, AppState};
 
@@ -90,7 +91,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/stories", list_stories)
         .post("/stories", create_story, "story.submitted")
-        .get("/stories/{id}", get_story)
+        .get(paths::API_STORY, get_story)
         .get("/goals", goal_tree)
         .get("/indicators/{id}/evidence", evidence)
         .get("/measurements", measurements)
@@ -526,11 +527,11 @@ fn created(id: StoryId, code: &ReceiptCode) -> Response {
     let body = CreatedStory {
         id,
         receipt_code: code.to_string(),
-        url: format!("/verhaal/{id}"),
+        url: paths::story(id),
         status: Status::Submitted,
     };
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    if let Ok(location) = axum::http::HeaderValue::from_str(&format!("/api/v1/stories/{id}")) {
+    if let Ok(location) = axum::http::HeaderValue::from_str(&paths::api_story(id)) {
         response
             .headers_mut()
             .insert(axum::http::header::LOCATION, location);

@@ -25,6 +25,7 @@ use crate::web::handlers::sessions::{
 };
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::search_notice::SearchNotice;
 use crate::web::views::{
     BalanceView, SignalView, TrendView, balance_view, measurement_text, share_text, signal_views,
@@ -375,7 +376,7 @@ pub async fn page(
     let page = EvidencePage {
         page,
         filter: filter_view,
-        action: format!("/indicator/{}", indicator.id),
+        action: paths::indicator(&indicator.id),
         id: indicator.id.to_string(),
         goal: evidence.goal.title.clone(),
         subgoal: evidence.subgoal.title.clone(),
@@ -511,7 +512,10 @@ pub async fn interpret(
             state
                 .run(move |bank| bank.add_interpretation(&interpretation))
                 .await?;
-            Ok(axum::response::Redirect::to(&format!("/indicator/{id}#duiding")).into_response())
+            Ok(
+                axum::response::Redirect::to(&format!("{}#duiding", paths::indicator(&id)))
+                    .into_response(),
+            )
         }
     }
 }

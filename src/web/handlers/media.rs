@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::story::StoryId;
 use crate::web::auth::{CurrentUser, Staff};
+use crate::web::paths;
 use crate::web::{AppError, AppState};
 
 /// A photo as the story page and the moderation page show it.
@@ -33,7 +34,7 @@ pub fn photo_views(id: StoryId, photos: &[crate::media::Photo]) -> Vec<PhotoView
         .iter()
         .enumerate()
         .map(|(n, photo)| PhotoView {
-            src: format!("/verhaal/{id}/foto/{}", n + 1),
+            src: paths::story_photo(id, n + 1),
             alt: photo.alt.clone(),
             width: photo.width,
             height: photo.height,
@@ -44,7 +45,7 @@ pub fn photo_views(id: StoryId, photos: &[crate::media::Photo]) -> Vec<PhotoView
 /// The view of a story's recording.
 pub fn recording_view(id: StoryId, recording: &crate::media::Recording) -> RecordingView {
     RecordingView {
-        src: format!("/moderatie/{id}/opname"),
+        src: paths::story_recording(id),
         content_type: recording.content_type,
         length: recording
             .seconds

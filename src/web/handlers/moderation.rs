@@ -17,6 +17,7 @@ use crate::web::forms::{FormData, FormErrors};
 use crate::web::handlers::media::{PhotoView, RecordingView, photo_views, recording_view};
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::story_form::{FormView, read_full_story, values_of};
 use crate::web::{AppError, AppState, unprocessable};
 
@@ -476,9 +477,11 @@ pub async fn save(
                 .run(move |bank| bank.save_moderated(&story, read_at))
                 .await??;
             if accepted_subgoal.is_some() {
-                return Ok(Redirect::to(&format!("/moderatie/{id}#subdoel")).into_response());
+                return Ok(
+                    Redirect::to(&format!("{}#subdoel", paths::moderate(id))).into_response()
+                );
             }
-            Ok(Redirect::to(&format!("/moderatie?opgeslagen={id}")).into_response())
+            Ok(Redirect::to(&format!("{}?opgeslagen={id}", paths::MODERATION)).into_response())
         }
         (read, decision) => {
             let errors = read.err().unwrap_or_default();
@@ -525,7 +528,9 @@ pub async fn erase(
 ) -> Result<Response, AppError> {
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
     if FormData::new(pairs).get("bevestig") != Some("ja") {
-        return Ok(Redirect::to(&format!("/moderatie/{id}?wissen=bevestig")).into_response());
+        return Ok(
+            Redirect::to(&format!("{}?wissen=bevestig", paths::moderate(id))).into_response(),
+        );
     }
     let today = state.today();
     let erased = state

@@ -11,6 +11,7 @@ use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::views::{
     BalanceView, ProgressView, SignalView, Tally, TrendView, balance_view, measurement_text,
     progress_view, signal_views, trend_view, value_text,
@@ -118,7 +119,7 @@ fn session_links(
             session.place,
             settings.municipality.area_name(&session.area)
         ),
-        href: format!("/s/{}", session.code),
+        href: paths::session_link(&session.code),
         past,
     };
     let mut coming: Vec<&crate::sessions::Session> =

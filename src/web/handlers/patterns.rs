@@ -14,6 +14,7 @@ use crate::web::forms::FormData;
 use crate::web::handlers::search::read_request;
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
 use crate::web::{AppError, AppState};
 
@@ -77,7 +78,7 @@ pub async fn page(
         page: state.page(t, &settings, "patterns.title", Nav::Patterns, &uri),
         view,
         hidden: links.hidden(),
-        search_href: format!("/zoeken{}", links.query()),
+        search_href: format!("{}{}", paths::SEARCH, links.query()),
         public,
     })
 }

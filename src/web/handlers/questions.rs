@@ -17,6 +17,7 @@ use crate::web::auth::Analyst;
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
@@ -189,7 +190,9 @@ pub async fn save(
         .await?;
     let (problems, current) = match saved {
         QuestionsSaved::Saved { questions, .. } => {
-            return Ok(Redirect::to(&format!("/vragen?vragen={questions}")).into_response());
+            return Ok(
+                Redirect::to(&format!("{}?vragen={questions}", paths::QUESTIONS)).into_response(),
+            );
         }
         QuestionsSaved::Invalid(problems) => {
             (problems.iter().map(|p| problem_text(t, p)).collect(), None)

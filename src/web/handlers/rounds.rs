@@ -27,6 +27,7 @@ use crate::web::handlers::search::synonyms_wanted;
 use crate::web::handlers::sessions::{full_url, qr_svg};
 use crate::web::i18n::{Lang, ResidentLang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
 use crate::web::round_forms::{read_round, read_significant};
 use crate::web::search_notice::SearchNotice;
@@ -180,7 +181,7 @@ pub async fn start(
         Ok(round) => {
             let id = round.id.clone();
             state.run(move |bank| bank.add_round(&round)).await?;
-            Ok(Redirect::to(&format!("/rondes/{id}?opgeslagen=1")).into_response())
+            Ok(Redirect::to(&format!("{}?opgeslagen=1", paths::round(&id))).into_response())
         }
     }
 }
@@ -297,7 +298,7 @@ fn matrices(
     analysis: &RoundAnalysis,
     cell: &Cell,
 ) -> (MatrixView, MatrixView) {
-    let base = format!("/rondes/{}", analysis.round.id);
+    let base = paths::round(&analysis.round.id);
     let query = |pairs: &[(&str, &str)]| serde_urlencoded::to_string(pairs).unwrap_or_default();
     let m = &analysis.subgoal_tags;
     let max = m.max();
@@ -451,7 +452,11 @@ async fn round_page(
                         ("q", w.word.as_str()),
                     ])
                     .unwrap_or_default();
-                    (w.word.clone(), w.stories, format!("/zoeken?{query}"))
+                    (
+                        w.word.clone(),
+                        w.stories,
+                        format!("{}?{query}", paths::SEARCH),
+                    )
                 })
                 .collect(),
         })
@@ -462,7 +467,7 @@ async fn round_page(
         version,
         page,
         round: round_view(t, &settings, round),
-        short_url: full_url(headers, &format!("/r/{}", round.code)),
+        short_url: full_url(headers, &paths::round_link(&round.code)),
         code: round.code.clone(),
         saved: query.contains_key("opgeslagen"),
         story_count: analysis.stories.len(),
@@ -534,7 +539,7 @@ async fn change_round(
     anchor: &str,
 ) -> Result<Response, AppError> {
     let read_at = form.version()?;
-    let back = format!("/rondes/{id}?opgeslagen=1#{anchor}");
+    let back = format!("{}?opgeslagen=1#{anchor}", paths::round(&id));
     state
         .run(move |bank| bank.change_round(&id, read_at, change))
         .await??;
@@ -684,7 +689,7 @@ pub async fn qr(
         .run(move |bank| bank.round(&id))
         .await?
         .ok_or(AppError::NotFound)?;
-    qr_svg(&full_url(&headers, &format!("/r/{}", round.code)))
+    qr_svg(&full_url(&headers, &paths::round_link(&round.code)))
 }
 
 #[derive(Template, WebTemplate)]
@@ -709,7 +714,7 @@ pub async fn gather_form(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<GatherPage, AppError> {
     let id = round_id(&id)?;
-    let link = format!("/rondes/{id}/verzamelen");
+    let link = paths::round_gather(&id);
     let keep: Vec<(String, String)> = pairs
         .iter()
         .filter(|(key, _)| key == "synoniemen")
@@ -779,7 +784,7 @@ pub async fn gather(
     if !exists {
         return Err(AppError::NotFound);
     }
-    Ok(Redirect::to(&format!("/rondes/{id}?opgeslagen=1#verhalen")).into_response())
+    Ok(Redirect::to(&format!("{}?opgeslagen=1#verhalen", paths::round(&id))).into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -878,7 +883,7 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let round = find(&state, &code).await?;
     if round.phase != RoundPhase::Collect {
-        return Ok(Redirect::to(&format!("/r/{}", round.code)).into_response());
+        return Ok(Redirect::to(&paths::round_link(&round.code)).into_response());
     }
     match phone_link::tell(&state, t, &uri, &round, pairs).await? {
         Told::Mistakes(values, errors) => Ok(unprocessable(

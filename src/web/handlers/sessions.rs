@@ -26,6 +26,7 @@ use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::session_forms::{read_action, read_interpretation, read_plan};
 use crate::web::story_form::FormView;
 use crate::web::views::{BalanceView, TrendView, balance_view, measurement_text, trend_view};
@@ -71,7 +72,7 @@ pub fn session_view(t: &Texts, settings: &Settings, session: &Session) -> Sessio
 
 /// The address participants reach the session at, from the address this request came in on.
 pub fn short_url(headers: &HeaderMap, code: &str) -> String {
-    full_url(headers, &format!("/s/{code}"))
+    full_url(headers, &paths::session_link(code))
 }
 
 /// A full address on this site for `path`, from the address this request came in on.
@@ -219,7 +220,7 @@ pub async fn plan(
         Ok(session) => {
             let id = session.id.clone();
             state.run(move |bank| bank.add_session(&session)).await?;
-            Ok(Redirect::to(&format!("/sessies/{id}")).into_response())
+            Ok(Redirect::to(&paths::session(&id)).into_response())
         }
     }
 }
@@ -434,7 +435,7 @@ pub async fn status(
         session.status = status
     })
     .await?;
-    Ok(Redirect::to(&format!("/sessies/{id}?opgeslagen=1")).into_response())
+    Ok(Redirect::to(&format!("{}?opgeslagen=1", paths::session(&id))).into_response())
 }
 
 pub async fn heard(
@@ -452,7 +453,7 @@ pub async fn heard(
         session.heard = text
     })
     .await?;
-    Ok(Redirect::to(&format!("/sessies/{id}?opgeslagen=1#gehoord")).into_response())
+    Ok(Redirect::to(&format!("{}?opgeslagen=1#gehoord", paths::session(&id))).into_response())
 }
 
 /// What the session page's forms send along, for showing the page again with the errors.
@@ -489,7 +490,10 @@ async fn record_for_session<T: Send + 'static>(
         }
         Ok(record) => {
             state.run(move |bank| store(bank, record)).await?;
-            Ok(Redirect::to(&format!("/sessies/{id}?opgeslagen=1#{anchor}")).into_response())
+            Ok(
+                Redirect::to(&format!("{}?opgeslagen=1#{anchor}", paths::session(&id)))
+                    .into_response(),
+            )
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::story::{Coded, StoryId};
 use crate::web::handlers::evidence::Row;
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::{AppError, AppState};
 
 pub struct Link {
@@ -114,7 +115,7 @@ pub async fn page(
             indicators: goals
                 .indicators_of(&subgoal.id)
                 .map(|indicator| Link {
-                    href: format!("/indicator/{}", indicator.id),
+                    href: paths::indicator(&indicator.id),
                     label: indicator.title.clone(),
                 })
                 .collect(),

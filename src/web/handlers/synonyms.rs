@@ -16,6 +16,7 @@ use crate::web::auth::Analyst;
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
@@ -121,7 +122,7 @@ pub async fn save(
     };
     Ok(match saved {
         SynonymsSaved::Saved { groups, .. } => {
-            Redirect::to(&format!("/zoeken/synoniemen?groepen={groups}")).into_response()
+            Redirect::to(&format!("{}?groepen={groups}", paths::SYNONYMS)).into_response()
         }
         SynonymsSaved::Invalid(problems) => {
             shown.problems = problems.iter().map(|p| problem_text(t, p)).collect();

@@ -17,6 +17,7 @@ use crate::index::{FacetField, Scope, SearchRequest};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::story_form::FormView;
 use crate::web::tree_forms::{edit_problem, read_item, values_of};
 use crate::web::{AppError, AppState, unprocessable};
@@ -242,7 +243,7 @@ fn item_page(
         .collect();
     let (action, heading, retired, parent_retired, id) = match existing {
         None => (
-            format!("/doelenboom/nieuw/{segment}"),
+            paths::tree_new(segment),
             t.code("tree.new", kind.code()),
             None,
             false,
@@ -251,7 +252,7 @@ fn item_page(
         Some(id) => {
             let retired = tree.retired_on(kind, id);
             (
-                format!("/doelenboom/{segment}/{id}"),
+                paths::tree_item(segment, id),
                 t.code("tree.change", kind.code()),
                 retired.map(|date| t.with("tree.retired_since", &t.date(&date))),
                 retired.is_some() && tree.retired_itself(kind, id).is_none(),
