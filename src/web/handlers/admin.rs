@@ -121,7 +121,7 @@ fn entry_view(t: &Texts, settings: &Settings, entry: &AuditEntry, exists: bool) 
             .to_string(),
         actor,
         action: t.code("admin.action", &entry.action),
-        link: story.filter(|_| exists).map(|id| paths::moderate(id)),
+        link: story.filter(|_| exists).map(paths::moderate),
         target: entry.target.clone(),
         refused: entry.status >= 400,
         status: entry.status,
