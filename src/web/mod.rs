@@ -32,6 +32,7 @@ pub mod routes;
 mod search_notice;
 mod session_forms;
 mod story_form;
+mod suggestion_view;
 mod tree_forms;
 mod upload;
 mod views;
