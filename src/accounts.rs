@@ -17,7 +17,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ProviderId, UserName};
-use crate::index::Scope;
+use crate::story::Scope;
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;

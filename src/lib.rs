@@ -30,6 +30,7 @@ pub mod media;
 pub mod municipality;
 pub mod number;
 pub mod patterns;
+pub mod present;
 pub mod questions;
 pub mod redact;
 pub mod rounds;

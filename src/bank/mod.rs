@@ -7,6 +7,7 @@ mod accounts;
 pub mod api;
 pub mod backups;
 pub mod closeness;
+mod error;
 mod likeness;
 mod media;
 pub mod operations;
@@ -18,6 +19,7 @@ mod sessions;
 mod signal_list;
 mod synonyms;
 
+pub use error::BankError;
 pub use likeness::{Merged, SubgoalSuggestion, tally_subgoals};
 pub use questions::{Answered, QuestionsSaved};
 pub use signal_list::SignalsSaved;

@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::web::auth::Staff;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::{Lang, RESIDENT_LANGUAGES, ResidentLang, texts_for};
 use crate::web::page::{Nav, Page};
+use crate::web::receipt::store_with_receipt;
 use crate::web::story_form::{FormView, read_paper_story};
 use crate::web::{AppError, AppState, unprocessable};
 

@@ -11,9 +11,9 @@ use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 
 use crate::web::forms::FormErrors;
-use crate::web::handlers::tell::{store_with_receipt, with_media_errors};
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::receipt::{store_with_receipt, with_media_errors};
 use crate::web::story_form::{FormView, read_full_story};
 use crate::web::upload::Upload;
 use crate::web::{AppError, AppState, unprocessable};
