@@ -308,27 +308,26 @@ fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 /// Adds, lists, changes and removes accounts, through the same store functions as `/beheer`.
 /// Passwords are shown only when made here, and only once.
 fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Result<ExitCode> {
-    use crate::accounts::{AccountChange, AccountError, Role, User};
+    use crate::accounts::{AccountChange, AccountError, Role, RoleKind, User};
     use crate::cli::UserAction;
     use crate::ids::UserName;
     let store = open_store(config)?;
     let parse_name = |name: &str| {
         UserName::parse(name).with_context(|| format!("{name:?} is not a valid login name"))
     };
-    let parse_role = |role: &str| {
-        Role::parse(role).with_context(|| {
-            format!("--role {role}: expected admin, analyst, facilitator or provider")
-        })
-    };
     let municipality = store.municipality()?.unwrap_or_default();
-    let parse_provider = |provider: Option<String>| {
-        known_id(
+    let parse_role = |role: &str, provider: Option<String>| -> anyhow::Result<Role> {
+        let kind = RoleKind::parse(role).with_context(|| {
+            format!("--role {role}: expected admin, analyst, facilitator or provider")
+        })?;
+        let provider = known_id(
             "--provider",
             provider,
             ProviderId::parse,
             |id| municipality.provider(id).is_some(),
             "a provider id from municipality.toml",
-        )
+        )?;
+        Ok(Role::new(kind, provider)?)
     };
     let refused = |name: &UserName, error: AccountError| match error {
         AccountError::NameTaken => anyhow::anyhow!("an account named {name} already exists"),
@@ -358,10 +357,9 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
                 store.user(&name)?.is_none(),
                 "an account named {name} already exists"
             );
-            let role = parse_role(&role)?;
-            let provider = parse_provider(provider)?;
+            let role = parse_role(&role, provider)?;
             let (password, made) = new_password(password_stdin)?;
-            let user = User::new(name, &display_name, role, provider, &password, today)?;
+            let user = User::new(name, &display_name, role, &password, today)?;
             store
                 .add_user(&user)?
                 .map_err(|error| refused(&user.name, error))?;
@@ -375,7 +373,11 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
         UserAction::List => {
             let mut text = String::new();
             for user in store.users()? {
-                let provider = user.provider.map(|p| format!(" {p}")).unwrap_or_default();
+                let provider = user
+                    .role
+                    .provider()
+                    .map(|p| format!(" {p}"))
+                    .unwrap_or_default();
                 let disabled = if user.disabled { "\tdisabled" } else { "" };
                 text += &format!(
                     "{}\t{}{provider}\t{}{disabled}\n",
@@ -409,9 +411,8 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
             provider,
         } => {
             let name = parse_name(&name)?;
-            let role = parse_role(&role)?;
-            let provider = parse_provider(provider)?;
-            let user = change(&name, AccountChange::Role { role, provider })?;
+            let role = parse_role(&role, provider).map_err(|error| anyhow::anyhow!("{name}: {error}"))?;
+            let user = change(&name, AccountChange::Role(role))?;
             write_stdout(&format!("{name} is now {}\n", user.role.code()))?;
         }
         UserAction::Disable { name } => {

@@ -383,28 +383,28 @@ impl Bank {
     /// The demo's accounts, one per role, all with the password [`DEMO_PASSWORD`] (documented in the
     /// README). Only a demo gets them; a data folder started without the demo has no accounts at all.
     fn add_demo_accounts(&self) -> anyhow::Result<()> {
-        use crate::accounts::{Role, User};
+        use crate::accounts::{Role, RoleKind, User};
         use crate::ids::{ProviderId, UserName};
         let today = jiff::Zoned::now().date();
         for (name, display, role, provider) in [
-            ("beheerder", "Demo beheerder", Role::Admin, None),
-            ("analist", "Demo analist", Role::Analyst, None),
+            ("beheerder", "Demo beheerder", RoleKind::Admin, None),
+            ("analist", "Demo analist", RoleKind::Analyst, None),
             (
                 "begeleider",
                 "Demo gespreksbegeleider",
-                Role::Facilitator,
+                RoleKind::Facilitator,
                 None,
             ),
             (
                 "buurtwerk",
                 "Demo Stichting Buurtwerk",
-                Role::Provider,
+                RoleKind::Provider,
                 Some("buurtwerk"),
             ),
             (
                 "welzijn",
                 "Demo Stichting Welzijn",
-                Role::Provider,
+                RoleKind::Provider,
                 Some("welzijn"),
             ),
         ] {
@@ -412,8 +412,7 @@ impl Bank {
             let user = User::new(
                 UserName::parse(name)?,
                 display,
-                role,
-                provider,
+                Role::new(role, provider)?,
                 DEMO_PASSWORD,
                 today,
             )?;
