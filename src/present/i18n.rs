@@ -10,11 +10,9 @@
 //! ([`is_resident_key`]). Tests check that every key exists in Dutch and English, that every resident
 //! key exists in all six languages, and that every key a template uses exists.
 //!
-//! The language a visitor asks for comes from `?taal=xx` on any page (a link a buurtwerker can print;
-//! [`remember_language`] keeps it in the `taal` cookie for the rest of the visit), else that cookie (set
-//! by the language switch), else the browser's `Accept-Language`, else Dutch. Resident handlers take
-//! [`ResidentLang`] and answer in it; every other handler takes [`Lang`], which answers in Dutch or
-//! English, and the page says briefly, in the asked language, that it has only those two.
+//! Which language a request asks for (`?taal=xx`, the `taal` cookie, `Accept-Language`) is the web's
+//! business: `web::i18n` reads it, gives handlers `Lang` (Dutch or English) or `ResidentLang` (any of
+//! the six), and re-exports this module. The command line's report takes [`dutch`] or [`english`].
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
