@@ -36,6 +36,7 @@ pub mod questions;
 pub mod redact;
 pub mod rounds;
 pub mod sessions;
+pub mod settings;
 pub mod signals;
 pub mod source;
 pub mod sso;

@@ -52,6 +52,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("redact", Layer::Domain),
     ("rounds", Layer::Domain),
     ("sessions", Layer::Domain),
+    ("settings", Layer::Domain),
     ("signals", Layer::Domain),
     ("source", Layer::Domain),
     ("sso", Layer::Domain),

@@ -19,6 +19,7 @@ mod sessions;
 mod signal_list;
 mod synonyms;
 
+pub use crate::settings::Settings;
 pub use error::BankError;
 pub use likeness::{Merged, SubgoalSuggestion, tally_subgoals};
 pub use questions::{Answered, QuestionsSaved};
@@ -92,13 +93,6 @@ pub struct Within {
     pub text: String,
     /// Whether words also find their synonyms.
     pub synonyms: bool,
-}
-
-/// The municipality and goal tree as last read from the store.
-pub struct Settings {
-    pub version: u64,
-    pub municipality: Municipality,
-    pub goals: GoalTree,
 }
 
 /// The core's one door. Its store and index stay private: every page, command and API route goes
