@@ -350,14 +350,7 @@ impl User {
         let name = identity.user_name();
         // No password verifies against an empty digest.
         let password = PasswordDigest::from_stored(String::new());
-        User::made(
-            name,
-            display_name,
-            role,
-            password,
-            created,
-            Some(identity),
-        )
+        User::made(name, display_name, role, password, created, Some(identity))
     }
 
     /// A new, enabled account without a second factor; a blank display name is the account's name.
@@ -595,10 +588,7 @@ mod tests {
         assert!(admin.is_active_admin());
         let buurtwerk = ProviderId::parse("buurtwerk").unwrap();
         assert_eq!(
-            admin.apply(
-                AccountChange::Role(Role::Provider(buurtwerk.clone())),
-                1
-            ),
+            admin.apply(AccountChange::Role(Role::Provider(buurtwerk.clone())), 1),
             Ok(())
         );
         assert_eq!(admin.scope(), Scope::Provider(buurtwerk));

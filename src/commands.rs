@@ -411,7 +411,8 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
             provider,
         } => {
             let name = parse_name(&name)?;
-            let role = parse_role(&role, provider).map_err(|error| anyhow::anyhow!("{name}: {error}"))?;
+            let role =
+                parse_role(&role, provider).map_err(|error| anyhow::anyhow!("{name}: {error}"))?;
             let user = change(&name, AccountChange::Role(role))?;
             write_stdout(&format!("{name} is now {}\n", user.role.code()))?;
         }

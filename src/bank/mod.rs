@@ -52,7 +52,6 @@ use crate::index::indexer::Indexer;
 use crate::index::{
     FacetCount, FacetField, Hit, Scope, SearchIndex, SearchRequest, SearchResults, SortOrder,
 };
-use crate::municipality::Municipality;
 use crate::sessions::{Action, Interpretation, Session};
 use crate::store::{ErasureReason, Store, StoreError, Update, Versioned};
 use crate::story::receipt::ReceiptCode;

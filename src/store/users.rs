@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, decode, encode};
-use crate::accounts::{AccountChange, AccountError, PasswordDigest, Role, RoleKind, SecondFactor, User};
+use crate::accounts::{
+    AccountChange, AccountError, PasswordDigest, Role, RoleKind, SecondFactor, User,
+};
 use crate::ids::{ProviderId, UserName};
 use crate::sso::{SsoLogin, SsoRefusal};
 
@@ -322,10 +324,19 @@ mod tests {
         store
             .t()
             .users
-            .insert("piet", record("piet", r#""provider":"buurtwerk","#).as_bytes())
+            .insert(
+                "piet",
+                record("piet", r#""provider":"buurtwerk","#).as_bytes(),
+            )
             .unwrap();
-        let piet = store.user(&UserName::parse("piet").unwrap()).unwrap().unwrap();
-        assert_eq!(piet.role, Role::Provider(ProviderId::parse("buurtwerk").unwrap()));
+        let piet = store
+            .user(&UserName::parse("piet").unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            piet.role,
+            Role::Provider(ProviderId::parse("buurtwerk").unwrap())
+        );
 
         store
             .t()
@@ -342,6 +353,9 @@ mod tests {
                 && error.contains("verhalenbank user remove kees"),
             "{error}"
         );
-        assert!(store.users().is_err(), "no list reads it with a guessed scope");
+        assert!(
+            store.users().is_err(),
+            "no list reads it with a guessed scope"
+        );
     }
 }

@@ -415,7 +415,7 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         );
         let known = bank.settings()?;
         for mapping in &settings.roles {
-            if let Some(provider) = &mapping.provider
+            if let Some(provider) = mapping.role.provider()
                 && known.municipality.provider(provider).is_none()
             {
                 tracing::warn!(

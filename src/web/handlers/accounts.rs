@@ -363,8 +363,7 @@ pub async fn set_role(
     let role = match Role::new(kind, provider) {
         Ok(role) => role,
         Err(error) => {
-            let mut page =
-                account_page(&state, t, &uri, &admin.name, account_name(&name)?).await?;
+            let mut page = account_page(&state, t, &uri, &admin.name, account_name(&name)?).await?;
             page.error = Some(refusal(t, &error));
             return Ok(crate::web::unprocessable(page));
         }

@@ -102,8 +102,8 @@ pub async fn entry(
             forms: printable(),
         })),
         Ok(mut story) => {
-            if user.provider.is_some() {
-                story.provider = user.provider.clone();
+            if user.role.provider().is_some() {
+                story.provider = user.role.provider().cloned();
             }
             let page = state.page(t, &settings, "paper_entry.done_title", Nav::Provider, &uri);
             let (done, _) = store_with_receipt(&state, page, story, Default::default()).await?;

@@ -34,7 +34,7 @@ pub async fn form(
     let settings = state.run(|bank| bank.settings()).await?;
     let mut values = BTreeMap::new();
     values.insert("datum".to_string(), vec![state.today().to_string()]);
-    if let Some(provider) = &user.provider {
+    if let Some(provider) = user.role.provider() {
         values.insert("aanbieder".to_string(), vec![provider.to_string()]);
     }
     Ok(ProviderPage {
@@ -65,8 +65,8 @@ pub async fn submit(
         })),
         Ok(mut story) => {
             // Provider staff submit for their own organisation, whatever the form says.
-            if user.provider.is_some() {
-                story.provider = user.provider.clone();
+            if user.role.provider().is_some() {
+                story.provider = user.role.provider().cloned();
             }
             let page = state.page(t, &settings, "tell.done_title", Nav::Provider, &uri);
             Ok(store_with_receipt(&state, page, story, media)
