@@ -59,6 +59,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("story", Layer::Domain),
     ("synonyms", Layer::Domain),
     ("tokens", Layer::Domain),
+    ("valence", Layer::Domain),
     ("store", Layer::Store),
     ("index", Layer::Index),
     ("bank", Layer::Bank),

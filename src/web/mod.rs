@@ -34,6 +34,7 @@ mod search_notice;
 mod search_request;
 mod session_forms;
 mod story_form;
+mod suggestion_view;
 mod tree_forms;
 mod upload;
 use crate::present::views;
