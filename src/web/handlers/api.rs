@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{OpenApi, ToSchema};
 
+use crate::bank::api::{IdempotencyKey, IdempotencyRecord};
 use crate::bank::{EvidencePage, Within};
 use crate::evidence::Measurement;
 use crate::evidence::counted::CountedEvidence;
@@ -30,16 +31,15 @@ use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal};
 use crate::index::search::{Hit, SearchResults};
 use crate::index::{Expanded, ExpansionKind, Scope};
 use crate::language::Language;
-use crate::store::idempotency::{IdempotencyKey, IdempotencyRecord};
 use crate::story::front_matter::{RawStory, RawValue};
 use crate::story::receipt::ReceiptCode;
 use crate::story::view::{AnswerValueView, AnswerView, Audience, Status, StoryView};
 use crate::story::{Catalog, Consent, Moderation, StoryId, TellerRole, Valence};
 use crate::web::filters::read_filter;
 use crate::web::forms::FormData;
-use crate::web::handlers::search::{read_request, synonyms_wanted};
 use crate::web::paths;
 use crate::web::routes::Routes;
+use crate::web::search_request::{read_request, synonyms_wanted};
 use crate::web::{AppError, AppState};
 
 /// The highest page a search reads (`pagina`); deeper pages are refused with 400.

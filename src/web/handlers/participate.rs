@@ -11,12 +11,12 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::response::{IntoResponse, Response};
 
 use crate::index::Scope;
+use crate::present::session_views::{ActionView, action_view};
 use crate::sessions::{Session, SessionStatus, is_code};
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::FormErrors;
 use crate::web::handlers::phone_link::{self, Told};
-use crate::web::handlers::sessions::{ActionView, action_view};
 use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::FormView;

@@ -11,9 +11,9 @@ use crate::rounds::Round;
 use crate::sessions::Session;
 use crate::story::Story;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::tell::{TellDone, store_with_receipt};
 use crate::web::i18n::Texts;
 use crate::web::page::Nav;
+use crate::web::receipt::{TellDone, store_with_receipt};
 use crate::web::story_form::read_public_story;
 use crate::web::{AppError, AppState};
 
