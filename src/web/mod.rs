@@ -25,6 +25,7 @@ pub mod oidc;
 mod page;
 mod paths;
 mod pattern_view;
+mod phone_link;
 mod protect;
 mod redaction;
 pub use crate::present::report_view;

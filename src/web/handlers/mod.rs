@@ -15,7 +15,6 @@ pub mod overview;
 pub mod paper;
 pub mod participate;
 pub mod patterns;
-pub mod phone_link;
 pub mod provider;
 pub mod questions;
 pub mod report;

@@ -16,9 +16,9 @@ use crate::sessions::{Session, SessionStatus, is_code};
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::FormErrors;
-use crate::web::handlers::phone_link::{self, Told};
 use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
+use crate::web::phone_link::{self, Told};
 use crate::web::story_form::FormView;
 use crate::web::{AppError, AppState, unprocessable};
 
