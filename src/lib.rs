@@ -11,7 +11,6 @@
 pub mod accounts;
 pub mod audit;
 pub mod bank;
-pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -44,5 +43,6 @@ pub mod telemetry;
 pub mod tokens;
 pub mod web;
 
+#[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
