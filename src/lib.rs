@@ -41,6 +41,7 @@ pub mod story;
 pub mod synonyms;
 pub mod telemetry;
 pub mod tokens;
+pub mod valence;
 pub mod web;
 
 #[cfg(any(test, feature = "testing"))]

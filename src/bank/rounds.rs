@@ -260,13 +260,13 @@ impl Bank {
 
 /// Splits text into words for [`recurring_words`]: lowercased, Dutch stop words left out, keyed by
 /// their Dutch stem so inflections count together.
-struct WordCounter {
+pub(super) struct WordCounter {
     words: TextAnalyzer,
     stems: TextAnalyzer,
 }
 
 impl WordCounter {
-    fn new() -> WordCounter {
+    pub(super) fn new() -> WordCounter {
         let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
@@ -280,7 +280,7 @@ impl WordCounter {
         }
     }
 
-    fn words(&mut self, text: &str) -> Vec<(String, String)> {
+    pub(super) fn words(&mut self, text: &str) -> Vec<(String, String)> {
         analyse(&mut self.words, text)
             .into_iter()
             .filter(|word| word.chars().count() > 3 && !word.chars().any(|c| c.is_ascii_digit()))
