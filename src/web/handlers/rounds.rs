@@ -22,14 +22,15 @@ use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, Markdown, StoryId, Valence};
 use crate::web::cards::{StoryCard, hit_card, plain_card};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::search::synonyms_wanted;
-use crate::web::handlers::sessions::{full_url, qr_svg};
-use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::{Lang, ResidentLang, Texts};
+use crate::web::links::full_url;
 use crate::web::page::{Nav, Page};
 use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
+use crate::web::qr::qr_svg;
+use crate::web::receipt::store_with_receipt;
 use crate::web::round_forms::{read_round, read_significant};
 use crate::web::search_notice::SearchNotice;
+use crate::web::search_request::synonyms_wanted;
 use crate::web::story_form::{FormView, read_public_story};
 use crate::web::{AppError, AppState, unprocessable};
 
