@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::bank::{open_index, open_store};
 use crate::cli::{Cli, Command};
-use crate::config::{Config, beside_sources};
+use crate::config::Config;
 use crate::export::{ExportFormat, export};
 use crate::ids::ProviderId;
 use crate::import::import_paths;
