@@ -444,6 +444,7 @@ fn of_many_changes_made_from_one_version_exactly_one_is_stored() {
             significant: vec![],
             synthesis: None,
             feedback: None,
+            themes: vec![],
         })
         .unwrap();
     let read_at = store.round_versioned(&id).unwrap().unwrap().version;
