@@ -7,7 +7,8 @@
 //! a round holds tens to a few hundred stories, the whole method is a hundred lines an analyst can have
 //! explained, and it must be deterministic (same stories, same themes), which a crate's random seeding
 //! would need work to guarantee. Seeds are chosen by farthest-first from the most central story, the
-//! number of themes (2 to 8, at most half the stories) by the mean silhouette, ties to fewer themes.
+//! number of themes (2 to 8, at most a third of the stories, so a theme averages three stories or more)
+//! by the mean silhouette, ties to fewer themes.
 //! A theme of a single story is no theme: such stories go to "Overig" (other).
 //!
 //! Once an analyst renames, merges or drops a theme, the round keeps its themes ([`KeptTheme`]): the
@@ -91,10 +92,13 @@ impl Themes {
 /// A story's words: (key, written form) pairs, one per occurrence.
 pub type Words = Vec<(String, String)>;
 
+/// A vector as its non-zero entries (key index, weight), by key index: a story uses few of the keys.
+type Sparse = Vec<(usize, f64)>;
+
 /// The stories as unit tf-idf vectors over the keys used in at least two of them.
 struct Vectors {
     ids: Vec<StoryId>,
-    vectors: Vec<Vec<f64>>,
+    vectors: Vec<Sparse>,
     keys: Vec<String>,
     /// The most frequent written form of each key.
     forms: Vec<String>,
@@ -136,14 +140,19 @@ impl Vectors {
         let vectors = counts
             .iter()
             .map(|count| {
-                let mut vector = vec![0.0; keys.len()];
-                for (key, &tf) in count {
-                    if let Some(&i) = index.get(key) {
+                let mut vector: Sparse = count
+                    .iter()
+                    .filter_map(|(key, &tf)| {
+                        let i = *index.get(key)?;
                         let idf = (n as f64 / frequency[key] as f64).ln();
-                        vector[i] = (1.0 + (tf as f64).ln()) * idf;
-                    }
+                        Some((i, (1.0 + (tf as f64).ln()) * idf))
+                    })
+                    .collect();
+                vector.sort_by_key(|&(i, _)| i);
+                let norm = vector.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
+                if norm > 0.0 {
+                    vector.iter_mut().for_each(|(_, x)| *x /= norm);
                 }
-                normalise(&mut vector);
                 vector
             })
             .collect();
@@ -163,7 +172,7 @@ impl Vectors {
     }
 
     fn is_empty_vector(&self, i: usize) -> bool {
-        self.vectors[i].iter().all(|&x| x == 0.0)
+        self.vectors[i].is_empty()
     }
 }
 
@@ -185,49 +194,75 @@ fn normalise(vector: &mut [f64]) {
     }
 }
 
-fn cosine(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+/// The cosine similarity of two unit vectors.
+fn cosine(a: &Sparse, b: &Sparse) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// The cosine similarity of a unit vector and a unit centroid.
+fn dot(a: &Sparse, centroid: &[f64]) -> f64 {
+    a.iter().map(|&(i, x)| x * centroid[i]).sum()
+}
+
+/// The similarity of every two of `points`, by their positions in it.
+fn similarities(vectors: &Vectors, points: &[usize]) -> Vec<Vec<f64>> {
+    points
+        .iter()
+        .map(|&a| {
+            points
+                .iter()
+                .map(|&b| cosine(&vectors.vectors[a], &vectors.vectors[b]))
+                .collect()
+        })
+        .collect()
 }
 
 /// The unit mean of some stories' vectors.
 fn centroid(vectors: &Vectors, members: &[usize]) -> Vec<f64> {
     let mut sum = vec![0.0; vectors.keys.len()];
     for &i in members {
-        for (s, x) in sum.iter_mut().zip(&vectors.vectors[i]) {
-            *s += x;
+        for &(key, x) in &vectors.vectors[i] {
+            sum[key] += x;
         }
     }
     normalise(&mut sum);
     sum
 }
 
-/// Spherical k-means from deterministic seeds: each story's group, by index into `points`.
-fn k_means(vectors: &Vectors, points: &[usize], k: usize) -> Vec<usize> {
+/// Spherical k-means from deterministic seeds: each story's group, by position in `points`;
+/// `similar` holds the similarity of every two points.
+fn k_means(vectors: &Vectors, points: &[usize], similar: &[Vec<f64>], k: usize) -> Vec<usize> {
     let v = &vectors.vectors;
-    // First seed: the most central story; then each time the story least like any seed so far.
-    let central = points
-        .iter()
-        .copied()
-        .max_by(|&a, &b| {
-            let sa: f64 = points.iter().map(|&o| cosine(&v[a], &v[o])).sum();
-            let sb: f64 = points.iter().map(|&o| cosine(&v[b], &v[o])).sum();
-            sa.total_cmp(&sb).then(b.cmp(&a))
-        })
+    // Seeds by position in `points`. First the most central story; then each time the story least
+    // like any seed so far.
+    let centrality: Vec<f64> = similar.iter().map(|row| row.iter().sum()).collect();
+    let central = (0..points.len())
+        .max_by(|&a, &b| centrality[a].total_cmp(&centrality[b]).then(b.cmp(&a)))
         .unwrap_or(0);
     let mut seeds = vec![central];
     while seeds.len() < k {
-        let next = points
-            .iter()
-            .copied()
+        let next = (0..points.len())
             .filter(|p| !seeds.contains(p))
             .min_by(|&a, &b| {
                 let ma = seeds
                     .iter()
-                    .map(|&s| cosine(&v[a], &v[s]))
+                    .map(|&s| similar[a][s])
                     .fold(f64::MIN, f64::max);
                 let mb = seeds
                     .iter()
-                    .map(|&s| cosine(&v[b], &v[s]))
+                    .map(|&s| similar[b][s])
                     .fold(f64::MIN, f64::max);
                 ma.total_cmp(&mb).then(a.cmp(&b))
             });
@@ -236,7 +271,10 @@ fn k_means(vectors: &Vectors, points: &[usize], k: usize) -> Vec<usize> {
             None => break,
         }
     }
-    let mut centroids: Vec<Vec<f64>> = seeds.iter().map(|&s| v[s].clone()).collect();
+    let mut centroids: Vec<Vec<f64>> = seeds
+        .iter()
+        .map(|&s| centroid(vectors, &[points[s]]))
+        .collect();
     let mut groups = vec![usize::MAX; points.len()];
     for _ in 0..MAX_ITERATIONS {
         let assigned: Vec<usize> = points
@@ -267,10 +305,10 @@ fn k_means(vectors: &Vectors, points: &[usize], k: usize) -> Vec<usize> {
 }
 
 /// The closest centroid and the similarity to it; ties go to the first.
-fn closest(vector: &[f64], centroids: &[Vec<f64>]) -> (usize, f64) {
+fn closest(vector: &Sparse, centroids: &[Vec<f64>]) -> (usize, f64) {
     let mut best = (0, f64::MIN);
     for (c, centroid) in centroids.iter().enumerate() {
-        let similarity = cosine(vector, centroid);
+        let similarity = dot(vector, centroid);
         if similarity > best.1 {
             best = (c, similarity);
         }
@@ -279,15 +317,14 @@ fn closest(vector: &[f64], centroids: &[Vec<f64>]) -> (usize, f64) {
 }
 
 /// The mean silhouette of a grouping, with cosine distance; a story alone in its group counts 0.
-fn silhouette(vectors: &Vectors, points: &[usize], groups: &[usize], k: usize) -> f64 {
-    let v = &vectors.vectors;
+fn silhouette(similar: &[Vec<f64>], groups: &[usize], k: usize) -> f64 {
     let mut total = 0.0;
-    for (i, &p) in points.iter().enumerate() {
+    for i in 0..groups.len() {
         let mut sums = vec![0.0; k];
         let mut sizes = vec![0usize; k];
-        for (j, &q) in points.iter().enumerate() {
+        for j in 0..groups.len() {
             if i != j {
-                sums[groups[j]] += 1.0 - cosine(&v[p], &v[q]);
+                sums[groups[j]] += 1.0 - similar[i][j];
                 sizes[groups[j]] += 1;
             }
         }
@@ -304,7 +341,7 @@ fn silhouette(vectors: &Vectors, points: &[usize], groups: &[usize], k: usize) -
             total += (b - a) / a.max(b).max(f64::EPSILON);
         }
     }
-    total / points.len().max(1) as f64
+    total / groups.len().max(1) as f64
 }
 
 /// The round's themes computed from its stories' words.
@@ -313,11 +350,12 @@ pub fn themes(stories: &[(StoryId, Words)]) -> Themes {
     let points: Vec<usize> = (0..vectors.ids.len())
         .filter(|&i| !vectors.is_empty_vector(i))
         .collect();
-    let most = MAX_THEMES.min(points.len() / 2);
+    let most = MAX_THEMES.min(points.len() / 3);
+    let similar = similarities(&vectors, &points);
     let mut best: Option<(f64, usize, Vec<usize>)> = None;
     for k in 2..=most {
-        let groups = k_means(&vectors, &points, k);
-        let score = silhouette(&vectors, &points, &groups, k);
+        let groups = k_means(&vectors, &points, &similar, k);
+        let score = silhouette(&similar, &groups, k);
         // Strictly better only, so of equal scores the fewer themes win.
         if best.as_ref().is_none_or(|(s, _, _)| score > *s + 1e-9) {
             best = Some((score, k, groups));
@@ -425,7 +463,7 @@ fn describe(
         .map(|(c, ((name, members, later), &number))| {
             let mut ordered: Vec<(usize, f64)> = members
                 .iter()
-                .map(|&i| (i, cosine(&vectors.vectors[i], &centroids[c])))
+                .map(|&i| (i, dot(&vectors.vectors[i], &centroids[c])))
                 .collect();
             ordered.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             StoryTheme {
@@ -449,14 +487,15 @@ fn telling_words(
     members: &[usize],
 ) -> Vec<String> {
     let others = centroids.len().saturating_sub(1).max(1) as f64;
+    let mut using = vec![0usize; vectors.keys.len()];
+    for &i in members {
+        for &(key, _) in &vectors.vectors[i] {
+            using[key] += 1;
+        }
+    }
+    let enough = members.len().div_ceil(2).max(members.len().min(2));
     let mut scored: Vec<(usize, f64)> = (0..vectors.keys.len())
-        .filter(|&key| {
-            let using = members
-                .iter()
-                .filter(|&&i| vectors.vectors[i][key] > 0.0)
-                .count();
-            using >= members.len().div_ceil(2).max(members.len().min(2))
-        })
+        .filter(|&key| using[key] >= enough)
         .map(|key| {
             let elsewhere: f64 = centroids
                 .iter()

@@ -23,7 +23,7 @@ struct Listed {
 
 /// The themes on the round's page, "Overig" included, in the page's order.
 fn listed(page: &str) -> Vec<Listed> {
-    page.split("<li class=\"theme\" id=\"thema-")
+    page.split("<li class=\"round-theme\" id=\"thema-")
         .skip(1)
         .map(|item| {
             let href = item
