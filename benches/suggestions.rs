@@ -10,13 +10,14 @@
 use std::path::Path;
 use std::time::Instant;
 
-use verhalenbank::bank::Bank;
+use verhalenbank::bank::{Bank, story_words};
 use verhalenbank::bench::corpus::Material;
 use verhalenbank::bench::rng::Rng;
 use verhalenbank::bench::{Percentiles, millis};
 use verhalenbank::config::Config;
 use verhalenbank::index::{Scope, SearchRequest};
-use verhalenbank::story::{Markdown, Moderation, Story, StoryId};
+use verhalenbank::story::{Markdown, Moderation, Story, StoryId, TellerRole, Valence};
+use verhalenbank::valence::{ValenceModel, Word};
 
 /// Shares of words changed in the copies.
 const EDITS: [f64; 6] = [0.0, 0.05, 0.10, 0.20, 0.30, 0.50];
@@ -83,6 +84,51 @@ fn leave_one_out(
     Ok((counted, first, three, times))
 }
 
+/// Leave-one-out of the valence over the stories residents told themselves (not rejected): each
+/// story's valence suggested by a model learned from the others (stories, a valence suggested, the
+/// suggestion right, always answering the most common valence right, time per suggestion with the
+/// model learned).
+fn valence_leave_one_out(
+    bank: &Bank,
+    stories: &[&Story],
+) -> anyhow::Result<(usize, usize, usize, usize, Vec<std::time::Duration>)> {
+    let told: Vec<&Story> = stories
+        .iter()
+        .copied()
+        .filter(|s| s.teller == TellerRole::Resident)
+        .filter(|s| !matches!(s.moderation, Moderation::Rejected(_)))
+        .collect();
+    let all: Vec<(StoryId, Valence, Vec<Word>)> = told
+        .iter()
+        .map(|s| (s.id, s.valence, story_words(&s.title, s.text.as_str())))
+        .collect();
+    let (mut suggested, mut right, mut times) = (0, 0, Vec::new());
+    // The bank's own model for the time a suggestion takes as staff see it.
+    bank.suggest_valence("", "")?;
+    for (id, valence, own) in &all {
+        let model = ValenceModel::learn(
+            all.iter()
+                .filter(|(other, ..)| other != id)
+                .map(|(_, v, w)| (*v, w.as_slice())),
+        );
+        if let Some(found) = model.suggest(own) {
+            suggested += 1;
+            right += usize::from(found.valence == *valence);
+        }
+    }
+    for story in told.iter().take(500) {
+        let started = Instant::now();
+        bank.suggest_valence(&story.title, story.text.as_str())?;
+        times.push(started.elapsed());
+    }
+    let most_common = [Valence::Positive, Valence::Negative, Valence::Mixed]
+        .into_iter()
+        .map(|v| told.iter().filter(|s| s.valence == v).count())
+        .max()
+        .unwrap_or(0);
+    Ok((told.len(), suggested, right, most_common, times))
+}
+
 fn percent(part: usize, whole: usize) -> f64 {
     100.0 * part as f64 / whole.max(1) as f64
 }
@@ -100,6 +146,7 @@ fn main() -> anyhow::Result<()> {
     let demo = bank.all_stories(SearchRequest::new("", Scope::Municipality))?;
     let demo_refs: Vec<&Story> = demo.iter().collect();
     let demo_suggested = leave_one_out(&bank, &demo_refs)?;
+    let demo_valence = valence_leave_one_out(&bank, &demo_refs)?;
     // False flags among the demo's own stories, written by people.
     let mut demo_flagged = Vec::new();
     for story in &demo {
@@ -123,6 +170,7 @@ fn main() -> anyhow::Result<()> {
         .filter(|s| !demo_ids.contains(&s.id))
         .collect();
     let generated_suggested = leave_one_out(&bank, &generated_sample)?;
+    let generated_valence = valence_leave_one_out(&bank, &generated_sample)?;
 
     // False flags: stories that are no copy of one another, yet marked alike: every demo story,
     // and a sample of the whole bank.
@@ -200,6 +248,33 @@ fn main() -> anyhow::Result<()> {
             "| {name} | {counted} | {first} ({:.1}%) | {three} ({:.1}%) | {} / {} |",
             percent(first, counted),
             percent(three, counted),
+            millis(time.p50),
+            millis(time.p99)
+        );
+    }
+    println!();
+    println!(
+        "Valence suggestions, leave-one-out over the stories residents told themselves (each story's valence suggested from the others'):\n"
+    );
+    println!(
+        "| bank | stories | a valence suggested | right | always the most common valence | suggestion time p50 / p99 |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (name, (told, suggested, right, most_common, times)) in [
+        (format!("demo ({} stories)", demo.len()), demo_valence),
+        (
+            format!(
+                "demo + {generated} generated ({} stories), a sample",
+                all.len()
+            ),
+            generated_valence,
+        ),
+    ] {
+        let time = Percentiles::of(times);
+        println!(
+            "| {name} | {told} | {suggested} | {right} ({:.1}% of those suggested) | {:.1}% | {} / {} |",
+            percent(right, suggested),
+            percent(most_common, told),
             millis(time.p50),
             millis(time.p99)
         );

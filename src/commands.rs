@@ -793,6 +793,12 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             report.awaiting_moderation
         );
     }
+    if report.unlinked > 0 {
+        println!(
+            "{} of these stories are published without a subgoal: moderation lists them under \"Zonder subdoel\" (/moderatie?status=unlinked) with suggested subgoals to link them",
+            report.unlinked
+        );
+    }
     if report.sessions > 0 || report.rounds > 0 {
         println!(
             "imported {} storytelling sessions and {} evaluation rounds",

@@ -42,6 +42,7 @@ pub mod story;
 pub mod synonyms;
 pub mod telemetry;
 pub mod tokens;
+pub mod valence;
 pub mod web;
 
 #[doc(hidden)]

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use super::Bank;
 use crate::duplicates::{FLAGGED, Likeness, exact_resend, resemblance, story_shingles};
 use crate::store::ErasureReason;
-use crate::story::{Story, StoryId};
+use crate::story::{Moderation, Story, StoryId};
 
 /// Stories the index is asked for per story; a resend of a story is always among the first.
 const CANDIDATES: usize = 8;
@@ -129,17 +129,25 @@ impl Bank {
     /// Up to three subgoals for `story`, learned from the most alike stories that are linked to
     /// subgoals (nearest neighbours over the index; rejected stories and the story itself left out).
     pub fn suggest_subgoals(&self, story: &Story) -> anyhow::Result<Vec<SubgoalSuggestion>> {
+        self.suggest_subgoals_for(&story.title, story.text.as_str(), Some(story.id))
+    }
+
+    /// Up to three subgoals for a story with `title` and `text` that may not be stored yet (the
+    /// provider form), leaving out the stored story `except`.
+    pub fn suggest_subgoals_for(
+        &self,
+        title: &str,
+        text: &str,
+        except: Option<StoryId>,
+    ) -> anyhow::Result<Vec<SubgoalSuggestion>> {
         let mut neighbours = Vec::new();
-        for id in self
-            .index
-            .similar_to(&story.title, story.text.as_str(), NEIGHBOURS + 1)?
-        {
-            if id == story.id {
+        for id in self.index.similar_to(title, text, NEIGHBOURS + 1)? {
+            if Some(id) == except {
                 continue;
             }
             if let Some(other) = self.store.get_story(id)?
                 && !other.subgoals.is_empty()
-                && !matches!(other.moderation, crate::story::Moderation::Rejected(_))
+                && !matches!(other.moderation, Moderation::Rejected(_))
             {
                 neighbours.push(other);
             }

@@ -17,6 +17,8 @@ pub mod session_figures;
 mod sessions;
 mod signal_list;
 mod synonyms;
+mod valence;
+pub use valence::story_words;
 
 pub use likeness::{Merged, SubgoalSuggestion, tally_subgoals};
 pub use questions::{Answered, QuestionsSaved};
@@ -114,6 +116,8 @@ pub struct Bank {
     backups: RwLock<Option<backups::BackupPlan>>,
     /// Held while a backup is written into the backup folder, one at a time.
     backup_running: Mutex<()>,
+    /// The valence model for stories entered without one, with where the index stood.
+    valence: Mutex<Option<valence::LearnedModel>>,
 }
 
 /// The index position and figures the years were read at, and the years.
@@ -252,6 +256,7 @@ impl Bank {
             tree_edits: Mutex::new(()),
             backups: RwLock::new(None),
             backup_running: Mutex::new(()),
+            valence: Mutex::new(None),
         })
     }
 

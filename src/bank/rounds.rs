@@ -283,9 +283,9 @@ pub fn round_themes(round: &Round, stories: &[Story], settings: &super::Settings
                 &settings.municipality.default_language,
             );
             if language.code() == "nl" {
-                words.extend(counter.words(&format!("{}\n{plain}", story.title)));
+                words.extend(counter.theme_words(&format!("{}\n{plain}", story.title)));
             } else if let Some(translation) = &story.translation {
-                words.extend(counter.words(translation));
+                words.extend(counter.theme_words(translation));
             }
             (story.id, words)
         })
@@ -299,13 +299,13 @@ pub fn round_themes(round: &Round, stories: &[Story], settings: &super::Settings
 
 /// Splits text into words for the themes: lowercased, Dutch stop words left out, keyed by their Dutch
 /// stem (the search index's Dutch analysis) so inflections count together.
-struct WordCounter {
+pub(super) struct WordCounter {
     words: TextAnalyzer,
     stems: TextAnalyzer,
 }
 
 impl WordCounter {
-    fn new() -> WordCounter {
+    pub(super) fn new() -> WordCounter {
         let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
@@ -319,7 +319,14 @@ impl WordCounter {
         }
     }
 
-    fn words(&mut self, text: &str) -> Vec<(String, String)> {
+    /// The words for the themes: [`WordCounter::words`] without [`THEME_STOP_WORDS`].
+    fn theme_words(&mut self, text: &str) -> Vec<(String, String)> {
+        let mut words = self.words(text);
+        words.retain(|(_, word)| !THEME_STOP_WORDS.contains(&word.as_str()));
+        words
+    }
+
+    pub(super) fn words(&mut self, text: &str) -> Vec<(String, String)> {
         analyse(&mut self.words, text)
             .into_iter()
             .filter(|word| word.chars().count() > 3 && !word.chars().any(|c| c.is_ascii_digit()))
@@ -332,10 +339,20 @@ impl WordCounter {
     }
 }
 
-/// Everyday words that say little about a theme, beyond Snowball's Dutch stop words (which the
-/// search drops from queries too): common verbs in their frequent forms, adverbs, numbers, days,
-/// months and words of time.
+/// Everyday words that say little about a theme, beyond Snowball's Dutch stop words.
 const EXTRA_STOP_WORDS: &[&str] = &[
+    "heel", "echt", "gewoon", "even", "weer", "gaat", "gaan", "ging", "kwam", "komt", "komen",
+    "zegt", "zeggen", "zei", "keer", "paar", "elke", "iedere", "alle", "veel", "meer", "nooit",
+    "altijd", "soms", "toen", "daar", "hier", "zich", "heeft", "hebben", "had", "hadden", "wordt",
+    "worden", "werd", "kunnen", "konden", "moet", "moeten", "zijn", "waren", "mijn", "onze",
+    "jaar", "week", "dag", "dagen", "eerst", "steeds", "goed", "beter", "graag", "zoals", "omdat",
+    "want", "maar", "ook", "nog", "wel", "niet", "geen", "iets", "niets", "alles",
+];
+
+/// More everyday words left out of the themes only (the valence suggestion reads the same words with
+/// the shorter list above): common verbs in their frequent forms, adverbs, prepositions, numbers, days,
+/// months and words of time.
+const THEME_STOP_WORDS: &[&str] = &[
     "heel",
     "echt",
     "gewoon",

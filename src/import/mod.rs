@@ -72,6 +72,9 @@ pub struct ImportReport {
     pub erased: usize,
     /// Stories stored as submitted: they wait for moderation before the public sees them.
     pub awaiting_moderation: usize,
+    /// Stories stored as published without a link to any subgoal: moderation lists them, with
+    /// suggested subgoals, until someone links them.
+    pub unlinked: usize,
     /// Files that are not something Verhalenbank reads (images, notes without front matter named README).
     pub skipped: Vec<PathBuf>,
     pub errors: Vec<FileError>,
@@ -437,10 +440,15 @@ impl ImportReport {
     fn store(&mut self, store: &Store, pending: &mut Vec<Story>) -> Result<(), StoreError> {
         let (_, erased) = store.put_stories_except_erased(pending)?;
         for story in pending.iter() {
-            if story.moderation == crate::story::Moderation::Submitted
-                && !store.is_erased(story.id)?
-            {
-                self.awaiting_moderation += 1;
+            if store.is_erased(story.id)? {
+                continue;
+            }
+            match story.moderation {
+                crate::story::Moderation::Submitted => self.awaiting_moderation += 1,
+                crate::story::Moderation::Published if story.subgoals.is_empty() => {
+                    self.unlinked += 1;
+                }
+                _ => {}
             }
         }
         self.stories += pending.len() - erased;

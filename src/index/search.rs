@@ -15,8 +15,8 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
@@ -104,6 +104,9 @@ pub struct SearchRequest {
     pub lenient: bool,
     /// Whether words also find their synonyms from the bank's list (see [`super::synonyms`]).
     pub synonyms: bool,
+    /// Only stories linked to no subgoal (moderation's list of stories to link, such as imported
+    /// ones that came without links).
+    pub unlinked: bool,
 }
 
 /// Results per page at most.
@@ -129,6 +132,7 @@ impl SearchRequest {
             scope,
             lenient: false,
             synonyms: false,
+            unlinked: false,
         }
     }
 
@@ -510,6 +514,15 @@ impl SearchIndex {
                 bound(request.from),
                 bound(request.to),
             ))));
+        }
+        if request.unlinked {
+            shared.push((
+                Occur::MustNot,
+                Box::new(ExistsQuery::new(
+                    FacetField::Subgoal.name().to_string(),
+                    false,
+                )),
+            ));
         }
         let mut filter_clauses: Vec<FilterClause> = Vec::new();
         for (field, values) in filters.iter().filter(|(_, values)| !values.is_empty()) {

@@ -30,6 +30,7 @@ mod round_forms;
 mod search_notice;
 mod session_forms;
 mod story_form;
+mod suggestion_view;
 mod tree_forms;
 mod upload;
 mod views;

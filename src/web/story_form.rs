@@ -9,6 +9,7 @@ use jiff::civil::Date;
 
 use super::forms::{FormData, FormErrors};
 use super::i18n::Texts;
+use super::suggestion_view::{SubgoalSuggestionView, ValenceSuggestionView};
 use crate::bank::Settings;
 use crate::ids::{ActivityId, AreaId, IndicatorId, ProviderId, SubgoalId};
 use crate::language::Language;
@@ -55,6 +56,15 @@ pub struct FormView {
     /// Files came with a form shown again: the browser cannot keep them, so the page asks to choose
     /// them again.
     pub files_again: bool,
+    /// The form offers suggestions for the valence and subgoals from its title and text (the
+    /// provider form).
+    pub offers_suggestions: bool,
+    /// Suggestions were asked for: when none are found, the page says so.
+    pub suggestions_asked: bool,
+    /// The valence residents' own stories suggest, while none is chosen.
+    pub valence_suggestion: Option<ValenceSuggestionView>,
+    /// Subgoals the most alike stories are linked to, not yet ticked.
+    pub subgoal_suggestions: Vec<SubgoalSuggestionView>,
 }
 
 impl FormView {
@@ -207,7 +217,25 @@ impl FormView {
             statements,
             languages,
             files_again: false,
+            offers_suggestions: false,
+            suggestions_asked: false,
+            valence_suggestion: None,
+            subgoal_suggestions: Vec::new(),
         }
+    }
+
+    /// Offers suggestions with a button, and shows those found; `asked` when the button was used.
+    pub fn suggesting(
+        mut self,
+        asked: bool,
+        valence: Option<ValenceSuggestionView>,
+        subgoals: Vec<SubgoalSuggestionView>,
+    ) -> FormView {
+        self.offers_suggestions = true;
+        self.suggestions_asked = asked;
+        self.valence_suggestion = valence.filter(|_| self.value("gevoel").is_empty());
+        self.subgoal_suggestions = subgoals;
+        self
     }
 
     /// Says that the files sent with this form must be chosen again.

@@ -261,7 +261,7 @@ fn a_configuration_file_for_serve_with_environment_and_flags_above_it() {
 }
 
 #[test]
-fn the_import_summary_says_how_many_stories_wait_for_moderation() {
+fn the_import_summary_says_how_many_stories_wait_for_moderation_or_a_link() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("in");
     crate::support::fixture_folder(&folder, 2);
@@ -270,15 +270,29 @@ fn the_import_summary_says_how_many_stories_wait_for_moderation() {
         crate::support::story_file("Nog niet beoordeeld", "", "Dit verhaal wacht nog."),
     )
     .unwrap();
+    std::fs::write(
+        folder.join("stories").join("los.md"),
+        crate::support::story_file(
+            "Gepubliceerd zonder subdoel",
+            "status = \"published\"\n",
+            "Dit verhaal is aan niets gekoppeld.",
+        ),
+    )
+    .unwrap();
     let output = crate::support::run(
         &dir.path().join("data"),
         &["import", folder.to_str().unwrap()],
     );
     let said = text(&output);
     assert!(output.status.success(), "{said}");
-    assert!(said.contains("imported 3 stories"), "{said}");
+    assert!(said.contains("imported 4 stories"), "{said}");
     assert!(
         said.contains("1 of these stories are submitted and wait for moderation"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 of these stories are published without a subgoal")
+            && said.contains("/moderatie?status=unlinked"),
         "{said}"
     );
 }

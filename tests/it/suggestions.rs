@@ -86,3 +86,234 @@ async fn a_suggested_subgoal_is_explained_and_added_with_one_button() {
     let (_, page) = app.get(&path).await;
     assert!(!page.contains(&format!("name=\"voorstel\" value=\"{subgoal_id}\"")));
 }
+
+/// The value of the first button named `name` on `page`.
+fn button_value(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &page[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+fn stored_count(app: &TestApp) -> usize {
+    app.bank.raw_store().stories().count()
+}
+
+#[tokio::test]
+async fn the_provider_form_suggests_a_valence_and_subgoals_and_stores_only_what_is_chosen() {
+    let app = TestApp::demo();
+    // A story like the demo's own stories residents told themselves, entered by provider staff.
+    let like = app
+        .bank
+        .all_stories(SearchRequest::new("", Scope::Municipality))
+        .unwrap()
+        .into_iter()
+        .find(|s| {
+            s.teller == TellerRole::Resident
+                && !s.subgoals.is_empty()
+                && s.text.as_str().split_whitespace().count() > 80
+        })
+        .expect("a longer story told by a resident");
+    let before = stored_count(&app);
+    app.login("buurtwerk").await;
+    let (_, page) = app.get("/aanbieder/verhaal").await;
+    assert!(
+        page.contains("name=\"stap\" value=\"voorstellen\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("kies-gevoel"),
+        "nothing suggested before anything is written"
+    );
+
+    let title = "Een verhaal zonder gevoel gekozen";
+    let text = like.text.as_str();
+    let mut fields = vec![
+        ("titel", title),
+        ("verhaal", text),
+        ("datum", "2026-11-20"),
+        ("rol", "professional"),
+        ("toestemming", "internal"),
+        ("aanbieder", "buurtwerk"),
+    ];
+    let mut asked = fields.clone();
+    asked.push(("stap", "voorstellen"));
+    let (status, _, page) = app.post_form("/aanbieder/verhaal", &asked).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let valence = button_value(&page, "kies-gevoel").expect("a valence suggested");
+    let subgoal = button_value(&page, "kies-subdoel").expect("a subgoal suggested");
+    assert!(
+        page.contains("bewoners die zelf vertelden"),
+        "the valence's reason: {page}"
+    );
+    assert!(page.contains("bij dit subdoel"), "the subgoal's reason");
+    for code in ["positive", "negative", "mixed"] {
+        assert!(
+            !page.contains(&format!("name=\"gevoel\" value=\"{code}\" checked")),
+            "no valence is chosen for the person"
+        );
+    }
+    assert!(
+        !page.contains(&format!("value=\"{subgoal}\" checked")),
+        "no subgoal is ticked for the person"
+    );
+    assert_eq!(stored_count(&app), before, "asking stores nothing");
+
+    // Choosing the suggested valence brings the form back with it chosen, and nothing stored.
+    let mut chosen = fields.clone();
+    chosen.push(("kies-gevoel", &valence));
+    let (status, _, page) = app.post_form("/aanbieder/verhaal", &chosen).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("name=\"gevoel\" value=\"{valence}\" checked")));
+    assert!(
+        !page.contains("name=\"kies-gevoel\""),
+        "a chosen valence is no longer suggested"
+    );
+    assert!(page.contains(title), "what was written stays");
+    // Ticking the suggested subgoal likewise.
+    fields.push(("gevoel", &valence));
+    let mut ticked = fields.clone();
+    ticked.push(("kies-subdoel", &subgoal));
+    let (_, _, page) = app.post_form("/aanbieder/verhaal", &ticked).await;
+    assert!(page.contains(&format!("name=\"subdoel\" value=\"{subgoal}\" checked")));
+    assert!(!page.contains(&format!("name=\"kies-subdoel\" value=\"{subgoal}\"")));
+    assert_eq!(stored_count(&app), before, "choosing stores nothing");
+
+    // Sent, the story holds exactly what the person chose.
+    fields.push(("subdoel", &subgoal));
+    let (status, _, body) = app.post_form("/aanbieder/verhaal", &fields).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let story = app
+        .bank
+        .raw_store()
+        .stories()
+        .map(Result::unwrap)
+        .find(|s| s.title == title)
+        .expect("stored once sent");
+    assert_eq!(story.valence.code(), valence);
+    assert_eq!(
+        story
+            .subgoals
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+        vec![subgoal]
+    );
+    assert_eq!(story.moderation, Moderation::Submitted);
+}
+
+#[tokio::test]
+async fn a_story_sent_without_a_valence_comes_back_with_the_suggestion() {
+    let app = TestApp::demo();
+    let like = app
+        .bank
+        .all_stories(SearchRequest::new("", Scope::Municipality))
+        .unwrap()
+        .into_iter()
+        .find(|s| {
+            s.teller == TellerRole::Resident && s.text.as_str().split_whitespace().count() > 80
+        })
+        .expect("a longer story told by a resident");
+    app.login("buurtwerk").await;
+    let fields = [
+        ("titel", "Zonder gevoel verstuurd"),
+        ("verhaal", like.text.as_str()),
+        ("datum", "2026-11-20"),
+        ("rol", "professional"),
+        ("toestemming", "internal"),
+    ];
+    let (status, _, page) = app.post_form("/aanbieder/verhaal", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("name=\"kies-gevoel\""), "{page}");
+    assert!(
+        !app.bank
+            .raw_store()
+            .stories()
+            .map(Result::unwrap)
+            .any(|s| s.title == "Zonder gevoel verstuurd"),
+        "not stored without a valence"
+    );
+}
+
+#[tokio::test]
+async fn published_stories_without_a_subgoal_are_listed_for_linking() {
+    let app = TestApp::demo();
+    let like = app
+        .bank
+        .all_stories(
+            SearchRequest::new("", Scope::Municipality).filter(FacetField::Status, "published"),
+        )
+        .unwrap()
+        .into_iter()
+        .find(|s| s.subgoals.len() == 1 && s.text.as_str().split_whitespace().count() > 60)
+        .expect("a longer published story with one subgoal");
+    let unlinked_before = app
+        .bank
+        .all_stories(
+            SearchRequest::new("", Scope::Municipality).filter(FacetField::Status, "published"),
+        )
+        .unwrap()
+        .iter()
+        .filter(|s| s.subgoals.is_empty())
+        .count();
+    // As an import brings it: published, with no link.
+    let mut story = like.clone();
+    story.id = StoryId::new_random();
+    story.title = "Ingelezen zonder koppeling".to_string();
+    story.subgoals = Vec::new();
+    story.indicator = None;
+    story.moderation = Moderation::Published;
+    app.bank.submit(&story, None).unwrap();
+    app.index();
+
+    app.login("analist").await;
+    let (_, page) = app.get("/moderatie?status=unlinked").await;
+    assert!(page.contains("Zonder subdoel"), "{page}");
+    assert!(
+        page.contains(&format!("({})", unlinked_before + 1)),
+        "the tab counts them"
+    );
+    assert!(page.contains(&format!("/moderatie/{}", story.id)));
+    assert!(
+        !page.contains(&format!("/moderatie/{}\"", like.id)),
+        "a linked story is not listed"
+    );
+    // Its page suggests the subgoal; accepted, the story is linked and leaves the list.
+    let path = format!("/moderatie/{}", story.id);
+    let (_, page) = app.get(&path).await;
+    let subgoal = button_value(&page, "voorstel").expect("a subgoal suggested");
+    let version = app.version_on(&path).await;
+    let date = story.date.to_string();
+    let (status, _, body) = app
+        .post_form(
+            &path,
+            &[
+                ("versie", &version),
+                ("titel", story.title.as_str()),
+                ("datum", &date),
+                ("verhaal", story.text.as_str()),
+                ("rol", story.teller.code()),
+                ("gevoel", story.valence.code()),
+                ("toestemming", story.consent.code()),
+                ("voorstel", &subgoal),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let stored = app
+        .bank
+        .visible_story(story.id, &Scope::Municipality)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored
+            .subgoals
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+        vec![subgoal]
+    );
+    assert_eq!(stored.moderation, Moderation::Published, "still published");
+    app.index();
+    let (_, page) = app.get("/moderatie?status=unlinked").await;
+    assert!(!page.contains(&format!("/moderatie/{}", story.id)));
+}

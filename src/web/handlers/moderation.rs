@@ -18,6 +18,7 @@ use crate::web::handlers::media::{PhotoView, RecordingView, photo_views, recordi
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_full_story, values_of};
+use crate::web::suggestion_view::{SubgoalSuggestionView, subgoal_views};
 use crate::web::{AppError, AppState, unprocessable};
 
 pub struct Tab {
@@ -40,6 +41,8 @@ pub struct QueuePage {
     pub erased: bool,
     /// A resend was just merged into the story it repeats.
     pub merged: bool,
+    /// The list of published stories linked to no subgoal.
+    pub unlinked: bool,
 }
 
 /// A story in the moderation list: its card, and while it waits, how long it has waited and the
@@ -117,6 +120,22 @@ fn waiting_first(
 
 const STATES: [&str; 3] = ["submitted", "published", "rejected"];
 
+/// The list of published stories linked to no subgoal (stories imported without links, or published
+/// without them): each page shows the suggested subgoals.
+const UNLINKED: &str = "unlinked";
+
+/// Published stories linked to no subgoal, newest first.
+fn unlinked_stories(per_page: usize) -> SearchRequest {
+    let mut request =
+        SearchRequest::new("", Scope::Municipality).filter(FacetField::Status, "published");
+    request.unlinked = true;
+    request.sort = SortOrder::Newest;
+    request.facets = Some(Vec::new());
+    request.snippets = per_page > 1;
+    request.per_page = per_page;
+    request
+}
+
 pub async fn queue(
     Analyst(_): Analyst,
     State(state): State<AppState>,
@@ -125,16 +144,19 @@ pub async fn queue(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<QueuePage, AppError> {
     let form = FormData::new(pairs);
+    let unlinked = form.get("status") == Some(UNLINKED);
     let status: &'static str = form
         .get("status")
         .and_then(|s| STATES.iter().find(|c| **c == s))
         .copied()
-        .unwrap_or("submitted");
+        .unwrap_or(if unlinked { "published" } else { "submitted" });
     let saved_id = form
         .get("opgeslagen")
         .and_then(|id| StoryId::parse(id).ok());
-    let (settings, results, saved, urgent, alike) = state
+    let (settings, results, saved, urgent, alike, (unlinked_count, unlinked_hits)) = state
         .run(move |bank| {
+            let to_link = bank.search(&unlinked_stories(if unlinked { 100 } else { 1 }))?;
+            let to_link = (to_link.total, unlinked.then_some(to_link.hits));
             let mut request =
                 SearchRequest::new("", Scope::Municipality).filter(FacetField::Status, status);
             request.sort = if status == "submitted" {
@@ -185,7 +207,7 @@ pub async fn queue(
                     .map(|story| story.title),
                 None => None,
             };
-            Ok((bank.settings()?, results, saved, urgent, alike))
+            Ok((bank.settings()?, results, saved, urgent, alike, to_link))
         })
         .await?;
     let alike: AlikeMap = alike
@@ -197,7 +219,7 @@ pub async fn queue(
         .get(&FacetField::Status)
         .cloned()
         .unwrap_or_default();
-    let tabs = STATES
+    let mut tabs: Vec<Tab> = STATES
         .iter()
         .map(|code| Tab {
             code,
@@ -206,15 +228,31 @@ pub async fn queue(
                 .iter()
                 .find(|c| c.value == *code)
                 .map_or(0, |c| c.count),
-            current: *code == status,
+            current: *code == status && !unlinked,
         })
         .collect();
+    tabs.push(Tab {
+        code: UNLINKED,
+        label: t.get("moderation.unlinked").to_string(),
+        count: unlinked_count as u32,
+        current: unlinked,
+    });
     let any_urgent = !urgent.is_empty();
     Ok(QueuePage {
         any_urgent,
         page: state.page(t, &settings, "moderation.title", Nav::Moderation, &uri),
         tabs,
-        items: if status == "submitted" {
+        unlinked,
+        items: if let Some(hits) = &unlinked_hits {
+            hits.iter()
+                .map(|hit| QueueItem {
+                    card: hit_card(t, &settings.municipality, hit),
+                    waiting: None,
+                    urgent: Vec::new(),
+                    alike: Vec::new(),
+                })
+                .collect()
+        } else if status == "submitted" {
             waiting_first(
                 t,
                 &settings.municipality,
@@ -267,42 +305,6 @@ pub struct ModeratePage {
     pub merge_refused: bool,
     /// Subgoals suggested from the most alike linked stories, each added with one button.
     pub subgoal_suggestions: Vec<SubgoalSuggestionView>,
-}
-
-/// A suggested subgoal: its id, title and why.
-pub struct SubgoalSuggestionView {
-    pub id: String,
-    pub title: String,
-    /// "Lijkt op 6 verhalen bij dit subdoel, zoals …".
-    pub reason: String,
-}
-
-fn suggestion_views(
-    t: &crate::web::i18n::Texts,
-    settings: &crate::bank::Settings,
-    story: &crate::story::Story,
-    found: &[crate::bank::SubgoalSuggestion],
-) -> Vec<SubgoalSuggestionView> {
-    found
-        .iter()
-        .filter(|s| !story.subgoals.contains(&s.subgoal))
-        .filter_map(|s| {
-            let subgoal = settings.goals.subgoal(&s.subgoal)?;
-            let examples = s
-                .examples
-                .iter()
-                .map(|title| format!("“{title}”"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            Some(SubgoalSuggestionView {
-                id: s.subgoal.to_string(),
-                title: subgoal.title.clone(),
-                reason: t
-                    .count("suggestions.reason", &s.stories)
-                    .replace("{examples}", &examples),
-            })
-        })
-        .collect()
 }
 
 /// A story this one is (almost) the same as, to compare side by side.
@@ -388,7 +390,7 @@ pub async fn edit(
     let read = story?.ok_or(AppError::NotFound)?;
     let story = read.item;
     let alike = alike_views(t, &settings, &story, &found);
-    let subgoal_suggestions = suggestion_views(t, &settings, &story, &suggested);
+    let subgoal_suggestions = subgoal_views(t, &settings, &story.subgoals, &suggested);
     let (photos, recording) = media_views(&state, story.id).await?;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),

@@ -1,6 +1,8 @@
 //! The provider form: staff of a provider submit a resident's story with all its details (provider,
 //! activity, area, subgoals, tags, statement scores). The story enters moderation; the page gives a
-//! receipt code to pass on to the resident.
+//! receipt code to pass on to the resident. Before sending, the form can show suggestions for the
+//! valence and subgoals from what is written; each is chosen with its own button and the form comes
+//! back, so nothing is chosen for the person and nothing is stored until they send.
 
 use crate::web::auth::Staff;
 use std::collections::BTreeMap;
@@ -10,11 +12,15 @@ use askama_web::WebTemplate;
 use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 
-use crate::web::forms::FormErrors;
+use crate::bank::Settings;
+use crate::ids::SubgoalId;
+use crate::story::{Coded, Valence};
+use crate::web::forms::{FormData, FormErrors};
 use crate::web::handlers::tell::{store_with_receipt, with_media_errors};
-use crate::web::i18n::Lang;
+use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_full_story};
+use crate::web::suggestion_view::{subgoal_views, valence_view};
 use crate::web::upload::Upload;
 use crate::web::{AppError, AppState, unprocessable};
 
@@ -39,8 +45,86 @@ pub async fn form(
     }
     Ok(ProviderPage {
         page: state.page(t, &settings, "provider.title", Nav::Provider, &uri),
-        form: FormView::new(t, &settings, values, &FormErrors::default(), false),
+        form: FormView::new(t, &settings, values, &FormErrors::default(), false).suggesting(
+            false,
+            None,
+            Vec::new(),
+        ),
     })
+}
+
+/// What the provider form asks besides sending: suggestions, or one of them chosen.
+enum Step {
+    Send,
+    /// "Voorstellen bekijken".
+    Suggest,
+    /// A suggested valence chosen with its button.
+    ChooseValence(Valence),
+    /// A suggested subgoal ticked with its button.
+    TickSubgoal(SubgoalId),
+}
+
+impl Step {
+    fn of(form: &FormData) -> Step {
+        if let Some(valence) = form.get("kies-gevoel").and_then(Valence::parse_code) {
+            Step::ChooseValence(valence)
+        } else if let Some(subgoal) = form
+            .get("kies-subdoel")
+            .and_then(|id| SubgoalId::parse(id).ok())
+        {
+            Step::TickSubgoal(subgoal)
+        } else if form.get("stap") == Some("voorstellen") {
+            Step::Suggest
+        } else {
+            Step::Send
+        }
+    }
+}
+
+/// The form's title and text, and the subgoals ticked.
+fn written(values: &BTreeMap<String, Vec<String>>) -> (String, String, Vec<SubgoalId>) {
+    let first = |name: &str| {
+        values
+            .get(name)
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let ticked = values
+        .get("subdoel")
+        .into_iter()
+        .flatten()
+        .filter_map(|id| SubgoalId::parse(id).ok())
+        .collect();
+    (first("titel"), first("verhaal"), ticked)
+}
+
+/// The form again with the suggestions for what it holds: the valence (while none is chosen) and
+/// the subgoals not yet ticked. Nothing is stored.
+async fn with_suggestions(
+    state: &AppState,
+    t: &'static Texts,
+    settings: &Settings,
+    form: FormView,
+    asked: bool,
+) -> Result<FormView, AppError> {
+    let (title, text, ticked) = written(&form.values);
+    if text.trim().is_empty() && title.trim().is_empty() {
+        return Ok(form.suggesting(asked, None, Vec::new()));
+    }
+    let (valence, subgoals) = state
+        .run(move |bank| {
+            Ok((
+                bank.suggest_valence(&title, &text)?,
+                bank.suggest_subgoals_for(&title, &text, None)?,
+            ))
+        })
+        .await?;
+    Ok(form.suggesting(
+        asked,
+        valence.as_ref().map(|guess| valence_view(t, guess)),
+        subgoal_views(t, settings, &ticked, &subgoals),
+    ))
 }
 
 pub async fn submit(
@@ -52,17 +136,47 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let form = upload.form();
     let settings = state.run(|bank| bank.settings()).await?;
+    let step = Step::of(&form);
+    if !matches!(step, Step::Send) {
+        // The form comes back with the choice made and the suggestions; nothing is sent yet.
+        let mut values = form.values();
+        for button in ["stap", "kies-gevoel", "kies-subdoel"] {
+            values.remove(button);
+        }
+        match &step {
+            Step::ChooseValence(valence) => {
+                values.insert("gevoel".to_string(), vec![valence.code().to_string()]);
+            }
+            Step::TickSubgoal(subgoal) if settings.goals.subgoal(subgoal).is_some() => {
+                let ticked = values.entry("subdoel".to_string()).or_default();
+                if !ticked.contains(&subgoal.to_string()) {
+                    ticked.push(subgoal.to_string());
+                }
+            }
+            _ => {}
+        }
+        let view = FormView::new(t, &settings, values, &FormErrors::default(), false)
+            .files_again(upload.has_files());
+        return Ok(ProviderPage {
+            page: state.page(t, &settings, "provider.title", Nav::Provider, &uri),
+            form: with_suggestions(&state, t, &settings, view, true).await?,
+        }
+        .into_response());
+    }
     let mut media_errors = FormErrors::default();
     let media = upload.media(&mut media_errors).await?;
     match with_media_errors(
         read_full_story(&form, &settings, None, state.today()),
         media_errors,
     ) {
-        Err(errors) => Ok(unprocessable(ProviderPage {
-            page: state.page(t, &settings, "provider.title_error", Nav::Provider, &uri),
-            form: FormView::new(t, &settings, form.values(), &errors, false)
-                .files_again(upload.has_files()),
-        })),
+        Err(errors) => {
+            let view = FormView::new(t, &settings, form.values(), &errors, false)
+                .files_again(upload.has_files());
+            Ok(unprocessable(ProviderPage {
+                page: state.page(t, &settings, "provider.title_error", Nav::Provider, &uri),
+                form: with_suggestions(&state, t, &settings, view, false).await?,
+            }))
+        }
         Ok(mut story) => {
             // Provider staff submit for their own organisation, whatever the form says.
             if user.provider.is_some() {
