@@ -17,60 +17,118 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ProviderId, UserName};
-use crate::index::Scope;
+use crate::story::Scope;
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
+/// What a role is called, without the provider that provider staff belong to: what forms, the command
+/// line and the store name, and what may be done with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
+pub enum RoleKind {
     Admin,
     Analyst,
     Facilitator,
     Provider,
 }
 
-impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Admin,
-        Role::Analyst,
-        Role::Facilitator,
-        Role::Provider,
+impl RoleKind {
+    pub const ALL: [RoleKind; 4] = [
+        RoleKind::Admin,
+        RoleKind::Analyst,
+        RoleKind::Facilitator,
+        RoleKind::Provider,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
-            Role::Admin => "admin",
-            Role::Analyst => "analyst",
-            Role::Facilitator => "facilitator",
-            Role::Provider => "provider",
+            RoleKind::Admin => "admin",
+            RoleKind::Analyst => "analyst",
+            RoleKind::Facilitator => "facilitator",
+            RoleKind::Provider => "provider",
+        }
+    }
+
+    /// Reads a role as written on the command line, in English or Dutch.
+    pub fn parse(text: &str) -> Option<RoleKind> {
+        match text.trim().to_lowercase().as_str() {
+            "admin" | "beheerder" => Some(RoleKind::Admin),
+            "analyst" | "analist" => Some(RoleKind::Analyst),
+            "facilitator" | "begeleider" | "gespreksleider" => Some(RoleKind::Facilitator),
+            "provider" | "aanbieder" => Some(RoleKind::Provider),
+            _ => None,
+        }
+    }
+}
+
+/// What someone may do and see. Provider staff belong to exactly one provider, so an account of a
+/// provider without its provider cannot be made, stored or read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Role {
+    Admin,
+    Analyst,
+    Facilitator,
+    /// Staff of this provider.
+    Provider(ProviderId),
+}
+
+impl Role {
+    /// A role from its kind and the provider given with it: provider staff need one, nobody else
+    /// takes one.
+    pub fn new(kind: RoleKind, provider: Option<ProviderId>) -> Result<Role, AccountError> {
+        match (kind, provider) {
+            (RoleKind::Provider, Some(provider)) => Ok(Role::Provider(provider)),
+            (RoleKind::Provider, None) => Err(AccountError::ProviderMissing),
+            (_, Some(_)) => Err(AccountError::ProviderNotAllowed),
+            (RoleKind::Admin, None) => Ok(Role::Admin),
+            (RoleKind::Analyst, None) => Ok(Role::Analyst),
+            (RoleKind::Facilitator, None) => Ok(Role::Facilitator),
+        }
+    }
+
+    pub fn kind(&self) -> RoleKind {
+        match self {
+            Role::Admin => RoleKind::Admin,
+            Role::Analyst => RoleKind::Analyst,
+            Role::Facilitator => RoleKind::Facilitator,
+            Role::Provider(_) => RoleKind::Provider,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// The provider of provider staff; `None` for every other role.
+    pub fn provider(&self) -> Option<&ProviderId> {
+        match self {
+            Role::Provider(provider) => Some(provider),
+            _ => None,
         }
     }
 
     /// Only analysts (and administrators) moderate stories.
-    pub fn may_moderate(self) -> bool {
+    pub fn may_moderate(&self) -> bool {
         matches!(self, Role::Analyst | Role::Admin)
     }
 
     /// Analysts and administrators change the goal tree and run evaluation rounds.
-    pub fn may_analyse(self) -> bool {
+    pub fn may_analyse(&self) -> bool {
         matches!(self, Role::Analyst | Role::Admin)
     }
 
     /// Facilitators, analysts and administrators run storytelling sessions and record interpretations.
-    pub fn may_facilitate(self) -> bool {
+    pub fn may_facilitate(&self) -> bool {
         matches!(self, Role::Facilitator | Role::Analyst | Role::Admin)
     }
 
-    /// Reads a role as written on the command line, in English or Dutch.
-    pub fn parse(text: &str) -> Option<Role> {
-        match text.trim().to_lowercase().as_str() {
-            "admin" | "beheerder" => Some(Role::Admin),
-            "analyst" | "analist" => Some(Role::Analyst),
-            "facilitator" | "begeleider" | "gespreksleider" => Some(Role::Facilitator),
-            "provider" | "aanbieder" => Some(Role::Provider),
-            _ => None,
+    /// Which stories this role may see: provider staff their organisation's and the public ones,
+    /// everyone else all of them.
+    pub fn scope(&self) -> Scope {
+        match self {
+            Role::Provider(provider) => Scope::Provider(provider.clone()),
+            Role::Admin | Role::Analyst | Role::Facilitator => Scope::Municipality,
         }
     }
 }
@@ -98,25 +156,11 @@ pub enum AccountError {
     LastAdmin,
 }
 
-/// Provider staff belong to exactly one provider, nobody else does.
-fn check_provider(role: Role, provider: Option<&ProviderId>) -> Result<(), AccountError> {
-    match (role, provider) {
-        (Role::Provider, None) => Err(AccountError::ProviderMissing),
-        (Role::Admin | Role::Analyst | Role::Facilitator, Some(_)) => {
-            Err(AccountError::ProviderNotAllowed)
-        }
-        _ => Ok(()),
-    }
-}
-
 /// A change an administrator makes to an existing account.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AccountChange {
-    /// A new role, with the provider for provider staff.
-    Role {
-        role: Role,
-        provider: Option<ProviderId>,
-    },
+    /// A new role (with the provider, for provider staff).
+    Role(Role),
     /// The account can no longer log in; its logins end.
     Disable,
     /// The account can log in again.
@@ -131,7 +175,7 @@ impl AccountChange {
     /// The audit log's action code for this change.
     pub fn audit_action(&self) -> &'static str {
         match self {
-            AccountChange::Role { .. } => "user.role_changed",
+            AccountChange::Role(_) => "user.role_changed",
             AccountChange::Disable => "user.disabled",
             AccountChange::Enable => "user.enabled",
             AccountChange::Password(_) => "user.password_set",
@@ -142,7 +186,7 @@ impl AccountChange {
     /// Whether the account stays one that can log in as administrator after this change.
     fn keeps_admin(&self, user: &User) -> bool {
         match self {
-            AccountChange::Role { role, .. } => *role == Role::Admin && !user.disabled,
+            AccountChange::Role(role) => *role == Role::Admin && !user.disabled,
             AccountChange::Disable => false,
             _ => user.is_active_admin(),
         }
@@ -210,9 +254,8 @@ pub struct User {
     pub name: UserName,
     /// How the person is addressed on pages ("Jet de Vries").
     pub display_name: String,
+    /// The role, with the organisation of provider staff.
     pub role: Role,
-    /// The organisation of provider staff; `None` for every other role.
-    pub provider: Option<ProviderId>,
     pub password: PasswordDigest,
     pub created: Date,
     /// The second factor (an authenticator app's codes), for administrators and analysts who turned it on.
@@ -276,22 +319,19 @@ impl SecondFactor {
 }
 
 impl User {
-    /// A new account, checked: provider staff belong to exactly one provider, nobody else does.
+    /// A new account with a password, checked.
     pub fn new(
         name: UserName,
         display_name: &str,
         role: Role,
-        provider: Option<ProviderId>,
         password: &str,
         created: Date,
     ) -> Result<User, AccountError> {
-        check_provider(role, provider.as_ref())?;
         let password = PasswordDigest::new(password)?;
         Ok(User::made(
             name,
             display_name,
             role,
-            provider,
             password,
             created,
             None,
@@ -305,31 +345,19 @@ impl User {
         identity: crate::sso::SsoIdentity,
         display_name: &str,
         role: Role,
-        provider: Option<ProviderId>,
         created: Date,
-    ) -> Result<User, AccountError> {
-        check_provider(role, provider.as_ref())?;
+    ) -> User {
         let name = identity.user_name();
         // No password verifies against an empty digest.
         let password = PasswordDigest::from_stored(String::new());
-        Ok(User::made(
-            name,
-            display_name,
-            role,
-            provider,
-            password,
-            created,
-            Some(identity),
-        ))
+        User::made(name, display_name, role, password, created, Some(identity))
     }
 
-    /// A new, enabled account without a second factor, its provider already checked; a blank display
-    /// name is the account's name.
+    /// A new, enabled account without a second factor; a blank display name is the account's name.
     fn made(
         name: UserName,
         display_name: &str,
         role: Role,
-        provider: Option<ProviderId>,
         password: PasswordDigest,
         created: Date,
         sso: Option<crate::sso::SsoIdentity>,
@@ -342,7 +370,6 @@ impl User {
             },
             name,
             role,
-            provider,
             password,
             created,
             second_factor: None,
@@ -362,11 +389,7 @@ impl User {
             return Err(AccountError::LastAdmin);
         }
         match change {
-            AccountChange::Role { role, provider } => {
-                check_provider(role, provider.as_ref())?;
-                self.role = role;
-                self.provider = provider;
-            }
+            AccountChange::Role(role) => self.role = role,
             AccountChange::Disable => self.disabled = true,
             AccountChange::Enable => self.disabled = false,
             AccountChange::Password(password) => self.password = PasswordDigest::new(&password)?,
@@ -387,11 +410,7 @@ impl User {
     /// Which stories this person may see: provider staff their organisation's and the public ones,
     /// everyone else all of them.
     pub fn scope(&self) -> Scope {
-        match (&self.role, &self.provider) {
-            (Role::Provider, Some(provider)) => Scope::Provider(provider.clone()),
-            (Role::Provider, None) => Scope::Public,
-            _ => Scope::Municipality,
-        }
+        self.role.scope()
     }
 
     pub fn may_moderate(&self) -> bool {
@@ -479,8 +498,7 @@ mod tests {
         let staff = User::new(
             name("piet"),
             "Piet",
-            Role::Provider,
-            Some(provider.clone()),
+            Role::Provider(provider.clone()),
             "een lang wachtwoord",
             today(),
         )
@@ -492,7 +510,6 @@ mod tests {
             name("ana"),
             " ",
             Role::Analyst,
-            None,
             "een lang wachtwoord",
             today(),
         )
@@ -505,7 +522,6 @@ mod tests {
             name("fee"),
             "Fee",
             Role::Facilitator,
-            None,
             "een lang wachtwoord",
             today(),
         )
@@ -513,30 +529,21 @@ mod tests {
         assert!(facilitator.may_facilitate() && !facilitator.may_moderate());
 
         assert_eq!(
-            User::new(
-                name("x"),
-                "",
-                Role::Provider,
-                None,
-                "een lang wachtwoord",
-                today()
-            ),
+            Role::new(RoleKind::Provider, None),
             Err(AccountError::ProviderMissing)
         );
         assert_eq!(
-            User::new(
-                name("x"),
-                "",
-                Role::Admin,
-                Some(provider),
-                "een lang wachtwoord",
-                today()
-            ),
+            Role::new(RoleKind::Admin, Some(provider.clone())),
             Err(AccountError::ProviderNotAllowed)
         );
-        assert_eq!(Role::parse("Beheerder"), Some(Role::Admin));
-        assert_eq!(Role::parse("aanbieder"), Some(Role::Provider));
-        assert_eq!(Role::parse("gast"), None);
+        assert_eq!(
+            Role::new(RoleKind::Provider, Some(provider.clone())),
+            Ok(Role::Provider(provider.clone()))
+        );
+        assert_eq!(Role::Provider(provider).code(), "provider");
+        assert_eq!(RoleKind::parse("Beheerder"), Some(RoleKind::Admin));
+        assert_eq!(RoleKind::parse("aanbieder"), Some(RoleKind::Provider));
+        assert_eq!(RoleKind::parse("gast"), None);
     }
 
     #[test]
@@ -545,7 +552,6 @@ mod tests {
             name("baas"),
             "",
             Role::Admin,
-            None,
             "een lang wachtwoord",
             today(),
         )
@@ -554,10 +560,7 @@ mod tests {
             admin.clone().apply(AccountChange::Disable, 0),
             Err(AccountError::LastAdmin)
         );
-        let analyst = AccountChange::Role {
-            role: Role::Analyst,
-            provider: None,
-        };
+        let analyst = AccountChange::Role(Role::Analyst);
         assert_eq!(
             admin.clone().apply(analyst.clone(), 0),
             Err(AccountError::LastAdmin)
@@ -583,25 +586,9 @@ mod tests {
         assert!(admin.disabled && !admin.is_active_admin());
         assert_eq!(admin.apply(AccountChange::Enable, 0), Ok(()));
         assert!(admin.is_active_admin());
-        assert_eq!(
-            admin.apply(
-                AccountChange::Role {
-                    role: Role::Provider,
-                    provider: None
-                },
-                1
-            ),
-            Err(AccountError::ProviderMissing)
-        );
         let buurtwerk = ProviderId::parse("buurtwerk").unwrap();
         assert_eq!(
-            admin.apply(
-                AccountChange::Role {
-                    role: Role::Provider,
-                    provider: Some(buurtwerk.clone())
-                },
-                1
-            ),
+            admin.apply(AccountChange::Role(Role::Provider(buurtwerk.clone())), 1),
             Ok(())
         );
         assert_eq!(admin.scope(), Scope::Provider(buurtwerk));

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::bank::{open_index, open_store};
 use crate::cli::{Cli, Command};
-use crate::config::Config;
+use crate::config::{Config, beside_sources};
 use crate::export::{ExportFormat, export};
 use crate::ids::ProviderId;
 use crate::import::import_paths;
@@ -20,58 +20,9 @@ use crate::index::{FacetField, Scope, SearchRequest};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::new(&cli.data_dir);
     match cli.command {
-        Command::Serve {
-            bind,
-            no_demo,
-            sample,
-            https,
-            metrics_token,
-            metrics_bind,
-            backup_dir,
-            backup_every,
-            backup_keep,
-            local_login,
-            oidc_issuer,
-            oidc_client_id,
-            oidc_client_secret,
-            oidc_redirect_url,
-            oidc_name,
-            oidc_groups_claim,
-            oidc_role,
-            oidc_contact,
-        } => serve(
-            &config,
-            crate::web::ServeOptions {
-                local_login,
-                oidc: oidc_settings(
-                    oidc_issuer,
-                    oidc_client_id,
-                    oidc_client_secret,
-                    oidc_redirect_url,
-                    oidc_name,
-                    oidc_groups_claim,
-                    oidc_role,
-                    oidc_contact,
-                    local_login,
-                )?,
-                bind,
-                demo: !no_demo,
-                sample: beside_sources(sample),
-                https,
-                metrics_token,
-                metrics_bind,
-                data_dir: config.data_dir.clone(),
-                backups: backup_dir.map(|dir| {
-                    (
-                        crate::bank::backups::BackupPlan {
-                            dir,
-                            keep: backup_keep,
-                        },
-                        backup_every,
-                    )
-                }),
-            },
-        ),
+        Command::Serve { .. } => {
+            anyhow::bail!("the serve command is run by the web layer (`web::command::run`)")
+        }
         Command::Backup { out } => backup_command(&config, &out),
         Command::Man { out } => man_command(&out),
         Command::Restore { file, ledger } => restore_command(&config, &file, ledger.as_deref()),
@@ -167,66 +118,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Single sign-on's settings from `serve`'s options: `None` without an issuer; an error that names the
 /// missing option when it is half configured, or when password logins are off without it.
-#[allow(clippy::too_many_arguments)]
-fn oidc_settings(
-    issuer: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    redirect_url: Option<String>,
-    name: Option<String>,
-    groups_claim: String,
-    roles: Vec<crate::sso::RoleMapping>,
-    contact: Option<String>,
-    local_login: bool,
-) -> anyhow::Result<Option<crate::web::oidc::OidcSettings>> {
-    let Some(issuer) = issuer.filter(|issuer| !issuer.trim().is_empty()) else {
-        anyhow::ensure!(
-            client_id.is_none() && client_secret.is_none() && roles.is_empty(),
-            "oidc-client-id, oidc-client-secret and oidc-role need oidc-issuer: the identity provider's issuer URL"
-        );
-        anyhow::ensure!(
-            local_login,
-            "local-login = false needs single sign-on (oidc-issuer, oidc-client-id, oidc-role): otherwise nobody can log in"
-        );
-        return Ok(None);
-    };
-    let client_id = client_id
-        .filter(|id| !id.trim().is_empty())
-        .context("oidc-issuer is set but oidc-client-id is not: give the client id the identity provider gave the bank")?;
-    if roles.is_empty() {
-        tracing::warn!(
-            "single sign-on has no oidc-role mapping: everyone who logs in through it is refused"
-        );
-    }
-    let name = name.unwrap_or_else(|| {
-        issuer
-            .split("://")
-            .nth(1)
-            .and_then(|rest| rest.split(['/', ':']).next())
-            .unwrap_or(&issuer)
-            .to_string()
-    });
-    Ok(Some(crate::web::oidc::OidcSettings {
-        issuer,
-        client_id,
-        client_secret,
-        redirect_url,
-        name,
-        groups_claim,
-        roles,
-        contact,
-    }))
-}
-
-fn serve(config: &Config, options: crate::web::ServeOptions) -> anyhow::Result<ExitCode> {
-    let bank = std::sync::Arc::new(crate::bank::Bank::open(config)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(crate::web::serve(bank, options))?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// Writes a backup: asked of the server when one runs on the data folder, else read from the store.
 fn backup_command(config: &Config, out: &std::path::Path) -> anyhow::Result<ExitCode> {
     use crate::bank::backups::{write_atomically, write_backup_file};
@@ -299,15 +190,6 @@ fn restore_command(
         ),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Run from anywhere: a relative demo folder that is not here is taken from beside the sources.
-fn beside_sources(sample: PathBuf) -> PathBuf {
-    if sample.exists() || sample.is_absolute() {
-        sample
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&sample)
-    }
 }
 
 fn parse_scope(scope: &str) -> anyhow::Result<Scope> {
@@ -426,27 +308,26 @@ fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 /// Adds, lists, changes and removes accounts, through the same store functions as `/beheer`.
 /// Passwords are shown only when made here, and only once.
 fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Result<ExitCode> {
-    use crate::accounts::{AccountChange, AccountError, Role, User};
+    use crate::accounts::{AccountChange, AccountError, Role, RoleKind, User};
     use crate::cli::UserAction;
     use crate::ids::UserName;
     let store = open_store(config)?;
     let parse_name = |name: &str| {
         UserName::parse(name).with_context(|| format!("{name:?} is not a valid login name"))
     };
-    let parse_role = |role: &str| {
-        Role::parse(role).with_context(|| {
-            format!("--role {role}: expected admin, analyst, facilitator or provider")
-        })
-    };
     let municipality = store.municipality()?.unwrap_or_default();
-    let parse_provider = |provider: Option<String>| {
-        known_id(
+    let parse_role = |role: &str, provider: Option<String>| -> anyhow::Result<Role> {
+        let kind = RoleKind::parse(role).with_context(|| {
+            format!("--role {role}: expected admin, analyst, facilitator or provider")
+        })?;
+        let provider = known_id(
             "--provider",
             provider,
             ProviderId::parse,
             |id| municipality.provider(id).is_some(),
             "a provider id from municipality.toml",
-        )
+        )?;
+        Ok(Role::new(kind, provider)?)
     };
     let refused = |name: &UserName, error: AccountError| match error {
         AccountError::NameTaken => anyhow::anyhow!("an account named {name} already exists"),
@@ -476,10 +357,9 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
                 store.user(&name)?.is_none(),
                 "an account named {name} already exists"
             );
-            let role = parse_role(&role)?;
-            let provider = parse_provider(provider)?;
+            let role = parse_role(&role, provider)?;
             let (password, made) = new_password(password_stdin)?;
-            let user = User::new(name, &display_name, role, provider, &password, today)?;
+            let user = User::new(name, &display_name, role, &password, today)?;
             store
                 .add_user(&user)?
                 .map_err(|error| refused(&user.name, error))?;
@@ -493,7 +373,11 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
         UserAction::List => {
             let mut text = String::new();
             for user in store.users()? {
-                let provider = user.provider.map(|p| format!(" {p}")).unwrap_or_default();
+                let provider = user
+                    .role
+                    .provider()
+                    .map(|p| format!(" {p}"))
+                    .unwrap_or_default();
                 let disabled = if user.disabled { "\tdisabled" } else { "" };
                 text += &format!(
                     "{}\t{}{provider}\t{}{disabled}\n",
@@ -527,9 +411,9 @@ fn user_command(config: &Config, action: crate::cli::UserAction) -> anyhow::Resu
             provider,
         } => {
             let name = parse_name(&name)?;
-            let role = parse_role(&role)?;
-            let provider = parse_provider(provider)?;
-            let user = change(&name, AccountChange::Role { role, provider })?;
+            let role =
+                parse_role(&role, provider).map_err(|error| anyhow::anyhow!("{name}: {error}"))?;
+            let user = change(&name, AccountChange::Role(role))?;
             write_stdout(&format!("{name} is now {}\n", user.role.code()))?;
         }
         UserAction::Disable { name } => {
@@ -642,14 +526,19 @@ fn report_command(
         "a goal id from goals.toml",
     )?;
     let t = match lang {
-        "nl" => crate::web::i18n::dutch(),
-        "en" => crate::web::i18n::english(),
+        "nl" => crate::present::i18n::dutch(),
+        "en" => crate::present::i18n::english(),
         other => anyhow::bail!("--lang {other}: expected nl or en"),
     };
     let today = jiff::Zoned::now().date();
     let report = bank.yearly_report(&ReportRequest { year, area, goal }, today)?;
-    let view =
-        crate::web::report_view::ReportView::new(t, &settings, &bank.sessions()?, &report, today);
+    let view = crate::present::report_view::ReportView::new(
+        t,
+        &settings,
+        &bank.sessions()?,
+        &report,
+        today,
+    );
     let text = view.markdown(t);
     match out {
         Some(path) => std::fs::write(&path, text)

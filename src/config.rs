@@ -26,3 +26,12 @@ impl Config {
         self.data_dir.join("index")
     }
 }
+
+/// Run from anywhere: a relative demo folder that is not here is taken from beside the sources.
+pub fn beside_sources(sample: PathBuf) -> PathBuf {
+    if sample.exists() || sample.is_absolute() {
+        sample
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&sample)
+    }
+}

@@ -4,9 +4,10 @@
 //!
 //! Modules in reading order: the domain (ids, language, number, municipality, goals, story, evidence) does no
 //! IO; `redact` suggests the personal details to black out in a story, also without IO; `store` is the
-//! sled source of truth; `import` and `export` move the bank in and out of files; `cli`, `config`,
-//! `commands` and `telemetry` make the program. See ARCHITECTURE.md for the map and
-//! the invariants.
+//! sled source of truth; `index` is derived from it; `bank` is the core's one door; `import` and
+//! `export` move the bank in and out of files; `present` puts the bank's data in words for the web and
+//! the command line; `cli`, `config`, `commands` and `telemetry` make the program. See ARCHITECTURE.md
+//! for the map, the layers (`tests/layers.rs` keeps them) and the invariants.
 
 pub mod accounts;
 pub mod audit;
@@ -30,10 +31,12 @@ pub mod media;
 pub mod municipality;
 pub mod number;
 pub mod patterns;
+pub mod present;
 pub mod questions;
 pub mod redact;
 pub mod rounds;
 pub mod sessions;
+pub mod settings;
 pub mod signals;
 pub mod source;
 pub mod sso;

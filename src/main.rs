@@ -20,7 +20,12 @@ fn main() -> ExitCode {
         },
     };
     verhalenbank::telemetry::init(cli.log_format);
-    match verhalenbank::commands::run(cli) {
+    let outcome = if matches!(cli.command, verhalenbank::cli::Command::Serve { .. }) {
+        verhalenbank::web::command::run(cli)
+    } else {
+        verhalenbank::commands::run(cli)
+    };
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             verhalenbank::telemetry::fatal(&error);

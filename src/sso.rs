@@ -11,7 +11,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::accounts::Role;
+use crate::accounts::{Role, RoleKind};
 use crate::ids::{ProviderId, UserName};
 
 /// Who someone is at an identity provider: its issuer URL and the subject (`sub`) it gives them.
@@ -39,8 +39,8 @@ impl SsoIdentity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleMapping {
     pub group: String,
+    /// The role, with the provider for provider staff.
     pub role: Role,
-    pub provider: Option<ProviderId>,
 }
 
 impl RoleMapping {
@@ -63,18 +63,18 @@ impl RoleMapping {
             Some((role, provider)) => (role, Some(provider.trim())),
             None => (role, None),
         };
-        let Some(role) = Role::parse(role_text) else {
+        let Some(kind) = RoleKind::parse(role_text) else {
             return Err(format!(
                 "{text:?}: unknown role {:?}; {expected}",
                 role_text.trim()
             ));
         };
-        let provider = match (role, provider) {
-            (Role::Provider, Some(id)) => Some(
+        let role = match (kind, provider) {
+            (RoleKind::Provider, Some(id)) => Role::Provider(
                 ProviderId::parse(id)
                     .map_err(|error| format!("{text:?}: provider id {id:?}: {error}"))?,
             ),
-            (Role::Provider, None) => {
+            (RoleKind::Provider, None) => {
                 return Err(format!(
                     "{text:?}: provider staff need their provider, as {group}=provider:PROVIDER-ID"
                 ));
@@ -84,12 +84,13 @@ impl RoleMapping {
                     "{text:?}: only the role provider takes a provider id"
                 ));
             }
-            (_, None) => None,
+            (RoleKind::Admin, None) => Role::Admin,
+            (RoleKind::Analyst, None) => Role::Analyst,
+            (RoleKind::Facilitator, None) => Role::Facilitator,
         };
         Ok(RoleMapping {
             group: group.to_string(),
             role,
-            provider,
         })
     }
 }
@@ -100,8 +101,9 @@ pub struct SsoLogin {
     pub identity: SsoIdentity,
     /// The person's name from the provider, for the page header; may be empty.
     pub display_name: String,
-    /// The role (and provider) the groups gave, `None` when no group is mapped.
-    pub role: Option<(Role, Option<ProviderId>)>,
+    /// The role (with the provider, for provider staff) the groups gave, `None` when no group is
+    /// mapped.
+    pub role: Option<Role>,
 }
 
 /// Why the bank refuses someone the identity provider vouched for.
@@ -130,12 +132,12 @@ impl SsoRefusal {
 }
 
 /// How much a role may do, to choose between the roles of several groups.
-fn weight(role: Role) -> u8 {
+fn weight(role: &Role) -> u8 {
     match role {
         Role::Admin => 4,
         Role::Analyst => 3,
         Role::Facilitator => 2,
-        Role::Provider => 1,
+        Role::Provider(_) => 1,
     }
 }
 
@@ -147,7 +149,7 @@ pub fn role_for<'a>(mappings: &'a [RoleMapping], groups: &[String]) -> Option<&'
         .iter()
         .filter(|mapping| groups.contains(&mapping.group))
         .fold(None, |best: Option<&RoleMapping>, mapping| match best {
-            Some(best) if weight(best.role) >= weight(mapping.role) => Some(best),
+            Some(best) if weight(&best.role) >= weight(&mapping.role) => Some(best),
             _ => Some(mapping),
         })
 }
@@ -179,12 +181,11 @@ mod tests {
             RoleMapping {
                 group: "vb-analisten".into(),
                 role: Role::Analyst,
-                provider: None
             }
         );
         assert_eq!(
-            mapping("/gemeente/buurtwerk=provider:buurtwerk").provider,
-            Some(ProviderId::parse("buurtwerk").unwrap())
+            mapping("/gemeente/buurtwerk=provider:buurtwerk").role,
+            Role::Provider(ProviderId::parse("buurtwerk").unwrap())
         );
         assert_eq!(
             mapping("a=b=admin").group,
@@ -222,7 +223,7 @@ mod tests {
         ];
         let groups = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            role_for(&mappings, &groups(&["analisten", "medewerkers"])).map(|m| m.role),
+            role_for(&mappings, &groups(&["analisten", "medewerkers"])).map(|m| m.role.clone()),
             Some(Role::Analyst)
         );
         assert_eq!(
@@ -231,7 +232,7 @@ mod tests {
             "the first of two equal roles in the configuration"
         );
         assert_eq!(
-            role_for(&mappings, &groups(&["beheer", "analisten"])).map(|m| m.role),
+            role_for(&mappings, &groups(&["beheer", "analisten"])).map(|m| m.role.clone()),
             Some(Role::Admin)
         );
         assert_eq!(role_for(&mappings, &groups(&["Analisten", "iets"])), None);

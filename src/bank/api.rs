@@ -10,7 +10,7 @@
 use sha2::{Digest, Sha256};
 
 use super::Bank;
-use crate::store::idempotency::{IdempotencyKey, IdempotencyRecord};
+pub use crate::store::idempotency::{IdempotencyKey, IdempotencyRecord};
 use crate::story::Story;
 use crate::story::receipt::ReceiptCode;
 

@@ -7,6 +7,7 @@ mod accounts;
 pub mod api;
 pub mod backups;
 pub mod closeness;
+mod error;
 mod likeness;
 mod media;
 pub mod operations;
@@ -20,6 +21,8 @@ mod synonyms;
 mod valence;
 pub use valence::story_words;
 
+pub use crate::settings::Settings;
+pub use error::BankError;
 pub use likeness::{Merged, SubgoalSuggestion, tally_subgoals};
 pub use questions::{Answered, QuestionsSaved};
 pub use signal_list::SignalsSaved;
@@ -51,7 +54,6 @@ use crate::index::indexer::Indexer;
 use crate::index::{
     FacetCount, FacetField, Hit, Scope, SearchIndex, SearchRequest, SearchResults, SortOrder,
 };
-use crate::municipality::Municipality;
 use crate::sessions::{Action, Interpretation, Session};
 use crate::store::{ErasureReason, Store, StoreError, Update, Versioned};
 use crate::story::receipt::ReceiptCode;
@@ -92,13 +94,6 @@ pub struct Within {
     pub text: String,
     /// Whether words also find their synonyms.
     pub synonyms: bool,
-}
-
-/// The municipality and goal tree as last read from the store.
-pub struct Settings {
-    pub version: u64,
-    pub municipality: Municipality,
-    pub goals: GoalTree,
 }
 
 /// The core's one door. Its store and index stay private: every page, command and API route goes
@@ -386,28 +381,28 @@ impl Bank {
     /// The demo's accounts, one per role, all with the password [`DEMO_PASSWORD`] (documented in the
     /// README). Only a demo gets them; a data folder started without the demo has no accounts at all.
     fn add_demo_accounts(&self) -> anyhow::Result<()> {
-        use crate::accounts::{Role, User};
+        use crate::accounts::{Role, RoleKind, User};
         use crate::ids::{ProviderId, UserName};
         let today = jiff::Zoned::now().date();
         for (name, display, role, provider) in [
-            ("beheerder", "Demo beheerder", Role::Admin, None),
-            ("analist", "Demo analist", Role::Analyst, None),
+            ("beheerder", "Demo beheerder", RoleKind::Admin, None),
+            ("analist", "Demo analist", RoleKind::Analyst, None),
             (
                 "begeleider",
                 "Demo gespreksbegeleider",
-                Role::Facilitator,
+                RoleKind::Facilitator,
                 None,
             ),
             (
                 "buurtwerk",
                 "Demo Stichting Buurtwerk",
-                Role::Provider,
+                RoleKind::Provider,
                 Some("buurtwerk"),
             ),
             (
                 "welzijn",
                 "Demo Stichting Welzijn",
-                Role::Provider,
+                RoleKind::Provider,
                 Some("welzijn"),
             ),
         ] {
@@ -415,8 +410,7 @@ impl Bank {
             let user = User::new(
                 UserName::parse(name)?,
                 display,
-                role,
-                provider,
+                Role::new(role, provider)?,
                 DEMO_PASSWORD,
                 today,
             )?;

@@ -32,42 +32,12 @@ use super::query::{Item, parse_query};
 use super::schema::FacetField;
 use super::statistics::ScopedStatistics;
 use super::{IndexError, SearchIndex};
-use crate::ids::{IndicatorId, ProviderId};
+use crate::ids::IndicatorId;
 use crate::language::Language;
 use crate::store::Store;
+pub use crate::story::Scope;
 use crate::story::render::{SafeHtml, escape_html, plain_text};
 use crate::story::{Story, StoryId};
-
-/// Who is searching, which decides what they may find.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// Anyone: published stories whose teller allowed public use.
-    Public,
-    /// Staff of a provider: their own organisation's stories in any state, and the public ones.
-    Provider(ProviderId),
-    /// The municipality's analysts and facilitators: everything.
-    Municipality,
-    /// Stories whose tellers allowed public use, published or still waiting for moderation (not
-    /// rejected): for a session's board, shown in the room where they were just told.
-    PublicConsent,
-}
-
-impl Scope {
-    /// Whether this scope may see a story: the rule [`SearchIndex`] applies inside its queries, for
-    /// reading one story by id.
-    pub fn may_see(&self, story: &Story) -> bool {
-        let public = story.is_published() && story.consent == crate::story::Consent::Public;
-        match self {
-            Scope::Municipality => true,
-            Scope::Public => public,
-            Scope::Provider(provider) => public || story.provider.as_ref() == Some(provider),
-            Scope::PublicConsent => {
-                story.consent == crate::story::Consent::Public
-                    && !matches!(story.moderation, crate::story::Moderation::Rejected(_))
-            }
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

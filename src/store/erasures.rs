@@ -11,41 +11,7 @@ use super::{
     receipt_hash_key, receipt_story_key,
 };
 use crate::story::StoryId;
-
-/// Why a story was erased.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErasureReason {
-    /// The teller withdrew their consent with their receipt code.
-    WithdrawnByTeller,
-    /// Staff erased it, for example when the teller asked them to.
-    ErasedByStaff,
-}
-
-impl ErasureReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            ErasureReason::WithdrawnByTeller => "withdrawn_by_teller",
-            ErasureReason::ErasedByStaff => "erased_by_staff",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<ErasureReason> {
-        [
-            ErasureReason::WithdrawnByTeller,
-            ErasureReason::ErasedByStaff,
-        ]
-        .into_iter()
-        .find(|reason| reason.code() == code)
-    }
-}
-
-/// One line of the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Erasure {
-    pub story: StoryId,
-    pub date: Date,
-    pub reason: ErasureReason,
-}
+use crate::story::erasure::{Erasure, ErasureReason};
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "v")]

@@ -38,7 +38,7 @@ mod synonyms;
 mod tokens;
 mod users;
 
-pub use erasures::{Erasure, ErasureReason};
+pub use crate::story::erasure::{Erasure, ErasureReason};
 pub use records::{OutboxEntry, OutboxOp};
 
 use std::path::{Path, PathBuf};

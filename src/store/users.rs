@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, decode, encode};
-use crate::accounts::{AccountChange, AccountError, PasswordDigest, Role, SecondFactor, User};
+use crate::accounts::{
+    AccountChange, AccountError, PasswordDigest, Role, RoleKind, SecondFactor, User,
+};
 use crate::ids::{ProviderId, UserName};
 use crate::sso::{SsoLogin, SsoRefusal};
 
@@ -19,7 +21,8 @@ enum UserRecord {
     V1 {
         name: UserName,
         display_name: String,
-        role: Role,
+        /// The role's kind; provider staff's provider beside it, as the record has always been.
+        role: RoleKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         provider: Option<ProviderId>,
         password: String,
@@ -43,8 +46,8 @@ impl UserRecord {
         UserRecord::V1 {
             name: user.name.clone(),
             display_name: user.display_name.clone(),
-            role: user.role,
-            provider: user.provider.clone(),
+            role: user.role.kind(),
+            provider: user.role.provider().cloned(),
             password: user.password.as_str().to_string(),
             created: user.created,
             second_factor: user.second_factor.as_ref().map(|f| f.secret.clone()),
@@ -55,7 +58,9 @@ impl UserRecord {
         }
     }
 
-    fn into_user(self) -> User {
+    /// The account the record holds. A record of provider staff without a provider (which no version
+    /// made on purpose) is refused as damaged, with what to do, rather than read with a guessed scope.
+    fn into_user(self) -> Result<User, StoreError> {
         let UserRecord::V1 {
             name,
             display_name,
@@ -69,11 +74,16 @@ impl UserRecord {
             sso_issuer,
             sso_subject,
         } = self;
-        User {
+        let role = Role::new(role, provider).map_err(|error| StoreError::Corrupt {
+            what: format!("account {name}"),
+            detail: format!(
+                "{error}; remove the account (`verhalenbank user remove {name}`) and add it again with its role"
+            ),
+        })?;
+        Ok(User {
             name,
             display_name,
             role,
-            provider,
             password: PasswordDigest::from_stored(password),
             created,
             second_factor: second_factor.map(|secret| SecondFactor {
@@ -84,7 +94,7 @@ impl UserRecord {
             sso: sso_issuer
                 .zip(sso_subject)
                 .map(|(issuer, subject)| crate::sso::SsoIdentity { issuer, subject }),
-        }
+        })
     }
 }
 
@@ -105,7 +115,7 @@ impl Store {
         self.t()
             .users
             .get(name.as_str().as_bytes())?
-            .map(|bytes| decode::<UserRecord>(&bytes, "user").map(UserRecord::into_user))
+            .map(|bytes| decode::<UserRecord>(&bytes, "user").and_then(UserRecord::into_user))
             .transpose()
     }
 
@@ -115,7 +125,7 @@ impl Store {
             .users
             .iter()
             .values()
-            .map(|bytes| decode::<UserRecord>(&bytes?, "user").map(UserRecord::into_user))
+            .map(|bytes| decode::<UserRecord>(&bytes?, "user").and_then(UserRecord::into_user))
             .collect()
     }
 
@@ -127,7 +137,7 @@ impl Store {
         if self.user(&user.name)?.is_some() {
             return Ok(Err(AccountError::NameTaken));
         }
-        if !self.provider_known(user.provider.as_ref())? {
+        if !self.provider_known(user.role.provider())? {
             return Ok(Err(AccountError::ProviderUnknown));
         }
         self.put_user(user)?;
@@ -147,8 +157,8 @@ impl Store {
         let Some(mut user) = self.user(name)? else {
             return Ok(Err(AccountError::NoSuchAccount));
         };
-        if let AccountChange::Role { provider, .. } = &change
-            && !self.provider_known(provider.as_ref())?
+        if let AccountChange::Role(role) = &change
+            && !self.provider_known(role.provider())?
         {
             return Ok(Err(AccountError::ProviderUnknown));
         }
@@ -185,27 +195,21 @@ impl Store {
                 return Ok(Err(SsoRefusal::Disabled));
             }
         }
-        let Some((role, provider)) = login.role else {
+        let Some(role) = login.role else {
             return Ok(Err(SsoRefusal::NoRole));
         };
-        if !self.provider_known(provider.as_ref())? {
+        if !self.provider_known(role.provider())? {
             return Ok(Err(SsoRefusal::ProviderUnknown));
         }
         let user = match existing {
             Some(mut user) => {
                 user.role = role;
-                user.provider = provider;
                 if !login.display_name.trim().is_empty() {
                     user.display_name = login.display_name.trim().to_string();
                 }
                 user
             }
-            None => {
-                match User::from_sso(login.identity, &login.display_name, role, provider, today) {
-                    Ok(user) => user,
-                    Err(_) => return Ok(Err(SsoRefusal::ProviderUnknown)),
-                }
-            }
+            None => User::from_sso(login.identity, &login.display_name, role, today),
         };
         self.put_user(&user)?;
         Ok(Ok(user))
@@ -290,8 +294,7 @@ mod tests {
         let user = User::new(
             UserName::parse("piet").unwrap(),
             "Piet Jansen",
-            Role::Provider,
-            Some(ProviderId::parse("buurtwerk").unwrap()),
+            Role::Provider(ProviderId::parse("buurtwerk").unwrap()),
             "geheim-en-lang-genoeg",
             jiff::civil::date(2026, 11, 23),
         )
@@ -307,5 +310,52 @@ mod tests {
         assert_eq!(store.users().unwrap().len(), 1);
         assert!(store.remove_user(&user.name).unwrap());
         assert!(store.user(&user.name).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_stored_provider_account_reads_with_its_provider_and_never_without_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let record = |name: &str, provider: &str| {
+            format!(
+                r#"{{"v":"1","name":"{name}","display_name":"Piet","role":"provider",{provider}"password":"","created":"2026-11-23"}}"#
+            )
+        };
+        store
+            .t()
+            .users
+            .insert(
+                "piet",
+                record("piet", r#""provider":"buurtwerk","#).as_bytes(),
+            )
+            .unwrap();
+        let piet = store
+            .user(&UserName::parse("piet").unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            piet.role,
+            Role::Provider(ProviderId::parse("buurtwerk").unwrap())
+        );
+
+        store
+            .t()
+            .users
+            .insert("kees", record("kees", "").as_bytes())
+            .unwrap();
+        let error = store
+            .user(&UserName::parse("kees").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("account kees")
+                && error.contains("provider staff must belong to a provider")
+                && error.contains("verhalenbank user remove kees"),
+            "{error}"
+        );
+        assert!(
+            store.users().is_err(),
+            "no list reads it with a guessed scope"
+        );
     }
 }

@@ -5,11 +5,15 @@
 //! reach a page as [`render::SafeHtml`], so unsanitised text cannot be shown by mistake. Story files
 //! (front matter + Markdown) are read in [`front_matter`] and written in [`file`].
 
+pub mod erasure;
 pub mod file;
 pub mod front_matter;
 pub mod receipt;
 pub mod render;
+pub mod scope;
 pub mod view;
+
+pub use scope::Scope;
 
 use std::collections::BTreeMap;
 use std::fmt;

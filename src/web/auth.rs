@@ -244,7 +244,7 @@ pub async fn remember_visitor(
 ) -> axum::response::Response {
     let visitor = session.user.as_ref().map(|user| Visitor {
         display_name: user.display_name.clone(),
-        role: user.role,
+        role: user.role.clone(),
     });
     VISITOR.scope(visitor, next.run(request)).await
 }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::i18n::{Texts, dutch, english};
+use crate::bank::BankError;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -22,7 +23,19 @@ pub enum AppError {
     LoginRequired(String),
     /// The bank refused a change: the story was erased or the record changed meanwhile.
     Refused(crate::bank::Refused),
+    /// The data folder cannot be written: nothing was saved, and trying again later may work.
+    Unwritable(BankError),
     Internal(anyhow::Error),
+}
+
+impl From<BankError> for AppError {
+    fn from(error: BankError) -> Self {
+        match error {
+            BankError::Refused(refused) => AppError::Refused(refused),
+            BankError::Unwritable { .. } => AppError::Unwritable(error),
+            BankError::Other(error) => AppError::Internal(error),
+        }
+    }
 }
 
 impl From<crate::bank::Refused> for AppError {
@@ -52,7 +65,7 @@ impl AppError {
             AppError::Refused(crate::bank::Refused::Erased) => StatusCode::GONE,
             AppError::Refused(crate::bank::Refused::Changed) => StatusCode::CONFLICT,
             AppError::Refused(crate::bank::Refused::Missing) => StatusCode::NOT_FOUND,
-            AppError::Internal(error) if cannot_store(error) => StatusCode::INSUFFICIENT_STORAGE,
+            AppError::Unwritable(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,13 +82,15 @@ impl AppError {
             AppError::Refused(crate::bank::Refused::Erased) => "error.erased",
             AppError::Refused(crate::bank::Refused::Changed) => "error.changed",
             AppError::Refused(crate::bank::Refused::Missing) => "error.not_found",
-            AppError::Internal(error) if cannot_store(error) => "error.storage",
+            AppError::Unwritable(_) => "error.storage",
             AppError::Internal(_) => "error.internal",
         }
     }
 
     fn log(&self) {
-        if let AppError::Internal(error) = self {
+        if let AppError::Internal(error)
+        | AppError::Unwritable(BankError::Unwritable { source: error, .. }) = self
+        {
             tracing::error!(error = format!("{error:#}"), "request failed");
         }
     }
@@ -97,16 +112,6 @@ impl AppError {
         );
         response
     }
-}
-
-/// Whether the store could not be written (full disk, read-only folder): nothing was saved, and trying
-/// again later may work, which the page says.
-fn cannot_store(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<crate::store::StoreError>()
-            .is_some_and(|error| error.unwritable().is_some())
-    })
 }
 
 impl IntoResponse for AppError {

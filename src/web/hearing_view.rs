@@ -4,8 +4,8 @@
 
 use crate::bank::Settings;
 use crate::hearing::HearingBack;
+use crate::present::session_views::{ActionView, action_view};
 use crate::story::Coded;
-use crate::web::handlers::sessions::{ActionView, action_view};
 use crate::web::i18n::Texts;
 
 pub struct SessionHeard {

@@ -11,7 +11,8 @@ mod answer_labels;
 pub mod audit;
 pub mod auth;
 mod cards;
-pub mod chart;
+pub mod command;
+pub use crate::present::chart;
 mod download;
 mod error;
 mod filters;
@@ -25,15 +26,20 @@ mod page;
 mod pattern_view;
 mod protect;
 mod redaction;
-pub mod report_view;
+pub use crate::present::report_view;
+mod media_view;
+mod receipt;
 mod round_forms;
 mod search_notice;
+mod search_request;
 mod session_forms;
 mod story_form;
 mod suggestion_view;
 mod tree_forms;
 mod upload;
-mod views;
+use crate::present::views;
+mod links;
+mod qr;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -130,7 +136,7 @@ impl AppState {
         tokio::task::spawn_blocking(move || work(&bank))
             .await
             .map_err(|error| AppError::Internal(anyhow::anyhow!("a bank task failed: {error}")))?
-            .map_err(AppError::Internal)
+            .map_err(|error| AppError::from(crate::bank::BankError::from(error)))
     }
 }
 
@@ -415,7 +421,7 @@ pub async fn serve(bank: Arc<Bank>, options: ServeOptions) -> anyhow::Result<()>
         );
         let known = bank.settings()?;
         for mapping in &settings.roles {
-            if let Some(provider) = &mapping.provider
+            if let Some(provider) = mapping.role.provider()
                 && known.municipality.provider(provider).is_none()
             {
                 tracing::warn!(

@@ -186,12 +186,12 @@ impl Page {
         let Some(visitor) = &self.visitor else {
             return false;
         };
-        let role = visitor.role;
+        let role = &visitor.role;
         match what {
             "moderate" => role.may_moderate(),
             "analyse" => role.may_analyse(),
             "facilitate" => role.may_facilitate(),
-            "admin" => role == crate::accounts::Role::Admin,
+            "admin" => *role == crate::accounts::Role::Admin,
             _ => false,
         }
     }

@@ -13,8 +13,8 @@ use crate::questions::{Kind, Question, SLIDER_BANDS, slider_band};
 use crate::story::Story;
 use crate::story::render::{SafeHtml, escape_html};
 use crate::web::answer_labels::value_label;
-use crate::web::handlers::search::facet_label;
 use crate::web::i18n::Texts;
+use crate::web::search_request::facet_label;
 
 /// The colours of ordered values (slider bands, low to high), then "weet ik niet" and "past niet".
 const ORDERED: [&str; 7] = [

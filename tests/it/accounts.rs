@@ -73,7 +73,7 @@ async fn an_administrator_adds_an_account_whose_password_is_shown_once() {
     assert!(!again.contains(&password), "shown only once");
     let added = user(&app, "jdevries");
     assert_eq!(added.display_name, "Jet de Vries");
-    assert_eq!(added.provider.unwrap().as_str(), "buurtwerk");
+    assert_eq!(added.role.provider().unwrap().as_str(), "buurtwerk");
     assert!(audited(&app, "user.added", "jdevries"));
     for entry in audit_entries(&app) {
         assert!(!format!("{entry:?}").contains(&password));
@@ -180,7 +180,7 @@ async fn a_new_role_takes_effect_at_once() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
-        user(&app, "welzijn").provider.unwrap().as_str(),
+        user(&app, "welzijn").role.provider().unwrap().as_str(),
         "buurtwerk"
     );
 

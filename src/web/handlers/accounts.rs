@@ -11,7 +11,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::{AccountChange, AccountError, Role, User};
+use crate::accounts::{AccountChange, AccountError, Role, RoleKind, User};
 use crate::bank::Settings;
 use crate::ids::{ProviderId, UserName};
 use crate::web::auth::Admin;
@@ -41,15 +41,15 @@ fn account_view(t: &Texts, settings: &Settings, user: &User, you: &UserName) -> 
         display_name: user.display_name.clone(),
         role: t.code("accounts.roles", user.role.code()),
         role_code: user.role.code(),
-        provider: user.provider.as_ref().map_or_else(String::new, |id| {
+        provider: user.role.provider().map_or_else(String::new, |id| {
             settings
                 .municipality
                 .provider(id)
                 .map_or_else(|| id.to_string(), |provider| provider.name.clone())
         }),
         provider_id: user
-            .provider
-            .as_ref()
+            .role
+            .provider()
             .map_or_else(String::new, ToString::to_string),
         second_factor: user.second_factor.is_some(),
         disabled: user.disabled,
@@ -60,7 +60,7 @@ fn account_view(t: &Texts, settings: &Settings, user: &User, you: &UserName) -> 
 
 /// The roles for a select, with their names.
 fn roles(t: &Texts) -> Vec<(&'static str, String)> {
-    Role::ALL
+    RoleKind::ALL
         .iter()
         .map(|role| (role.code(), t.code("accounts.roles", role.code())))
         .collect()
@@ -210,7 +210,7 @@ pub async fn add(
         form.errors
             .push(("naam", t.get("accounts.error_name").to_string()));
     }
-    let role = Role::parse(&form.role);
+    let role = RoleKind::parse(&form.role);
     if role.is_none() {
         form.errors
             .push(("rol", t.get("accounts.error_role").to_string()));
@@ -231,14 +231,9 @@ pub async fn add(
     };
     let password = crate::accounts::generate_password();
     let today = state.today();
-    let user = match User::new(
-        name.clone(),
-        &form.display_name,
-        role,
-        provider,
-        &password,
-        today,
-    ) {
+    let user = match Role::new(role, provider)
+        .and_then(|role| User::new(name.clone(), &form.display_name, role, &password, today))
+    {
         Ok(user) => user,
         Err(error) => {
             form.errors.push(refusal(t, &error));
@@ -356,7 +351,7 @@ pub async fn set_role(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let form = FormData::new(pairs);
-    let Some(role) = form.get("rol").and_then(Role::parse) else {
+    let Some(kind) = form.get("rol").and_then(RoleKind::parse) else {
         let mut page = account_page(&state, t, &uri, &admin.name, account_name(&name)?).await?;
         page.error = Some(("rol", t.get("accounts.error_role").to_string()));
         return Ok(crate::web::unprocessable(page));
@@ -365,8 +360,15 @@ pub async fn set_role(
         "" => None,
         id => Some(ProviderId::parse(id).map_err(|_| AppError::BadRequest("error.bad_request"))?),
     };
-    let role = AccountChange::Role { role, provider };
-    change(state, t, uri, admin, name, role, "rol").await
+    let role = match Role::new(kind, provider) {
+        Ok(role) => role,
+        Err(error) => {
+            let mut page = account_page(&state, t, &uri, &admin.name, account_name(&name)?).await?;
+            page.error = Some(refusal(t, &error));
+            return Ok(crate::web::unprocessable(page));
+        }
+    };
+    change(state, t, uri, admin, name, AccountChange::Role(role), "rol").await
 }
 
 pub async fn disable(

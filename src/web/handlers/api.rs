@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{OpenApi, ToSchema};
 
+use crate::bank::api::{IdempotencyKey, IdempotencyRecord};
 use crate::bank::{EvidencePage, Within};
 use crate::evidence::Measurement;
 use crate::evidence::counted::CountedEvidence;
@@ -31,14 +32,13 @@ use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal};
 use crate::index::search::{Hit, SearchResults};
 use crate::index::{Expanded, ExpansionKind, Scope};
 use crate::language::Language;
-use crate::store::idempotency::{IdempotencyKey, IdempotencyRecord};
 use crate::story::front_matter::{RawStory, RawValue};
 use crate::story::receipt::ReceiptCode;
 use crate::story::view::{AnswerValueView, AnswerView, Audience, Status, StoryView};
 use crate::story::{Catalog, Consent, Moderation, StoryId, TellerRole, Valence};
 use crate::web::filters::read_filter;
 use crate::web::forms::FormData;
-use crate::web::handlers::search::{read_request, synonyms_wanted};
+use crate::web::search_request::{read_request, synonyms_wanted};
 use crate::web::{AppError, AppState};
 
 /// The highest page a search reads (`pagina`); deeper pages are refused with 400.

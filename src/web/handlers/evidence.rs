@@ -13,29 +13,24 @@ use crate::export::{Audience, measurements_table, stories_table};
 use crate::goals::{Direction, IndicatorLevel};
 use crate::ids::IndicatorId;
 use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
+use crate::present::session_views::{
+    ActionView, InterpretationView, action_view, interpretation_view,
+};
 use crate::story::render::SafeHtml;
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::chart::{Point, line_chart};
 use crate::web::download::{Sheet, attachment};
 use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
-use crate::web::handlers::search::synonyms_wanted;
-use crate::web::handlers::sessions::{
-    ActionView, InterpretationView, action_view, interpretation_view,
-};
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::search_notice::SearchNotice;
+use crate::web::search_request::synonyms_wanted;
 use crate::web::views::{
-    BalanceView, SignalView, TrendView, balance_view, measurement_text, share_text, signal_views,
-    trend_view, value_text,
+    BalanceView, Row, SignalView, TrendView, balance_view, measurement_text, share_text,
+    signal_views, trend_view, value_text,
 };
 use crate::web::{AppError, AppState, unprocessable};
-
-pub struct Row {
-    pub label: String,
-    pub value: String,
-}
 
 /// Answers to the indicator's statement from the stories.
 pub struct ScoresView {

@@ -292,7 +292,7 @@ pub async fn oidc_return(
         }
     };
     let mapping = crate::sso::role_for(&oidc.settings.roles, &verified.groups)
-        .map(|mapping| (mapping.role, mapping.provider.clone()));
+        .map(|mapping| mapping.role.clone());
     let login = crate::sso::SsoLogin {
         identity: verified.identity,
         display_name: verified.display_name,

@@ -14,8 +14,8 @@ use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Moderation, StoryId};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::media::{PhotoView, RecordingView, photo_views, recording_view};
 use crate::web::i18n::Lang;
+use crate::web::media_view::{PhotoView, RecordingView, photo_views, recording_view};
 use crate::web::page::{Nav, Page};
 use crate::web::story_form::{FormView, read_full_story, values_of};
 use crate::web::suggestion_view::{SubgoalSuggestionView, subgoal_views};
@@ -531,7 +531,13 @@ pub async fn erase(
     }
     let today = state.today();
     let erased = state
-        .run(move |bank| bank.erase(id, today, crate::store::ErasureReason::ErasedByStaff))
+        .run(move |bank| {
+            bank.erase(
+                id,
+                today,
+                crate::story::erasure::ErasureReason::ErasedByStaff,
+            )
+        })
         .await?;
     if !erased {
         return Err(AppError::NotFound);

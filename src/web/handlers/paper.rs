@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::web::auth::Staff;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::{Lang, RESIDENT_LANGUAGES, ResidentLang, texts_for};
 use crate::web::page::{Nav, Page};
+use crate::web::receipt::store_with_receipt;
 use crate::web::story_form::{FormView, read_paper_story};
 use crate::web::{AppError, AppState, unprocessable};
 
@@ -102,8 +102,8 @@ pub async fn entry(
             forms: printable(),
         })),
         Ok(mut story) => {
-            if user.provider.is_some() {
-                story.provider = user.provider.clone();
+            if user.role.provider().is_some() {
+                story.provider = user.role.provider().cloned();
             }
             let page = state.page(t, &settings, "paper_entry.done_title", Nav::Provider, &uri);
             let (done, _) = store_with_receipt(&state, page, story, Default::default()).await?;

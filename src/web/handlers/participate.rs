@@ -11,14 +11,14 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::response::{IntoResponse, Response};
 
 use crate::index::Scope;
+use crate::present::session_views::{ActionView, action_view};
 use crate::sessions::{Session, SessionStatus, is_code};
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::sessions::{ActionView, action_view};
-use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
+use crate::web::receipt::store_with_receipt;
 use crate::web::story_form::{FormView, read_public_story};
 use crate::web::{AppError, AppState, unprocessable};
 

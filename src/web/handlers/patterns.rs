@@ -11,10 +11,10 @@ use axum::extract::{OriginalUri, Query, State};
 use crate::index::Scope;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::FormData;
-use crate::web::handlers::search::read_request;
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
 use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
+use crate::web::search_request::read_request;
 use crate::web::{AppError, AppState};
 
 #[derive(Template, WebTemplate)]

@@ -16,9 +16,9 @@ use crate::bank::Settings;
 use crate::ids::SubgoalId;
 use crate::story::{Coded, Valence};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::tell::{store_with_receipt, with_media_errors};
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::receipt::{store_with_receipt, with_media_errors};
 use crate::web::story_form::{FormView, read_full_story};
 use crate::web::suggestion_view::{subgoal_views, valence_view};
 use crate::web::upload::Upload;
@@ -40,7 +40,7 @@ pub async fn form(
     let settings = state.run(|bank| bank.settings()).await?;
     let mut values = BTreeMap::new();
     values.insert("datum".to_string(), vec![state.today().to_string()]);
-    if let Some(provider) = &user.provider {
+    if let Some(provider) = user.role.provider() {
         values.insert("aanbieder".to_string(), vec![provider.to_string()]);
     }
     Ok(ProviderPage {
@@ -179,8 +179,8 @@ pub async fn submit(
         }
         Ok(mut story) => {
             // Provider staff submit for their own organisation, whatever the form says.
-            if user.provider.is_some() {
-                story.provider = user.provider.clone();
+            if user.role.provider().is_some() {
+                story.provider = user.role.provider().cloned();
             }
             let page = state.page(t, &settings, "tell.done_title", Nav::Provider, &uri);
             Ok(store_with_receipt(&state, page, story, media)

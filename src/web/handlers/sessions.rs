@@ -10,7 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use tokio_stream::StreamExt;
@@ -19,13 +19,18 @@ use tokio_stream::wrappers::BroadcastStream;
 use crate::bank::{SessionBoard, Settings};
 use crate::ids::SessionId;
 use crate::index::Scope;
+use crate::present::session_views::{
+    ActionView, InterpretationView, action_view, interpretation_view,
+};
 use crate::sessions::{Action, Interpretation, Session, SessionStatus};
 use crate::story::Coded;
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::{Lang, Texts};
+use crate::web::links::full_url;
 use crate::web::page::{Nav, Page};
+use crate::web::qr::qr_svg;
 use crate::web::session_forms::{read_action, read_interpretation, read_plan};
 use crate::web::story_form::FormView;
 use crate::web::views::{BalanceView, TrendView, balance_view, measurement_text, trend_view};
@@ -72,26 +77,6 @@ pub fn session_view(t: &Texts, settings: &Settings, session: &Session) -> Sessio
 /// The address participants reach the session at, from the address this request came in on.
 pub fn short_url(headers: &HeaderMap, code: &str) -> String {
     full_url(headers, &format!("/s/{code}"))
-}
-
-/// A full address on this site for `path`, from the address this request came in on.
-pub fn full_url(headers: &HeaderMap, path: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .filter(|host| {
-            host.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|value| value.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}{path}")
 }
 
 #[derive(Template, WebTemplate)]
@@ -221,87 +206,6 @@ pub async fn plan(
             state.run(move |bank| bank.add_session(&session)).await?;
             Ok(Redirect::to(&format!("/sessies/{id}")).into_response())
         }
-    }
-}
-
-pub struct InterpretationView {
-    pub indicator: String,
-    pub indicator_id: String,
-    pub date: String,
-    pub participants: String,
-    pub answers: Vec<(String, String)>,
-    pub session: Option<(String, String)>,
-}
-
-pub fn interpretation_view(
-    t: &Texts,
-    settings: &Settings,
-    sessions: &[Session],
-    i: &Interpretation,
-) -> InterpretationView {
-    InterpretationView {
-        indicator: settings
-            .goals
-            .indicator(&i.indicator)
-            .map_or(i.indicator.to_string(), |x| x.title.clone()),
-        indicator_id: i.indicator.to_string(),
-        date: t.date(&i.date),
-        participants: i.participants.clone(),
-        answers: [
-            ("interpretation.recognise", &i.recognise),
-            ("interpretation.explain", &i.explain),
-            ("interpretation.value", &i.value),
-            ("interpretation.improve", &i.improve),
-        ]
-        .into_iter()
-        .filter(|(_, text)| !text.is_empty())
-        .map(|(key, text)| (t.get(key).to_string(), text.clone()))
-        .collect(),
-        session: i
-            .session
-            .as_ref()
-            .and_then(|id| sessions.iter().find(|s| &s.id == id))
-            .map(|s| (s.id.to_string(), s.title.clone())),
-    }
-}
-
-pub struct ActionView {
-    pub id: String,
-    pub title: String,
-    pub owner: String,
-    pub due: String,
-    pub status_code: &'static str,
-    pub status: String,
-    pub overdue: bool,
-    pub outcome: Option<String>,
-    pub indicator: Option<(String, String)>,
-    pub area: Option<String>,
-}
-
-pub fn action_view(
-    t: &Texts,
-    settings: &Settings,
-    action: &Action,
-    today: jiff::civil::Date,
-) -> ActionView {
-    ActionView {
-        id: action.id.to_string(),
-        title: action.title.clone(),
-        owner: action.owner.clone(),
-        due: t.date(&action.due),
-        status_code: action.status.code(),
-        status: t.code("actions.status", action.status.code()),
-        overdue: action.is_overdue(today),
-        outcome: action.outcome.clone(),
-        indicator: action
-            .indicator
-            .as_ref()
-            .and_then(|id| settings.goals.indicator(id))
-            .map(|i| (i.id.to_string(), i.title.clone())),
-        area: action
-            .area
-            .as_ref()
-            .map(|a| settings.municipality.area_name(a).to_string()),
     }
 }
 
@@ -675,25 +579,6 @@ pub async fn qr(
         .await?
         .ok_or(AppError::NotFound)?;
     qr_svg(&short_url(&headers, &session.code))
-}
-
-/// A QR code for an address, as SVG made here (no outside service sees the link).
-pub fn qr_svg(url: &str) -> Result<Response, AppError> {
-    let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|error| AppError::Internal(anyhow::anyhow!("QR code: {error}")))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        svg,
-    )
-        .into_response())
 }
 
 #[derive(Template, WebTemplate)]

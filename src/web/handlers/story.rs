@@ -8,9 +8,9 @@ use axum::extract::{OriginalUri, Path, State};
 
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, StoryId};
-use crate::web::handlers::evidence::Row;
 use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::views::Row;
 use crate::web::{AppError, AppState};
 
 pub struct Link {
@@ -37,7 +37,7 @@ pub struct StoryPage {
     pub subgoals: Vec<SubgoalLinks>,
     pub tags: Vec<Link>,
     /// The story's photos, each with its description as alt text.
-    pub photos: Vec<crate::web::handlers::media::PhotoView>,
+    pub photos: Vec<crate::web::media_view::PhotoView>,
 }
 
 pub async fn page(
@@ -60,7 +60,7 @@ pub async fn page(
             Ok((settings, story, language, photos))
         })
         .await?;
-    let photos = crate::web::handlers::media::photo_views(id, &photos);
+    let photos = crate::web::media_view::photo_views(id, &photos);
     let (story, language) = story.zip(language).ok_or(AppError::NotFound)?;
     let municipality = &settings.municipality;
     let goals = &settings.goals;

@@ -10,15 +10,15 @@ use std::collections::BTreeMap;
 
 use crate::bank::Answered;
 use crate::hearing::HearingBack;
-use crate::media::StoryMedia;
 use crate::story::Story;
 use crate::story::receipt::ReceiptCode;
 use crate::story::render::{SafeHtml, render_markdown};
-use crate::web::answer_form::{self, QuestionField};
+use crate::web::answer_form;
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::hearing_view::HearingView;
 use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
+use crate::web::receipt::{TellDone, store_with_receipt, with_media_errors};
 use crate::web::story_form::{FormView, read_public_story};
 use crate::web::upload::Upload;
 use crate::web::{AppError, AppState, unprocessable};
@@ -28,17 +28,6 @@ use crate::web::{AppError, AppState, unprocessable};
 pub struct TellPage {
     pub page: Page,
     pub form: FormView,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "tell_done.html")]
-pub struct TellDone {
-    pub page: Page,
-    pub code: String,
-    /// The questions about the story still to answer, on the same screen as the code.
-    pub questions: Vec<QuestionField>,
-    /// The message key of what became of the answers just sent.
-    pub notice: Option<&'static str>,
 }
 
 pub async fn form(
@@ -80,64 +69,6 @@ pub async fn submit(
                 .into_response())
         }
     }
-}
-
-impl TellDone {
-    /// Whether an answer sent did not read, so the screen starts with a list of the problems.
-    pub fn question_problems(&self) -> bool {
-        self.questions
-            .iter()
-            .any(|question| question.error.is_some())
-    }
-}
-
-/// A story read from its form, refused too when one of its files has a problem.
-pub fn with_media_errors(
-    read: Result<Story, FormErrors>,
-    media_errors: FormErrors,
-) -> Result<Story, FormErrors> {
-    match read {
-        Ok(story) if media_errors.is_empty() => Ok(story),
-        Ok(_) => Err(media_errors),
-        Err(mut errors) => {
-            errors.0.extend(media_errors.0);
-            Err(errors)
-        }
-    }
-}
-
-/// Stores a story durably with a fresh receipt code; returns the page that shows the code once and the
-/// outbox sequence number to wait on for the story to be searchable.
-pub async fn store_with_receipt(
-    state: &AppState,
-    page: Page,
-    story: Story,
-    media: StoryMedia,
-) -> Result<(TellDone, u64), AppError> {
-    let code = ReceiptCode::generate();
-    let shown = code.to_string();
-    crate::web::audit::note_story(story.id);
-    let (seq, questions) = state
-        .run(move |bank| {
-            let questions = bank.questions_for_story(&story)?;
-            let seq = if media.is_empty() {
-                bank.submit(&story, Some(&code))?
-            } else {
-                bank.submit_with_media(&story, &code, &media)?
-            };
-            Ok((seq, questions))
-        })
-        .await?;
-    let questions = answer_form::fields(page.t, &questions, &BTreeMap::new(), &BTreeMap::new());
-    Ok((
-        TellDone {
-            page,
-            code: shown,
-            questions,
-            notice: None,
-        },
-        seq,
-    ))
 }
 
 /// The teller answers the questions about the story, on the screen that shows their code. A

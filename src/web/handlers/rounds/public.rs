@@ -15,9 +15,9 @@ use crate::sessions::is_code;
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, Markdown};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::tell::store_with_receipt;
 use crate::web::i18n::{ResidentLang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::receipt::store_with_receipt;
 use crate::web::story_form::{FormView, read_public_story};
 use crate::web::{AppError, AppState, unprocessable};
 

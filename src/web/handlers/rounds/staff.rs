@@ -17,12 +17,13 @@ use crate::story::StoryId;
 use crate::web::auth::Analyst;
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::handlers::search::synonyms_wanted;
-use crate::web::handlers::sessions::{full_url, qr_svg};
 use crate::web::i18n::{Lang, Texts};
+use crate::web::links::full_url;
 use crate::web::page::{Nav, Page};
+use crate::web::qr::qr_svg;
 use crate::web::round_forms::read_round;
 use crate::web::search_notice::SearchNotice;
+use crate::web::search_request::synonyms_wanted;
 use crate::web::story_form::FormView;
 use crate::web::{AppError, AppState, unprocessable};
 

@@ -1,13 +1,19 @@
 //! View helpers shared by pages: figures with their unit, trends, signals and valence balances turned
 //! into words and small pictures in the visitor's language.
 
-use super::i18n::Texts;
 use crate::bank::Balance;
 use crate::evidence::counted::target_progress;
 use crate::evidence::{CountedEvidence, Measurement, Signal, Trend};
 use crate::goals::{Direction, Indicator};
 use crate::municipality::Municipality;
+use crate::present::i18n::Texts;
 use crate::story::render::SafeHtml;
+
+/// A label and its value, one row of a page's table of facts.
+pub struct Row {
+    pub label: String,
+    pub value: String,
+}
 
 /// A figure with its unit: "162 personen", "42,5%".
 pub fn value_text(t: &Texts, value: f64, unit: &str) -> String {
@@ -320,7 +326,7 @@ pub fn balance_view(t: &Texts, balance: &Balance) -> BalanceView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::i18n::{dutch, english};
+    use crate::present::i18n::{dutch, english};
 
     #[test]
     fn figures_and_balances_in_words() {

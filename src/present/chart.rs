@@ -2,7 +2,7 @@
 //! JavaScript and prints. The chart is an image with a text alternative (title and description); the
 //! page puts the same figures in a table for screen readers and print.
 
-use super::i18n::Texts;
+use crate::present::i18n::Texts;
 use crate::story::render::{SafeHtml, escape_html};
 
 // A narrow drawing, so its text stays legible when a phone scales it down; the stylesheet enlarges the
@@ -198,7 +198,7 @@ fn nice_step(rough: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::i18n::dutch;
+    use crate::present::i18n::dutch;
 
     /// An attribute of the `start` or `doel` label, as a number.
     fn label_attribute(svg: &str, class: &str, name: &str) -> f64 {

@@ -3,14 +3,16 @@
 
 use std::fmt::Write as _;
 
-use super::chart::{Point, line_chart};
-use super::handlers::sessions::{ActionView, InterpretationView, action_view, interpretation_view};
-use super::i18n::Texts;
-use super::views::{
-    BalanceView, Tally, TrendView, balance_view, measurement_text, trend_view, value_text,
-};
 use crate::bank::Settings;
 use crate::bank::report::{IndicatorYear, SubgoalYear, YearlyReport};
+use crate::present::chart::{Point, line_chart};
+use crate::present::i18n::Texts;
+use crate::present::session_views::{
+    ActionView, InterpretationView, action_view, interpretation_view,
+};
+use crate::present::views::{
+    BalanceView, Tally, TrendView, balance_view, measurement_text, trend_view, value_text,
+};
 use crate::sessions::Session;
 use crate::story::render::{SafeHtml, plain_text};
 use crate::story::{Coded, Story};
