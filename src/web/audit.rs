@@ -92,6 +92,7 @@ pub fn action(method: &Method, route: &str) -> Option<&'static str> {
         "/rondes/{id}/fase" => "round.phase_changed",
         "/rondes/{id}/teksten" => "round.texts_written",
         "/rondes/{id}/betekenisvol" => "round.significant_chosen",
+        "/rondes/{id}/themas" => "round.themes_changed",
         "/rondes/{id}/verzamelen" => "round.stories_gathered",
         "/doelenboom/nieuw/{kind}" => "goal_tree.item_added",
         "/doelenboom/{kind}/{id}" => "goal_tree.item_changed",

@@ -230,6 +230,11 @@ pub fn router(state: AppState) -> Router {
         .route("/rondes", get(rounds::list).post(rounds::start))
         .route("/rondes/{id}", get(rounds::page))
         .route("/rondes/{id}/fase", axum::routing::post(rounds::phase))
+        .route("/rondes/{id}/thema/{number}", get(rounds::theme))
+        .route(
+            "/rondes/{id}/themas",
+            axum::routing::post(rounds::theme_change),
+        )
         .route("/rondes/{id}/teksten", axum::routing::post(rounds::texts))
         .route(
             "/rondes/{id}/betekenisvol",
