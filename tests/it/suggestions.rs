@@ -4,9 +4,34 @@
 
 use axum::http::StatusCode;
 use verhalenbank::index::{FacetField, Scope, SearchRequest};
-use verhalenbank::story::{Coded, Moderation, StoryId, TellerRole};
+use verhalenbank::story::{Coded, Moderation, Story, StoryId, TellerRole};
 
 use super::web::TestApp;
+
+/// Presses a story's moderation page's button for the suggested `subgoal`, with the story's own
+/// details in the form and the fields `more`.
+async fn accept_suggestion(
+    app: &TestApp,
+    story: &Story,
+    subgoal: &str,
+    more: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let path = format!("/moderatie/{}", story.id);
+    let version = app.version_on(&path).await;
+    let date = story.date.to_string();
+    let mut fields = vec![
+        ("versie", version.as_str()),
+        ("titel", story.title.as_str()),
+        ("datum", &date),
+        ("verhaal", story.text.as_str()),
+        ("rol", story.teller.code()),
+        ("gevoel", story.valence.code()),
+        ("toestemming", story.consent.code()),
+    ];
+    fields.extend_from_slice(more);
+    fields.push(("voorstel", subgoal));
+    app.post_form(&path, &fields).await
+}
 
 #[tokio::test]
 async fn a_suggested_subgoal_is_explained_and_added_with_one_button() {
@@ -47,25 +72,9 @@ async fn a_suggested_subgoal_is_explained_and_added_with_one_button() {
     );
 
     // Accepting it, even with "publish" chosen in the form, only adds the subgoal.
-    let version = app.version_on(&path).await;
-    let date = story.date.to_string();
     let subgoal_id = subgoal.to_string();
-    let (status, headers, body) = app
-        .post_form(
-            &path,
-            &[
-                ("versie", &version),
-                ("titel", story.title.as_str()),
-                ("datum", &date),
-                ("verhaal", story.text.as_str()),
-                ("rol", story.teller.code()),
-                ("gevoel", story.valence.code()),
-                ("toestemming", story.consent.code()),
-                ("besluit", "publish"),
-                ("voorstel", &subgoal_id),
-            ],
-        )
-        .await;
+    let (status, headers, body) =
+        accept_suggestion(&app, &story, &subgoal_id, &[("besluit", "publish")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     assert_eq!(headers["location"], format!("{path}#subdoel"));
     let stored = app
@@ -281,23 +290,7 @@ async fn published_stories_without_a_subgoal_are_listed_for_linking() {
     let path = format!("/moderatie/{}", story.id);
     let (_, page) = app.get(&path).await;
     let subgoal = button_value(&page, "voorstel").expect("a subgoal suggested");
-    let version = app.version_on(&path).await;
-    let date = story.date.to_string();
-    let (status, _, body) = app
-        .post_form(
-            &path,
-            &[
-                ("versie", &version),
-                ("titel", story.title.as_str()),
-                ("datum", &date),
-                ("verhaal", story.text.as_str()),
-                ("rol", story.teller.code()),
-                ("gevoel", story.valence.code()),
-                ("toestemming", story.consent.code()),
-                ("voorstel", &subgoal),
-            ],
-        )
-        .await;
+    let (status, _, body) = accept_suggestion(&app, &story, &subgoal, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let stored = app
         .bank

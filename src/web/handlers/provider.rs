@@ -81,24 +81,6 @@ impl Step {
     }
 }
 
-/// The form's title and text, and the subgoals ticked.
-fn written(values: &BTreeMap<String, Vec<String>>) -> (String, String, Vec<SubgoalId>) {
-    let first = |name: &str| {
-        values
-            .get(name)
-            .and_then(|v| v.first())
-            .cloned()
-            .unwrap_or_default()
-    };
-    let ticked = values
-        .get("subdoel")
-        .into_iter()
-        .flatten()
-        .filter_map(|id| SubgoalId::parse(id).ok())
-        .collect();
-    (first("titel"), first("verhaal"), ticked)
-}
-
 /// The form again with the suggestions for what it holds: the valence (while none is chosen) and
 /// the subgoals not yet ticked. Nothing is stored.
 async fn with_suggestions(
@@ -108,16 +90,30 @@ async fn with_suggestions(
     form: FormView,
     asked: bool,
 ) -> Result<FormView, AppError> {
-    let (title, text, ticked) = written(&form.values);
+    let (title, text) = (
+        form.value("titel").to_string(),
+        form.value("verhaal").to_string(),
+    );
     if text.trim().is_empty() && title.trim().is_empty() {
         return Ok(form.suggesting(asked, None, Vec::new()));
     }
+    let ticked: Vec<SubgoalId> = form
+        .values
+        .get("subdoel")
+        .into_iter()
+        .flatten()
+        .filter_map(|id| SubgoalId::parse(id).ok())
+        .collect();
+    // A valence is suggested only while none is chosen.
+    let wants_valence = form.value("gevoel").is_empty();
     let (valence, subgoals) = state
         .run(move |bank| {
-            Ok((
-                bank.suggest_valence(&title, &text)?,
-                bank.suggest_subgoals_for(&title, &text, None)?,
-            ))
+            let valence = if wants_valence {
+                bank.suggest_valence(&title, &text)?
+            } else {
+                None
+            };
+            Ok((valence, bank.suggest_subgoals_for(&title, &text, None)?))
         })
         .await?;
     Ok(form.suggesting(
