@@ -310,3 +310,42 @@ async fn published_stories_without_a_subgoal_are_listed_for_linking() {
     let (_, page) = app.get("/moderatie?status=unlinked").await;
     assert!(!page.contains(&format!("/moderatie/{}", story.id)));
 }
+
+#[tokio::test]
+async fn provider_staff_are_never_shown_a_story_they_may_not_read_in_a_suggestion() {
+    let app = TestApp::demo();
+    let like = app
+        .bank
+        .all_stories(SearchRequest::new("", Scope::Municipality))
+        .unwrap()
+        .into_iter()
+        .find(|s| !s.subgoals.is_empty() && s.text.as_str().split_whitespace().count() > 80)
+        .expect("a longer linked story");
+    // Another provider's internal story, the same as the one typed in.
+    let mut hidden = like.clone();
+    hidden.id = StoryId::new_random();
+    hidden.title = "Alleen voor Welzijn en de gemeente".to_string();
+    hidden.provider = Some(verhalenbank::ids::ProviderId::parse("welzijn").unwrap());
+    hidden.consent = verhalenbank::story::Consent::Internal;
+    hidden.moderation = Moderation::Published;
+    app.bank.submit(&hidden, None).unwrap();
+    app.index();
+    let fields = [
+        ("titel", "Een verhaal"),
+        ("verhaal", like.text.as_str()),
+        ("stap", "voorstellen"),
+    ];
+    // The municipality may read it, so its suggestion names it...
+    app.login("analist").await;
+    let (_, _, page) = app.post_form("/aanbieder/verhaal", &fields).await;
+    assert!(page.contains(&hidden.title), "{page}");
+    // ...another provider's staff may not: it neither votes nor is named.
+    app.login("buurtwerk").await;
+    let (status, _, page) = app.post_form("/aanbieder/verhaal", &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("name=\"kies-subdoel\""),
+        "still suggestions: {page}"
+    );
+    assert!(!page.contains(&hidden.title), "{page}");
+}

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::bank::Settings;
 use crate::ids::SubgoalId;
-use crate::story::{Coded, Valence};
+use crate::story::{Coded, Scope, Valence};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
@@ -89,6 +89,7 @@ async fn with_suggestions(
     settings: &Settings,
     form: FormView,
     asked: bool,
+    scope: Scope,
 ) -> Result<FormView, AppError> {
     let (title, text) = (
         form.value("titel").to_string(),
@@ -113,7 +114,10 @@ async fn with_suggestions(
             } else {
                 None
             };
-            Ok((valence, bank.suggest_subgoals_for(&title, &text, None)?))
+            Ok((
+                valence,
+                bank.suggest_subgoals_for(&title, &text, None, &scope)?,
+            ))
         })
         .await?;
     Ok(form.suggesting(
@@ -155,7 +159,7 @@ pub async fn submit(
             .files_again(upload.has_files());
         return Ok(ProviderPage {
             page: state.page(t, &settings, "provider.title", Nav::Provider, &uri),
-            form: with_suggestions(&state, t, &settings, view, true).await?,
+            form: with_suggestions(&state, t, &settings, view, true, user.scope()).await?,
         }
         .into_response());
     }
@@ -170,7 +174,7 @@ pub async fn submit(
                 .files_again(upload.has_files());
             Ok(unprocessable(ProviderPage {
                 page: state.page(t, &settings, "provider.title_error", Nav::Provider, &uri),
-                form: with_suggestions(&state, t, &settings, view, false).await?,
+                form: with_suggestions(&state, t, &settings, view, false, user.scope()).await?,
             }))
         }
         Ok(mut story) => {
