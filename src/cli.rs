@@ -240,35 +240,6 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Write a reproducible corpus of realistic stories and figures for benchmarks, linked to the demo's
-    /// goal tree, areas and providers.
-    GenCorpus {
-        /// How many stories to write.
-        #[arg(long)]
-        stories: usize,
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
-        /// The folder to write into.
-        #[arg(long)]
-        out: PathBuf,
-        /// The demo municipality whose settings, sentences and tags the corpus draws on.
-        #[arg(long, default_value = "stories-sample")]
-        sample: PathBuf,
-    },
-    /// Measure import, indexing and search on a corpus folder and print a report.
-    Bench {
-        /// The corpus to measure on (a folder of story files with its goal tree).
-        #[arg(long, default_value = "stories-sample")]
-        corpus: PathBuf,
-        /// How often to rebuild the index from the store.
-        #[arg(long, default_value_t = 5)]
-        rebuilds: usize,
-        /// How often to run the query set.
-        #[arg(long, default_value_t = 20)]
-        rounds: usize,
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
-    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::bank::{open_index, open_store};
 use crate::cli::{Cli, Command};
-use crate::config::{Config, beside_sources};
+use crate::config::Config;
 use crate::export::{ExportFormat, export};
 use crate::ids::ProviderId;
 use crate::import::import_paths;
@@ -71,48 +71,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Redact { apply, evaluate } => redact(apply, evaluate.as_deref()),
         Command::Reindex => reindex(&config),
-        Command::GenCorpus {
-            stories,
-            seed,
-            out,
-            sample,
-        } => {
-            let sample = beside_sources(sample);
-            let progress = indicatif::ProgressBar::new(stories as u64);
-            let report = crate::bench::corpus::generate(&sample, &out, stories, seed, &progress)?;
-            let languages: Vec<String> = report
-                .languages
-                .iter()
-                .map(|(code, n)| format!("{code} {n}"))
-                .collect();
-            println!(
-                "wrote {} stories ({:.1} MB of text; {}) and {} figures to {}",
-                report.stories,
-                report.text_bytes as f64 / 1e6,
-                languages.join(", "),
-                report.measurements,
-                out.display()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench {
-            corpus,
-            rebuilds,
-            rounds,
-            seed,
-        } => {
-            let work = tempfile::tempdir().context("making a folder for the bench")?;
-            crate::bench::search_bench(&corpus, work.path(), rebuilds, rounds, seed)?.print();
-            for (path, p) in crate::bench::pages::page_bench(work.path(), rounds * 10)? {
-                println!(
-                    "page {path} (server time, {} requests): p50 {}  p99 {}",
-                    p.count,
-                    crate::bench::millis(p.p50),
-                    crate::bench::millis(p.p99)
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
     }
 }
 

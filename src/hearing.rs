@@ -221,6 +221,7 @@ mod tests {
             significant,
             synthesis: None,
             feedback: Some("We vonden dat ontmoeting helpt.".to_string()),
+            themes: vec![],
         }
     }
 

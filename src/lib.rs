@@ -12,7 +12,6 @@
 pub mod accounts;
 pub mod audit;
 pub mod bank;
-pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -48,5 +47,6 @@ pub mod tokens;
 pub mod valence;
 pub mod web;
 
+#[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;

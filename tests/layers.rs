@@ -30,7 +30,7 @@ enum Layer {
     Web,
     /// What each command of the command line does (`commands.rs`); `serve` is the web's own.
     Cli,
-    /// The binary's `main.rs` (a crate of its own) and the shared fixtures and benchmarks.
+    /// The binary's `main.rs` (a crate of its own) and the shared test fixtures.
     Outside,
 }
 
@@ -74,7 +74,6 @@ const LAYERS: &[(&str, Layer)] = &[
     ("config_file", Layer::Program),
     ("commands", Layer::Cli),
     ("main", Layer::Outside),
-    ("bench", Layer::Outside),
     ("testing", Layer::Outside),
 ];
 

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use super::Bank;
 use crate::duplicates::{FLAGGED, Likeness, exact_resend, resemblance, story_shingles};
 use crate::store::ErasureReason;
-use crate::story::{Moderation, Story, StoryId};
+use crate::story::{Moderation, Scope, Story, StoryId};
 
 /// Stories the index is asked for per story; a resend of a story is always among the first.
 const CANDIDATES: usize = 8;
@@ -128,26 +128,41 @@ pub fn tally_subgoals(neighbours: &[Story], count: usize) -> Vec<SubgoalSuggesti
 impl Bank {
     /// Up to three subgoals for `story`, learned from the most alike stories that are linked to
     /// subgoals (nearest neighbours over the index; rejected stories and the story itself left out).
+    /// Moderation sees every story, so every story may vote and be named.
     pub fn suggest_subgoals(&self, story: &Story) -> anyhow::Result<Vec<SubgoalSuggestion>> {
-        self.suggest_subgoals_for(&story.title, story.text.as_str(), Some(story.id))
+        self.suggest_subgoals_for(
+            &story.title,
+            story.text.as_str(),
+            Some(story.id),
+            &Scope::Municipality,
+        )
     }
 
     /// Up to three subgoals for a story with `title` and `text` that may not be stored yet (the
-    /// provider form), leaving out the stored story `except`.
+    /// provider form), leaving out the stored story `except`. Only stories `scope` may see vote,
+    /// so a suggestion never names (or hints at) a story its reader may not read.
     pub fn suggest_subgoals_for(
         &self,
         title: &str,
         text: &str,
         except: Option<StoryId>,
+        scope: &Scope,
     ) -> anyhow::Result<Vec<SubgoalSuggestion>> {
+        // A narrower scope sees fewer of the most alike stories: more are asked for.
+        let asked = if matches!(scope, Scope::Municipality) {
+            NEIGHBOURS + 1
+        } else {
+            3 * NEIGHBOURS
+        };
         let mut neighbours = Vec::new();
-        for id in self.index.similar_to(title, text, NEIGHBOURS + 1)? {
+        for id in self.index.similar_to(title, text, asked)? {
             if Some(id) == except {
                 continue;
             }
             if let Some(other) = self.store.get_story(id)?
                 && !other.subgoals.is_empty()
                 && !matches!(other.moderation, Moderation::Rejected(_))
+                && scope.may_see(&other)
             {
                 neighbours.push(other);
             }

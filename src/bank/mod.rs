@@ -460,6 +460,7 @@ impl Bank {
     /// the data folder holds its words, and the erasure ledger holds its id, `date` and `reason`.
     /// Returns whether there was such a story.
     pub fn erase(&self, id: StoryId, date: Date, reason: ErasureReason) -> anyhow::Result<bool> {
+        self.forget_in_round_themes(id)?;
         let existed = self.store.erase_story(id, date, reason)?;
         // Taking the writer waits for the indexer if it is applying the erasure right now, and
         // applies it here otherwise, so the purge is done either way.

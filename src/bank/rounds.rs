@@ -14,16 +14,13 @@ use crate::index::analysis::{analyse, dutch};
 use crate::index::search::MAX_PER_PAGE;
 use crate::index::{FacetField, Scope, SearchRequest, SearchResults, SortOrder};
 use crate::rounds::Round;
-use crate::rounds::analysis::{
-    Matrix, RecurringWord, recurring_words, subgoal_tags, valence_by_area,
-};
+use crate::rounds::analysis::{Matrix, subgoal_tags, valence_by_area};
+use crate::rounds::themes::{self, Themes, Words};
 use crate::store::{StoreError, Versioned};
 use crate::story::{Story, StoryId, Valence};
 
 /// Tags shown as columns of the subgoal × tag matrix.
 const MATRIX_TAGS: usize = 8;
-/// Recurring words shown per subgoal.
-const WORDS_PER_SUBGOAL: usize = 12;
 
 /// A round with its stories and the patterns in them.
 pub struct RoundAnalysis {
@@ -35,7 +32,8 @@ pub struct RoundAnalysis {
     pub subgoal_tags: Matrix<SubgoalId, String>,
     /// Rows are stadsdelen (top-level areas); `None` holds stories without an area.
     pub valence_area: Matrix<Option<AreaId>, Valence>,
-    pub words: Vec<(SubgoalId, Vec<RecurringWord>)>,
+    /// The stories grouped into themes: the round's kept themes once an analyst edited them.
+    pub themes: Themes,
 }
 
 /// Which cell of a matrix a reader opened, to list the stories behind it.
@@ -120,32 +118,14 @@ impl Bank {
         let refs: Vec<&Story> = stories.iter().collect();
         let subgoal_tags = subgoal_tags(&refs, &round.subgoals, MATRIX_TAGS);
         let valence_area = valence_by_area(&refs, |story| stadsdelen[&story.id].clone());
-        let groups: Vec<(SubgoalId, Vec<&Story>)> = subgoal_tags
-            .rows
-            .iter()
-            .map(|subgoal| {
-                let about: Vec<&Story> = refs
-                    .iter()
-                    .copied()
-                    .filter(|story| story.subgoals.contains(subgoal))
-                    .collect();
-                (subgoal.clone(), about)
-            })
-            .collect();
-        let mut words = WordCounter::new();
-        let words = recurring_words(
-            &refs,
-            &groups,
-            &mut |text| words.words(text),
-            WORDS_PER_SUBGOAL,
-        );
+        let themes = round_themes(&round, &stories, &settings);
         Ok(Some(RoundAnalysis {
             round,
             stories,
             stadsdelen,
             subgoal_tags,
             valence_area,
-            words,
+            themes,
         }))
     }
 
@@ -223,6 +203,26 @@ impl Bank {
         Ok(outcome)
     }
 
+    /// Takes a story about to be erased out of every round's kept themes, each round read and written
+    /// in one step (a write by someone else in between makes it read again). Done before the erasure,
+    /// so the rewrite that follows it leaves no round record holding the id.
+    pub(super) fn forget_in_round_themes(&self, story: StoryId) -> anyhow::Result<()> {
+        for round in self.store.rounds()? {
+            if !round.themes.iter().any(|t| t.stories.contains(&story)) {
+                continue;
+            }
+            while let Some(Versioned { version, .. }) = self.store.round_versioned(&round.id)? {
+                let update = self.store.update_round(&round.id, version, |round| {
+                    round.forget_in_themes(&story);
+                })?;
+                if !matches!(update, crate::store::Update::Stale) {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Gathers stories into a round (a story belongs to one round at most; one already in another round
     /// stays there), and waits (a moment at most) until the index has them, so the round's page shows
     /// them at once. Returns how many were added.
@@ -264,8 +264,47 @@ impl Bank {
     }
 }
 
-/// Splits text into words for [`recurring_words`]: lowercased, Dutch stop words left out, keyed by
-/// their Dutch stem so inflections count together.
+/// The round's themes among `stories`: its kept themes once an analyst edited them, computed from the
+/// stories' words otherwise. A story's words are its tags (each counted twice: the teller or staff
+/// chose them) and the Dutch words of its title and text, or of its Dutch translation when it was told
+/// in another language; a story in another language without a translation brings its tags only.
+pub fn round_themes(round: &Round, stories: &[Story], settings: &super::Settings) -> Themes {
+    let mut counter = WordCounter::new();
+    let detector = crate::language::LanguageDetector::default();
+    let words: Vec<(StoryId, Words)> = stories
+        .iter()
+        .map(|story| {
+            let mut words: Words = story
+                .tags
+                .iter()
+                .flat_map(|tag| {
+                    let pair = (format!("#{}", tag.to_lowercase()), tag.clone());
+                    [pair.clone(), pair]
+                })
+                .collect();
+            let plain = crate::story::render::plain_text(&story.text);
+            let language = story.language_or_detect(
+                &plain,
+                &detector,
+                &settings.municipality.default_language,
+            );
+            if language.code() == "nl" {
+                words.extend(counter.theme_words(&format!("{}\n{plain}", story.title)));
+            } else if let Some(translation) = &story.translation {
+                words.extend(counter.theme_words(translation));
+            }
+            (story.id, words)
+        })
+        .collect();
+    if round.themes.is_empty() {
+        themes::themes(&words)
+    } else {
+        themes::kept_themes(&words, &round.themes)
+    }
+}
+
+/// Splits text into words for the themes: lowercased, Dutch stop words left out, keyed by their Dutch
+/// stem (the search index's Dutch analysis) so inflections count together.
 pub(super) struct WordCounter {
     words: TextAnalyzer,
     stems: TextAnalyzer,
@@ -284,6 +323,13 @@ impl WordCounter {
             words: builder.build(),
             stems: dutch().analyzer(),
         }
+    }
+
+    /// The words for the themes: [`WordCounter::words`] without [`THEME_STOP_WORDS`].
+    fn theme_words(&mut self, text: &str) -> Vec<(String, String)> {
+        let mut words = self.words(text);
+        words.retain(|(_, word)| !THEME_STOP_WORDS.contains(&word.as_str()));
+        words
     }
 
     pub(super) fn words(&mut self, text: &str) -> Vec<(String, String)> {
@@ -307,4 +353,312 @@ const EXTRA_STOP_WORDS: &[&str] = &[
     "worden", "werd", "kunnen", "konden", "moet", "moeten", "zijn", "waren", "mijn", "onze",
     "jaar", "week", "dag", "dagen", "eerst", "steeds", "goed", "beter", "graag", "zoals", "omdat",
     "want", "maar", "ook", "nog", "wel", "niet", "geen", "iets", "niets", "alles",
+];
+
+/// More everyday words left out of the themes only (the valence suggestion reads the same words with
+/// the shorter list above): common verbs in their frequent forms, adverbs, prepositions, numbers, days,
+/// months and words of time.
+const THEME_STOP_WORDS: &[&str] = &[
+    "heel",
+    "echt",
+    "gewoon",
+    "even",
+    "weer",
+    "gaat",
+    "gaan",
+    "ging",
+    "gingen",
+    "gegaan",
+    "kwam",
+    "kwamen",
+    "komt",
+    "komen",
+    "gekomen",
+    "zegt",
+    "zeggen",
+    "zei",
+    "zeiden",
+    "gezegd",
+    "keer",
+    "paar",
+    "elke",
+    "iedere",
+    "alle",
+    "allemaal",
+    "veel",
+    "meer",
+    "meest",
+    "minder",
+    "nooit",
+    "altijd",
+    "soms",
+    "vaak",
+    "toen",
+    "daar",
+    "hier",
+    "zich",
+    "heeft",
+    "hebben",
+    "had",
+    "hadden",
+    "gehad",
+    "wordt",
+    "worden",
+    "werd",
+    "werden",
+    "geworden",
+    "kunnen",
+    "konden",
+    "moet",
+    "moeten",
+    "moest",
+    "moesten",
+    "zijn",
+    "waren",
+    "geweest",
+    "mijn",
+    "onze",
+    "jullie",
+    "hun",
+    "jaar",
+    "jaren",
+    "week",
+    "weken",
+    "dag",
+    "dagen",
+    "maand",
+    "maanden",
+    "uur",
+    "uren",
+    "eerst",
+    "eerste",
+    "steeds",
+    "goed",
+    "beter",
+    "graag",
+    "zoals",
+    "omdat",
+    "want",
+    "maar",
+    "ook",
+    "nog",
+    "wel",
+    "niet",
+    "geen",
+    "iets",
+    "niets",
+    "alles",
+    "begon",
+    "begonnen",
+    "begint",
+    "beginnen",
+    "begonnen",
+    "kreeg",
+    "kregen",
+    "krijg",
+    "krijgt",
+    "krijgen",
+    "gekregen",
+    "deed",
+    "deden",
+    "gedaan",
+    "doet",
+    "doen",
+    "maakt",
+    "maken",
+    "maakte",
+    "gemaakt",
+    "vond",
+    "vonden",
+    "vindt",
+    "vinden",
+    "gevonden",
+    "denk",
+    "denkt",
+    "dacht",
+    "dachten",
+    "weet",
+    "wist",
+    "wisten",
+    "weten",
+    "geweten",
+    "zag",
+    "zagen",
+    "zien",
+    "gezien",
+    "ziet",
+    "stond",
+    "staat",
+    "staan",
+    "zat",
+    "zitten",
+    "zit",
+    "lag",
+    "ligt",
+    "liggen",
+    "liep",
+    "loopt",
+    "lopen",
+    "nam",
+    "neemt",
+    "nemen",
+    "genomen",
+    "gaf",
+    "geeft",
+    "geven",
+    "gegeven",
+    "wilde",
+    "wilden",
+    "willen",
+    "mocht",
+    "mag",
+    "mogen",
+    "laat",
+    "liet",
+    "laten",
+    "gelaten",
+    "houd",
+    "houdt",
+    "hield",
+    "blijf",
+    "blijft",
+    "bleef",
+    "blijven",
+    "gebleven",
+    "vraag",
+    "vroeg",
+    "vroegen",
+    "gevraagd",
+    "vertel",
+    "vertelt",
+    "vertelde",
+    "verteld",
+    "praten",
+    "lang",
+    "lange",
+    "langer",
+    "kort",
+    "groot",
+    "grote",
+    "klein",
+    "kleine",
+    "nieuw",
+    "nieuwe",
+    "oud",
+    "oude",
+    "andere",
+    "ander",
+    "anders",
+    "eigen",
+    "zelf",
+    "samen",
+    "echter",
+    "daarna",
+    "sinds",
+    "tijdens",
+    "verder",
+    "bijna",
+    "zeker",
+    "misschien",
+    "natuurlijk",
+    "ineens",
+    "opeens",
+    "eigenlijk",
+    "helemaal",
+    "precies",
+    "ongeveer",
+    "tijd",
+    "keer",
+    "nu",
+    "vandaag",
+    "gisteren",
+    "morgen",
+    "straks",
+    "later",
+    "vroeger",
+    "vorige",
+    "volgende",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "twee",
+    "drie",
+    "vier",
+    "vijf",
+    "zes",
+    "zeven",
+    "acht",
+    "negen",
+    "tien",
+    "elf",
+    "twaalf",
+    "twintig",
+    "dertig",
+    "veertig",
+    "vijftig",
+    "zestig",
+    "zeventig",
+    "tachtig",
+    "negentig",
+    "honderd",
+    "half",
+    "halve",
+    "helft",
+    "mensen",
+    "iemand",
+    "niemand",
+    "ieder",
+    "iedereen",
+    "elkaar",
+    "zo'n",
+    "zulke",
+    "welke",
+    "waar",
+    "waarom",
+    "wanneer",
+    "hoe",
+    "wat",
+    "dingen",
+    "ding",
+    "manier",
+    "kant",
+    "stuk",
+    "beetje",
+    "ja",
+    "nee",
+    "oké",
+    "achter",
+    "boven",
+    "onder",
+    "naast",
+    "tussen",
+    "tegen",
+    "langs",
+    "zonder",
+    "binnen",
+    "buiten",
+    "rond",
+    "rondom",
+    "vanaf",
+    "vanuit",
+    "richting",
+    "terug",
+    "mee",
+    "heen",
+    "gewoond",
 ];

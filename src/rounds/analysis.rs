@@ -1,8 +1,7 @@
 //! The patterns in a round's stories, counted so that every number leads to the stories behind it: a
-//! subgoal × tag matrix, a valence × area matrix, and the words that recur in the stories of each
-//! subgoal.
+//! subgoal × tag matrix and a valence × area matrix. The themes in the stories are in `themes`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use crate::ids::{AreaId, SubgoalId};
 use crate::story::{Story, Valence};
@@ -104,93 +103,6 @@ pub fn valence_by_area(
     Matrix::count(rows, columns, placed.into_iter())
 }
 
-/// A word that comes back in several stories.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecurringWord {
-    /// The form it is most often written in.
-    pub word: String,
-    /// In how many stories it occurs.
-    pub stories: usize,
-}
-
-/// The words of each story as (key, written form) pairs: the key joins inflections (a stem), the form
-/// is what a reader sees. Supplied by the caller, so this module needs no text analysis of its own.
-pub type WordsOf<'a> = dyn FnMut(&str) -> Vec<(String, String)> + 'a;
-
-/// For each group of stories, the words that recur in it and are typical of it compared with all the
-/// stories: ranked by the number of the group's stories that use them, weighted by how rare they are
-/// across all stories. Only words in at least two of the group's stories count.
-pub fn recurring_words<K: Clone>(
-    all: &[&Story],
-    groups: &[(K, Vec<&Story>)],
-    words_of: &mut WordsOf<'_>,
-    limit: usize,
-) -> Vec<(K, Vec<RecurringWord>)> {
-    struct Seen {
-        keys: HashSet<String>,
-    }
-    let mut forms: HashMap<String, HashMap<String, usize>> = HashMap::new();
-    let mut seen: HashMap<crate::story::StoryId, Seen> = HashMap::new();
-    for story in all {
-        let mut keys = HashSet::new();
-        for (key, form) in words_of(&format!("{}\n{}", story.title, story.text.as_str())) {
-            *forms
-                .entry(key.clone())
-                .or_default()
-                .entry(form)
-                .or_default() += 1;
-            keys.insert(key);
-        }
-        seen.insert(story.id, Seen { keys });
-    }
-    let mut across: HashMap<&str, usize> = HashMap::new();
-    for entry in seen.values() {
-        for key in &entry.keys {
-            *across.entry(key.as_str()).or_default() += 1;
-        }
-    }
-    let total = all.len().max(1) as f64;
-    groups
-        .iter()
-        .map(|(group, stories)| {
-            let mut counts: HashMap<&str, usize> = HashMap::new();
-            for story in stories {
-                if let Some(entry) = seen.get(&story.id) {
-                    for key in &entry.keys {
-                        *counts.entry(key.as_str()).or_default() += 1;
-                    }
-                }
-            }
-            let mut ranked: Vec<(&str, usize, f64)> = counts
-                .into_iter()
-                .filter(|&(_, count)| count >= 2)
-                .map(|(key, count)| {
-                    let rarity = (total / across[key] as f64).ln_1p();
-                    (key, count, count as f64 * rarity)
-                })
-                .collect();
-            ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(b.0)));
-            let words = ranked
-                .into_iter()
-                .take(limit)
-                .map(|(key, count, _)| RecurringWord {
-                    word: most_common_form(&forms[key]),
-                    stories: count,
-                })
-                .collect();
-            (group.clone(), words)
-        })
-        .collect()
-}
-
-fn most_common_form(forms: &HashMap<String, usize>) -> String {
-    forms
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(form, _)| form.clone())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,25 +175,5 @@ mod tests {
             vec![Some(AreaId::parse("noord").unwrap()), None]
         );
         assert_eq!(matrix.cells, vec![vec![0, 1, 1], vec![2, 0, 0]]);
-    }
-
-    #[test]
-    fn recurring_words_are_those_of_several_stories_in_the_group() {
-        let stories = corpus();
-        let refs: Vec<&Story> = stories.iter().collect();
-        let mut words = |text: &str| -> Vec<(String, String)> {
-            text.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| w.len() > 2)
-                .map(|w| (w.to_lowercase(), w.to_lowercase()))
-                .collect()
-        };
-        let netwerk: Vec<&Story> = refs[..3].to_vec();
-        let result = recurring_words(&refs, &[("netwerk", netwerk)], &mut words, 5);
-        let found: Vec<(&str, usize)> = result[0]
-            .1
-            .iter()
-            .map(|w| (w.word.as_str(), w.stories))
-            .collect();
-        assert_eq!(found, vec![("bus", 2)]);
     }
 }

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::themes::KeptTheme;
 use super::{Round, RoundPhase, SignificantStory};
 use crate::ids::{AreaId, ProviderId, RoundId, SubgoalId};
 use crate::sessions::file::{Problem, coded, date, id, ids};
@@ -41,6 +42,20 @@ pub(crate) struct RoundOut {
     feedback: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     significant: Vec<SignificantOut>,
+    /// The themes an analyst kept; absent in rounds written before themes existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    themes: Vec<ThemeOut>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ThemeOut {
+    number: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default)]
+    stories: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    dropped: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,6 +85,16 @@ impl RoundOut {
                 .map(|s| SignificantOut {
                     story: s.story.to_string(),
                     reason: s.reason.clone(),
+                })
+                .collect(),
+            themes: r
+                .themes
+                .iter()
+                .map(|t| ThemeOut {
+                    number: t.number,
+                    name: t.name.clone(),
+                    stories: t.stories.iter().map(ToString::to_string).collect(),
+                    dropped: t.dropped,
                 })
                 .collect(),
         }
@@ -115,6 +140,18 @@ impl RoundOut {
                 .collect::<Result<_, Problem>>()?,
             synthesis: self.synthesis,
             feedback: self.feedback,
+            themes: self
+                .themes
+                .into_iter()
+                .map(|t| {
+                    Ok(KeptTheme {
+                        number: t.number,
+                        name: t.name,
+                        stories: ids("stories", &t.stories, StoryId::parse)?,
+                        dropped: t.dropped,
+                    })
+                })
+                .collect::<Result<_, Problem>>()?,
         })
     }
 }
@@ -214,6 +251,12 @@ mod tests {
             }],
             synthesis: Some("**Kern**: vervoer.".to_string()),
             feedback: Some("Dit hebben we gehoord.".to_string()),
+            themes: vec![KeptTheme {
+                number: 2,
+                name: Some("Vervoer <b>".to_string()),
+                stories: vec![StoryId::parse("6b0f0e51-2a55-4c2b-9a8e-2f1d7c3a9b01").unwrap()],
+                dropped: true,
+            }],
         };
         let text = rounds_to_toml(std::slice::from_ref(&round));
         assert_eq!(rounds_from_toml(&text, catalog).unwrap(), vec![round]);

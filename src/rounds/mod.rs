@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod file;
+pub mod themes;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,9 @@ pub struct Round {
     pub synthesis: Option<String>,
     /// The core of what was found, in plain words for the participants (Markdown).
     pub feedback: Option<String>,
+    /// The themes an analyst edited (renamed, merged or dropped), kept as they left them; empty while
+    /// the themes are computed afresh from the stories each time.
+    pub themes: Vec<themes::KeptTheme>,
 }
 
 impl Round {
@@ -102,6 +106,17 @@ impl Round {
         let subgoal =
             self.subgoals.is_empty() || story.subgoals.iter().any(|s| self.subgoals.contains(s));
         in_period && area && provider && subgoal
+    }
+
+    /// Takes an erased story out of the round's kept themes; returns whether any held it.
+    pub fn forget_in_themes(&mut self, story: &StoryId) -> bool {
+        let mut held = false;
+        for theme in &mut self.themes {
+            let before = theme.stories.len();
+            theme.stories.retain(|s| s != story);
+            held |= theme.stories.len() != before;
+        }
+        held
     }
 
     /// The reason a story was chosen as significant, if it was.
@@ -133,6 +148,7 @@ mod tests {
             significant: vec![],
             synthesis: None,
             feedback: None,
+            themes: vec![],
         }
     }
 

@@ -444,6 +444,7 @@ fn of_many_changes_made_from_one_version_exactly_one_is_stored() {
             significant: vec![],
             synthesis: None,
             feedback: None,
+            themes: vec![],
         })
         .unwrap();
     let read_at = store.round_versioned(&id).unwrap().unwrap().version;
@@ -506,4 +507,33 @@ fn of_many_changes_made_from_one_version_exactly_one_is_stored() {
             .version,
         first + 2
     );
+}
+
+#[test]
+fn a_round_stored_before_themes_existed_reads_with_none_and_keeps_them_once_set() {
+    use crate::ids::RoundId;
+    let (_dir, store) = open_temp();
+    // A round record as the released format wrote it, without `themes`.
+    let old = br#"{"v":"1","version":3,"id":"minder-alleen","title":"Minder alleen","question":"Wat helpt?","from":"2025-01-01","to":"2025-12-31","phase":"collect","code":"abc234"}"#;
+    store
+        .t()
+        .rounds
+        .insert("minder-alleen".as_bytes(), old.as_slice())
+        .unwrap();
+    let id = RoundId::parse("minder-alleen").unwrap();
+    let read = store.round_versioned(&id).unwrap().unwrap();
+    assert!(read.item.themes.is_empty());
+    let story = crate::story::StoryId::parse("6b0f0e51-2a55-4c2b-9a8e-2f1d7c3a9b01").unwrap();
+    let kept = crate::rounds::themes::KeptTheme {
+        number: 1,
+        name: Some("<b>Vervoer</b>".to_string()),
+        stories: vec![story],
+        dropped: false,
+    };
+    let theme = kept.clone();
+    let update = store
+        .update_round(&id, read.version, move |round| round.themes = vec![theme])
+        .unwrap();
+    assert!(matches!(update, Update::Done { .. }));
+    assert_eq!(store.round(&id).unwrap().unwrap().themes, vec![kept]);
 }

@@ -242,6 +242,12 @@ fn table() -> routes::Routes {
         .post("/rondes", rounds::start, "round.started")
         .get(paths::ROUND, rounds::page)
         .post("/rondes/{id}/fase", rounds::phase, "round.phase_changed")
+        .get("/rondes/{id}/thema/{number}", rounds::theme)
+        .post(
+            "/rondes/{id}/themas",
+            rounds::theme_change,
+            "round.themes_changed",
+        )
         .post("/rondes/{id}/teksten", rounds::texts, "round.texts_written")
         .post(
             "/rondes/{id}/betekenisvol",

@@ -76,6 +76,7 @@ pub fn read_round(
         significant: Vec::new(),
         synthesis: None,
         feedback: None,
+        themes: vec![],
     })
 }
 

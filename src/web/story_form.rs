@@ -61,7 +61,7 @@ pub struct FormView {
     pub offers_suggestions: bool,
     /// Suggestions were asked for: when none are found, the page says so.
     pub suggestions_asked: bool,
-    /// The valence residents' own stories suggest, while none is chosen.
+    /// The valence residents' own stories suggest (only asked for while none is chosen).
     pub valence_suggestion: Option<ValenceSuggestionView>,
     /// Subgoals the most alike stories are linked to, not yet ticked.
     pub subgoal_suggestions: Vec<SubgoalSuggestionView>,
@@ -233,7 +233,7 @@ impl FormView {
     ) -> FormView {
         self.offers_suggestions = true;
         self.suggestions_asked = asked;
-        self.valence_suggestion = valence.filter(|_| self.value("gevoel").is_empty());
+        self.valence_suggestion = valence;
         self.subgoal_suggestions = subgoals;
         self
     }

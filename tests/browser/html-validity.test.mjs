@@ -100,6 +100,8 @@ test('public and staff pages are valid HTML by the Nu Html Checker', async () =>
     ['/rondes/minder-alleen-2025', analyst],
     ['/rondes/minder-alleen-2025?subdoel=sterker-netwerk&tag=koffie-inloop', analyst],
     ['/rondes/minder-alleen-2025/verzamelen', analyst],
+    ['/rondes/minder-alleen-2025/thema/1', analyst],
+    ['/rondes/minder-alleen-2025/thema/overig', analyst],
     ['/doelenboom', analyst],
     ['/zoeken?q=eenzaam', analyst],
     ['/zoeken/synoniemen', analyst],

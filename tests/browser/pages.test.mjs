@@ -41,6 +41,7 @@ const pages = async () => [
   '/rondes',
   '/rondes/minder-alleen-2025?subdoel=sterker-netwerk&tag=koffie-inloop',
   '/rondes/minder-alleen-2025/verzamelen',
+  '/rondes/minder-alleen-2025/thema/1',
   '/r/mnd25r',
   '/doelenboom',
   '/verantwoording?jaar=2025&gebied=noord&doel=meedoen',

@@ -47,7 +47,7 @@ test('every page fits 360 px and passes axe, with the longest words of the demo 
     assert.ok(indicators.length >= 20, `the overview links every indicator (${indicators.length})`);
     const paths = who
       ? ['/', session, `${session}/bord`, `${session}/bord?kiosk=1`, `${session}/verslag`, '/sessies', '/doelenboom',
-        '/verantwoording?jaar=2026', '/rondes', '/moderatie', '/aanbieder/verhaal', '/wachtwoord',
+        '/verantwoording?jaar=2026', '/rondes', '/rondes/minder-alleen-2025', '/rondes/minder-alleen-2025/thema/1', '/moderatie', '/aanbieder/verhaal', '/wachtwoord',
         ...indicators.slice(0, 6).map((p) => `${p}/duiding`)]
       : ['/', '/zoeken?q=buurt', '/zoeken?q=buurt&valence=negative&area=zuid', '/vertel', '/mijn-verhaal', '/inloggen',
         '/patronen', '/acties', '/verantwoording', '/verantwoording?jaar=2025', '/bestaat-niet', ...indicators];

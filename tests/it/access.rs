@@ -66,6 +66,8 @@ const ACCESS: &[(&str, &str, Need)] = &[
     ("POST", "/rondes", Need::Analyst),
     ("GET", "/rondes/{id}", Need::Analyst),
     ("POST", "/rondes/{id}/fase", Need::Analyst),
+    ("GET", "/rondes/{id}/thema/{number}", Need::Analyst),
+    ("POST", "/rondes/{id}/themas", Need::Analyst),
     ("POST", "/rondes/{id}/teksten", Need::Analyst),
     ("POST", "/rondes/{id}/betekenisvol", Need::Analyst),
     ("GET", "/rondes/{id}/verzamelen", Need::Analyst),
@@ -185,6 +187,7 @@ fn sample(template: &str, story: &str, action: &str) -> String {
     let path = template
         .replace("{id}", id)
         .replace("{n}", "1")
+        .replace("{number}", "1")
         .replace("{kind}", kind)
         .replace("{name}", "welzijn")
         .replace("{code}", code);

@@ -23,6 +23,7 @@ mod patterns;
 mod questions;
 mod report;
 mod retrieval;
+mod round_themes;
 mod round_trip;
 mod rounds;
 mod sessions;

@@ -1,5 +1,5 @@
 //! Narrative evaluation rounds through the real router on the demo municipality: the finished demo
-//! round's analysis (matrices whose cells open their stories, recurring words, significant stories,
+//! round's analysis (matrices whose cells open their stories, themes, significant stories,
 //! synthesis) and its feedback page; then a new round from start to feedback: gathering stories from
 //! the bank and through the round's own form.
 
@@ -59,9 +59,8 @@ async fn the_demo_round_shows_its_patterns_and_the_stories_behind_them() {
         "{noord}"
     );
 
-    // Recurring words are counted per subgoal, with their stories.
-    assert!(page.contains("Woorden die vaak terugkomen"));
-    assert!(page.contains("class=\"word-list\""));
+    // The stories are grouped into themes (tests/it/round_themes.rs looks at them closely).
+    assert!(page.contains("id=\"themas\"") && page.contains("class=\"theme-list\""));
 }
 
 #[tokio::test]

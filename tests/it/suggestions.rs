@@ -4,9 +4,34 @@
 
 use axum::http::StatusCode;
 use verhalenbank::index::{FacetField, Scope, SearchRequest};
-use verhalenbank::story::{Coded, Moderation, StoryId, TellerRole};
+use verhalenbank::story::{Coded, Moderation, Story, StoryId, TellerRole};
 
 use super::web::TestApp;
+
+/// Presses a story's moderation page's button for the suggested `subgoal`, with the story's own
+/// details in the form and the fields `more`.
+async fn accept_suggestion(
+    app: &TestApp,
+    story: &Story,
+    subgoal: &str,
+    more: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let path = format!("/moderatie/{}", story.id);
+    let version = app.version_on(&path).await;
+    let date = story.date.to_string();
+    let mut fields = vec![
+        ("versie", version.as_str()),
+        ("titel", story.title.as_str()),
+        ("datum", &date),
+        ("verhaal", story.text.as_str()),
+        ("rol", story.teller.code()),
+        ("gevoel", story.valence.code()),
+        ("toestemming", story.consent.code()),
+    ];
+    fields.extend_from_slice(more);
+    fields.push(("voorstel", subgoal));
+    app.post_form(&path, &fields).await
+}
 
 #[tokio::test]
 async fn a_suggested_subgoal_is_explained_and_added_with_one_button() {
@@ -47,25 +72,9 @@ async fn a_suggested_subgoal_is_explained_and_added_with_one_button() {
     );
 
     // Accepting it, even with "publish" chosen in the form, only adds the subgoal.
-    let version = app.version_on(&path).await;
-    let date = story.date.to_string();
     let subgoal_id = subgoal.to_string();
-    let (status, headers, body) = app
-        .post_form(
-            &path,
-            &[
-                ("versie", &version),
-                ("titel", story.title.as_str()),
-                ("datum", &date),
-                ("verhaal", story.text.as_str()),
-                ("rol", story.teller.code()),
-                ("gevoel", story.valence.code()),
-                ("toestemming", story.consent.code()),
-                ("besluit", "publish"),
-                ("voorstel", &subgoal_id),
-            ],
-        )
-        .await;
+    let (status, headers, body) =
+        accept_suggestion(&app, &story, &subgoal_id, &[("besluit", "publish")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     assert_eq!(headers["location"], format!("{path}#subdoel"));
     let stored = app
@@ -281,23 +290,7 @@ async fn published_stories_without_a_subgoal_are_listed_for_linking() {
     let path = format!("/moderatie/{}", story.id);
     let (_, page) = app.get(&path).await;
     let subgoal = button_value(&page, "voorstel").expect("a subgoal suggested");
-    let version = app.version_on(&path).await;
-    let date = story.date.to_string();
-    let (status, _, body) = app
-        .post_form(
-            &path,
-            &[
-                ("versie", &version),
-                ("titel", story.title.as_str()),
-                ("datum", &date),
-                ("verhaal", story.text.as_str()),
-                ("rol", story.teller.code()),
-                ("gevoel", story.valence.code()),
-                ("toestemming", story.consent.code()),
-                ("voorstel", &subgoal),
-            ],
-        )
-        .await;
+    let (status, _, body) = accept_suggestion(&app, &story, &subgoal, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let stored = app
         .bank
@@ -316,4 +309,43 @@ async fn published_stories_without_a_subgoal_are_listed_for_linking() {
     app.index();
     let (_, page) = app.get("/moderatie?status=unlinked").await;
     assert!(!page.contains(&format!("/moderatie/{}", story.id)));
+}
+
+#[tokio::test]
+async fn provider_staff_are_never_shown_a_story_they_may_not_read_in_a_suggestion() {
+    let app = TestApp::demo();
+    let like = app
+        .bank
+        .all_stories(SearchRequest::new("", Scope::Municipality))
+        .unwrap()
+        .into_iter()
+        .find(|s| !s.subgoals.is_empty() && s.text.as_str().split_whitespace().count() > 80)
+        .expect("a longer linked story");
+    // Another provider's internal story, the same as the one typed in.
+    let mut hidden = like.clone();
+    hidden.id = StoryId::new_random();
+    hidden.title = "Alleen voor Welzijn en de gemeente".to_string();
+    hidden.provider = Some(verhalenbank::ids::ProviderId::parse("welzijn").unwrap());
+    hidden.consent = verhalenbank::story::Consent::Internal;
+    hidden.moderation = Moderation::Published;
+    app.bank.submit(&hidden, None).unwrap();
+    app.index();
+    let fields = [
+        ("titel", "Een verhaal"),
+        ("verhaal", like.text.as_str()),
+        ("stap", "voorstellen"),
+    ];
+    // The municipality may read it, so its suggestion names it...
+    app.login("analist").await;
+    let (_, _, page) = app.post_form("/aanbieder/verhaal", &fields).await;
+    assert!(page.contains(&hidden.title), "{page}");
+    // ...another provider's staff may not: it neither votes nor is named.
+    app.login("buurtwerk").await;
+    let (status, _, page) = app.post_form("/aanbieder/verhaal", &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("name=\"kies-subdoel\""),
+        "still suggestions: {page}"
+    );
+    assert!(!page.contains(&hidden.title), "{page}");
 }

@@ -43,6 +43,27 @@ impl TestApp {
         }
     }
 
+    /// The same data folder opened afresh, as after a restart of the server; logged out.
+    pub fn reopen(self) -> TestApp {
+        let TestApp {
+            _dir: dir,
+            bank,
+            router: old_router,
+            ..
+        } = self;
+        drop(old_router);
+        drop(bank);
+        let bank = Arc::new(Bank::open(&Config::new(dir.path())).unwrap());
+        let state = AppState::new(bank.clone(), Some(jiff::civil::date(2026, 11, 23)), true);
+        TestApp {
+            _dir: dir,
+            router: router(state),
+            bank,
+            cookie: std::sync::Mutex::new(None),
+            bearer: std::sync::Mutex::new(None),
+        }
+    }
+
     /// Logs in with one of the demo accounts; later requests carry its cookie.
     pub async fn login(&self, name: &str) {
         self.logout_locally();

@@ -165,7 +165,10 @@ pub async fn queue(
             } else {
                 SortOrder::Newest
             };
-            request.per_page = 100;
+            // The list of stories without a subgoal shows its own hits: this search only counts the
+            // other tabs then.
+            request.per_page = if unlinked { 1 } else { 100 };
+            request.snippets = !unlinked;
             let results = bank.search(&request)?;
             // Stories holding a word of the signal list go first, wherever they are in the queue;
             // the words found are shown, never logged or kept.

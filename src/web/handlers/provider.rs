@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::bank::Settings;
 use crate::ids::SubgoalId;
-use crate::story::{Coded, Valence};
+use crate::story::{Coded, Scope, Valence};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
@@ -81,24 +81,6 @@ impl Step {
     }
 }
 
-/// The form's title and text, and the subgoals ticked.
-fn written(values: &BTreeMap<String, Vec<String>>) -> (String, String, Vec<SubgoalId>) {
-    let first = |name: &str| {
-        values
-            .get(name)
-            .and_then(|v| v.first())
-            .cloned()
-            .unwrap_or_default()
-    };
-    let ticked = values
-        .get("subdoel")
-        .into_iter()
-        .flatten()
-        .filter_map(|id| SubgoalId::parse(id).ok())
-        .collect();
-    (first("titel"), first("verhaal"), ticked)
-}
-
 /// The form again with the suggestions for what it holds: the valence (while none is chosen) and
 /// the subgoals not yet ticked. Nothing is stored.
 async fn with_suggestions(
@@ -107,16 +89,34 @@ async fn with_suggestions(
     settings: &Settings,
     form: FormView,
     asked: bool,
+    scope: Scope,
 ) -> Result<FormView, AppError> {
-    let (title, text, ticked) = written(&form.values);
+    let (title, text) = (
+        form.value("titel").to_string(),
+        form.value("verhaal").to_string(),
+    );
     if text.trim().is_empty() && title.trim().is_empty() {
         return Ok(form.suggesting(asked, None, Vec::new()));
     }
+    let ticked: Vec<SubgoalId> = form
+        .values
+        .get("subdoel")
+        .into_iter()
+        .flatten()
+        .filter_map(|id| SubgoalId::parse(id).ok())
+        .collect();
+    // A valence is suggested only while none is chosen.
+    let wants_valence = form.value("gevoel").is_empty();
     let (valence, subgoals) = state
         .run(move |bank| {
+            let valence = if wants_valence {
+                bank.suggest_valence(&title, &text)?
+            } else {
+                None
+            };
             Ok((
-                bank.suggest_valence(&title, &text)?,
-                bank.suggest_subgoals_for(&title, &text, None)?,
+                valence,
+                bank.suggest_subgoals_for(&title, &text, None, &scope)?,
             ))
         })
         .await?;
@@ -159,7 +159,7 @@ pub async fn submit(
             .files_again(upload.has_files());
         return Ok(ProviderPage {
             page: state.page(t, &settings, "provider.title", Nav::Provider, &uri),
-            form: with_suggestions(&state, t, &settings, view, true).await?,
+            form: with_suggestions(&state, t, &settings, view, true, user.scope()).await?,
         }
         .into_response());
     }
@@ -174,7 +174,7 @@ pub async fn submit(
                 .files_again(upload.has_files());
             Ok(unprocessable(ProviderPage {
                 page: state.page(t, &settings, "provider.title_error", Nav::Provider, &uri),
-                form: with_suggestions(&state, t, &settings, view, false).await?,
+                form: with_suggestions(&state, t, &settings, view, false, user.scope()).await?,
             }))
         }
         Ok(mut story) => {

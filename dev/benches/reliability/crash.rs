@@ -8,11 +8,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use verhalenbank::bench::rng::Rng;
-use verhalenbank::bench::{Percentiles, millis};
 use verhalenbank::index::{Scope, SearchIndex, SearchRequest};
 use verhalenbank::store::Store;
 use verhalenbank::story::StoryId;
+use verhalenbank_dev::rng::Rng;
+use verhalenbank_dev::{Percentiles, millis};
 
 use crate::client::{
     Running, free_port, has_story, letters, make_token, new_agent, on_clients, search, story_json,

@@ -4,20 +4,19 @@
 //! with a share of their words changed, false flags among stories that are not copies, and the time
 //! one story's check takes.
 //!
-//! `cargo bench --bench suggestions -- [--stories 20000] [--copies 200] [--seed 7]` prints Markdown
+//! `cargo bench -p verhalenbank-dev --bench suggestions -- [--stories 20000] [--copies 200] [--seed 7]` prints Markdown
 //! for BENCHMARKS.md.
 
-use std::path::Path;
 use std::time::Instant;
 
 use verhalenbank::bank::{Bank, story_words};
-use verhalenbank::bench::corpus::Material;
-use verhalenbank::bench::rng::Rng;
-use verhalenbank::bench::{Percentiles, millis};
 use verhalenbank::config::Config;
 use verhalenbank::index::{Scope, SearchRequest};
 use verhalenbank::story::{Markdown, Moderation, Story, StoryId, TellerRole, Valence};
 use verhalenbank::valence::{ValenceModel, Word};
+use verhalenbank_dev::corpus::Material;
+use verhalenbank_dev::rng::Rng;
+use verhalenbank_dev::{Percentiles, millis};
 
 /// Shares of words changed in the copies.
 const EDITS: [f64; 6] = [0.0, 0.05, 0.10, 0.20, 0.30, 0.50];
@@ -138,7 +137,7 @@ fn main() -> anyhow::Result<()> {
     let generated = option(&args, "--stories", 20_000) as usize;
     let copies = option(&args, "--copies", 200) as usize;
     let seed = option(&args, "--seed", 7);
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("stories-sample");
+    let sample = verhalenbank_dev::root().join("stories-sample");
     let dir = tempfile::tempdir()?;
     let bank = Bank::open(&Config::new(dir.path()))?;
     bank.load_demo_if_empty(&sample)?;

@@ -1,4 +1,7 @@
-//! The `bench` command: measures the product on a corpus and prints a report.
+//! Verhalenbank's dev tooling, kept out of the product: the corpus generator (`corpus`, with its
+//! word list in `words/`), the seeded query set (`queries`), the in-process page timer (`pages`), the
+//! search measurement behind `vb-dev bench` (here), and what the benchmarks in `benches/` share: where
+//! the repository is ([`root`]) and the product's release binary ([`product_binary`]).
 //!
 //! Speed is measured here, never in unit tests, because machines are shared and noisy. The report gives
 //! percentiles over many repetitions, and every figure says what it measured.
@@ -8,15 +11,19 @@ pub mod pages;
 pub mod queries;
 pub mod rng;
 
+mod product;
+
+pub use product::{product_binary, root};
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::ProgressBar;
 
-use crate::import::import_paths;
-use crate::index::{Scope, SearchIndex, SearchRequest};
-use crate::store::Store;
+use verhalenbank::import::import_paths;
+use verhalenbank::index::{Scope, SearchIndex, SearchRequest};
+use verhalenbank::store::Store;
 
 /// Percentiles of a set of durations.
 #[derive(Debug, Clone, Copy)]

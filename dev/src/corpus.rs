@@ -1,4 +1,4 @@
-//! The corpus generator behind `verhalenbank gen-corpus`: a reproducible folder of realistic stories for
+//! The corpus generator behind `vb-dev gen-corpus`: a reproducible folder of realistic stories for
 //! benchmarks, linked to the demo municipality's goal tree, areas, providers and activities.
 //!
 //! Text is not random letters. Sentences are the demo stories' own sentences (their patterns, function
@@ -16,14 +16,16 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use jiff::civil::Date;
 
-use super::rng::Rng;
-use crate::goals::GoalTree;
-use crate::ids::{ActivityId, AreaId, SubgoalId};
-use crate::language::{Language, LanguageDetector};
-use crate::municipality::{AreaKind, Municipality};
-use crate::story::file::story_to_file;
-use crate::story::front_matter::parse_story_file;
-use crate::story::{Catalog, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
+use crate::rng::Rng;
+use verhalenbank::goals::GoalTree;
+use verhalenbank::ids::{ActivityId, AreaId, SubgoalId};
+use verhalenbank::language::{Language, LanguageDetector};
+use verhalenbank::municipality::{AreaKind, Municipality};
+use verhalenbank::story::file::story_to_file;
+use verhalenbank::story::front_matter::parse_story_file;
+use verhalenbank::story::{
+    Catalog, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
+};
 
 /// Frequency-ranked Dutch words, most frequent first.
 const DUTCH_WORDS: &str = include_str!("words/nl-common.txt");
@@ -95,11 +97,12 @@ impl Material {
         let goals = GoalTree::from_toml(&read("goals.toml")?)
             .map_err(|e| anyhow::anyhow!("goals.toml: {e}"))?;
         // Optional: a folder without questions has stories without answers.
-        let questions = match std::fs::read_to_string(sample.join(crate::questions::FILE_NAME)) {
-            Ok(text) => crate::questions::QuestionSet::from_toml(&text)
-                .map_err(|e| anyhow::anyhow!("questions.toml: {e:?}"))?,
-            Err(_) => crate::questions::QuestionSet::default(),
-        };
+        let questions =
+            match std::fs::read_to_string(sample.join(verhalenbank::questions::FILE_NAME)) {
+                Ok(text) => verhalenbank::questions::QuestionSet::from_toml(&text)
+                    .map_err(|e| anyhow::anyhow!("questions.toml: {e:?}"))?,
+                Err(_) => verhalenbank::questions::QuestionSet::default(),
+            };
         let catalog = Catalog {
             municipality: &municipality,
             goals: &goals,
@@ -123,7 +126,7 @@ impl Material {
             let Ok(story) = parse_story_file(&strip_links(&text), catalog) else {
                 continue;
             };
-            let plain = crate::story::render::plain_text(&story.text);
+            let plain = verhalenbank::story::render::plain_text(&story.text);
             let language =
                 story.language_or_detect(&plain, &detector, &municipality.default_language);
             let entry = by_language
@@ -563,8 +566,7 @@ mod tests {
     use super::*;
 
     fn material() -> Material {
-        Material::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("stories-sample"))
-            .expect("the demo loads")
+        Material::load(&crate::root().join("stories-sample")).expect("the demo loads")
     }
 
     #[test]
@@ -579,7 +581,7 @@ mod tests {
             goals: &material.goals,
             sessions: &[],
             rounds: &[],
-            questions: &crate::questions::QuestionSet::default(),
+            questions: &verhalenbank::questions::QuestionSet::default(),
         };
         let mut languages = std::collections::BTreeSet::new();
         let mut lengths = Vec::new();

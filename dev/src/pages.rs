@@ -9,10 +9,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 
-use super::Percentiles;
-use crate::bank::Bank;
-use crate::config::Config;
-use crate::web::{AppState, router};
+use crate::Percentiles;
+use verhalenbank::bank::Bank;
+use verhalenbank::config::Config;
+use verhalenbank::web::{AppState, router};
 
 /// Requests each page `rounds` times against the bank in `data_dir`; returns (path, percentiles).
 pub fn page_bench(data_dir: &Path, rounds: usize) -> anyhow::Result<Vec<(String, Percentiles)>> {

@@ -131,7 +131,7 @@ impl Running {
             .arg(data)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(verhalenbank_dev::root())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()?;

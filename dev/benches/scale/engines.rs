@@ -13,10 +13,10 @@ use std::process::Command;
 
 use anyhow::Context;
 use tantivy::tokenizer::TextAnalyzer;
-use verhalenbank::bench::queries::GeneratedQuery;
 use verhalenbank::index::FacetField;
 use verhalenbank::index::analysis::{analyse, dutch};
 use verhalenbank::story::Story;
+use verhalenbank_dev::queries::GeneratedQuery;
 
 const FACETS: [&str; 5] = ["area", "valence", "provider", "teller", "year"];
 

@@ -1,9 +1,9 @@
 //! The reliability benchmark: crash safety and behaviour under load, measured on the real server from
 //! outside (RELIABILITY.md).
 //!
-//! `cargo bench --bench reliability -- crash --cycles 50` kills the server with SIGKILL while 8 clients
+//! `cargo bench -p verhalenbank-dev --bench reliability -- crash --cycles 50` kills the server with SIGKILL while 8 clients
 //! submit, 50 times, and checks that no acknowledged story is lost or unfindable after the restart.
-//! `cargo bench --bench reliability -- load --stories 100000` runs 50 clients at 200 requests/s for
+//! `cargo bench -p verhalenbank-dev --bench reliability -- load --stories 100000` runs 50 clients at 200 requests/s for
 //! 60 s on a generated corpus (`--read-only` sends searches instead of submissions, so the bank stays
 //! the same size and memory that still grows is not new data). Both print a Markdown report; a lost
 //! story or a failed request makes the run fail.
@@ -18,7 +18,7 @@ mod load;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use verhalenbank::bench::millis;
+use verhalenbank_dev::millis;
 
 struct Options {
     crash: Option<usize>,
@@ -33,7 +33,7 @@ impl Options {
             crash: None,
             load: None,
             seed: 11,
-            work: PathBuf::from("target/bench-reliability"),
+            work: verhalenbank_dev::root().join("target/bench-reliability"),
         };
         let number = |value: String, what: &str| -> usize {
             value
@@ -86,15 +86,12 @@ fn load_options(options: &mut Options) -> &mut load::Options {
 
 fn main() -> anyhow::Result<()> {
     let options = Options::parse();
-    // Another build can be measured against this one (VERHALENBANK_BINARY=path), on the same corpus.
-    let binary = std::env::var_os("VERHALENBANK_BINARY").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_verhalenbank")),
-        PathBuf::from,
-    );
     anyhow::ensure!(
         options.crash.is_some() || options.load.is_some(),
         "say what to run: crash [--cycles N] and/or load [--stories N --seconds S]"
     );
+    // Another build can be measured against this one (VERHALENBANK_BINARY=path), on the same corpus.
+    let binary = verhalenbank_dev::product_binary()?;
     println!("# Reliability benchmark\n");
     let mut failures = Vec::new();
     if let Some(cycles) = options.crash {

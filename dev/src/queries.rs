@@ -2,11 +2,11 @@
 //! exclusions, OR, with and without facet filters, and inflected forms, in the proportions a search box
 //! sees. Words are drawn from the stories themselves, so queries find something.
 
-use crate::index::FacetField;
-use crate::story::Story;
-use crate::story::render::plain_text;
+use verhalenbank::index::FacetField;
+use verhalenbank::story::Story;
+use verhalenbank::story::render::plain_text;
 
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// What a generated query exercises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +130,7 @@ pub fn generate(stories: &[Story], count: usize, seed: u64) -> Vec<GeneratedQuer
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing;
+    use verhalenbank::testing;
 
     #[test]
     fn generation_is_reproducible_and_varied() {

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use verhalenbank::bench::Percentiles;
+use verhalenbank_dev::Percentiles;
 
 use crate::client::{
     Running, found, free_port, letters, make_token, memory, new_agent, on_clients,

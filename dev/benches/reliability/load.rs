@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use verhalenbank::bench::rng::Rng;
-use verhalenbank::bench::{Percentiles, millis};
 use verhalenbank::store::Store;
+use verhalenbank_dev::rng::Rng;
+use verhalenbank_dev::{Percentiles, millis};
 
 use crate::client::{
     Running, free_port, letters, make_token, memory, new_agent, on_clients, story_json,
@@ -76,18 +76,12 @@ pub fn run(binary: &Path, work: &Path, options: &Options) -> anyhow::Result<Repo
             "[load] generating and importing {} stories",
             options.stories
         );
-        run_binary(
-            binary,
-            &[
-                "gen-corpus",
-                "--stories",
-                &options.stories.to_string(),
-                "--seed",
-                &options.seed.to_string(),
-                "--out",
-                &corpus.to_string_lossy(),
-            ],
-            None,
+        verhalenbank_dev::corpus::generate(
+            &verhalenbank_dev::root().join("stories-sample"),
+            &corpus,
+            options.stories,
+            options.seed,
+            &indicatif::ProgressBar::hidden(),
         )?;
         run_binary(
             binary,

@@ -1,7 +1,7 @@
 //! The scale benchmark: Verhalenbank on generated corpora of 100k and 1M stories, side by side with SQLite
 //! FTS5 and PostgreSQL full-text search on the same stories and the same 1,000 queries, in one run.
 //!
-//! `cargo bench --bench scale -- --stories 100000,1000000` (see BENCHMARKS.md). Per corpus size it
+//! `cargo bench -p verhalenbank-dev --bench scale -- --stories 100000,1000000` (see BENCHMARKS.md). Per corpus size it
 //! generates the corpus, imports it with the real binary, starts the real server to measure cold start,
 //! durable submits over HTTP (8 clients), time until searchable and peak memory, then measures search,
 //! the evidence page and the goal overview in process, and the same queries in SQLite and PostgreSQL.
@@ -18,12 +18,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use verhalenbank::bench::corpus::Material;
-use verhalenbank::bench::queries::{self, GeneratedQuery, QueryKind};
-use verhalenbank::bench::{Percentiles, millis};
 use verhalenbank::index::{Scope, SearchIndex, SearchRequest};
 use verhalenbank::store::Store;
 use verhalenbank::story::render::plain_text;
+use verhalenbank_dev::corpus::Material;
+use verhalenbank_dev::queries::{self, GeneratedQuery, QueryKind};
+use verhalenbank_dev::{Percentiles, millis};
 
 use engines::{Postgres, Sqlite};
 
@@ -45,7 +45,7 @@ impl Options {
         let mut options = Options {
             sizes: vec![100_000],
             seed: 7,
-            work: PathBuf::from("target/bench-scale"),
+            work: verhalenbank_dev::root().join("target/bench-scale"),
             rounds: 3,
             submits_per_client: 250,
             postgres: true,
@@ -119,8 +119,8 @@ fn ms(duration: Duration) -> f64 {
 fn main() -> anyhow::Result<()> {
     let options = Options::parse();
     std::fs::create_dir_all(&options.work)?;
-    let binary = PathBuf::from(env!("CARGO_BIN_EXE_verhalenbank"));
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("stories-sample");
+    let binary = verhalenbank_dev::product_binary()?;
+    let sample = verhalenbank_dev::root().join("stories-sample");
     let material = Material::load(&sample)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let memory = std::fs::read_to_string("/proc/meminfo")
@@ -235,7 +235,7 @@ fn run_size(
     );
 
     eprintln!("[{size}] pages in process");
-    let pages = verhalenbank::bench::pages::page_bench(&data, 200)?;
+    let pages = verhalenbank_dev::pages::page_bench(&data, 200)?;
     for (path, p) in &pages {
         eprintln!(
             "[{size}] {path}: p50 {} p99 {}",
@@ -580,7 +580,7 @@ fn serve_only(
         millis(served.http_search.p99),
         served.peak_rss as f64 / 1024.0 / 1024.0
     );
-    for (path, p) in verhalenbank::bench::pages::page_bench(&data, 200)? {
+    for (path, p) in verhalenbank_dev::pages::page_bench(&data, 200)? {
         println!("{path}: p50 {} p99 {}", millis(p.p50), millis(p.p99));
     }
     Ok(())

@@ -1,0 +1,111 @@
+//! `vb-dev`, the dev tooling's command line (`cargo dev ...`, an alias in `.cargo/config.toml`):
+//! `gen-corpus` writes a reproducible corpus for benchmarks, `bench` measures import, indexing, search
+//! and page times on one. Kept out of the product's binary and manual pages.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use verhalenbank_dev::{millis, root};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vb-dev",
+    about = "Verhalenbank's dev tooling: benchmark corpora and measurements"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a reproducible corpus of realistic stories and figures for benchmarks, linked to the demo's
+    /// goal tree, areas and providers.
+    GenCorpus {
+        /// How many stories to write.
+        #[arg(long)]
+        stories: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+        /// The demo municipality whose settings, sentences and tags the corpus draws on.
+        #[arg(long, default_value = "stories-sample")]
+        sample: PathBuf,
+    },
+    /// Measure import, indexing and search on a corpus folder and print a report.
+    Bench {
+        /// The corpus to measure on (a folder of story files with its goal tree).
+        #[arg(long, default_value = "stories-sample")]
+        corpus: PathBuf,
+        /// How often to rebuild the index from the store.
+        #[arg(long, default_value_t = 5)]
+        rebuilds: usize,
+        /// How often to run the query set.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+}
+
+fn main() -> anyhow::Result<ExitCode> {
+    match Cli::parse().command {
+        Command::GenCorpus {
+            stories,
+            seed,
+            out,
+            sample,
+        } => {
+            let sample = in_repository(sample);
+            let progress = indicatif::ProgressBar::new(stories as u64);
+            let report =
+                verhalenbank_dev::corpus::generate(&sample, &out, stories, seed, &progress)?;
+            let languages: Vec<String> = report
+                .languages
+                .iter()
+                .map(|(code, n)| format!("{code} {n}"))
+                .collect();
+            println!(
+                "wrote {} stories ({:.1} MB of text; {}) and {} figures to {}",
+                report.stories,
+                report.text_bytes as f64 / 1e6,
+                languages.join(", "),
+                report.measurements,
+                out.display()
+            );
+        }
+        Command::Bench {
+            corpus,
+            rebuilds,
+            rounds,
+            seed,
+        } => {
+            let corpus = in_repository(corpus);
+            let work = tempfile::tempdir().context("making a folder for the bench")?;
+            verhalenbank_dev::search_bench(&corpus, work.path(), rebuilds, rounds, seed)?.print();
+            for (path, p) in verhalenbank_dev::pages::page_bench(work.path(), rounds * 10)? {
+                println!(
+                    "page {path} (server time, {} requests): p50 {}  p99 {}",
+                    p.count,
+                    millis(p.p50),
+                    millis(p.p99)
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A relative path that does not exist where the command runs is taken from the repository root, so
+/// the default `stories-sample` works from any folder.
+fn in_repository(path: PathBuf) -> PathBuf {
+    if path.exists() || path.is_absolute() {
+        path
+    } else {
+        root().join(path)
+    }
+}
