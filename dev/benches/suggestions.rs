@@ -1,6 +1,6 @@
-//! The suggestions for staff measured. Subgoal suggestions: leave-one-out on the demo (each linked
-//! story's subgoals suggested from the others) and on a generated bank, top-3 accuracy, how often the
-//! right subgoal is first, and the time per suggestion. Near-duplicates: recall on copies of stories
+//! The suggestions for staff measured. Subgoal and tag suggestions: leave-one-out on the demo (each
+//! story's subgoals and tags suggested from the others) and on a generated bank, top-3 accuracy, how
+//! often a right one is first, and the time per suggestion. Near-duplicates: recall on copies of stories
 //! with a share of their words changed, false flags among stories that are not copies, and the time
 //! one story's check takes.
 //!
@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use verhalenbank::bank::{Bank, story_words};
+use verhalenbank::bank::{Bank, Suggested, story_words};
 use verhalenbank::config::Config;
 use verhalenbank::index::{Scope, SearchRequest};
 use verhalenbank::story::{Markdown, Moderation, Story, StoryId, TellerRole, Valence};
@@ -51,36 +51,46 @@ fn edited(story: &Story, other: &Story, share: f64, rng: &mut Rng) -> String {
     words.join(" ")
 }
 
-/// Leave-one-out over `stories` (those linked to a subgoal and not rejected): (stories, right
-/// subgoal first, right subgoal among the three, time per suggestion).
+/// How often a kind of suggestion was right: stories that carry something of the kind, stories
+/// whose first suggestion is one of their own, stories with one of their own among the three.
+#[derive(Default)]
+struct Hits {
+    counted: usize,
+    first: usize,
+    three: usize,
+}
+
+impl Hits {
+    fn count<T: PartialEq>(&mut self, own: &[T], suggested: &[Suggested<T>]) {
+        if own.is_empty() {
+            return;
+        }
+        self.counted += 1;
+        self.first += usize::from(suggested.first().is_some_and(|s| own.contains(&s.item)));
+        self.three += usize::from(suggested.iter().any(|s| own.contains(&s.item)));
+    }
+}
+
+/// Leave-one-out over `stories` (those not rejected): the subgoal and tag suggestions each measured
+/// on the stories that carry a subgoal or a tag, and the time per suggestion (both together).
 fn leave_one_out(
     bank: &Bank,
     stories: &[&Story],
-) -> anyhow::Result<(usize, usize, usize, Vec<std::time::Duration>)> {
-    let (mut first, mut three, mut times) = (0, 0, Vec::new());
-    let mut counted = 0;
+) -> anyhow::Result<(Hits, Hits, Vec<std::time::Duration>)> {
+    let (mut subgoals, mut tags, mut times) = (Hits::default(), Hits::default(), Vec::new());
     for story in stories {
-        if story.subgoals.is_empty() || matches!(story.moderation, Moderation::Rejected(_)) {
+        if (story.subgoals.is_empty() && story.tags.is_empty())
+            || matches!(story.moderation, Moderation::Rejected(_))
+        {
             continue;
         }
-        counted += 1;
         let started = Instant::now();
-        let suggested = bank.suggest_subgoals(story)?;
+        let suggested = bank.suggest_links(story)?;
         times.push(started.elapsed());
-        if suggested
-            .first()
-            .is_some_and(|s| story.subgoals.contains(&s.subgoal))
-        {
-            first += 1;
-        }
-        if suggested
-            .iter()
-            .any(|s| story.subgoals.contains(&s.subgoal))
-        {
-            three += 1;
-        }
+        subgoals.count(&story.subgoals, &suggested.subgoals);
+        tags.count(&story.tags, &suggested.tags);
     }
-    Ok((counted, first, three, times))
+    Ok((subgoals, tags, times))
 }
 
 /// Leave-one-out of the valence over the stories residents told themselves (not rejected): each
@@ -226,13 +236,13 @@ fn main() -> anyhow::Result<()> {
     }
 
     println!(
-        "Subgoal suggestions, leave-one-out (each story's subgoals suggested from the other stories' links):\n"
+        "Subgoal and tag suggestions, leave-one-out (each story's subgoals and tags suggested from the other stories'):\n"
     );
     println!(
-        "| bank | stories | right subgoal first | right subgoal in the top 3 | suggestion time p50 / p99 |"
+        "| bank | suggested | stories | right one first | right one in the top 3 | suggestion time p50 / p99 (subgoals and tags together) |"
     );
-    println!("| --- | --- | --- | --- | --- |");
-    for (name, (counted, first, three, times)) in [
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (name, (subgoals, tags, times)) in [
         (format!("demo ({} stories)", demo.len()), demo_suggested),
         (
             format!(
@@ -243,13 +253,18 @@ fn main() -> anyhow::Result<()> {
         ),
     ] {
         let time = Percentiles::of(times);
-        println!(
-            "| {name} | {counted} | {first} ({:.1}%) | {three} ({:.1}%) | {} / {} |",
-            percent(first, counted),
-            percent(three, counted),
-            millis(time.p50),
-            millis(time.p99)
-        );
+        for (kind, hits) in [("subgoals", subgoals), ("tags", tags)] {
+            println!(
+                "| {name} | {kind} | {} | {} ({:.1}%) | {} ({:.1}%) | {} / {} |",
+                hits.counted,
+                hits.first,
+                percent(hits.first, hits.counted),
+                hits.three,
+                percent(hits.three, hits.counted),
+                millis(time.p50),
+                millis(time.p99)
+            );
+        }
     }
     println!();
     println!(

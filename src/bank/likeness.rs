@@ -76,14 +76,18 @@ impl Bank {
     }
 }
 
-/// Stories asked for as neighbours when suggesting subgoals.
+/// Stories asked for as neighbours when suggesting subgoals and tags.
 const NEIGHBOURS: usize = 12;
 
-/// A subgoal suggested for a story, with why: the most alike stories that staff linked to it.
+/// Neighbours that must carry a tag before it is suggested: tags are free words, so one story's
+/// tag says little about another.
+const TAG_LEAST: usize = 2;
+
+/// A subgoal or tag suggested for a story, with why: the most alike stories that carry it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SubgoalSuggestion {
-    pub subgoal: crate::ids::SubgoalId,
-    /// How many of the neighbours are linked to it.
+pub struct Suggested<T> {
+    pub item: T,
+    /// How many of the neighbours carry it.
     pub stories: usize,
     /// Titles of the closest of them, closest first.
     pub examples: Vec<String>,
@@ -91,16 +95,35 @@ pub struct SubgoalSuggestion {
     pub weight: f64,
 }
 
-/// The subgoals `neighbours` (most alike first) are linked to, best first, at most `count`.
-pub fn tally_subgoals(neighbours: &[Story], count: usize) -> Vec<SubgoalSuggestion> {
-    let mut tally: Vec<SubgoalSuggestion> = Vec::new();
+/// A subgoal suggested by the stories linked to it.
+pub type SubgoalSuggestion = Suggested<crate::ids::SubgoalId>;
+
+/// A tag suggested by the stories that carry it.
+pub type TagSuggestion = Suggested<String>;
+
+/// What the most alike stories suggest for a story: up to three subgoals and up to three tags.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Suggestions {
+    pub subgoals: Vec<SubgoalSuggestion>,
+    pub tags: Vec<TagSuggestion>,
+}
+
+/// What `neighbours` (most alike first) carry as `items`, best first: at most `count`, each carried
+/// by at least `least` of them.
+pub fn tally<T: Clone + Ord>(
+    neighbours: &[&Story],
+    items: impl Fn(&Story) -> &[T],
+    count: usize,
+    least: usize,
+) -> Vec<Suggested<T>> {
+    let mut tally: Vec<Suggested<T>> = Vec::new();
     for (rank, story) in neighbours.iter().enumerate() {
-        for subgoal in &story.subgoals {
-            let at = match tally.iter().position(|s| &s.subgoal == subgoal) {
+        for item in items(story) {
+            let at = match tally.iter().position(|s| &s.item == item) {
                 Some(at) => at,
                 None => {
-                    tally.push(SubgoalSuggestion {
-                        subgoal: subgoal.clone(),
+                    tally.push(Suggested {
+                        item: item.clone(),
                         stories: 0,
                         examples: Vec::new(),
                         weight: 0.0,
@@ -116,21 +139,22 @@ pub fn tally_subgoals(neighbours: &[Story], count: usize) -> Vec<SubgoalSuggesti
             }
         }
     }
+    tally.retain(|s| s.stories >= least);
     tally.sort_by(|a, b| {
         b.weight
             .total_cmp(&a.weight)
-            .then_with(|| a.subgoal.cmp(&b.subgoal))
+            .then_with(|| a.item.cmp(&b.item))
     });
     tally.truncate(count);
     tally
 }
 
 impl Bank {
-    /// Up to three subgoals for `story`, learned from the most alike stories that are linked to
-    /// subgoals (nearest neighbours over the index; rejected stories and the story itself left out).
-    /// Moderation sees every story, so every story may vote and be named.
-    pub fn suggest_subgoals(&self, story: &Story) -> anyhow::Result<Vec<SubgoalSuggestion>> {
-        self.suggest_subgoals_for(
+    /// Up to three subgoals and three tags for `story`, learned from the most alike stories that
+    /// staff linked or tagged (nearest neighbours over the index; rejected stories and the story
+    /// itself left out). Moderation sees every story, so every story may vote and be named.
+    pub fn suggest_links(&self, story: &Story) -> anyhow::Result<Suggestions> {
+        self.suggest_links_for(
             &story.title,
             story.text.as_str(),
             Some(story.id),
@@ -138,16 +162,18 @@ impl Bank {
         )
     }
 
-    /// Up to three subgoals for a story with `title` and `text` that may not be stored yet (the
-    /// provider form), leaving out the stored story `except`. Only stories `scope` may see vote,
-    /// so a suggestion never names (or hints at) a story its reader may not read.
-    pub fn suggest_subgoals_for(
+    /// Up to three subgoals and three tags for a story with `title` and `text` that may not be
+    /// stored yet (the provider form), leaving out the stored story `except`. Only stories `scope`
+    /// may see vote, so a suggestion never names (or hints at) a story its reader may not read.
+    /// Subgoals are voted by the twelve most alike stories linked to a subgoal, tags by the twelve
+    /// most alike with a tag.
+    pub fn suggest_links_for(
         &self,
         title: &str,
         text: &str,
         except: Option<StoryId>,
         scope: &Scope,
-    ) -> anyhow::Result<Vec<SubgoalSuggestion>> {
+    ) -> anyhow::Result<Suggestions> {
         // A narrower scope sees fewer of the most alike stories: more are asked for.
         let asked = if matches!(scope, Scope::Municipality) {
             NEIGHBOURS + 1
@@ -160,14 +186,23 @@ impl Bank {
                 continue;
             }
             if let Some(other) = self.store.get_story(id)?
-                && !other.subgoals.is_empty()
+                && !(other.subgoals.is_empty() && other.tags.is_empty())
                 && !matches!(other.moderation, Moderation::Rejected(_))
                 && scope.may_see(&other)
             {
                 neighbours.push(other);
             }
         }
-        neighbours.truncate(NEIGHBOURS);
-        Ok(tally_subgoals(&neighbours, 3))
+        let nearest = |carries: fn(&Story) -> bool| -> Vec<&Story> {
+            neighbours
+                .iter()
+                .filter(|s| carries(s))
+                .take(NEIGHBOURS)
+                .collect()
+        };
+        Ok(Suggestions {
+            subgoals: tally(&nearest(|s| !s.subgoals.is_empty()), |s| &s.subgoals, 3, 1),
+            tags: tally(&nearest(|s| !s.tags.is_empty()), |s| &s.tags, 3, TAG_LEAST),
+        })
     }
 }

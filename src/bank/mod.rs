@@ -23,7 +23,7 @@ pub use valence::story_words;
 
 pub use crate::settings::Settings;
 pub use error::BankError;
-pub use likeness::{Merged, SubgoalSuggestion, tally_subgoals};
+pub use likeness::{Merged, SubgoalSuggestion, Suggested, Suggestions, TagSuggestion};
 pub use questions::{Answered, QuestionsSaved};
 pub use signal_list::SignalsSaved;
 pub use synonyms::SynonymsSaved;

@@ -64,3 +64,41 @@ pub fn hit_card(t: &Texts, municipality: &Municipality, hit: &Hit) -> StoryCard 
         hit.language.code(),
     )
 }
+
+/// A link to a story by its title, marked with the story's language when that is not the page's, so
+/// a screen reader reads the title in its own language.
+pub struct StoryLink {
+    pub title: String,
+    pub href: String,
+    pub lang: Option<String>,
+}
+
+pub fn story_link(t: &Texts, story: &Story) -> StoryLink {
+    let language = story.language.as_ref().map_or(t.lang, |l| l.code());
+    StoryLink {
+        title: story.title.clone(),
+        href: crate::web::paths::story(story.id),
+        lang: (language != t.lang).then(|| language.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::Language;
+
+    #[test]
+    fn a_story_link_names_the_story_language_only_when_it_is_not_the_page_language() {
+        let t = crate::present::i18n::dutch();
+        let mut story = crate::testing::story("Coffee on Tuesday", "We met every week.");
+        story.language = Some(Language::parse("en").unwrap());
+        let link = story_link(t, &story);
+        assert_eq!(link.lang.as_deref(), Some("en"));
+        assert_eq!(link.href, format!("/verhaal/{}", story.id));
+        assert_eq!(link.title, "Coffee on Tuesday");
+        story.language = Some(Language::parse("nl").unwrap());
+        assert_eq!(story_link(t, &story).lang, None);
+        story.language = None;
+        assert_eq!(story_link(t, &story).lang, None, "unknown: the page's own");
+    }
+}

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use super::forms::{FormData, FormErrors};
 use super::i18n::Texts;
-use super::suggestion_view::{SubgoalSuggestionView, ValenceSuggestionView};
+use super::suggestion_view::{SubgoalSuggestionView, TagSuggestionView, ValenceSuggestionView};
 use crate::bank::Settings;
 use crate::ids::{ActivityId, AreaId, IndicatorId, ProviderId, SubgoalId};
 use crate::language::Language;
@@ -65,6 +65,8 @@ pub struct FormView {
     pub valence_suggestion: Option<ValenceSuggestionView>,
     /// Subgoals the most alike stories are linked to, not yet ticked.
     pub subgoal_suggestions: Vec<SubgoalSuggestionView>,
+    /// Tags the most alike stories carry, not yet in the tags field.
+    pub tag_suggestions: Vec<TagSuggestionView>,
 }
 
 impl FormView {
@@ -221,6 +223,7 @@ impl FormView {
             suggestions_asked: false,
             valence_suggestion: None,
             subgoal_suggestions: Vec::new(),
+            tag_suggestions: Vec::new(),
         }
     }
 
@@ -230,11 +233,13 @@ impl FormView {
         asked: bool,
         valence: Option<ValenceSuggestionView>,
         subgoals: Vec<SubgoalSuggestionView>,
+        tags: Vec<TagSuggestionView>,
     ) -> FormView {
         self.offers_suggestions = true;
         self.suggestions_asked = asked;
         self.valence_suggestion = valence;
         self.subgoal_suggestions = subgoals;
+        self.tag_suggestions = tags;
         self
     }
 

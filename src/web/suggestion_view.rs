@@ -1,8 +1,8 @@
-//! Suggestions for staff in words: the subgoals the most alike stories are linked to and the valence
+//! Suggestions for staff in words: the subgoals and tags of the most alike stories and the valence
 //! residents' own stories point to, each with why, for moderation and the provider form. A person
 //! accepts each with its own button; nothing is chosen for them.
 
-use crate::bank::{Settings, SubgoalSuggestion};
+use crate::bank::{Settings, SubgoalSuggestion, Suggested, TagSuggestion};
 use crate::ids::SubgoalId;
 use crate::story::Coded;
 use crate::valence::ValenceGuess;
@@ -25,24 +25,47 @@ pub fn subgoal_views(
 ) -> Vec<SubgoalSuggestionView> {
     found
         .iter()
-        .filter(|s| !chosen.contains(&s.subgoal))
+        .filter(|s| !chosen.contains(&s.item))
         .filter_map(|s| {
-            let subgoal = settings.goals.subgoal(&s.subgoal)?;
-            let examples = s
-                .examples
-                .iter()
-                .map(|title| format!("“{title}”"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let subgoal = settings.goals.subgoal(&s.item)?;
             Some(SubgoalSuggestionView {
-                id: s.subgoal.to_string(),
+                id: s.item.to_string(),
                 title: subgoal.title.clone(),
-                reason: t
-                    .count("suggestions.reason", &s.stories)
-                    .replace("{examples}", &examples),
+                reason: reason(t, "suggestions.reason", s),
             })
         })
         .collect()
+}
+
+/// A suggested tag and why.
+pub struct TagSuggestionView {
+    pub tag: String,
+    /// "Staat bij 4 verhalen die hierop lijken, zoals …".
+    pub reason: String,
+}
+
+/// The suggested tags that are not among `chosen`, in words.
+pub fn tag_views(t: &Texts, chosen: &[String], found: &[TagSuggestion]) -> Vec<TagSuggestionView> {
+    found
+        .iter()
+        .filter(|s| !chosen.contains(&s.item))
+        .map(|s| TagSuggestionView {
+            tag: s.item.clone(),
+            reason: reason(t, "suggestions.tag_reason", s),
+        })
+        .collect()
+}
+
+/// Why something is suggested: how many alike stories carry it, and the titles of the closest.
+fn reason<T>(t: &Texts, key: &str, suggested: &Suggested<T>) -> String {
+    let examples = suggested
+        .examples
+        .iter()
+        .map(|title| format!("“{title}”"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    t.count(key, &suggested.stories)
+        .replace("{examples}", &examples)
 }
 
 /// A suggested valence: its code, its name and why.

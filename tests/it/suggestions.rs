@@ -1,6 +1,6 @@
-//! Subgoal suggestions in moderation, on the demo municipality: a story without links is offered the
-//! subgoals of the stories most like it, with why, and accepting one stores exactly that subgoal and
-//! nothing else — no decision is taken with it.
+//! Suggestions on the demo municipality, in moderation and on the provider form: a story is offered
+//! the subgoals and tags of the stories most like it and a valence, with why, and accepting one
+//! stores exactly that and nothing else — no decision is taken with it.
 
 use axum::http::StatusCode;
 use verhalenbank::index::{FacetField, Scope, SearchRequest};
@@ -16,6 +16,18 @@ async fn accept_suggestion(
     subgoal: &str,
     more: &[(&str, &str)],
 ) -> (StatusCode, axum::http::HeaderMap, String) {
+    press(app, story, "voorstel", subgoal, more).await
+}
+
+/// Presses the moderation page's button `button` with `value`, with the story's own details in
+/// the form and the fields `more`.
+async fn press(
+    app: &TestApp,
+    story: &Story,
+    button: &str,
+    value: &str,
+    more: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let path = format!("/moderatie/{}", story.id);
     let version = app.version_on(&path).await;
     let date = story.date.to_string();
@@ -29,7 +41,7 @@ async fn accept_suggestion(
         ("toestemming", story.consent.code()),
     ];
     fields.extend_from_slice(more);
-    fields.push(("voorstel", subgoal));
+    fields.push((button, value));
     app.post_form(&path, &fields).await
 }
 
@@ -348,4 +360,133 @@ async fn provider_staff_are_never_shown_a_story_they_may_not_read_in_a_suggestio
         "still suggestions: {page}"
     );
     assert!(!page.contains(&hidden.title), "{page}");
+}
+
+/// A copy of a longer demo story whose tags the stories most like it share, with its tags and links
+/// left out, and the tag suggested for it.
+fn untagged_copy(app: &TestApp, title: &str) -> (Story, String) {
+    for like in app
+        .bank
+        .all_stories(SearchRequest::new("", Scope::Municipality))
+        .unwrap()
+        .into_iter()
+        .filter(|s| !s.tags.is_empty() && s.text.as_str().split_whitespace().count() > 60)
+    {
+        let mut story = like.clone();
+        story.id = StoryId::new_random();
+        story.title = title.to_string();
+        story.tags = Vec::new();
+        story.subgoals = Vec::new();
+        story.indicator = None;
+        story.moderation = Moderation::Submitted;
+        let suggested = app.bank.suggest_links(&story).unwrap();
+        if let Some(tag) = suggested.tags.iter().find(|t| like.tags.contains(&t.item)) {
+            return (story, tag.item.clone());
+        }
+    }
+    panic!("no demo story's tags are shared by the stories most like it");
+}
+
+#[tokio::test]
+async fn a_suggested_tag_is_explained_and_added_with_one_button() {
+    let app = TestApp::demo();
+    let (story, tag) = untagged_copy(&app, "Zonder onderwerpen");
+    app.bank.submit(&story, None).unwrap();
+    app.index();
+
+    app.login("analist").await;
+    let path = format!("/moderatie/{}", story.id);
+    let (_, page) = app.get(&path).await;
+    assert!(page.contains("Voorgestelde onderwerpen"), "{page}");
+    assert!(page.contains(&format!("name=\"voorstel-onderwerp\" value=\"{tag}\"")));
+    assert!(page.contains("verhalen die hierop lijken"), "the reason");
+
+    // Accepting it, with "publish" chosen and a tag typed, adds exactly that tag to what was typed.
+    let (status, headers, body) = press(
+        &app,
+        &story,
+        "voorstel-onderwerp",
+        &tag,
+        &[("besluit", "publish"), ("tags", "eigen woord")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(headers["location"], format!("{path}#onderwerpen"));
+    let stored = app
+        .bank
+        .visible_story(story.id, &Scope::Municipality)
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.tags, vec!["eigen woord".to_string(), tag.clone()]);
+    assert!(stored.subgoals.is_empty(), "no subgoal comes with it");
+    assert_eq!(
+        stored.moderation,
+        Moderation::Submitted,
+        "no decision taken"
+    );
+
+    // Once there, the tag is no longer suggested.
+    let (_, page) = app.get(&path).await;
+    assert!(!page.contains(&format!("name=\"voorstel-onderwerp\" value=\"{tag}\"")));
+}
+
+#[tokio::test]
+async fn the_provider_form_suggests_tags_and_adds_one_to_what_was_typed() {
+    let app = TestApp::demo();
+    let (like, tag) = untagged_copy(&app, "Een verhaal met onderwerpen");
+    let before = stored_count(&app);
+    app.login("buurtwerk").await;
+    let mut fields = vec![
+        ("titel", like.title.as_str()),
+        ("verhaal", like.text.as_str()),
+        ("datum", "2026-11-20"),
+        ("rol", "professional"),
+        ("gevoel", "positive"),
+        ("toestemming", "internal"),
+        ("aanbieder", "buurtwerk"),
+        ("tags", "Eigen  Woord,"),
+    ];
+    let mut asked = fields.clone();
+    asked.push(("stap", "voorstellen"));
+    let (status, _, page) = app.post_form("/aanbieder/verhaal", &asked).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains(&format!("name=\"kies-onderwerp\" value=\"{tag}\"")),
+        "{page}"
+    );
+    assert!(page.contains("verhalen die hierop lijken"), "the reason");
+
+    // Adding it brings the form back with the tag after what was typed, and nothing stored.
+    let mut added = fields.clone();
+    added.push(("kies-onderwerp", &tag));
+    let (status, _, page) = app.post_form("/aanbieder/verhaal", &added).await;
+    assert_eq!(status, StatusCode::OK);
+    let typed = format!("Eigen  Woord, {tag}");
+    assert!(
+        page.contains(&format!("name=\"tags\" type=\"text\" value=\"{typed}\"")),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("name=\"kies-onderwerp\" value=\"{tag}\"")),
+        "an added tag is no longer suggested"
+    );
+    assert_eq!(stored_count(&app), before, "adding stores nothing");
+
+    // Sent, the story holds what was typed and the tag chosen, and nothing else.
+    fields.retain(|(name, _)| *name != "tags");
+    fields.push(("tags", &typed));
+    let (status, _, body) = app.post_form("/aanbieder/verhaal", &fields).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let story = app
+        .bank
+        .raw_store()
+        .stories()
+        .map(Result::unwrap)
+        .find(|s| s.title == like.title)
+        .expect("stored once sent");
+    assert_eq!(story.tags, vec!["eigen woord".to_string(), tag]);
+    assert!(
+        story.subgoals.is_empty(),
+        "no subgoal ticked for the person"
+    );
 }

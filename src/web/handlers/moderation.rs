@@ -19,7 +19,9 @@ use crate::web::media_view::{PhotoView, RecordingView, photo_views, recording_vi
 use crate::web::page::{Nav, Page};
 use crate::web::paths;
 use crate::web::story_form::{FormView, read_full_story, values_of};
-use crate::web::suggestion_view::{SubgoalSuggestionView, subgoal_views};
+use crate::web::suggestion_view::{
+    SubgoalSuggestionView, TagSuggestionView, subgoal_views, tag_views,
+};
 use crate::web::{AppError, AppState, unprocessable};
 
 pub struct Tab {
@@ -309,6 +311,8 @@ pub struct ModeratePage {
     pub merge_refused: bool,
     /// Subgoals suggested from the most alike linked stories, each added with one button.
     pub subgoal_suggestions: Vec<SubgoalSuggestionView>,
+    /// Tags suggested from the most alike tagged stories, each added with one button.
+    pub tag_suggestions: Vec<TagSuggestionView>,
 }
 
 /// A story this one is (almost) the same as, to compare side by side.
@@ -384,9 +388,9 @@ pub async fn edit(
             let (found, suggested) = match &story {
                 Ok(Some(read)) => (
                     bank.near_duplicates(&read.item)?,
-                    bank.suggest_subgoals(&read.item)?,
+                    bank.suggest_links(&read.item)?,
                 ),
-                _ => (Vec::new(), Vec::new()),
+                _ => (Vec::new(), Default::default()),
             };
             Ok((bank.settings()?, story, found, suggested))
         })
@@ -394,7 +398,8 @@ pub async fn edit(
     let read = story?.ok_or(AppError::NotFound)?;
     let story = read.item;
     let alike = alike_views(t, &settings, &story, &found);
-    let subgoal_suggestions = subgoal_views(t, &settings, &story.subgoals, &suggested);
+    let subgoal_suggestions = subgoal_views(t, &settings, &story.subgoals, &suggested.subgoals);
+    let tag_suggestions = tag_views(t, &story.tags, &suggested.tags);
     let (photos, recording) = media_views(&state, story.id).await?;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),
@@ -413,6 +418,7 @@ pub async fn edit(
         own_text: render_markdown(&story.text),
         alike,
         subgoal_suggestions,
+        tag_suggestions,
         merge_refused: FormData::new(query).get("samenvoegen") == Some("niet-gelijk"),
         suggestions: crate::web::redaction::suggestion_views(t, &story.title, story.text.as_str()),
         form: FormView::new(
@@ -447,8 +453,14 @@ pub async fn save(
         .get("voorstel")
         .and_then(|id| crate::ids::SubgoalId::parse(id).ok())
         .filter(|id| settings.goals.subgoal(id).is_some());
+    // A suggested tag accepted with its button, in the same way.
+    let accepted_tag = form
+        .get("voorstel-onderwerp")
+        .map(crate::story::normalise_tag)
+        .filter(|tag| !tag.is_empty() && !tag.contains(','));
+    let suggestion_accepted = accepted_subgoal.is_some() || accepted_tag.is_some();
     let decision = match form.get("besluit") {
-        _ if accepted_subgoal.is_some() => Ok(None),
+        _ if suggestion_accepted => Ok(None),
         Some("publish") => Ok(Some(Moderation::Published)),
         Some("reject") if !reason.is_empty() => Ok(Some(Moderation::Rejected(reason.clone()))),
         Some("reject") => Err("moderation.error_reason"),
@@ -475,6 +487,11 @@ pub async fn save(
             {
                 story.subgoals.push(subgoal.clone());
             }
+            if let Some(tag) = &accepted_tag
+                && !story.tags.contains(tag)
+            {
+                story.tags.push(tag.clone());
+            }
             let id = story.id;
             // A story erased or changed by someone else after the moderator opened it is left as it
             // is, and the page says so.
@@ -484,6 +501,11 @@ pub async fn save(
             if accepted_subgoal.is_some() {
                 return Ok(
                     Redirect::to(&format!("{}#subdoel", paths::moderate(id))).into_response()
+                );
+            }
+            if accepted_tag.is_some() {
+                return Ok(
+                    Redirect::to(&format!("{}#onderwerpen", paths::moderate(id))).into_response(),
                 );
             }
             Ok(Redirect::to(&format!("{}?opgeslagen={id}", paths::MODERATION)).into_response())
@@ -512,6 +534,7 @@ pub async fn save(
                 alike: Vec::new(),
                 merge_refused: false,
                 subgoal_suggestions: Vec::new(),
+                tag_suggestions: Vec::new(),
                 suggestions: crate::web::redaction::suggestion_views(
                     t,
                     &form.text("titel"),

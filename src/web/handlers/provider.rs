@@ -14,13 +14,13 @@ use axum::response::{IntoResponse, Response};
 
 use crate::bank::Settings;
 use crate::ids::SubgoalId;
-use crate::story::{Coded, Scope, Valence};
+use crate::story::{Coded, Scope, Valence, normalise_tag};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
 use crate::web::receipt::{store_with_receipt, with_media_errors};
 use crate::web::story_form::{FormView, read_full_story};
-use crate::web::suggestion_view::{subgoal_views, valence_view};
+use crate::web::suggestion_view::{subgoal_views, tag_views, valence_view};
 use crate::web::upload::Upload;
 use crate::web::{AppError, AppState, unprocessable};
 
@@ -49,6 +49,7 @@ pub async fn form(
             false,
             None,
             Vec::new(),
+            Vec::new(),
         ),
     })
 }
@@ -62,6 +63,8 @@ enum Step {
     ChooseValence(Valence),
     /// A suggested subgoal ticked with its button.
     TickSubgoal(SubgoalId),
+    /// A suggested tag added with its button.
+    AddTag(String),
 }
 
 impl Step {
@@ -73,6 +76,12 @@ impl Step {
             .and_then(|id| SubgoalId::parse(id).ok())
         {
             Step::TickSubgoal(subgoal)
+        } else if let Some(tag) = form
+            .get("kies-onderwerp")
+            .map(normalise_tag)
+            .filter(|tag| !tag.is_empty() && !tag.contains(','))
+        {
+            Step::AddTag(tag)
         } else if form.get("stap") == Some("voorstellen") {
             Step::Suggest
         } else {
@@ -96,7 +105,7 @@ async fn with_suggestions(
         form.value("verhaal").to_string(),
     );
     if text.trim().is_empty() && title.trim().is_empty() {
-        return Ok(form.suggesting(asked, None, Vec::new()));
+        return Ok(form.suggesting(asked, None, Vec::new(), Vec::new()));
     }
     let ticked: Vec<SubgoalId> = form
         .values
@@ -105,9 +114,10 @@ async fn with_suggestions(
         .flatten()
         .filter_map(|id| SubgoalId::parse(id).ok())
         .collect();
+    let tags = typed_tags(form.value("tags"));
     // A valence is suggested only while none is chosen.
     let wants_valence = form.value("gevoel").is_empty();
-    let (valence, subgoals) = state
+    let (valence, links) = state
         .run(move |bank| {
             let valence = if wants_valence {
                 bank.suggest_valence(&title, &text)?
@@ -116,15 +126,25 @@ async fn with_suggestions(
             };
             Ok((
                 valence,
-                bank.suggest_subgoals_for(&title, &text, None, &scope)?,
+                bank.suggest_links_for(&title, &text, None, &scope)?,
             ))
         })
         .await?;
     Ok(form.suggesting(
         asked,
         valence.as_ref().map(|guess| valence_view(t, guess)),
-        subgoal_views(t, settings, &ticked, &subgoals),
+        subgoal_views(t, settings, &ticked, &links.subgoals),
+        tag_views(t, &tags, &links.tags),
     ))
+}
+
+/// The tags typed in the form's tags field, as a sent story would hold them.
+fn typed_tags(field: &str) -> Vec<String> {
+    field
+        .split(',')
+        .map(normalise_tag)
+        .filter(|tag| !tag.is_empty())
+        .collect()
 }
 
 pub async fn submit(
@@ -140,7 +160,7 @@ pub async fn submit(
     if !matches!(step, Step::Send) {
         // The form comes back with the choice made and the suggestions; nothing is sent yet.
         let mut values = form.values();
-        for button in ["stap", "kies-gevoel", "kies-subdoel"] {
+        for button in ["stap", "kies-gevoel", "kies-subdoel", "kies-onderwerp"] {
             values.remove(button);
         }
         match &step {
@@ -151,6 +171,18 @@ pub async fn submit(
                 let ticked = values.entry("subdoel".to_string()).or_default();
                 if !ticked.contains(&subgoal.to_string()) {
                     ticked.push(subgoal.to_string());
+                }
+            }
+            Step::AddTag(tag) => {
+                let field = values.entry("tags".to_string()).or_default();
+                let typed = field.first().map(String::as_str).unwrap_or_default();
+                if !typed_tags(typed).contains(tag) {
+                    let joined = if typed.trim().is_empty() {
+                        tag.clone()
+                    } else {
+                        format!("{}, {tag}", typed.trim().trim_end_matches(','))
+                    };
+                    *field = vec![joined];
                 }
             }
             _ => {}

@@ -26,8 +26,8 @@ use crate::story::Coded;
 use crate::web::cards::{StoryCard, plain_card};
 use crate::web::forms::FormData;
 use crate::web::i18n::Texts;
-use crate::web::{AppError, AppState};
 use crate::web::paths;
+use crate::web::{AppError, AppState};
 
 /// A round as lists and pages show it.
 pub struct RoundView {

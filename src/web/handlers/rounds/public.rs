@@ -14,12 +14,12 @@ use crate::rounds::{Round, RoundPhase};
 use crate::sessions::is_code;
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, Markdown};
-use crate::web::forms::{FormData, FormErrors};
+use crate::web::forms::FormErrors;
 use crate::web::i18n::{ResidentLang, Texts};
 use crate::web::page::{Nav, Page};
-use crate::web::story_form::FormView;
-use crate::web::phone_link::{self, Told};
 use crate::web::paths;
+use crate::web::phone_link::{self, Told};
+use crate::web::story_form::FormView;
 use crate::web::{AppError, AppState, unprocessable};
 
 use super::{SignificantView, significant_views};

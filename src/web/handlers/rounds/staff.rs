@@ -20,13 +20,13 @@ use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::{Lang, Texts};
 use crate::web::links::full_url;
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::qr::qr_svg;
 use crate::web::round_forms::read_round;
 use crate::web::search_notice::SearchNotice;
 use crate::web::search_request::synonyms_wanted;
 use crate::web::story_form::FormView;
 use crate::web::{AppError, AppState, unprocessable};
-use crate::web::paths;
 
 use super::{RoundView, round_id, round_view};
 

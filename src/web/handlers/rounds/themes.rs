@@ -15,12 +15,12 @@ use crate::index::Scope;
 use crate::rounds::themes::{KeptTheme, StoryTheme};
 use crate::story::Story;
 use crate::web::auth::Analyst;
-use crate::web::cards::{StoryCard, plain_card};
+use crate::web::cards::{StoryCard, StoryLink, plain_card, story_link};
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
-use crate::web::{AppError, AppState};
 use crate::web::paths;
+use crate::web::{AppError, AppState};
 
 /// Longest theme name kept; a name is a few words.
 const MAX_NAME_CHARS: usize = 120;
@@ -36,8 +36,8 @@ pub struct ThemeView {
     pub count: usize,
     /// The page with exactly the theme's stories.
     pub href: String,
-    /// The story that fits the theme best: (title, link).
-    pub representative: Option<(String, String)>,
+    /// The story that fits the theme best.
+    pub representative: Option<StoryLink>,
     /// Stories placed in the theme by their words after the round kept its themes.
     pub placed_later: usize,
 }
@@ -66,7 +66,7 @@ pub fn theme_views(t: &Texts, analysis: &RoundAnalysis) -> Vec<ThemeView> {
             href: format!("{}/thema/{}", paths::round(id), theme.number),
             representative: theme.representative.and_then(|story| {
                 let story = analysis.stories.iter().find(|s| s.id == story)?;
-                Some((story.title.clone(), paths::story(&story.id)))
+                Some(story_link(t, story))
             }),
             placed_later: theme.placed_later,
         })

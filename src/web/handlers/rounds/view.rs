@@ -24,11 +24,11 @@ use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::{Lang, Texts};
 use crate::web::links::full_url;
 use crate::web::page::{Nav, Page};
+use crate::web::paths;
 use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
 use crate::web::round_forms::read_significant;
 use crate::web::story_form::FormView;
 use crate::web::{AppError, AppState, unprocessable};
-use crate::web::paths;
 
 use super::{
     RoundView, SignificantView, change_round, round_id, round_view, significant_views,
