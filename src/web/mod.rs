@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod oidc;
 mod page;
+mod page_ctx;
 mod paths;
 mod pattern_view;
 mod phone_link;

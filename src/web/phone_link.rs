@@ -10,12 +10,12 @@ use crate::bank::Settings;
 use crate::rounds::Round;
 use crate::sessions::Session;
 use crate::story::Story;
+use crate::web::AppError;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::i18n::Texts;
 use crate::web::page::Nav;
+use crate::web::page_ctx::PageCtx;
 use crate::web::receipt::{TellDone, store_with_receipt};
 use crate::web::story_form::read_public_story;
-use crate::web::{AppError, AppState};
 
 /// What a phone link adds to the story told through it.
 pub trait PhoneLink: Sync {
@@ -80,23 +80,22 @@ pub enum Told {
 }
 
 /// Reads the posted form and, when it holds a story, links it through `link` and stores it with a
-/// receipt code. It enters moderation like every story.
+/// receipt code. It enters moderation like every story. `ctx` is a resident page's.
 pub async fn tell<L: PhoneLink>(
-    state: &AppState,
-    t: &'static Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     link: &L,
     pairs: Vec<(String, String)>,
 ) -> Result<Told, AppError> {
     let form = FormData::new(pairs);
-    let settings = state.run(|bank| bank.settings()).await?;
-    match read_public_story(&form, &settings, state.today()) {
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
+    match read_public_story(&form, &settings, ctx.state.today()) {
         Err(errors) => Ok(Told::Mistakes(form.values(), errors)),
         Ok(mut story) => {
             link.link(&mut story, &settings);
-            let mut page = state.resident_page(t, &settings, L::TITLE_KEY, Nav::None, uri);
+            let mut page = ctx.page(&settings, L::TITLE_KEY, Nav::None);
             page.title = link.title().to_string();
-            let (done, seq) = store_with_receipt(state, page, story, Default::default()).await?;
+            let (done, seq) =
+                store_with_receipt(&ctx.state, page, story, Default::default()).await?;
             Ok(Told::Stored(done, seq))
         }
     }

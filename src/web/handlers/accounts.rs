@@ -7,19 +7,20 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::accounts::{AccountChange, AccountError, Role, RoleKind, User};
 use crate::bank::Settings;
 use crate::ids::{ProviderId, UserName};
+use crate::web::AppError;
 use crate::web::auth::Admin;
 use crate::web::forms::FormData;
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
-use crate::web::{AppError, AppState};
 
 /// One account as the list and its own page show it.
 pub struct AccountView {
@@ -150,18 +151,18 @@ fn not_stored(page: impl IntoResponse) -> Response {
 }
 
 async fn accounts_page(
-    state: &AppState,
-    t: &'static Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     you: &UserName,
     form: NewAccountForm,
     added: Option<(String, String)>,
 ) -> Result<AccountsPage, AppError> {
-    let (settings, users) = state
+    let t = ctx.t;
+    let (settings, users) = ctx
+        .state
         .run(|bank| Ok((bank.settings()?, bank.users()?)))
         .await?;
     Ok(AccountsPage {
-        page: state.page(t, &settings, "accounts.title", Nav::Admin, uri),
+        page: ctx.page(&settings, "accounts.title", Nav::Admin),
         accounts: users
             .iter()
             .map(|user| account_view(t, &settings, user, you))
@@ -173,31 +174,17 @@ async fn accounts_page(
     })
 }
 
-pub async fn list(
-    Admin(admin): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<AccountsPage, AppError> {
-    accounts_page(
-        &state,
-        t,
-        &uri,
-        &admin.name,
-        NewAccountForm::default(),
-        None,
-    )
-    .await
+pub async fn list(Admin(admin): Admin, ctx: PageCtx) -> Result<AccountsPage, AppError> {
+    accounts_page(&ctx, &admin.name, NewAccountForm::default(), None).await
 }
 
 /// Adds an account with a made password, shown once on the page that answers.
 pub async fn add(
     Admin(admin): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let data = FormData::new(pairs);
     let mut form = NewAccountForm {
         name: data.text("naam").trim().to_lowercase(),
@@ -227,33 +214,31 @@ pub async fn add(
                 t.get("accounts.error_provider_unknown").to_string(),
             ));
         }
-        let page = accounts_page(&state, t, &uri, &admin.name, form, None).await?;
+        let page = accounts_page(&ctx, &admin.name, form, None).await?;
         return Ok(crate::web::unprocessable(page));
     };
     let password = crate::accounts::generate_password();
-    let today = state.today();
+    let today = ctx.state.today();
     let user = match Role::new(role, provider)
         .and_then(|role| User::new(name.clone(), &form.display_name, role, &password, today))
     {
         Ok(user) => user,
         Err(error) => {
             form.errors.push(refusal(t, &error));
-            let page = accounts_page(&state, t, &uri, &admin.name, form, None).await?;
+            let page = accounts_page(&ctx, &admin.name, form, None).await?;
             return Ok(crate::web::unprocessable(page));
         }
     };
-    let added = state.run(move |bank| bank.add_user(&user)).await?;
+    let added = ctx.state.run(move |bank| bank.add_user(&user)).await?;
     if let Err(error) = added {
         form.errors.push(refusal(t, &error));
-        let page = accounts_page(&state, t, &uri, &admin.name, form, None).await?;
+        let page = accounts_page(&ctx, &admin.name, form, None).await?;
         return Ok(crate::web::unprocessable(page));
     }
     tracing::info!(account = %name, role = role.code(), "account added");
     crate::web::audit::note_target(format!("user:{name}"));
     let page = accounts_page(
-        &state,
-        t,
-        &uri,
+        &ctx,
         &admin.name,
         NewAccountForm::default(),
         Some((name.to_string(), password)),
@@ -263,17 +248,17 @@ pub async fn add(
 }
 
 async fn account_page(
-    state: &AppState,
-    t: &'static Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     you: &UserName,
     name: UserName,
 ) -> Result<AccountPage, AppError> {
-    let (settings, user) = state
+    let t = ctx.t;
+    let (settings, user) = ctx
+        .state
         .run(move |bank| Ok((bank.settings()?, bank.user(&name)?)))
         .await?;
     let user = user.ok_or(AppError::NotFound)?;
-    let mut page = state.page(t, &settings, "accounts.title", Nav::Admin, uri);
+    let mut page = ctx.page(&settings, "accounts.title", Nav::Admin);
     page.title = t.with("accounts.account_title", user.name.as_str());
     Ok(AccountPage {
         page,
@@ -293,13 +278,11 @@ fn account_name(name: &str) -> Result<UserName, AppError> {
 /// One account's page; `klaar` names the change just made, to say it was saved.
 pub async fn show(
     Admin(admin): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(name): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<AccountPage, AppError> {
-    let mut page = account_page(&state, t, &uri, &admin.name, account_name(&name)?).await?;
+    let mut page = account_page(&ctx, &admin.name, account_name(&name)?).await?;
     page.notice = match FormData::new(pairs).get("klaar") {
         Some("rol") => Some("accounts.role_saved"),
         Some("uit") => Some("accounts.disabled_done"),
@@ -313,18 +296,18 @@ pub async fn show(
 /// Makes `change` to the account in the path; on success sends the administrator back to its page
 /// with `done` as the notice, otherwise shows the page with why (422).
 async fn change(
-    state: AppState,
-    t: &'static Texts,
-    uri: axum::http::Uri,
+    ctx: PageCtx,
     admin: User,
     name: String,
     change: AccountChange,
     done: &str,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let name = account_name(&name)?;
     let action = change.audit_action();
     let account = name.clone();
-    let changed = state
+    let changed = ctx
+        .state
         .run(move |bank| bank.change_user(&account, change))
         .await?;
     match changed {
@@ -335,7 +318,7 @@ async fn change(
         }
         Err(AccountError::NoSuchAccount) => Err(AppError::NotFound),
         Err(error) => {
-            let mut page = account_page(&state, t, &uri, &admin.name, name).await?;
+            let mut page = account_page(&ctx, &admin.name, name).await?;
             page.error = Some(refusal(t, &error));
             Ok(crate::web::unprocessable(page))
         }
@@ -345,15 +328,14 @@ async fn change(
 /// Gives the account another role, with the provider for provider staff.
 pub async fn set_role(
     Admin(admin): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(name): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs);
     let Some(kind) = form.get("rol").and_then(RoleKind::parse) else {
-        let mut page = account_page(&state, t, &uri, &admin.name, account_name(&name)?).await?;
+        let mut page = account_page(&ctx, &admin.name, account_name(&name)?).await?;
         page.error = Some(("rol", t.get("accounts.error_role").to_string()));
         return Ok(crate::web::unprocessable(page));
     };
@@ -364,58 +346,51 @@ pub async fn set_role(
     let role = match Role::new(kind, provider) {
         Ok(role) => role,
         Err(error) => {
-            let mut page = account_page(&state, t, &uri, &admin.name, account_name(&name)?).await?;
+            let mut page = account_page(&ctx, &admin.name, account_name(&name)?).await?;
             page.error = Some(refusal(t, &error));
             return Ok(crate::web::unprocessable(page));
         }
     };
-    change(state, t, uri, admin, name, AccountChange::Role(role), "rol").await
+    change(ctx, admin, name, AccountChange::Role(role), "rol").await
 }
 
 pub async fn disable(
     Admin(admin): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
-    change(state, t, uri, admin, name, AccountChange::Disable, "uit").await
+    change(ctx, admin, name, AccountChange::Disable, "uit").await
 }
 
 pub async fn enable(
     Admin(admin): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
-    change(state, t, uri, admin, name, AccountChange::Enable, "aan").await
+    change(ctx, admin, name, AccountChange::Enable, "aan").await
 }
 
 pub async fn second_factor_off(
     Admin(admin): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
     let off = AccountChange::SecondFactorOff;
-    change(state, t, uri, admin, name, off, "tweestaps").await
+    change(ctx, admin, name, off, "tweestaps").await
 }
 
 /// Makes a new password for the account and shows it this once; the account's logins end.
 pub async fn reset_password(
     Admin(admin): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
     let name = account_name(&name)?;
     let password = crate::accounts::generate_password();
     let account = name.clone();
     let reset = AccountChange::Password(password.clone());
-    let changed = state
+    let changed = ctx
+        .state
         .run(move |bank| bank.change_user(&account, reset))
         .await?;
     match changed {
@@ -429,7 +404,7 @@ pub async fn reset_password(
     }
     tracing::info!(account = %name, "new password made for an account");
     crate::web::audit::note_target(format!("user:{name}"));
-    let mut page = account_page(&state, t, &uri, &admin.name, name).await?;
+    let mut page = account_page(&ctx, &admin.name, name).await?;
     page.new_password = Some(password);
     Ok(not_stored(page))
 }

@@ -6,7 +6,7 @@ use crate::web::auth::Facilitator;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::bank::Settings;
@@ -16,8 +16,8 @@ use crate::present::session_views::{ActionView, action_view};
 use crate::sessions::{Action, EntryId};
 use crate::web::download::{Sheet, attachment, query_string};
 use crate::web::forms::FormData;
-use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::session_forms::update_action;
 use crate::web::{AppError, AppState};
 
@@ -54,15 +54,15 @@ fn shown(form: &FormData, settings: &Settings, actions: Vec<Action>) -> (Vec<Act
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<ActionsPage, AppError> {
+    let t = ctx.t;
     let download_query = query_string(&pairs, &[]);
     let form = FormData::new(pairs);
-    let today = state.today();
-    let (settings, versions, actions) = state
+    let today = ctx.state.today();
+    let (settings, versions, actions) = ctx
+        .state
         .run(|bank| {
             // Versions first: a change made while the page is put together makes its save refused.
             let versions = bank.action_versions()?;
@@ -71,7 +71,7 @@ pub async fn list(
         .await?;
     let (open, finished) = shown(&form, &settings, actions);
     Ok(ActionsPage {
-        page: state.page(t, &settings, "actions.title", Nav::Actions, &uri),
+        page: ctx.page(&settings, "actions.title", Nav::Actions),
         open: open
             .into_iter()
             .map(|a| {
@@ -83,7 +83,8 @@ pub async fn list(
             .into_iter()
             .map(|a| action_view(t, &settings, &a, today))
             .collect(),
-        back: uri
+        back: ctx
+            .uri
             .path_and_query()
             .map_or("/acties".to_string(), |pq| pq.as_str().to_string()),
         download_query,

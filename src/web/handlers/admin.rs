@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::audit::{Actor, AuditEntry};
@@ -14,8 +14,9 @@ use crate::ids::ProviderId;
 use crate::tokens::{ApiToken, TokenInfo};
 use crate::web::auth::Admin;
 use crate::web::forms::FormData;
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::{AppError, AppState, unprocessable};
 
@@ -129,14 +130,14 @@ fn entry_view(t: &Texts, settings: &Settings, entry: &AuditEntry, exists: bool) 
 }
 
 async fn admin_page(
-    state: &AppState,
-    t: &'static Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     page_number: usize,
     new_token: Option<String>,
     token_error: Option<String>,
 ) -> Result<AdminPage, AppError> {
-    let (settings, tokens, entries, total, plan, latest) = state
+    let t = ctx.t;
+    let (settings, tokens, entries, total, plan, latest) = ctx
+        .state
         .run(move |bank| {
             let entries = bank.audit_page((page_number - 1) * PER_PAGE, PER_PAGE)?;
             Ok((
@@ -150,7 +151,7 @@ async fn admin_page(
         })
         .await?;
     Ok(AdminPage {
-        page: state.page(t, &settings, "admin.title", Nav::Admin, uri),
+        page: ctx.page(&settings, "admin.title", Nav::Admin),
         tokens: tokens
             .iter()
             .map(|token: &TokenInfo| TokenView {
@@ -182,9 +183,7 @@ async fn admin_page(
 
 pub async fn page(
     Admin(_): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<AdminPage, AppError> {
     let page_number = FormData::new(pairs)
@@ -192,24 +191,24 @@ pub async fn page(
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(1)
         .max(1);
-    admin_page(&state, t, &uri, page_number, None, None).await
+    admin_page(&ctx, page_number, None, None).await
 }
 
 /// Makes a token for a provider and shows it once.
 pub async fn create_token(
     Admin(_): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs);
     let provider = form
         .get("aanbieder")
         .and_then(|id| ProviderId::parse(id).ok());
     let label = form.text("omschrijving");
-    let today = state.today();
-    let made = state
+    let today = ctx.state.today();
+    let made = ctx
+        .state
         .run(move |bank| {
             let settings = bank.settings()?;
             let Some(provider) = provider.filter(|id| settings.municipality.provider(id).is_some())
@@ -227,15 +226,13 @@ pub async fn create_token(
         Some((token, info)) => {
             crate::web::audit::note_target(format!("token:{}", info.id));
             let shown = token.reveal().to_string();
-            Ok(admin_page(&state, t, &uri, 1, Some(shown), None)
+            Ok(admin_page(&ctx, 1, Some(shown), None)
                 .await?
                 .into_response())
         }
         None => {
             let error = t.get("admin.token_error_provider").to_string();
-            Ok(unprocessable(
-                admin_page(&state, t, &uri, 1, None, Some(error)).await?,
-            ))
+            Ok(unprocessable(admin_page(&ctx, 1, None, Some(error)).await?))
         }
     }
 }
@@ -256,13 +253,9 @@ pub async fn revoke_token(
 }
 
 /// Makes a backup in the backup folder now and says which file it is.
-pub async fn make_backup(
-    Admin(_): Admin,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, AppError> {
-    let made = state
+pub async fn make_backup(Admin(_): Admin, ctx: PageCtx) -> Result<Response, AppError> {
+    let made = ctx
+        .state
         .run(|bank| {
             if bank.backup_plan().is_none() {
                 return Ok(None);
@@ -276,7 +269,7 @@ pub async fn make_backup(
         return Err(AppError::NotFound);
     };
     let failed = made.is_err();
-    let mut page = admin_page(&state, t, &uri, 1, None, None).await?;
+    let mut page = admin_page(&ctx, 1, None, None).await?;
     page.backup_notice = Some(match made {
         Ok((file, _)) => {
             crate::web::audit::note_target(format!("backup:{}", file.name));

@@ -6,7 +6,7 @@
 use crate::web::auth::Facilitator;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 
 use crate::bank::Within;
 use crate::export::{Audience, measurements_table, stories_table};
@@ -22,8 +22,8 @@ use crate::web::chart::{Point, line_chart};
 use crate::web::download::{Sheet, attachment};
 use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
-use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::search_notice::SearchNotice;
 use crate::web::search_request::synonyms_wanted;
@@ -91,14 +91,13 @@ pub struct EvidencePage {
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<axum::response::Response, AppError> {
+    let t = ctx.t;
     let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
-    let today = state.today();
+    let today = ctx.state.today();
     let link_pairs: Vec<(String, String)> = pairs
         .iter()
         .filter(|(key, _)| ["gebied", "periode", "synoniemen"].contains(&key.as_str()))
@@ -113,7 +112,8 @@ pub async fn page(
     };
     let interpretation_query = form.text("dq");
     let dq = interpretation_query.clone();
-    let (settings, (filter, unknown), evidence, years, interpretations, actions, sessions) = state
+    let (settings, (filter, unknown), evidence, years, interpretations, actions, sessions) = ctx
+        .state
         .run(move |bank| {
             let settings = bank.settings()?;
             let filter = read_filter(&form, &settings.municipality);
@@ -364,8 +364,8 @@ pub async fn page(
         &municipality.name,
         indicator.title.clone(),
         Nav::Goals,
-        &uri,
-        state.demo,
+        &ctx.uri,
+        ctx.state.demo,
     );
     page.description = t.with("meta.indicator", &indicator.title);
     let page = EvidencePage {
@@ -436,14 +436,13 @@ pub struct InterpretationPage {
 }
 
 async fn interpretation_page(
-    state: &AppState,
-    t: &'static crate::web::i18n::Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     id: &IndicatorId,
     values: std::collections::BTreeMap<String, Vec<String>>,
     errors: &crate::web::forms::FormErrors,
 ) -> Result<InterpretationPage, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+    let t = ctx.t;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     let indicator = settings.goals.indicator(id).ok_or(AppError::NotFound)?;
     let key = if errors.is_empty() {
         "interpretation.add_title"
@@ -451,7 +450,7 @@ async fn interpretation_page(
         "interpretation.add_title_error"
     };
     Ok(InterpretationPage {
-        page: state.page(t, &settings, key, Nav::Goals, uri),
+        page: ctx.page(&settings, key, Nav::Goals),
         id: indicator.id.to_string(),
         title: indicator.title.clone(),
         form: crate::web::story_form::FormView::new(t, &settings, values, errors, false),
@@ -461,35 +460,23 @@ async fn interpretation_page(
 /// The form for an interpretation of one indicator outside a session.
 pub async fn interpretation_form(
     Facilitator(_): Facilitator,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(id): Path<String>,
 ) -> Result<InterpretationPage, AppError> {
     let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
-    interpretation_page(
-        &state,
-        t,
-        &uri,
-        &id,
-        Default::default(),
-        &Default::default(),
-    )
-    .await
+    interpretation_page(&ctx, &id, Default::default(), &Default::default()).await
 }
 
 pub async fn interpret(
     Facilitator(_): Facilitator,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(id): Path<String>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     let id = IndicatorId::parse(&id).map_err(|_| AppError::NotFound)?;
     let form = FormData::new(pairs);
-    let settings = state.run(|bank| bank.settings()).await?;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     if settings.goals.indicator(&id).is_none() {
         return Err(AppError::NotFound);
     }
@@ -498,13 +485,13 @@ pub async fn interpret(
         &settings,
         Some(&id),
         None,
-        state.today(),
+        ctx.state.today(),
     ) {
         Err(errors) => Ok(unprocessable(
-            interpretation_page(&state, t, &uri, &id, form.values(), &errors).await?,
+            interpretation_page(&ctx, &id, form.values(), &errors).await?,
         )),
         Ok(interpretation) => {
-            state
+            ctx.state
                 .run(move |bank| bank.add_interpretation(&interpretation))
                 .await?;
             Ok(

@@ -11,13 +11,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::web::auth::{AuthSession, Credentials, Staff};
 use crate::web::forms::FormData;
-use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::{AppError, AppState, unprocessable};
 
 #[derive(Template, WebTemplate)]
@@ -74,45 +74,38 @@ pub struct BackQuery {
 }
 
 async fn login_page(
-    state: &AppState,
-    t: &'static Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     name: String,
     back: String,
     failed: bool,
 ) -> Result<LoginPage, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+    let t = ctx.t;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     Ok(LoginPage {
-        page: state.page(t, &settings, "login.title", Nav::Login, uri),
+        page: ctx.page(&settings, "login.title", Nav::Login),
         name,
         back,
         failed,
-        sso_button: state
+        sso_button: ctx
+            .state
             .oidc
             .as_ref()
             .map(|oidc| t.with("login.sso_button", &oidc.settings.name)),
-        local_login: state.local_login,
+        local_login: ctx.state.local_login,
     })
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
-    Query(query): Query<BackQuery>,
-) -> Result<LoginPage, AppError> {
+pub async fn form(ctx: PageCtx, Query(query): Query<BackQuery>) -> Result<LoginPage, AppError> {
     let back = safe_back(query.terug.as_deref());
-    login_page(&state, t, &uri, String::new(), back, false).await
+    login_page(&ctx, String::new(), back, false).await
 }
 
 pub async fn login(
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     mut session: AuthSession,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    if !state.local_login {
+    if !ctx.state.local_login {
         return Err(AppError::Forbidden);
     }
     let form = FormData::new(pairs);
@@ -139,7 +132,7 @@ pub async fn login(
         }
         None => {
             tracing::info!("a login failed");
-            let page = login_page(&state, t, &uri, name, back, true).await?;
+            let page = login_page(&ctx, name, back, true).await?;
             Ok(unprocessable(page))
         }
     }
@@ -173,16 +166,14 @@ pub async fn logout(
 const PENDING_KEY: &str = "oidc_pending";
 
 async fn sso_problem(
-    state: &AppState,
-    t: &'static Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     status: axum::http::StatusCode,
     reason: &'static str,
 ) -> Result<Response, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
-    let oidc = state.oidc.as_ref().ok_or(AppError::NotFound)?;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
+    let oidc = ctx.state.oidc.as_ref().ok_or(AppError::NotFound)?;
     let page = SsoProblemPage {
-        page: state.page(t, &settings, "sso.title", Nav::Login, uri),
+        page: ctx.page(&settings, "sso.title", Nav::Login),
         reason,
         contact: oidc.settings.contact.clone(),
         provider: oidc.settings.name.clone(),
@@ -194,18 +185,16 @@ async fn sso_problem(
 
 /// `/login/oidc`: sends the visitor to the identity provider, remembering the login in the session.
 pub async fn oidc_start(
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     headers: axum::http::HeaderMap,
     session: AuthSession,
     Query(query): Query<BackQuery>,
 ) -> Result<Response, AppError> {
-    let Some(oidc) = state.oidc.clone() else {
+    let Some(oidc) = ctx.state.oidc.clone() else {
         return Err(AppError::NotFound);
     };
     let back = safe_back(query.terug.as_deref());
-    let redirect = crate::web::oidc::redirect_url(&oidc.settings, &headers, state.secure);
+    let redirect = crate::web::oidc::redirect_url(&oidc.settings, &headers, ctx.state.secure);
     match oidc.start(redirect, back).await {
         Ok((url, pending)) => {
             session
@@ -217,14 +206,7 @@ pub async fn oidc_start(
         }
         Err(error) => {
             tracing::warn!(error = %error, "single sign-on could not start");
-            sso_problem(
-                &state,
-                t,
-                &uri,
-                axum::http::StatusCode::BAD_GATEWAY,
-                "sso.unreachable",
-            )
-            .await
+            sso_problem(&ctx, axum::http::StatusCode::BAD_GATEWAY, "sso.unreachable").await
         }
     }
 }
@@ -239,18 +221,16 @@ pub struct ReturnQuery {
 
 /// `/login/oidc/terug`: checks the provider's answer and logs the visitor in, or says why not.
 pub async fn oidc_return(
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     mut session: AuthSession,
     Query(query): Query<ReturnQuery>,
 ) -> Result<Response, AppError> {
     use crate::web::oidc::OidcError;
     use axum::http::StatusCode;
-    let Some(oidc) = state.oidc.clone() else {
+    let Some(oidc) = ctx.state.oidc.clone() else {
         return Err(AppError::NotFound);
     };
-    // Used once, whatever comes of it: a second return with the same state finds nothing.
+    // Used once, whatever comes of it: a second return with the same ctx.state finds nothing.
     let pending: Option<crate::web::oidc::Pending> = session
         .session
         .remove(PENDING_KEY)
@@ -288,7 +268,7 @@ pub async fn oidc_return(
             } else {
                 "sso.failed"
             };
-            return sso_problem(&state, t, &uri, status, reason).await;
+            return sso_problem(&ctx, status, reason).await;
         }
     };
     let mapping = crate::sso::role_for(&oidc.settings.roles, &verified.groups)
@@ -299,8 +279,11 @@ pub async fn oidc_return(
         role: mapping,
     };
     let name = login.identity.user_name();
-    let today = state.today();
-    let recorded = state.run(move |bank| bank.sso_login(login, today)).await?;
+    let today = ctx.state.today();
+    let recorded = ctx
+        .state
+        .run(move |bank| bank.sso_login(login, today))
+        .await?;
     match recorded {
         Ok(user) => {
             session
@@ -322,7 +305,7 @@ pub async fn oidc_return(
                     "sso.not_set_up"
                 }
             };
-            sso_problem(&state, t, &uri, StatusCode::FORBIDDEN, reason).await
+            sso_problem(&ctx, StatusCode::FORBIDDEN, reason).await
         }
     }
 }
@@ -447,15 +430,10 @@ fn setup_view(factor: &crate::accounts::SecondFactor, account: &str) -> FactorVi
     }
 }
 
-pub async fn password_form(
-    Staff(user): Staff,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<PasswordPage, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+pub async fn password_form(Staff(user): Staff, ctx: PageCtx) -> Result<PasswordPage, AppError> {
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     Ok(PasswordPage {
-        page: state.page(t, &settings, "password.title", Nav::None, &uri),
+        page: ctx.page(&settings, "password.title", Nav::None),
         saved: false,
         error: None,
         second_factor: FactorView::of(&user),
@@ -468,9 +446,7 @@ pub async fn password_form(
 /// which proves the app has it) or off (`stap=uit` with a code).
 pub async fn second_factor(
     Staff(user): Staff,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     use crate::accounts::SecondFactor;
@@ -492,7 +468,7 @@ pub async fn second_factor(
                 Some(factor) => {
                     let mut changed = user.clone();
                     changed.second_factor = Some(factor);
-                    state.run(move |bank| bank.put_user(&changed)).await?;
+                    ctx.state.run(move |bank| bank.put_user(&changed)).await?;
                     tracing::info!(user = %user.name, "second factor turned on");
                     (FactorView::On, Some("second_factor.turned_on"), false)
                 }
@@ -507,7 +483,7 @@ pub async fn second_factor(
             Some(_) => {
                 let mut changed = user.clone();
                 changed.second_factor = None;
-                state.run(move |bank| bank.put_user(&changed)).await?;
+                ctx.state.run(move |bank| bank.put_user(&changed)).await?;
                 tracing::info!(user = %user.name, "second factor turned off");
                 (FactorView::Off, Some("second_factor.turned_off"), false)
             }
@@ -515,9 +491,9 @@ pub async fn second_factor(
         },
         _ => (FactorView::of(&user), None, false),
     };
-    let settings = state.run(|bank| bank.settings()).await?;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     let page = PasswordPage {
-        page: state.page(t, &settings, "password.title", Nav::None, &uri),
+        page: ctx.page(&settings, "password.title", Nav::None),
         saved: false,
         error: None,
         second_factor: view,
@@ -535,18 +511,18 @@ pub async fn second_factor(
 /// because they were made with the old password; this one is renewed.
 pub async fn change_password(
     Staff(user): Staff,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     mut session: AuthSession,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs);
     let current = form.text("huidig");
     let new = form.text("nieuw");
     let repeat = form.text("herhaal");
     let name = user.name.clone();
-    let outcome = state
+    let outcome = ctx
+        .state
         .run(move |bank| {
             let Some(mut user) = bank.user(&name)? else {
                 return Ok(Err(("huidig", "password.error_current")));
@@ -568,7 +544,7 @@ pub async fn change_password(
             Ok(Ok(user))
         })
         .await?;
-    let settings = state.run(|bank| bank.settings()).await?;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     match outcome {
         Ok(user) => {
             session.login(&user).await.map_err(|error| {
@@ -576,7 +552,7 @@ pub async fn change_password(
             })?;
             tracing::info!(user = %user.name, "password changed");
             Ok(PasswordPage {
-                page: state.page(t, &settings, "password.title", Nav::None, &uri),
+                page: ctx.page(&settings, "password.title", Nav::None),
                 saved: true,
                 error: None,
                 second_factor: FactorView::of(&user),
@@ -586,7 +562,7 @@ pub async fn change_password(
             .into_response())
         }
         Err((field, key)) => Ok(unprocessable(PasswordPage {
-            page: state.page(t, &settings, "password.title", Nav::None, &uri),
+            page: ctx.page(&settings, "password.title", Nav::None),
             saved: false,
             error: Some((field, t.get(key).to_string())),
             second_factor: FactorView::of(&user),

@@ -6,7 +6,7 @@ use crate::web::auth::Analyst;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
@@ -14,9 +14,9 @@ use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Moderation, StoryId};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::i18n::Lang;
 use crate::web::media_view::{PhotoView, RecordingView, photo_views, recording_view};
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::story_form::{FormView, read_full_story, values_of};
 use crate::web::suggestion_view::{
@@ -141,11 +141,10 @@ fn unlinked_stories(per_page: usize) -> SearchRequest {
 
 pub async fn queue(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<QueuePage, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs);
     let unlinked = form.get("status") == Some(UNLINKED);
     let status: &'static str = form
@@ -156,7 +155,8 @@ pub async fn queue(
     let saved_id = form
         .get("opgeslagen")
         .and_then(|id| StoryId::parse(id).ok());
-    let (settings, results, saved, urgent, alike, (unlinked_count, unlinked_hits)) = state
+    let (settings, results, saved, urgent, alike, (unlinked_count, unlinked_hits)) = ctx
+        .state
         .run(move |bank| {
             let to_link = bank.search(&unlinked_stories(if unlinked { 100 } else { 1 }))?;
             let to_link = (to_link.total, unlinked.then_some(to_link.hits));
@@ -246,7 +246,7 @@ pub async fn queue(
     let any_urgent = !urgent.is_empty();
     Ok(QueuePage {
         any_urgent,
-        page: state.page(t, &settings, "moderation.title", Nav::Moderation, &uri),
+        page: ctx.page(&settings, "moderation.title", Nav::Moderation),
         tabs,
         unlinked,
         items: if let Some(hits) = &unlinked_hits {
@@ -264,7 +264,7 @@ pub async fn queue(
                 &settings.municipality,
                 &results.hits,
                 urgent,
-                state.today(),
+                ctx.state.today(),
                 &alike,
             )
         } else {
@@ -375,14 +375,14 @@ async fn media_views(
 
 pub async fn edit(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(id): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<ModeratePage, AppError> {
+    let t = ctx.t;
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
-    let (settings, story, found, suggested) = state
+    let (settings, story, found, suggested) = ctx
+        .state
         .run(move |bank| {
             let story = bank.story_to_change(id)?;
             let (found, suggested) = match &story {
@@ -400,13 +400,13 @@ pub async fn edit(
     let alike = alike_views(t, &settings, &story, &found);
     let subgoal_suggestions = subgoal_views(t, &settings, &story.subgoals, &suggested.subgoals);
     let tag_suggestions = tag_views(t, &story.tags, &suggested.tags);
-    let (photos, recording) = media_views(&state, story.id).await?;
+    let (photos, recording) = media_views(&ctx.state, story.id).await?;
     let reason = match &story.moderation {
         Moderation::Rejected(reason) => reason.clone(),
         _ => String::new(),
     };
     Ok(ModeratePage {
-        page: state.page(t, &settings, "moderation.edit_title", Nav::Moderation, &uri),
+        page: ctx.page(&settings, "moderation.edit_title", Nav::Moderation),
         id: story.id.to_string(),
         status: t.code("status", story.moderation.code()),
         reason,
@@ -433,15 +433,15 @@ pub async fn edit(
 
 pub async fn save(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
     let form = FormData::new(pairs);
-    let (settings, existing) = state
+    let (settings, existing) = ctx
+        .state
         .run(move |bank| Ok((bank.settings()?, bank.story_to_change(id)?)))
         .await?;
     let existing = existing?.ok_or(AppError::NotFound)?.item;
@@ -466,7 +466,7 @@ pub async fn save(
         Some("reject") => Err("moderation.error_reason"),
         _ => Ok(None),
     };
-    let read = read_full_story(&form, &settings, Some(&existing), state.today());
+    let read = read_full_story(&form, &settings, Some(&existing), ctx.state.today());
     match (read, decision) {
         (Ok(mut story), Ok(decision)) => {
             if let Some(moderation) = decision {
@@ -495,7 +495,7 @@ pub async fn save(
             let id = story.id;
             // A story erased or changed by someone else after the moderator opened it is left as it
             // is, and the page says so.
-            state
+            ctx.state
                 .run(move |bank| bank.save_moderated(&story, read_at))
                 .await??;
             if accepted_subgoal.is_some() {
@@ -512,14 +512,8 @@ pub async fn save(
         }
         (read, decision) => {
             let errors = read.err().unwrap_or_default();
-            let page = state.page(
-                t,
-                &settings,
-                "moderation.edit_title_error",
-                Nav::Moderation,
-                &uri,
-            );
-            let (photos, recording) = media_views(&state, existing.id).await?;
+            let page = ctx.page(&settings, "moderation.edit_title_error", Nav::Moderation);
+            let (photos, recording) = media_views(&ctx.state, existing.id).await?;
             Ok(unprocessable(ModeratePage {
                 page,
                 photos,

@@ -3,20 +3,20 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::Query;
 
 use crate::bank::Overview;
 use crate::index::Scope;
+use crate::web::AppError;
 use crate::web::filters::{FilterView, answer, filter_view, read_filter};
 use crate::web::forms::FormData;
-use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::views::{
     BalanceView, ProgressView, SignalView, Tally, TrendView, balance_view, measurement_text,
     progress_view, signal_views, trend_view, value_text,
 };
-use crate::web::{AppError, AppState};
 
 pub struct IndicatorRow {
     pub id: String,
@@ -134,14 +134,14 @@ fn session_links(
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<axum::response::Response, AppError> {
-    let today = state.today();
+    let t = ctx.t;
+    let today = ctx.state.today();
     let form = FormData::new(pairs);
-    let (settings, (filter, unknown), overview, years, sessions) = state
+    let (settings, (filter, unknown), overview, years, sessions) = ctx
+        .state
         .run(move |bank| {
             let settings = bank.settings()?;
             let filter = read_filter(&form, &settings.municipality);
@@ -212,7 +212,7 @@ pub async fn page(
                 .collect(),
         })
         .collect();
-    let page = state.page(t, &settings, "overview.title", Nav::Goals, &uri);
+    let page = ctx.page(&settings, "overview.title", Nav::Goals);
     let mut filter = filter_view(t, &settings.municipality, &filter, &years);
     filter.notices = unknown.notices(t);
     let page = OverviewPage {

@@ -8,16 +8,16 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 
 use crate::web::auth::Staff;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::i18n::{Lang, RESIDENT_LANGUAGES, ResidentLang, texts_for};
+use crate::web::i18n::{RESIDENT_LANGUAGES, texts_for};
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::{PageCtx, ResidentCtx};
 use crate::web::receipt::store_with_receipt;
 use crate::web::story_form::{FormView, read_paper_story};
-use crate::web::{AppError, AppState, unprocessable};
+use crate::web::{AppError, unprocessable};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "paper.html")]
@@ -29,14 +29,11 @@ pub struct PaperForm {
 }
 
 /// The printable form, in the visitor's language.
-pub async fn form(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<PaperForm, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+pub async fn form(ResidentCtx(ctx): ResidentCtx) -> Result<PaperForm, AppError> {
+    let t = ctx.t;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     Ok(PaperForm {
-        page: state.resident_page(t, &settings, "paper.title", Nav::Tell, &uri),
+        page: ctx.page(&settings, "paper.title", Nav::Tell),
         form: FormView::new(t, &settings, BTreeMap::new(), &FormErrors::default(), true),
         written_in: settings.municipality.default_language.code().to_string(),
     })
@@ -68,17 +65,13 @@ fn printable() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-pub async fn entry_form(
-    Staff(_user): Staff,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<EntryPage, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+pub async fn entry_form(Staff(_user): Staff, ctx: PageCtx) -> Result<EntryPage, AppError> {
+    let t = ctx.t;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     let mut values = BTreeMap::new();
-    values.insert("datum".to_string(), vec![state.today().to_string()]);
+    values.insert("datum".to_string(), vec![ctx.state.today().to_string()]);
     Ok(EntryPage {
-        page: state.page(t, &settings, "paper_entry.title", Nav::Provider, &uri),
+        page: ctx.page(&settings, "paper_entry.title", Nav::Provider),
         form: FormView::new(t, &settings, values, &FormErrors::default(), true),
         forms: printable(),
     })
@@ -88,16 +81,15 @@ pub async fn entry_form(
 /// for a provider; the page shows the code to write on the form.
 pub async fn entry(
     Staff(user): Staff,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs);
-    let settings = state.run(|bank| bank.settings()).await?;
-    match read_paper_story(&form, &settings, state.today()) {
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
+    match read_paper_story(&form, &settings, ctx.state.today()) {
         Err(errors) => Ok(unprocessable(EntryPage {
-            page: state.page(t, &settings, "paper_entry.title_error", Nav::Provider, &uri),
+            page: ctx.page(&settings, "paper_entry.title_error", Nav::Provider),
             form: FormView::new(t, &settings, form.values(), &errors, true),
             forms: printable(),
         })),
@@ -105,8 +97,8 @@ pub async fn entry(
             if user.role.provider().is_some() {
                 story.provider = user.role.provider().cloned();
             }
-            let page = state.page(t, &settings, "paper_entry.done_title", Nav::Provider, &uri);
-            let (done, _) = store_with_receipt(&state, page, story, Default::default()).await?;
+            let page = ctx.page(&settings, "paper_entry.done_title", Nav::Provider);
+            let (done, _) = store_with_receipt(&ctx.state, page, story, Default::default()).await?;
             Ok(EntryDone {
                 page: done.page,
                 code: done.code,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 
 use crate::index::Scope;
@@ -16,8 +16,8 @@ use crate::sessions::{Session, SessionStatus, is_code};
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::FormErrors;
-use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::{PageCtx, ResidentCtx};
 use crate::web::phone_link::{self, Told};
 use crate::web::story_form::FormView;
 use crate::web::{AppError, AppState, unprocessable};
@@ -48,16 +48,16 @@ async fn find(state: &AppState, code: &str) -> Result<Session, AppError> {
 }
 
 async fn participate_page(
-    state: &AppState,
-    t: &'static crate::web::i18n::Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     session: Session,
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
 ) -> Result<ParticipatePage, AppError> {
-    let today = state.today();
+    let t = ctx.t;
+    let today = ctx.state.today();
     let id = session.id.clone();
-    let (settings, board, actions) = state
+    let (settings, board, actions) = ctx
+        .state
         .run(move |bank| {
             // Participants see the published stories that may be public, as any visitor would.
             let board = bank.session_board(&id, &Scope::Public, today)?;
@@ -69,7 +69,7 @@ async fn participate_page(
             Ok((bank.settings()?, board, actions))
         })
         .await?;
-    let mut page = state.resident_page(t, &settings, "participate.title", Nav::None, uri);
+    let mut page = ctx.page(&settings, "participate.title", Nav::None);
     page.title = session.title.clone();
     let closed = session.status == SessionStatus::Closed;
     Ok(ParticipatePage {
@@ -112,53 +112,36 @@ async fn participate_page(
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
+    ResidentCtx(ctx): ResidentCtx,
     Path(code): Path<String>,
 ) -> Result<ParticipatePage, AppError> {
-    let session = find(&state, &code).await?;
-    participate_page(
-        &state,
-        t,
-        &uri,
-        session,
-        BTreeMap::new(),
-        &FormErrors::default(),
-    )
-    .await
+    let session = find(&ctx.state, &code).await?;
+    participate_page(&ctx, session, BTreeMap::new(), &FormErrors::default()).await
 }
 
 /// A story told in the session: linked to the session, its area and the subgoals on its agenda; it
 /// enters moderation like every story and appears on the board at once.
 pub async fn submit(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
+    ResidentCtx(ctx): ResidentCtx,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let session = find(&state, &code).await?;
+    let session = find(&ctx.state, &code).await?;
     if session.status != SessionStatus::Live {
-        return Ok(participate_page(
-            &state,
-            t,
-            &uri,
-            session,
-            BTreeMap::new(),
-            &FormErrors::default(),
-        )
-        .await?
-        .into_response());
+        return Ok(
+            participate_page(&ctx, session, BTreeMap::new(), &FormErrors::default())
+                .await?
+                .into_response(),
+        );
     }
-    match phone_link::tell(&state, t, &uri, &session, pairs).await? {
+    match phone_link::tell(&ctx, &session, pairs).await? {
         Told::Mistakes(values, errors) => Ok(unprocessable(
-            participate_page(&state, t, &uri, session, values, &errors).await?,
+            participate_page(&ctx, session, values, &errors).await?,
         )),
         Told::Stored(done, seq) => {
             // Boards listen for this; no board open is not an error.
-            let bank = state.bank.clone();
-            let events = state.session_events.clone();
+            let bank = ctx.state.bank.clone();
+            let events = ctx.state.session_events.clone();
             let id = session.id.clone();
             tokio::task::spawn_blocking(move || {
                 // Wait until the story is searchable, so the board shows it when it reloads; boards

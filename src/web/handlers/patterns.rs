@@ -6,17 +6,17 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::Query;
 
 use crate::index::Scope;
+use crate::web::AppError;
 use crate::web::auth::CurrentUser;
 use crate::web::forms::FormData;
-use crate::web::i18n::Lang;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
 use crate::web::search_request::read_request;
-use crate::web::{AppError, AppState};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "patterns.html")]
@@ -46,16 +46,16 @@ pub fn read_choice(form: &FormData) -> Choice {
 
 pub async fn page(
     user: CurrentUser,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<PatternsPage, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs.clone());
     let scope = user.scope();
     let public = scope == Scope::Public;
     let request = read_request(&form, scope);
-    let (settings, questions, stories) = state
+    let (settings, questions, stories) = ctx
+        .state
         .run(move |bank| {
             Ok((
                 bank.settings()?,
@@ -75,7 +75,7 @@ pub async fn page(
         public,
     );
     Ok(PatternsPage {
-        page: state.page(t, &settings, "patterns.title", Nav::Patterns, &uri),
+        page: ctx.page(&settings, "patterns.title", Nav::Patterns),
         view,
         hidden: links.hidden(),
         search_href: format!("{}{}", paths::SEARCH, links.query()),

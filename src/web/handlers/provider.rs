@@ -9,15 +9,15 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 
 use crate::bank::Settings;
 use crate::ids::SubgoalId;
 use crate::story::{Coded, Scope, Valence, normalise_tag};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::receipt::{store_with_receipt, with_media_errors};
 use crate::web::story_form::{FormView, read_full_story};
 use crate::web::suggestion_view::{subgoal_views, tag_views, valence_view};
@@ -31,20 +31,16 @@ pub struct ProviderPage {
     pub form: FormView,
 }
 
-pub async fn form(
-    Staff(user): Staff,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<ProviderPage, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+pub async fn form(Staff(user): Staff, ctx: PageCtx) -> Result<ProviderPage, AppError> {
+    let t = ctx.t;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     let mut values = BTreeMap::new();
-    values.insert("datum".to_string(), vec![state.today().to_string()]);
+    values.insert("datum".to_string(), vec![ctx.state.today().to_string()]);
     if let Some(provider) = user.role.provider() {
         values.insert("aanbieder".to_string(), vec![provider.to_string()]);
     }
     Ok(ProviderPage {
-        page: state.page(t, &settings, "provider.title", Nav::Provider, &uri),
+        page: ctx.page(&settings, "provider.title", Nav::Provider),
         form: FormView::new(t, &settings, values, &FormErrors::default(), false).suggesting(
             false,
             None,
@@ -149,13 +145,12 @@ fn typed_tags(field: &str) -> Vec<String> {
 
 pub async fn submit(
     Staff(user): Staff,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     upload: Upload,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = upload.form();
-    let settings = state.run(|bank| bank.settings()).await?;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     let step = Step::of(&form);
     if !matches!(step, Step::Send) {
         // The form comes back with the choice made and the suggestions; nothing is sent yet.
@@ -190,23 +185,23 @@ pub async fn submit(
         let view = FormView::new(t, &settings, values, &FormErrors::default(), false)
             .files_again(upload.has_files());
         return Ok(ProviderPage {
-            page: state.page(t, &settings, "provider.title", Nav::Provider, &uri),
-            form: with_suggestions(&state, t, &settings, view, true, user.scope()).await?,
+            page: ctx.page(&settings, "provider.title", Nav::Provider),
+            form: with_suggestions(&ctx.state, t, &settings, view, true, user.scope()).await?,
         }
         .into_response());
     }
     let mut media_errors = FormErrors::default();
     let media = upload.media(&mut media_errors).await?;
     match with_media_errors(
-        read_full_story(&form, &settings, None, state.today()),
+        read_full_story(&form, &settings, None, ctx.state.today()),
         media_errors,
     ) {
         Err(errors) => {
             let view = FormView::new(t, &settings, form.values(), &errors, false)
                 .files_again(upload.has_files());
             Ok(unprocessable(ProviderPage {
-                page: state.page(t, &settings, "provider.title_error", Nav::Provider, &uri),
-                form: with_suggestions(&state, t, &settings, view, false, user.scope()).await?,
+                page: ctx.page(&settings, "provider.title_error", Nav::Provider),
+                form: with_suggestions(&ctx.state, t, &settings, view, false, user.scope()).await?,
             }))
         }
         Ok(mut story) => {
@@ -214,8 +209,8 @@ pub async fn submit(
             if user.role.provider().is_some() {
                 story.provider = user.role.provider().cloned();
             }
-            let page = state.page(t, &settings, "tell.done_title", Nav::Provider, &uri);
-            Ok(store_with_receipt(&state, page, story, media)
+            let page = ctx.page(&settings, "tell.done_title", Nav::Provider);
+            Ok(store_with_receipt(&ctx.state, page, story, media)
                 .await?
                 .0
                 .into_response())

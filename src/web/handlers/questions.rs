@@ -7,7 +7,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -15,8 +15,9 @@ use crate::bank::QuestionsSaved;
 use crate::questions::{Kind, Problem, ProblemKind, Question, Scope};
 use crate::web::auth::Analyst;
 use crate::web::forms::FormData;
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::{AppError, AppState, unprocessable};
 
@@ -106,14 +107,15 @@ pub fn problem_text(t: &Texts, problem: &Problem) -> String {
     format!("{}: {what}", place.join(", "))
 }
 
-fn page(state: &AppState, t: &'static Texts, uri: &axum::http::Uri, name: &str) -> Page {
+fn page(ctx: &PageCtx, name: &str) -> Page {
+    let t = ctx.t;
     Page::new(
         t,
         name,
         t.get("questions.title").to_string(),
         Nav::Questions,
-        uri,
-        state.demo,
+        &ctx.uri,
+        ctx.state.demo,
     )
 }
 
@@ -147,15 +149,14 @@ async fn summaries(
 /// `GET /vragen`.
 pub async fn form(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<QuestionsPage, AppError> {
-    let (name, questions) = summaries(&state, t).await?;
-    let text = state.run(|bank| bank.questions_text()).await?;
+    let t = ctx.t;
+    let (name, questions) = summaries(&ctx.state, t).await?;
+    let text = ctx.state.run(|bank| bank.questions_text()).await?;
     Ok(QuestionsPage {
-        page: page(&state, t, &uri, &name),
+        page: page(&ctx, &name),
         text: text.item,
         version: text.version,
         problems: Vec::new(),
@@ -171,11 +172,10 @@ pub async fn form(
 /// `POST /vragen`: `inhoud` (the whole file) and `versie` (the version it was read at).
 pub async fn save(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs);
     let version = form.version()?;
     // Browsers send a text box's lines with CRLF; the file keeps the lines as typed, ending in a
@@ -185,7 +185,8 @@ pub async fn save(
         text.push('\n');
     }
     let sent = text.clone();
-    let saved = state
+    let saved = ctx
+        .state
         .run(move |bank| bank.replace_questions(&sent, version))
         .await?;
     let (problems, current) = match saved {
@@ -199,10 +200,10 @@ pub async fn save(
         }
         QuestionsSaved::Changed(current) => (Vec::new(), Some(current)),
     };
-    let (name, questions) = summaries(&state, t).await?;
+    let (name, questions) = summaries(&ctx.state, t).await?;
     let conflict = current.is_some();
     let shown = QuestionsPage {
-        page: page(&state, t, &uri, &name),
+        page: page(&ctx, &name),
         text,
         // Saving again after a conflict replaces what the other person saved, knowingly.
         version: current.as_ref().map_or(version, |current| current.version),

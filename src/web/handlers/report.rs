@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 
 use crate::bank::Settings;
@@ -18,6 +18,7 @@ use crate::web::filters::{Choice, FilterView, filter_view};
 use crate::web::forms::FormData;
 use crate::web::i18n::{Lang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::report_view::ReportView;
 use crate::web::{AppError, AppState};
 
@@ -102,22 +103,21 @@ async fn load(state: &AppState, pairs: Vec<(String, String)>) -> Result<Loaded, 
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<ReportPage, AppError> {
-    let (settings, mut years, request, report, sessions) = load(&state, pairs).await?;
+    let t = ctx.t;
+    let (settings, mut years, request, report, sessions) = load(&ctx.state, pairs).await?;
     if !years.contains(&request.year) {
         years.push(request.year);
         years.sort_unstable();
     }
-    let view = ReportView::new(t, &settings, &sessions, &report, state.today());
+    let view = ReportView::new(t, &settings, &sessions, &report, ctx.state.today());
     let filter = EvidenceFilter {
         area: request.area.clone(),
         period: None,
     };
-    let mut page = state.page(t, &settings, "report_year.title", Nav::Report, &uri);
+    let mut page = ctx.page(&settings, "report_year.title", Nav::Report);
     page.title = format!("{} – {}", view.title, view.scope);
     Ok(ReportPage {
         filter: filter_view(t, &settings.municipality, &filter, &years),

@@ -5,7 +5,7 @@
 use crate::web::auth::CurrentUser;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 
 use crate::bank::Settings;
@@ -16,8 +16,9 @@ use crate::web::answer_labels::{answer_label, value_label};
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::download::{Sheet, attachment, query_string};
 use crate::web::forms::FormData;
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::search_notice::SearchNotice;
 use crate::web::search_request::{facet_label, read_request};
 use crate::web::{AppError, AppState};
@@ -86,17 +87,16 @@ pub struct SearchPage {
 
 pub async fn page(
     user: CurrentUser,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<SearchPage, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs.clone());
     let request = read_request(&form, user.scope());
     let download_query = query_string(&pairs, &["pagina"]);
     let (settings, results, questions) = {
         let request = request.clone();
-        state
+        ctx.state
             .run(move |bank| {
                 Ok((
                     bank.settings()?,
@@ -192,7 +192,7 @@ pub async fn page(
         .collect();
     let chosen = chosen_filters(t, &settings, &questions, &pairs);
     Ok(SearchPage {
-        page: state.page(t, &settings, "search.title", Nav::Search, &uri),
+        page: ctx.page(&settings, "search.title", Nav::Search),
         query: request.text.clone(),
         sort: match request.sort {
             SortOrder::Newest => "nieuw",

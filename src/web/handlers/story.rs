@@ -4,15 +4,15 @@
 use crate::web::auth::CurrentUser;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::Path;
 
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, StoryId};
-use crate::web::i18n::Lang;
+use crate::web::AppError;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::views::Row;
-use crate::web::{AppError, AppState};
 
 pub struct Link {
     pub href: String,
@@ -43,14 +43,14 @@ pub struct StoryPage {
 
 pub async fn page(
     user: CurrentUser,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(id): Path<String>,
 ) -> Result<StoryPage, AppError> {
+    let t = ctx.t;
     let id = StoryId::parse(&id).map_err(|_| AppError::NotFound)?;
     let scope = user.scope();
-    let (settings, story, language, photos) = state
+    let (settings, story, language, photos) = ctx
+        .state
         .run(move |bank| {
             let settings = bank.settings()?;
             let story = bank.visible_story(id, &scope)?;
@@ -138,8 +138,8 @@ pub async fn page(
             &municipality.name,
             story.title.clone(),
             Nav::Search,
-            &uri,
-            state.demo,
+            &ctx.uri,
+            ctx.state.demo,
         ),
         title: story.title.clone(),
         lang: (language.code() != t.lang).then(|| language.code().to_string()),

@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -14,10 +14,11 @@ use crate::bank::SynonymsSaved;
 use crate::synonyms::{Problem, ProblemKind};
 use crate::web::auth::Analyst;
 use crate::web::forms::FormData;
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
-use crate::web::{AppError, AppState, unprocessable};
+use crate::web::{AppError, unprocessable};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "synonyms.html")]
@@ -57,30 +58,30 @@ pub fn problem_text(t: &Texts, problem: &Problem) -> String {
     format!("{}: {what}", place.join(", "))
 }
 
-fn page(state: &AppState, t: &'static Texts, uri: &axum::http::Uri, name: &str) -> Page {
+fn page(ctx: &PageCtx, name: &str) -> Page {
+    let t = ctx.t;
     Page::new(
         t,
         name,
         t.get("synonyms.title").to_string(),
         Nav::Synonyms,
-        uri,
-        state.demo,
+        &ctx.uri,
+        ctx.state.demo,
     )
 }
 
 /// `GET /zoeken/synoniemen`.
 pub async fn form(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<SynonymsPage, AppError> {
-    let (settings, synonyms) = state
+    let (settings, synonyms) = ctx
+        .state
         .run(|bank| Ok((bank.settings()?, bank.synonyms()?)))
         .await?;
     Ok(SynonymsPage {
-        page: page(&state, t, &uri, &settings.municipality.name),
+        page: page(&ctx, &settings.municipality.name),
         text: synonyms.item,
         version: synonyms.version,
         problems: Vec::new(),
@@ -95,11 +96,10 @@ pub async fn form(
 /// `POST /zoeken/synoniemen`: `inhoud` (the whole file) and `versie` (the version it was read at).
 pub async fn save(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs);
     let version = form.version()?;
     // Browsers send a text box's lines with CRLF; the file keeps the lines as typed, ending in a
@@ -109,11 +109,12 @@ pub async fn save(
         text.push('\n');
     }
     let sent = text.clone();
-    let (settings, saved) = state
+    let (settings, saved) = ctx
+        .state
         .run(move |bank| Ok((bank.settings()?, bank.replace_synonyms(&sent, version)?)))
         .await?;
     let mut shown = SynonymsPage {
-        page: page(&state, t, &uri, &settings.municipality.name),
+        page: page(&ctx, &settings.municipality.name),
         text,
         version,
         problems: Vec::new(),

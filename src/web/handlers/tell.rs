@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, State};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
@@ -16,12 +15,12 @@ use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::answer_form;
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::hearing_view::HearingView;
-use crate::web::i18n::ResidentLang;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::{PageCtx, ResidentCtx};
 use crate::web::receipt::{TellDone, store_with_receipt, with_media_errors};
 use crate::web::story_form::{FormView, read_public_story};
 use crate::web::upload::Upload;
-use crate::web::{AppError, AppState, unprocessable};
+use crate::web::{AppError, unprocessable};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "tell.html")]
@@ -30,40 +29,33 @@ pub struct TellPage {
     pub form: FormView,
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<TellPage, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+pub async fn form(ResidentCtx(ctx): ResidentCtx) -> Result<TellPage, AppError> {
+    let t = ctx.t;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     Ok(TellPage {
-        page: state.resident_page(t, &settings, "tell.title", Nav::Tell, &uri),
+        page: ctx.page(&settings, "tell.title", Nav::Tell),
         form: FormView::new(t, &settings, BTreeMap::new(), &FormErrors::default(), true),
     })
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
-    upload: Upload,
-) -> Result<Response, AppError> {
+pub async fn submit(ResidentCtx(ctx): ResidentCtx, upload: Upload) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = upload.form();
-    let settings = state.run(|bank| bank.settings()).await?;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     let mut media_errors = FormErrors::default();
     let media = upload.media(&mut media_errors).await?;
     match with_media_errors(
-        read_public_story(&form, &settings, state.today()),
+        read_public_story(&form, &settings, ctx.state.today()),
         media_errors,
     ) {
         Err(errors) => Ok(unprocessable(TellPage {
-            page: state.resident_page(t, &settings, "tell.title_error", Nav::Tell, &uri),
+            page: ctx.page(&settings, "tell.title_error", Nav::Tell),
             form: FormView::new(t, &settings, form.values(), &errors, true)
                 .files_again(upload.has_files()),
         })),
         Ok(story) => {
-            let page = state.resident_page(t, &settings, "tell.done_title", Nav::Tell, &uri);
-            Ok(store_with_receipt(&state, page, story, media)
+            let page = ctx.page(&settings, "tell.done_title", Nav::Tell);
+            Ok(store_with_receipt(&ctx.state, page, story, media)
                 .await?
                 .0
                 .into_response())
@@ -74,18 +66,18 @@ pub async fn submit(
 /// The teller answers the questions about the story, on the screen that shows their code. A
 /// problem shows the screen again with the answers kept; the answers are stored only as a whole.
 pub async fn answer(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
+    ResidentCtx(ctx): ResidentCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let t = ctx.t;
     let form = FormData::new(pairs);
     let (typed, code) = receipt_code(&form);
     let Some(code) = code else {
         return Err(AppError::NotFound);
     };
     let lookup = code.clone();
-    let (settings, found) = state
+    let (settings, found) = ctx
+        .state
         .run(move |bank| {
             let found = match bank.story_by_receipt(&lookup)? {
                 Some(story) => Some((story.id, bank.questions_for_story(&story)?)),
@@ -98,7 +90,7 @@ pub async fn answer(
         return Err(AppError::NotFound);
     };
     let read = answer_form::read(t, &asked, &form);
-    let page = state.resident_page(t, &settings, "tell.done_title", Nav::Tell, &uri);
+    let page = ctx.page(&settings, "tell.done_title", Nav::Tell);
     if !read.problems.is_empty() {
         let questions = answer_form::fields(t, &asked, &form.values(), &read.problems);
         return Ok(unprocessable(TellDone {
@@ -108,7 +100,8 @@ pub async fn answer(
             notice: None,
         }));
     }
-    let outcome = state
+    let outcome = ctx
+        .state
         .run(move |bank| bank.answer_by_receipt(&code, &read.answers, &read.scores))
         .await?;
     crate::web::audit::note_story(story_id);
@@ -169,14 +162,10 @@ pub struct WithdrawnPage {
     pub page: Page,
 }
 
-pub async fn lookup_form(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<LookupPage, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+pub async fn lookup_form(ResidentCtx(ctx): ResidentCtx) -> Result<LookupPage, AppError> {
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     Ok(LookupPage {
-        page: state.resident_page(t, &settings, "lookup.title", Nav::Lookup, &uri),
+        page: ctx.page(&settings, "lookup.title", Nav::Lookup),
         code: String::new(),
         not_found: false,
         story: None,
@@ -188,14 +177,13 @@ pub async fn lookup_form(
 /// The code comes in a POST body, never in a URL, so it does not end up in logs or browser history.
 /// The forms to change consent or withdraw carry it the same way, in a hidden field.
 pub async fn lookup(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
+    ResidentCtx(ctx): ResidentCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<LookupPage, AppError> {
     let form = FormData::new(pairs);
     let (typed, code) = receipt_code(&form);
-    let (settings, found) = state
+    let (settings, found) = ctx
+        .state
         .run(move |bank| {
             let story = match code {
                 Some(code) => bank.story_by_receipt(&code)?,
@@ -204,22 +192,21 @@ pub async fn lookup(
             Ok((bank.settings()?, with_hearing(bank, story)?))
         })
         .await?;
-    Ok(lookup_page(&state, t, &settings, &uri, typed, found, None))
+    Ok(lookup_page(&ctx, &settings, typed, found, None))
 }
 
 /// The teller changes what may be done with their story.
 pub async fn change_consent(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
+    ResidentCtx(ctx): ResidentCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<LookupPage, AppError> {
     use crate::story::{Coded, Consent};
     let form = FormData::new(pairs);
     let (typed, code) = receipt_code(&form);
     let consent = form.get("toestemming").and_then(Consent::parse_code);
-    let today = state.today();
-    let (settings, found, changed) = state
+    let today = ctx.state.today();
+    let (settings, found, changed) = ctx
+        .state
         .run(move |bank| {
             let (story, changed) = match (code, consent) {
                 (Some(code), Some(consent)) => (bank.change_consent(&code, consent, today)?, true),
@@ -233,16 +220,12 @@ pub async fn change_consent(
     if let Some((story, _)) = &found {
         crate::web::audit::note_story(story.id);
     }
-    Ok(lookup_page(
-        &state, t, &settings, &uri, typed, found, notice,
-    ))
+    Ok(lookup_page(&ctx, &settings, typed, found, notice))
 }
 
 /// The teller withdraws their story: once they have ticked the box, it is erased for good.
 pub async fn withdraw(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
+    ResidentCtx(ctx): ResidentCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     /// What a withdrawal came to.
@@ -256,8 +239,9 @@ pub async fn withdraw(
     let form = FormData::new(pairs);
     let (typed, code) = receipt_code(&form);
     let confirmed = form.get("bevestig") == Some("ja");
-    let today = state.today();
-    let (settings, outcome) = state
+    let today = ctx.state.today();
+    let (settings, outcome) = ctx
+        .state
         .run(move |bank| {
             let outcome = match code {
                 Some(code) if confirmed => match bank.withdraw(&code, today)? {
@@ -276,21 +260,13 @@ pub async fn withdraw(
         Outcome::Erased(id) => {
             crate::web::audit::note_story(id);
             WithdrawnPage {
-                page: state.resident_page(
-                    t,
-                    &settings,
-                    "lookup.withdrawn_title",
-                    Nav::Lookup,
-                    &uri,
-                ),
+                page: ctx.page(&settings, "lookup.withdrawn_title", Nav::Lookup),
             }
             .into_response()
         }
-        Outcome::Unknown => {
-            lookup_page(&state, t, &settings, &uri, typed, None, None).into_response()
-        }
+        Outcome::Unknown => lookup_page(&ctx, &settings, typed, None, None).into_response(),
         Outcome::NotConfirmed(story) => {
-            let mut page = lookup_page(&state, t, &settings, &uri, typed, story.map(|s| *s), None);
+            let mut page = lookup_page(&ctx, &settings, typed, story.map(|s| *s), None);
             page.confirm_missing = page.story.is_some();
             unprocessable(page)
         }
@@ -316,16 +292,15 @@ fn with_hearing(
 }
 
 fn lookup_page(
-    state: &AppState,
-    t: &'static crate::web::i18n::Texts,
+    ctx: &PageCtx,
     settings: &crate::bank::Settings,
-    uri: &axum::http::Uri,
     typed: String,
     found: Option<(Story, HearingBack)>,
     notice: Option<&'static str>,
 ) -> LookupPage {
+    let t = ctx.t;
     use crate::story::{Coded, Moderation};
-    let today = state.today();
+    let today = ctx.state.today();
     let found = found.map(|(story, heard)| FoundStory {
         hearing: HearingView::new(t, settings, &heard, today),
         title: story.title.clone(),
@@ -350,7 +325,7 @@ fn lookup_page(
             .to_string(),
     });
     LookupPage {
-        page: state.resident_page(t, settings, "lookup.title", Nav::Lookup, uri),
+        page: ctx.page(settings, "lookup.title", Nav::Lookup),
         not_found: found.is_none(),
         code: typed,
         story: found,

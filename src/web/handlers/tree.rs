@@ -8,19 +8,20 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::bank::Settings;
 use crate::goals::{GoalTree, ItemKind};
 use crate::index::{FacetField, Scope, SearchRequest};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::story_form::FormView;
 use crate::web::tree_forms::{edit_problem, read_item, values_of};
-use crate::web::{AppError, AppState, unprocessable};
+use crate::web::{AppError, unprocessable};
 
 /// An indicator or statement in the tree.
 pub struct LeafNode {
@@ -118,12 +119,12 @@ pub struct TreeQuery {
 
 pub async fn tree(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Query(query): Query<TreeQuery>,
 ) -> Result<TreePage, AppError> {
-    let (settings, stories) = state
+    let t = ctx.t;
+    let (settings, stories) = ctx
+        .state
         .run(|bank| {
             let mut request = SearchRequest::new("", Scope::Municipality);
             request.per_page = 1;
@@ -146,7 +147,7 @@ pub async fn tree(
         item_title(&settings.goals, kind, id)
     });
     Ok(TreePage {
-        page: state.page(t, &settings, "tree.title", Nav::Tree, &uri),
+        page: ctx.page(&settings, "tree.title", Nav::Tree),
         goals: tree_nodes(t, &settings.goals, &stories),
         saved,
     })
@@ -185,16 +186,15 @@ fn kind_of(segment: &str) -> Result<ItemKind, AppError> {
 
 #[allow(clippy::too_many_arguments)]
 fn item_page(
-    state: &AppState,
-    t: &'static Texts,
+    ctx: &PageCtx,
     settings: &Settings,
-    uri: &axum::http::Uri,
     kind: ItemKind,
     existing: Option<&str>,
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
     usage: Option<String>,
 ) -> ItemPage {
+    let t = ctx.t;
     let tree = &settings.goals;
     let segment = kind.segment();
     // Parents on offer: those in use, and the current one so a form about an item under a retired
@@ -265,7 +265,7 @@ fn item_page(
     } else {
         "tree.title_error"
     };
-    let mut page = state.page(t, settings, title_key, Nav::Tree, uri);
+    let mut page = ctx.page(settings, title_key, Nav::Tree);
     page.title = format!("{heading} – {}", page.title);
     ItemPage {
         page,
@@ -293,14 +293,12 @@ pub struct NewQuery {
 
 pub async fn new_form(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(segment): Path<String>,
     Query(query): Query<NewQuery>,
 ) -> Result<ItemPage, AppError> {
     let kind = kind_of(&segment)?;
-    let settings = state.run(|bank| bank.settings()).await?;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     let mut values = BTreeMap::new();
     if let (Some(parent), Some(field)) = (query.onder, crate::web::tree_forms::parent_field(kind)) {
         values.insert(field.to_string(), vec![parent]);
@@ -311,10 +309,8 @@ pub async fn new_form(
         }
     }
     Ok(item_page(
-        &state,
-        t,
+        &ctx,
         &settings,
-        &uri,
         kind,
         None,
         values,
@@ -354,14 +350,14 @@ fn usage_text(
 
 pub async fn edit_form(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path((segment, id)): Path<(String, String)>,
 ) -> Result<ItemPage, AppError> {
+    let t = ctx.t;
     let kind = kind_of(&segment)?;
     let lookup = id.clone();
-    let (settings, usage) = state
+    let (settings, usage) = ctx
+        .state
         .run(move |bank| {
             let settings = bank.settings()?;
             let usage = usage_text(t, bank, kind, &lookup)?;
@@ -370,10 +366,8 @@ pub async fn edit_form(
         .await?;
     let values = values_of(&settings.goals, kind, &id).ok_or(AppError::NotFound)?;
     Ok(item_page(
-        &state,
-        t,
+        &ctx,
         &settings,
-        &uri,
         kind,
         Some(&id),
         values,
@@ -384,14 +378,12 @@ pub async fn edit_form(
 
 /// Saves a new or changed item; shows the form again with its problems when it cannot.
 async fn save(
-    state: AppState,
-    t: &'static Texts,
-    uri: axum::http::Uri,
+    ctx: PageCtx,
     kind: ItemKind,
     existing: Option<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let settings = state.run(|bank| bank.settings()).await?;
+    let settings = ctx.state.run(|bank| bank.settings()).await?;
     if let Some(id) = &existing
         && !settings.goals.has(kind, id)
     {
@@ -399,10 +391,8 @@ async fn save(
     }
     let again = |errors: FormErrors| {
         unprocessable(item_page(
-            &state,
-            t,
+            &ctx,
             &settings,
-            &uri,
             kind,
             existing.as_deref(),
             form.values(),
@@ -416,7 +406,8 @@ async fn save(
     };
     let id = item.id().to_string();
     let new = existing.is_none();
-    match state
+    match ctx
+        .state
         .run(move |bank| bank.edit_goal_tree(|tree| item.apply(tree, new)))
         .await?
     {
@@ -437,34 +428,28 @@ async fn save(
 
 pub async fn create(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(segment): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let kind = kind_of(&segment)?;
-    save(state, t, uri, kind, None, FormData::new(pairs)).await
+    save(ctx, kind, None, FormData::new(pairs)).await
 }
 
 pub async fn update(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path((segment, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let kind = kind_of(&segment)?;
-    save(state, t, uri, kind, Some(id), FormData::new(pairs)).await
+    save(ctx, kind, Some(id), FormData::new(pairs)).await
 }
 
 /// Retires an item (`actie=vervallen`) or brings it back (`actie=terug`).
 pub async fn status(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path((segment, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
@@ -475,9 +460,10 @@ pub async fn status(
         Some("terug") => false,
         _ => return Err(AppError::BadRequest("error.bad_request")),
     };
-    let today = state.today();
+    let today = ctx.state.today();
     let target = id.clone();
-    let outcome = state
+    let outcome = ctx
+        .state
         .run(move |bank| {
             bank.edit_goal_tree(|tree| {
                 if retire {
@@ -497,16 +483,14 @@ pub async fn status(
         .into_response()),
         Err(crate::goals::EditError::Unknown { .. }) => Err(AppError::NotFound),
         Err(error) => {
-            let settings = state.run(|bank| bank.settings()).await?;
+            let settings = ctx.state.run(|bank| bank.settings()).await?;
             let values = values_of(&settings.goals, kind, &id).ok_or(AppError::NotFound)?;
             let (field, key) = edit_problem(kind, &error);
             let mut errors = FormErrors::default();
             errors.add(field, key);
             Ok(unprocessable(item_page(
-                &state,
-                t,
+                &ctx,
                 &settings,
-                &uri,
                 kind,
                 Some(&id),
                 values,

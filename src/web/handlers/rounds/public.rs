@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::index::Scope;
@@ -15,8 +15,8 @@ use crate::sessions::is_code;
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::story::{Coded, Markdown};
 use crate::web::forms::FormErrors;
-use crate::web::i18n::{ResidentLang, Texts};
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::{PageCtx, ResidentCtx};
 use crate::web::paths;
 use crate::web::phone_link::{self, Told};
 use crate::web::story_form::FormView;
@@ -50,15 +50,15 @@ async fn find(state: &AppState, code: &str) -> Result<Round, AppError> {
 }
 
 async fn public_page(
-    state: &AppState,
-    t: &'static Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     round: Round,
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
 ) -> Result<PublicPage, AppError> {
+    let t = ctx.t;
     let id = round.id.clone();
-    let (settings, public, total) = state
+    let (settings, public, total) = ctx
+        .state
         .run(move |bank| {
             // Participants see only the published stories whose tellers allowed public use.
             let public = bank.round_stories(&id, &Scope::Public)?;
@@ -66,7 +66,7 @@ async fn public_page(
             Ok((bank.settings()?, public, total))
         })
         .await?;
-    let mut page = state.resident_page(t, &settings, "rounds.public_title", Nav::None, uri);
+    let mut page = ctx.page(&settings, "rounds.public_title", Nav::None);
     page.title = round.title.clone();
     let feedback_shown = round.phase.has_feedback();
     let significant = if feedback_shown {
@@ -92,39 +92,27 @@ async fn public_page(
 }
 
 pub async fn public(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
+    ResidentCtx(ctx): ResidentCtx,
     Path(code): Path<String>,
 ) -> Result<PublicPage, AppError> {
-    let round = find(&state, &code).await?;
-    public_page(
-        &state,
-        t,
-        &uri,
-        round,
-        BTreeMap::new(),
-        &FormErrors::default(),
-    )
-    .await
+    let round = find(&ctx.state, &code).await?;
+    public_page(&ctx, round, BTreeMap::new(), &FormErrors::default()).await
 }
 
 /// A story told for the round: gathered into it, linked to its subgoals; it enters moderation like
 /// every story.
 pub async fn submit(
-    State(state): State<AppState>,
-    ResidentLang(t): ResidentLang,
-    OriginalUri(uri): OriginalUri,
+    ResidentCtx(ctx): ResidentCtx,
     Path(code): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let round = find(&state, &code).await?;
+    let round = find(&ctx.state, &code).await?;
     if round.phase != RoundPhase::Collect {
         return Ok(Redirect::to(&paths::round_link(&round.code)).into_response());
     }
-    match phone_link::tell(&state, t, &uri, &round, pairs).await? {
+    match phone_link::tell(&ctx, &round, pairs).await? {
         Told::Mistakes(values, errors) => Ok(unprocessable(
-            public_page(&state, t, &uri, round, values, &errors).await?,
+            public_page(&ctx, round, values, &errors).await?,
         )),
         Told::Stored(done, _) => Ok(done.into_response()),
     }

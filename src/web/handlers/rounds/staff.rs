@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -17,9 +17,9 @@ use crate::story::StoryId;
 use crate::web::auth::Analyst;
 use crate::web::cards::{StoryCard, hit_card};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::i18n::{Lang, Texts};
 use crate::web::links::full_url;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::qr::qr_svg;
 use crate::web::round_forms::read_round;
@@ -40,14 +40,13 @@ pub struct ListPage {
 }
 
 fn list_page(
-    state: &AppState,
-    t: &'static Texts,
+    ctx: &PageCtx,
     settings: &Settings,
     rounds: &[Round],
-    uri: &axum::http::Uri,
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
 ) -> ListPage {
+    let t = ctx.t;
     let subgoals = settings
         .goals
         .subgoals_in_use()
@@ -61,28 +60,22 @@ fn list_page(
         })
         .collect();
     ListPage {
-        page: state.page(t, settings, "rounds.title", Nav::Rounds, uri),
+        page: ctx.page(settings, "rounds.title", Nav::Rounds),
         rounds: rounds.iter().map(|r| round_view(t, settings, r)).collect(),
         form: FormView::new(t, settings, values, errors, false),
         subgoals,
     }
 }
 
-pub async fn list(
-    Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
-) -> Result<ListPage, AppError> {
-    let (settings, rounds) = state
+pub async fn list(Analyst(_): Analyst, ctx: PageCtx) -> Result<ListPage, AppError> {
+    let (settings, rounds) = ctx
+        .state
         .run(|bank| Ok((bank.settings()?, bank.rounds()?)))
         .await?;
     Ok(list_page(
-        &state,
-        t,
+        &ctx,
         &settings,
         &rounds,
-        &uri,
         BTreeMap::new(),
         &FormErrors::default(),
     ))
@@ -90,29 +83,26 @@ pub async fn list(
 
 pub async fn start(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let form = FormData::new(pairs);
-    let (settings, rounds) = state
+    let (settings, rounds) = ctx
+        .state
         .run(|bank| Ok((bank.settings()?, bank.rounds()?)))
         .await?;
     let taken: Vec<RoundId> = rounds.iter().map(|r| r.id.clone()).collect();
     match read_round(&form, &settings, &taken) {
         Err(errors) => Ok(unprocessable(list_page(
-            &state,
-            t,
+            &ctx,
             &settings,
             &rounds,
-            &uri,
             form.values(),
             &errors,
         ))),
         Ok(round) => {
             let id = round.id.clone();
-            state.run(move |bank| bank.add_round(&round)).await?;
+            ctx.state.run(move |bank| bank.add_round(&round)).await?;
             Ok(Redirect::to(&format!("{}?opgeslagen=1", paths::round(&id))).into_response())
         }
     }
@@ -147,12 +137,11 @@ pub struct GatherPage {
 
 pub async fn gather_form(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<GatherPage, AppError> {
+    let t = ctx.t;
     let id = round_id(&id)?;
     let link = paths::round_gather(&id);
     let keep: Vec<(String, String)> = pairs
@@ -164,7 +153,8 @@ pub async fn gather_form(
     let text = form.text("q");
     let synonyms = synonyms_wanted(&form);
     let search = text.clone();
-    let (settings, found) = state
+    let (settings, found) = ctx
+        .state
         .run(move |bank| {
             let Some(round) = bank.round(&id)? else {
                 return Ok((bank.settings()?, None));
@@ -182,7 +172,7 @@ pub async fn gather_form(
             serde_urlencoded::to_string(&pairs).unwrap_or_default()
         )
     });
-    let mut page = state.page(t, &settings, "rounds.gather_title", Nav::Rounds, &uri);
+    let mut page = ctx.page(&settings, "rounds.gather_title", Nav::Rounds);
     page.title = format!("{} · {}", t.get("rounds.gather_title"), round.title);
     Ok(GatherPage {
         page,

@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::{RoundView, change_round, round_id, round_view};
@@ -17,8 +17,9 @@ use crate::story::Story;
 use crate::web::auth::Analyst;
 use crate::web::cards::{StoryCard, StoryLink, plain_card, story_link};
 use crate::web::forms::FormData;
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::{AppError, AppState};
 
@@ -88,11 +89,10 @@ pub struct ThemePage {
 /// The stories of one theme, closest to its centre first; `overig` lists those that fit no theme.
 pub async fn theme(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     Path((id, number)): Path<(String, String)>,
 ) -> Result<ThemePage, AppError> {
+    let t = ctx.t;
     let id = round_id(&id)?;
     let other = number == "overig";
     let number: Option<u32> = if other {
@@ -100,7 +100,8 @@ pub async fn theme(
     } else {
         Some(number.parse().map_err(|_| AppError::NotFound)?)
     };
-    let (settings, analysis) = state
+    let (settings, analysis) = ctx
+        .state
         .run(move |bank| {
             Ok((
                 bank.settings()?,
@@ -132,7 +133,7 @@ pub async fn theme(
         .iter()
         .filter_map(|id| analysis.stories.iter().find(|s| s.id == *id))
         .collect();
-    let mut page = state.page(t, &settings, "rounds.title", Nav::Rounds, &uri);
+    let mut page = ctx.page(&settings, "rounds.title", Nav::Rounds);
     page.title = format!("{name} · {}", analysis.round.title);
     Ok(ThemePage {
         page,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
@@ -21,9 +21,10 @@ use crate::story::{Coded, Markdown, StoryId, Valence};
 use crate::web::auth::Analyst;
 use crate::web::cards::{StoryCard, plain_card};
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::i18n::{Lang, Texts};
+use crate::web::i18n::Texts;
 use crate::web::links::full_url;
 use crate::web::page::{Nav, Page};
+use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
 use crate::web::pattern_view::{Choice, Links, PatternsView, patterns_view};
 use crate::web::round_forms::read_significant;
@@ -214,16 +215,16 @@ fn cell_label(t: &Texts, settings: &Settings, cell: &Cell) -> Option<String> {
 
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn round_page(
-    state: &AppState,
-    t: &'static Texts,
-    uri: &axum::http::Uri,
+    ctx: &PageCtx,
     headers: &HeaderMap,
     id: RoundId,
     query: BTreeMap<String, String>,
     values: BTreeMap<String, Vec<String>>,
     errors: &FormErrors,
 ) -> Result<RoundPage, AppError> {
-    let (settings, version, analysis, questions) = state
+    let t = ctx.t;
+    let (settings, version, analysis, questions) = ctx
+        .state
         .run(move |bank| {
             // The version is read first: should the round change before the analysis is read, a save
             // from this page is refused rather than undoing a change the page did not show.
@@ -262,7 +263,7 @@ pub(super) async fn round_page(
     );
     let significant = significant_views(t, municipality, round, &analysis.stories);
     let themes = theme_views(t, &analysis);
-    let mut page = state.page(t, &settings, "rounds.title", Nav::Rounds, uri);
+    let mut page = ctx.page(&settings, "rounds.title", Nav::Rounds);
     page.title = round.title.clone();
     Ok(RoundPage {
         version,
@@ -310,18 +311,14 @@ pub(super) async fn round_page(
 
 pub async fn page(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Result<RoundPage, AppError> {
     let id = round_id(&id)?;
     round_page(
-        &state,
-        t,
-        &uri,
+        &ctx,
         &headers,
         id,
         query,
@@ -351,9 +348,7 @@ pub async fn phase(
 #[allow(clippy::too_many_arguments)]
 pub async fn texts(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -368,9 +363,7 @@ pub async fn texts(
     if form.get("voorbeeld").is_some() {
         let read_at = form.version()?;
         let mut page = round_page(
-            &state,
-            t,
-            &uri,
+            &ctx,
             &headers,
             id,
             BTreeMap::new(),
@@ -390,7 +383,7 @@ pub async fn texts(
         return Ok(page.into_response());
     }
     change_round(
-        &state,
+        &ctx.state,
         id,
         &form,
         move |round| {
@@ -404,9 +397,7 @@ pub async fn texts(
 
 pub async fn significant(
     Analyst(_): Analyst,
-    State(state): State<AppState>,
-    Lang(t): Lang,
-    OriginalUri(uri): OriginalUri,
+    ctx: PageCtx,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -415,7 +406,7 @@ pub async fn significant(
     let form = FormData::new(pairs);
     if let Some(remove) = form.get("weghalen").and_then(|s| StoryId::parse(s).ok()) {
         return change_round(
-            &state,
+            &ctx.state,
             id,
             &form,
             move |round| round.significant.retain(|s| s.story != remove),
@@ -424,7 +415,8 @@ pub async fn significant(
         .await;
     }
     let lookup = id.clone();
-    let in_round: Vec<StoryId> = state
+    let in_round: Vec<StoryId> = ctx
+        .state
         .run(move |bank| {
             Ok(bank
                 .round_stories(&lookup, &Scope::Municipality)?
@@ -435,21 +427,11 @@ pub async fn significant(
         .await?;
     match read_significant(&form, &in_round) {
         Err(errors) => Ok(unprocessable(
-            round_page(
-                &state,
-                t,
-                &uri,
-                &headers,
-                id,
-                BTreeMap::new(),
-                form.values(),
-                &errors,
-            )
-            .await?,
+            round_page(&ctx, &headers, id, BTreeMap::new(), form.values(), &errors).await?,
         )),
         Ok(chosen) => {
             change_round(
-                &state,
+                &ctx.state,
                 id,
                 &form,
                 move |round| {
