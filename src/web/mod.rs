@@ -99,37 +99,6 @@ impl AppState {
         self.today.unwrap_or_else(|| jiff::Zoned::now().date())
     }
 
-    /// The page frame for a page whose title is the message `title_key`.
-    pub fn page(
-        &self,
-        t: &'static i18n::Texts,
-        settings: &crate::bank::Settings,
-        title_key: &str,
-        nav: page::Nav,
-        uri: &axum::http::Uri,
-    ) -> page::Page {
-        page::Page::new(
-            t,
-            &settings.municipality.name,
-            t.get(title_key).to_string(),
-            nav,
-            uri,
-            self.demo,
-        )
-    }
-
-    /// The page frame of a resident page, offered in all six languages.
-    pub fn resident_page(
-        &self,
-        t: &'static i18n::Texts,
-        settings: &crate::bank::Settings,
-        title_key: &str,
-        nav: page::Nav,
-        uri: &axum::http::Uri,
-    ) -> page::Page {
-        self.page(t, settings, title_key, nav, uri).for_residents()
-    }
-
     /// Runs a bank call on the blocking pool.
     pub async fn run<T: Send + 'static>(
         &self,

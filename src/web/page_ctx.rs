@@ -32,11 +32,18 @@ impl PageCtx {
     /// The page frame for a page whose title is the message `title_key`; a resident page's frame
     /// offers all six languages.
     pub fn page(&self, settings: &Settings, title_key: &str, nav: Nav) -> Page {
+        let page = Page::new(
+            self.t,
+            &settings.municipality.name,
+            self.t.get(title_key).to_string(),
+            nav,
+            &self.uri,
+            self.state.demo,
+        );
         if self.resident {
-            self.state
-                .resident_page(self.t, settings, title_key, nav, &self.uri)
+            page.for_residents()
         } else {
-            self.state.page(self.t, settings, title_key, nav, &self.uri)
+            page
         }
     }
 

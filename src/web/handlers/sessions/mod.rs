@@ -21,6 +21,7 @@ use crate::ids::SessionId;
 use crate::sessions::Session;
 use crate::story::Coded;
 use crate::web::AppError;
+use crate::web::cards::{StoryCard, hit_card};
 use crate::web::i18n::Texts;
 use crate::web::links::full_url;
 use crate::web::paths;
@@ -111,5 +112,14 @@ fn agenda_views(t: &Texts, board: &SessionBoard) -> Vec<AgendaView> {
             trend: trend_view(t, item.counted.trend, item.indicator.direction, "trend"),
             balance: balance_view(t, &item.stories),
         })
+        .collect()
+}
+
+/// The cards of the stories on a session's board or in its report.
+fn story_cards(t: &Texts, settings: &Settings, board: &SessionBoard) -> Vec<StoryCard> {
+    board
+        .stories
+        .iter()
+        .map(|hit| hit_card(t, &settings.municipality, hit))
         .collect()
 }

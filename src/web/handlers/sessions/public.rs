@@ -15,7 +15,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::index::Scope;
 use crate::web::auth::Facilitator;
-use crate::web::cards::{StoryCard, hit_card};
+use crate::web::cards::StoryCard;
 use crate::web::page::{Nav, Page};
 use crate::web::page_ctx::PageCtx;
 use crate::web::{AppError, AppState};
@@ -74,11 +74,7 @@ pub async fn board(
         short_url: short_url(&headers, &board.session.code),
         agenda: agenda_views(t, &board),
         as_of: as_of_note(t, &board),
-        stories: board
-            .stories
-            .iter()
-            .map(|hit| hit_card(t, &settings.municipality, hit))
-            .collect(),
+        stories: story_cards(t, &settings, &board),
         told: t.with("board.count", &board.told.to_string()),
         hidden: board.told > board.stories.len(),
         session: session_view(t, &settings, &board.session),

@@ -20,7 +20,7 @@ use crate::sessions::{Action, Interpretation, Session, SessionStatus};
 use crate::story::Coded;
 use crate::story::render::{SafeHtml, render_markdown};
 use crate::web::auth::Facilitator;
-use crate::web::cards::{StoryCard, hit_card};
+use crate::web::cards::StoryCard;
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
@@ -326,11 +326,7 @@ pub async fn report(
         page,
         agenda: agenda_views(t, &board),
         as_of: as_of_note(t, &board),
-        stories: board
-            .stories
-            .iter()
-            .map(|hit| hit_card(t, &settings.municipality, hit))
-            .collect(),
+        stories: story_cards(t, &settings, &board),
         interpretations: records.interpretations,
         actions: records.actions,
         heard: session
