@@ -22,6 +22,7 @@ use crate::web::{AppError, AppState};
 
 use super::{
     AgendaView, SessionView, agenda_views, as_of_note, session_id, session_view, short_url,
+    story_cards,
 };
 
 #[derive(Template, WebTemplate)]

@@ -32,6 +32,7 @@ use crate::web::{AppError, AppState, unprocessable};
 
 use super::{
     AgendaView, SessionView, agenda_views, as_of_note, session_id, session_view, short_url,
+    story_cards,
 };
 
 #[derive(Template, WebTemplate)]
