@@ -32,14 +32,13 @@ impl PageCtx {
     /// The page frame for a page whose title is the message `title_key`; a resident page's frame
     /// offers all six languages.
     pub fn page(&self, settings: &Settings, title_key: &str, nav: Nav) -> Page {
-        let page = Page::new(
-            self.t,
-            &settings.municipality.name,
-            self.t.get(title_key).to_string(),
-            nav,
-            &self.uri,
-            self.state.demo,
-        );
+        let title = self.t.get(title_key).to_string();
+        self.titled(&settings.municipality.name, title, nav)
+    }
+
+    /// The page frame for a page whose title is its subject's own (a story's, an indicator's).
+    pub fn titled(&self, municipality: &str, title: String, nav: Nav) -> Page {
+        let page = Page::new(self.t, municipality, title, nav, &self.uri, self.state.demo);
         if self.resident {
             page.for_residents()
         } else {

@@ -359,14 +359,7 @@ pub async fn page(
         (t.count("search.results", &results.total), cards)
     });
 
-    let mut page = Page::new(
-        t,
-        &municipality.name,
-        indicator.title.clone(),
-        Nav::Goals,
-        &ctx.uri,
-        ctx.state.demo,
-    );
+    let mut page = ctx.titled(&municipality.name, indicator.title.clone(), Nav::Goals);
     page.description = t.with("meta.indicator", &indicator.title);
     let page = EvidencePage {
         page,

@@ -230,7 +230,7 @@ pub async fn oidc_return(
     let Some(oidc) = ctx.state.oidc.clone() else {
         return Err(AppError::NotFound);
     };
-    // Used once, whatever comes of it: a second return with the same ctx.state finds nothing.
+    // Used once, whatever comes of it: a second return with the same state finds nothing.
     let pending: Option<crate::web::oidc::Pending> = session
         .session
         .remove(PENDING_KEY)

@@ -109,14 +109,7 @@ pub fn problem_text(t: &Texts, problem: &Problem) -> String {
 
 fn page(ctx: &PageCtx, name: &str) -> Page {
     let t = ctx.t;
-    Page::new(
-        t,
-        name,
-        t.get("questions.title").to_string(),
-        Nav::Questions,
-        &ctx.uri,
-        ctx.state.demo,
-    )
+    ctx.titled(name, t.get("questions.title").to_string(), Nav::Questions)
 }
 
 /// The questions as they are now, with their places named.

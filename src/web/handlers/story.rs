@@ -133,14 +133,7 @@ pub async fn page(
         })
         .collect();
     Ok(StoryPage {
-        page: Page::new(
-            t,
-            &municipality.name,
-            story.title.clone(),
-            Nav::Search,
-            &ctx.uri,
-            ctx.state.demo,
-        ),
+        page: ctx.titled(&municipality.name, story.title.clone(), Nav::Search),
         title: story.title.clone(),
         lang: (language.code() != t.lang).then(|| language.code().to_string()),
         valence_code: story.valence.code(),

@@ -58,18 +58,6 @@ pub fn problem_text(t: &Texts, problem: &Problem) -> String {
     format!("{}: {what}", place.join(", "))
 }
 
-fn page(ctx: &PageCtx, name: &str) -> Page {
-    let t = ctx.t;
-    Page::new(
-        t,
-        name,
-        t.get("synonyms.title").to_string(),
-        Nav::Synonyms,
-        &ctx.uri,
-        ctx.state.demo,
-    )
-}
-
 /// `GET /zoeken/synoniemen`.
 pub async fn form(
     Analyst(_): Analyst,
@@ -81,7 +69,7 @@ pub async fn form(
         .run(|bank| Ok((bank.settings()?, bank.synonyms()?)))
         .await?;
     Ok(SynonymsPage {
-        page: page(&ctx, &settings.municipality.name),
+        page: ctx.page(&settings, "synonyms.title", Nav::Synonyms),
         text: synonyms.item,
         version: synonyms.version,
         problems: Vec::new(),
@@ -114,7 +102,7 @@ pub async fn save(
         .run(move |bank| Ok((bank.settings()?, bank.replace_synonyms(&sent, version)?)))
         .await?;
     let mut shown = SynonymsPage {
-        page: page(&ctx, &settings.municipality.name),
+        page: ctx.page(&settings, "synonyms.title", Nav::Synonyms),
         text,
         version,
         problems: Vec::new(),
