@@ -71,6 +71,39 @@ impl Hits {
     }
 }
 
+/// What always suggesting the three tags the other stories carry most would get right, over the
+/// same stories as [`leave_one_out`]: the figure a tag suggestion has to beat.
+fn common_tags(stories: &[&Story]) -> Hits {
+    let counted: Vec<&Story> = stories
+        .iter()
+        .copied()
+        .filter(|s| !matches!(s.moderation, Moderation::Rejected(_)))
+        .collect();
+    let mut hits = Hits::default();
+    for story in &counted {
+        let mut often: std::collections::BTreeMap<&str, usize> = Default::default();
+        for other in counted.iter().filter(|other| other.id != story.id) {
+            for tag in &other.tags {
+                *often.entry(tag).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(&str, usize)> = often.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let three: Vec<Suggested<String>> = ranked
+            .iter()
+            .take(3)
+            .map(|(tag, stories)| Suggested {
+                item: tag.to_string(),
+                stories: *stories,
+                examples: Vec::new(),
+                weight: 0.0,
+            })
+            .collect();
+        hits.count(&story.tags, &three);
+    }
+    hits
+}
+
 /// Leave-one-out over `stories` (those not rejected): the subgoal and tag suggestions each measured
 /// on the stories that carry a subgoal or a tag, and the time per suggestion (both together).
 fn leave_one_out(
@@ -156,6 +189,7 @@ fn main() -> anyhow::Result<()> {
     let demo_refs: Vec<&Story> = demo.iter().collect();
     let demo_suggested = leave_one_out(&bank, &demo_refs)?;
     let demo_valence = valence_leave_one_out(&bank, &demo_refs)?;
+    let demo_common_tags = common_tags(&demo_refs);
     // False flags among the demo's own stories, written by people.
     let mut demo_flagged = Vec::new();
     for story in &demo {
@@ -266,6 +300,15 @@ fn main() -> anyhow::Result<()> {
             );
         }
     }
+    println!(
+        "| demo ({} stories) | always the three tags the other stories carry most | {} | {} ({:.1}%) | {} ({:.1}%) | |",
+        demo.len(),
+        demo_common_tags.counted,
+        demo_common_tags.first,
+        percent(demo_common_tags.first, demo_common_tags.counted),
+        demo_common_tags.three,
+        percent(demo_common_tags.three, demo_common_tags.counted),
+    );
     println!();
     println!(
         "Valence suggestions, leave-one-out over the stories residents told themselves (each story's valence suggested from the others'):\n"
