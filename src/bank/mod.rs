@@ -1,16 +1,21 @@
 //! The running bank: the store, the search index and its indexer, the settings read from the store, and
-//! the questions pages and the API ask of them (the goal overview, an indicator's evidence, submitting a
-//! story). The web layer and the command line call into this; it is the one place that combines store
-//! and index, so both show the same numbers.
+//! the changes made to stories (submitting, moderating, erasing, the teller's consent and withdrawal).
+//! The web layer and the command line call into this; it is the one place that combines store and
+//! index, so both show the same numbers. What pages read lives beside it, one module per read model:
+//! `overview`, `evidence`, `board`; `demo` loads the demo municipality.
 
 mod accounts;
 pub mod api;
 pub mod backups;
+mod board;
 pub mod closeness;
+mod demo;
 mod error;
+mod evidence;
 mod likeness;
 mod media;
 pub mod operations;
+mod overview;
 mod questions;
 pub mod report;
 pub mod rounds;
@@ -22,39 +27,30 @@ mod valence;
 pub use valence::story_words;
 
 pub use crate::settings::Settings;
+pub use board::{AgendaItem, SessionBoard};
+pub use demo::DEMO_PASSWORD;
 pub use error::BankError;
+pub use evidence::{EvidencePage, Within};
 pub use likeness::{Merged, SubgoalSuggestion, Suggested, Suggestions, TagSuggestion};
+pub use overview::{Balance, GoalOverview, IndicatorOverview, Overview, SubgoalOverview};
 pub use questions::{Answered, QuestionsSaved};
 pub use signal_list::SignalsSaved;
 pub use synonyms::SynonymsSaved;
 
-/// The password of the demo's accounts.
-pub const DEMO_PASSWORD: &str = "demo-verhalenbank";
-
 /// The most stories [`Bank::all_stories`] returns at once.
 pub const MAX_ALL_STORIES: usize = 100_000;
 
-use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use anyhow::Context;
 use jiff::civil::Date;
-use serde::Serialize;
 
 use crate::config::Config;
-use crate::evidence::statements::{ScoreFigures, score_figures};
-use crate::evidence::{
-    CountedEvidence, EvidenceFilter, Measurement, Signal, ToldSummary, counted_evidence, signals,
-};
-use crate::goals::{EditError, Goal, GoalTree, Indicator, ItemKind, Statement, Subgoal, Theme};
-use crate::ids::IndicatorId;
+use crate::evidence::Measurement;
+use crate::goals::{EditError, GoalTree};
 use crate::ids::{RoundId, SessionId};
 use crate::index::indexer::Indexer;
-use crate::index::{
-    FacetCount, FacetField, Hit, Scope, SearchIndex, SearchRequest, SearchResults, SortOrder,
-};
-use crate::sessions::{Action, Interpretation, Session};
+use crate::index::{FacetField, Scope, SearchIndex, SearchRequest, SearchResults};
 use crate::store::{ErasureReason, Store, StoreError, Update, Versioned};
 use crate::story::receipt::ReceiptCode;
 use crate::story::{Coded, Consent, Story, StoryId};
@@ -86,15 +82,6 @@ impl Refused {
 
 /// The outcome of a change: done (with what it gives back), or refused and nothing written.
 pub type Change<T> = Result<T, Refused>;
-
-/// A search within an indicator's stories on its evidence page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Within {
-    /// What was typed, in the query language.
-    pub text: String,
-    /// Whether words also find their synonyms.
-    pub synonyms: bool,
-}
 
 /// The core's one door. Its store and index stay private: every page, command and API route goes
 /// through its methods, and every change is one call that reads and writes as one step.
@@ -146,91 +133,6 @@ pub fn open_index(config: &Config, store: &Store) -> anyhow::Result<SearchIndex>
     SearchIndex::open(&path, store)
         .with_context(|| format!("opening the search index in {}", path.display()))
 }
-
-/// Stories and their valence balance.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Balance {
-    pub count: u32,
-    pub positive: u32,
-    pub negative: u32,
-    pub mixed: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct IndicatorOverview {
-    pub indicator: Indicator,
-    pub counted: CountedEvidence,
-    pub signals: Vec<Signal>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SubgoalOverview {
-    pub subgoal: Subgoal,
-    pub stories: Balance,
-    pub indicators: Vec<IndicatorOverview>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct GoalOverview {
-    pub goal: Goal,
-    pub theme: Option<Theme>,
-    /// The stories of the goal's subgoals, each story once.
-    pub stories: Balance,
-    pub subgoals: Vec<SubgoalOverview>,
-}
-
-/// The whole goal tree with each indicator's latest figure next to its stories.
-#[derive(Debug, Clone, Serialize)]
-pub struct Overview {
-    pub goals: Vec<GoalOverview>,
-    pub stories: Balance,
-}
-
-/// Counted and told evidence for one indicator, side by side.
-#[derive(Debug, Clone, Serialize)]
-pub struct EvidencePage {
-    pub goal: Goal,
-    pub subgoal: Subgoal,
-    pub indicator: Indicator,
-    pub statement: Option<Statement>,
-    /// Answers to the indicator's statement from the stories, per quarter.
-    pub scores: Option<ScoreFigures>,
-    pub counted: CountedEvidence,
-    pub told: ToldSummary,
-    /// A handful of stories, closest to the indicator first ([`closeness`]), then for a mix of
-    /// valence, area and teller.
-    pub excerpts: Vec<(closeness::Closeness, Hit)>,
-    /// The activities the indicator counts, whose stories come after those naming it.
-    pub activities: Vec<crate::municipality::Activity>,
-    /// Results of a search within this indicator's stories, when one was asked.
-    pub within: Option<SearchResults>,
-    pub signals: Vec<Signal>,
-}
-
-/// One indicator on a session's agenda: its figures for the session's area and its stories there.
-#[derive(Debug, Clone, Serialize)]
-pub struct AgendaItem {
-    pub indicator: Indicator,
-    pub counted: CountedEvidence,
-    pub stories: Balance,
-}
-
-/// What a session's board and report show.
-#[derive(Debug, Clone, Serialize)]
-pub struct SessionBoard {
-    pub session: Session,
-    /// The session's date once it has passed: the agenda's figures and story counts are as they stood
-    /// on that day ([`session_figures`]).
-    pub as_of: Option<Date>,
-    pub agenda: Vec<AgendaItem>,
-    /// Stories told in the session that may be shown to the room (public consent), newest first.
-    pub stories: Vec<Hit>,
-    /// All stories told in the session, including those only for internal use.
-    pub told: usize,
-}
-
-/// How many representative excerpts an evidence page shows per valence.
-const EXCERPTS_PER_VALENCE: usize = 2;
 
 impl Bank {
     /// Opens store and index in the data folder and brings the index up to date.
@@ -355,68 +257,6 @@ impl Bank {
         let fresh = Arc::new(read_settings(&self.store)?);
         *self.settings.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
         Ok(fresh)
-    }
-
-    /// Imports the demo municipality when the store is empty. Returns whether it did.
-    pub fn load_demo_if_empty(&self, sample: &Path) -> anyhow::Result<bool> {
-        if !self.store.is_empty() {
-            return Ok(false);
-        }
-        let report = crate::import::import_paths(
-            &self.store,
-            &[sample.to_path_buf()],
-            &indicatif::ProgressBar::hidden(),
-        )?;
-        anyhow::ensure!(
-            report.is_success(),
-            "the demo data in {} has {} problems",
-            sample.display(),
-            report.errors.len()
-        );
-        self.index.catch_up(&self.store)?;
-        self.add_demo_accounts()?;
-        Ok(true)
-    }
-
-    /// The demo's accounts, one per role, all with the password [`DEMO_PASSWORD`] (documented in the
-    /// README). Only a demo gets them; a data folder started without the demo has no accounts at all.
-    fn add_demo_accounts(&self) -> anyhow::Result<()> {
-        use crate::accounts::{Role, RoleKind, User};
-        use crate::ids::{ProviderId, UserName};
-        let today = jiff::Zoned::now().date();
-        for (name, display, role, provider) in [
-            ("beheerder", "Demo beheerder", RoleKind::Admin, None),
-            ("analist", "Demo analist", RoleKind::Analyst, None),
-            (
-                "begeleider",
-                "Demo gespreksbegeleider",
-                RoleKind::Facilitator,
-                None,
-            ),
-            (
-                "buurtwerk",
-                "Demo Stichting Buurtwerk",
-                RoleKind::Provider,
-                Some("buurtwerk"),
-            ),
-            (
-                "welzijn",
-                "Demo Stichting Welzijn",
-                RoleKind::Provider,
-                Some("welzijn"),
-            ),
-        ] {
-            let provider = provider.map(ProviderId::parse).transpose()?;
-            let user = User::new(
-                UserName::parse(name)?,
-                display,
-                Role::new(role, provider)?,
-                DEMO_PASSWORD,
-                today,
-            )?;
-            self.store.put_user(&user)?;
-        }
-        Ok(())
     }
 
     /// Stores a story durably (flushed before this returns) with the hash of its receipt code, and
@@ -580,125 +420,6 @@ impl Bank {
         Ok(years)
     }
 
-    /// A session with its agenda's evidence for its area and the stories told in it; `scope` decides
-    /// which of those stories are listed (the count includes all).
-    pub fn session_board(
-        &self,
-        id: &SessionId,
-        scope: &Scope,
-        today: Date,
-    ) -> anyhow::Result<Option<SessionBoard>> {
-        let Some(session) = self.store.session(id)? else {
-            return Ok(None);
-        };
-        let settings = self.settings()?;
-        let area_order = settings.municipality.area_ids();
-        let filter = EvidenceFilter {
-            area: Some(session.area.clone()),
-            period: None,
-        };
-        // The agenda shows the evidence as it stood on the session's date, so a report printed a year
-        // later says what the room saw.
-        let judged_on = session_figures::judged_on(session.date, today);
-        let measurements = self.store.measurements_shared()?;
-        let mut agenda = Vec::new();
-        for indicator in session
-            .indicators
-            .iter()
-            .filter_map(|id| settings.goals.indicator(id))
-        {
-            let figures =
-                session_figures::figures_standing_on(&measurements, &indicator.id, session.date);
-            let counted = counted_evidence(indicator, &figures, &filter, &area_order, judged_on);
-            let mut request = self
-                .filtered(&Scope::Public, &filter)
-                .filter(FacetField::Subgoal, indicator.subgoal.as_str());
-            request.to = Some(session.date);
-            request.facets = Some(vec![FacetField::Valence]);
-            let results = self.index.search(&self.store, &request)?;
-            let mut stories = Balance::default();
-            for count in results
-                .facets
-                .get(&FacetField::Valence)
-                .into_iter()
-                .flatten()
-            {
-                add_valence(&mut stories, &count.value, count.count);
-            }
-            agenda.push(AgendaItem {
-                indicator: indicator.clone(),
-                counted,
-                stories,
-            });
-        }
-        let mut all = SearchRequest::new("", Scope::Municipality)
-            .filter(FacetField::Session, session.id.as_str());
-        all.facets = Some(Vec::new());
-        all.snippets = false;
-        all.per_page = 1;
-        let told = self.index.search(&self.store, &all)?.total;
-        let mut shown =
-            SearchRequest::new("", scope.clone()).filter(FacetField::Session, session.id.as_str());
-        shown.sort = SortOrder::Newest;
-        shown.per_page = crate::index::search::MAX_PER_PAGE;
-        shown.facets = Some(Vec::new());
-        let stories = self.index.search(&self.store, &shown)?.hits;
-        Ok(Some(SessionBoard {
-            as_of: session_figures::is_past(session.date, today).then_some(session.date),
-            session,
-            agenda,
-            stories,
-            told,
-        }))
-    }
-
-    /// Every session, the latest date first.
-    pub fn sessions(&self) -> anyhow::Result<Vec<Session>> {
-        let mut sessions = self.store.sessions()?;
-        sessions.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
-        Ok(sessions)
-    }
-
-    /// Interpretations of an indicator, newest first; with `query`, only those whose text holds every
-    /// word of it (Dutch inflections and diacritics folded, as in story search).
-    pub fn interpretations_for(
-        &self,
-        indicator: &IndicatorId,
-        query: Option<&str>,
-    ) -> anyhow::Result<Vec<Interpretation>> {
-        let words = query.map(|query| {
-            crate::index::analysis::analyse(&mut crate::index::analysis::dutch().analyzer(), query)
-        });
-        Ok(self
-            .store
-            .interpretations()?
-            .into_iter()
-            .filter(|interpretation| &interpretation.indicator == indicator)
-            .filter(|interpretation| match &words {
-                None => true,
-                Some(words) => {
-                    let terms = crate::index::analysis::analyse(
-                        &mut crate::index::analysis::dutch().analyzer(),
-                        &interpretation.text(),
-                    );
-                    words.iter().all(|word| terms.contains(word))
-                }
-            })
-            .collect())
-    }
-
-    /// Actions about an indicator: open ones first (by due date), then the finished ones.
-    pub fn actions_for(&self, indicator: &IndicatorId) -> anyhow::Result<Vec<Action>> {
-        let mut actions: Vec<Action> = self
-            .store
-            .actions()?
-            .into_iter()
-            .filter(|action| action.indicator.as_ref() == Some(indicator))
-            .collect();
-        actions.sort_by_key(|action| (!action.is_open(), action.due));
-        Ok(actions)
-    }
-
     /// Waits until the index has taken in the outbox up to `seq`, or `timeout` passes, so a page
     /// loaded next shows the story just stored. Whether it was taken in in time.
     #[must_use = "a timeout means the story is not searchable yet"]
@@ -742,341 +463,6 @@ impl Bank {
             &crate::language::LanguageDetector::default(),
             &settings.municipality.default_language,
         )
-    }
-
-    fn measurements_of(&self, indicator: &IndicatorId) -> anyhow::Result<Vec<Measurement>> {
-        // Only this indicator's figures are cloned out of the shared list.
-        Ok(self
-            .store
-            .measurements_shared()?
-            .iter()
-            .filter(|m| &m.indicator == indicator)
-            .cloned()
-            .collect())
-    }
-
-    /// A search request limited to the filter's area and period.
-    fn filtered(&self, scope: &Scope, filter: &EvidenceFilter) -> SearchRequest {
-        let mut request = SearchRequest::new("", scope.clone());
-        if let Some(area) = &filter.area {
-            request = request.filter(FacetField::Area, area.as_str());
-        }
-        if let Some(period) = filter.period {
-            request.from = Some(period.first_day());
-            request.to = Some(period.last_day());
-        }
-        request.per_page = 1;
-        request
-    }
-
-    /// The goal overview: the tree as it is now, without retired items.
-    pub fn overview(
-        &self,
-        filter: &EvidenceFilter,
-        scope: &Scope,
-        today: Date,
-    ) -> anyhow::Result<Overview> {
-        let settings = self.settings()?;
-        let tree = &settings.goals;
-        self.overview_of(filter, scope, today, &|kind, id| {
-            tree.retired_itself(kind, id).is_none()
-        })
-    }
-
-    /// The goal overview of the items `keep` says to show.
-    fn overview_of(
-        &self,
-        filter: &EvidenceFilter,
-        scope: &Scope,
-        today: Date,
-        keep: &dyn Fn(ItemKind, &str) -> bool,
-    ) -> anyhow::Result<Overview> {
-        let settings = self.settings()?;
-        let measurements = self.store.measurements_shared()?;
-        let area_order = settings.municipality.area_ids();
-        let top_areas = settings.municipality.top_area_ids();
-
-        // Stories per subgoal and per goal, by valence: one count per valence.
-        let mut balances: HashMap<String, Balance> = HashMap::new();
-        let mut goal_balances: HashMap<String, Balance> = HashMap::new();
-        let mut total = Balance::default();
-        for valence in ["positive", "negative", "mixed"] {
-            let mut request = self
-                .filtered(scope, filter)
-                .filter(FacetField::Valence, valence);
-            request.facets = Some(vec![FacetField::Subgoal, FacetField::Goal]);
-            let results = self.index.search(&self.store, &request)?;
-            add_valence(&mut total, valence, results.total as u32);
-            for count in results.facets.get(&FacetField::Goal).into_iter().flatten() {
-                add_valence(
-                    goal_balances.entry(count.value.clone()).or_default(),
-                    valence,
-                    count.count,
-                );
-            }
-            for count in results
-                .facets
-                .get(&FacetField::Subgoal)
-                .into_iter()
-                .flatten()
-            {
-                add_valence(
-                    balances.entry(count.value.clone()).or_default(),
-                    valence,
-                    count.count,
-                );
-            }
-        }
-
-        let goals = settings
-            .goals
-            .goals
-            .iter()
-            .filter(|goal| keep(ItemKind::Goal, goal.id.as_str()))
-            .map(|goal| GoalOverview {
-                goal: goal.clone(),
-                stories: goal_balances
-                    .get(goal.id.as_str())
-                    .copied()
-                    .unwrap_or_default(),
-                theme: goal
-                    .theme
-                    .as_ref()
-                    .and_then(|id| settings.goals.theme(id))
-                    .cloned(),
-                subgoals: settings
-                    .goals
-                    .subgoals_of(&goal.id)
-                    .filter(|subgoal| keep(ItemKind::Subgoal, subgoal.id.as_str()))
-                    .map(|subgoal| {
-                        let stories = balances
-                            .get(subgoal.id.as_str())
-                            .copied()
-                            .unwrap_or_default();
-                        let told = ToldSummary {
-                            count: stories.count,
-                            positive: stories.positive,
-                            negative: stories.negative,
-                            mixed: stories.mixed,
-                            ..Default::default()
-                        };
-                        SubgoalOverview {
-                            subgoal: subgoal.clone(),
-                            stories,
-                            indicators: settings
-                                .goals
-                                .indicators_of(&subgoal.id)
-                                .filter(|indicator| {
-                                    keep(ItemKind::Indicator, indicator.id.as_str())
-                                })
-                                .map(|indicator| {
-                                    let counted = counted_evidence(
-                                        indicator,
-                                        &measurements,
-                                        filter,
-                                        &area_order,
-                                        today,
-                                    );
-                                    // Per-area signals need story counts per area; the evidence page has them.
-                                    let signals = signals(&counted, &told, &top_areas)
-                                        .into_iter()
-                                        .filter(|signal| {
-                                            !matches!(
-                                                signal,
-                                                Signal::FiguresWithoutStories { .. }
-                                                    | Signal::StoriesWithoutFigures { .. }
-                                            )
-                                        })
-                                        .collect();
-                                    IndicatorOverview {
-                                        indicator: indicator.clone(),
-                                        counted,
-                                        signals,
-                                    }
-                                })
-                                .collect(),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
-        Ok(Overview {
-            goals,
-            stories: total,
-        })
-    }
-
-    /// The evidence page of one indicator; `None` when there is no such indicator.
-    pub fn evidence(
-        &self,
-        indicator: &IndicatorId,
-        filter: &EvidenceFilter,
-        scope: &Scope,
-        within: Option<&Within>,
-        today: Date,
-    ) -> anyhow::Result<Option<EvidencePage>> {
-        let settings = self.settings()?;
-        let goals = &settings.goals;
-        let Some(indicator) = goals.indicator(indicator).cloned() else {
-            return Ok(None);
-        };
-        let subgoal = goals
-            .subgoal(&indicator.subgoal)
-            .cloned()
-            .context("indicator without subgoal")?;
-        let goal = goals
-            .goal(&subgoal.goal)
-            .cloned()
-            .context("subgoal without goal")?;
-        let statement = indicator
-            .statement
-            .as_ref()
-            .and_then(|id| goals.statement(id))
-            .cloned();
-
-        let area_order = settings.municipality.area_ids();
-        let top_areas = settings.municipality.top_area_ids();
-        let base = self
-            .filtered(scope, filter)
-            .filter(FacetField::Subgoal, subgoal.id.as_str());
-        let results = self.index.search(&self.store, &base)?;
-        let facet = |field: FacetField| -> Vec<(String, u32)> {
-            results
-                .facets
-                .get(&field)
-                .into_iter()
-                .flatten()
-                .map(|FacetCount { value, count, .. }| (value.clone(), *count))
-                .collect()
-        };
-        let valence = facet(FacetField::Valence);
-        let of = |name: &str| {
-            valence
-                .iter()
-                .find(|(value, _)| value == name)
-                .map_or(0, |(_, count)| *count)
-        };
-        let mut top_tags = facet(FacetField::Tag);
-        top_tags.truncate(8);
-        let told = ToldSummary {
-            count: results.total as u32,
-            positive: of("positive"),
-            negative: of("negative"),
-            mixed: of("mixed"),
-            by_area: facet(FacetField::Area),
-            by_teller: facet(FacetField::Teller),
-            top_tags,
-        };
-        // Experienced effect from the scores stories carry; they are the figures when none were imported.
-        let scores = statement
-            .as_ref()
-            .and_then(|statement| score_figures(statement, &facet(FacetField::Score)));
-        let mut figures = self.measurements_of(&indicator.id)?;
-        if figures.is_empty()
-            && let Some(scores) = &scores
-        {
-            figures = scores.as_measurements(&indicator);
-        }
-        let counted = counted_evidence(&indicator, &figures, filter, &area_order, today);
-
-        let highlight = told
-            .top_tags
-            .iter()
-            .take(4)
-            .map(|(tag, _)| tag.clone())
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        // Per valence the stories closest to this indicator: naming it, about its activities, with
-        // its words, then the subgoal's newest.
-        let activities: Vec<crate::municipality::Activity> =
-            closeness::activities_of(&settings.municipality, &indicator)
-                .into_iter()
-                .cloned()
-                .collect();
-        let words = closeness::words_query(&indicator, &activities.iter().collect::<Vec<_>>());
-        let mut per_valence = Vec::new();
-        for valence in ["positive", "negative", "mixed"] {
-            let mut request = base.clone().filter(FacetField::Valence, valence);
-            request.sort = SortOrder::Newest;
-            request.per_page = 12;
-            request.facets = Some(Vec::new());
-            request.snippets = false;
-            let mut tiers = vec![(
-                closeness::Closeness::Named,
-                request
-                    .clone()
-                    .filter(FacetField::About, indicator.id.as_str()),
-            )];
-            if !activities.is_empty() {
-                let about_activity = activities.iter().fold(request.clone(), |request, a| {
-                    request.filter(FacetField::Activity, a.id.as_str())
-                });
-                tiers.push((closeness::Closeness::Activity, about_activity));
-            }
-            if !words.is_empty() {
-                let mut with_words = request.clone();
-                with_words.text = words.clone();
-                with_words.sort = SortOrder::Relevance;
-                tiers.push((closeness::Closeness::Words, with_words));
-            }
-            tiers.push((closeness::Closeness::Subgoal, request));
-            let mut candidates = Vec::new();
-            for (tier, request) in tiers {
-                for hit in self.index.search(&self.store, &request)?.hits {
-                    candidates.push((tier, hit));
-                }
-            }
-            let picked = closeness::pick(candidates, EXCERPTS_PER_VALENCE);
-            let (tiers, mut hits): (Vec<_>, Vec<_>) = picked.into_iter().unzip();
-            // Snippets only for the stories shown, around the indicator's recurring topics.
-            self.index.highlight(&mut hits, &highlight, &base.scope)?;
-            per_valence.push(tiers.into_iter().zip(hits).collect::<Vec<_>>());
-        }
-        let mut excerpts = Vec::new();
-        for round in 0..EXCERPTS_PER_VALENCE {
-            for hits in &per_valence {
-                if let Some(hit) = hits.get(round) {
-                    excerpts.push(hit.clone());
-                }
-            }
-        }
-        // Closest first across the valences; within a tier the mix of valences stays.
-        excerpts.sort_by_key(|(closeness, _)| *closeness);
-
-        let within = match within.filter(|within| !within.text.trim().is_empty()) {
-            Some(within) => {
-                let mut request = base.clone();
-                request.text = within.text.trim().to_string();
-                request.synonyms = within.synonyms;
-                request.per_page = 20;
-                request.lenient = true;
-                Some(self.index.search(&self.store, &request)?)
-            }
-            None => None,
-        };
-        let signals = signals(&counted, &told, &top_areas);
-        Ok(Some(EvidencePage {
-            goal,
-            subgoal,
-            indicator,
-            statement,
-            scores,
-            counted,
-            told,
-            excerpts,
-            activities,
-            within,
-            signals,
-        }))
-    }
-}
-
-fn add_valence(balance: &mut Balance, valence: &str, count: u32) {
-    balance.count += count;
-    match valence {
-        "positive" => balance.positive += count,
-        "negative" => balance.negative += count,
-        _ => balance.mixed += count,
     }
 }
 

@@ -292,10 +292,10 @@ impl Bank {
             }
             search.facets = Some(vec![FacetField::Goal]);
             let results = self.index.search(&self.store, &search)?;
-            super::add_valence(&mut stories, valence.code(), results.total as u32);
+            super::overview::add_valence(&mut stories, valence.code(), results.total as u32);
             for count in results.facets.get(&FacetField::Goal).into_iter().flatten() {
                 if let Some(goal) = goals.iter_mut().find(|g| g.goal.id.as_str() == count.value) {
-                    super::add_valence(&mut goal.stories, valence.code(), count.count);
+                    super::overview::add_valence(&mut goal.stories, valence.code(), count.count);
                 }
             }
         }

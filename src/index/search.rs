@@ -28,9 +28,10 @@ use super::analysis::{
 use super::document::day_number;
 use super::expand::{Expanded, corrected};
 use super::facets::FacetCounter;
-use super::query::{Item, parse_query};
+use super::query::{Item, ParsedQuery, parse_query};
 use super::schema::FacetField;
 use super::statistics::ScopedStatistics;
+use super::synonyms::Expansions;
 use super::{IndexError, SearchIndex};
 use crate::ids::IndicatorId;
 use crate::language::Language;
@@ -167,14 +168,17 @@ pub struct SearchResults {
     pub synonyms_used: Vec<String>,
 }
 
-/// The words of a search: each required group as one query, what to mark in snippets, and what the
-/// results say about them.
+/// The words of a search: each required group as one query, the exclusions, what to mark in
+/// snippets, and what the results say about them.
 #[derive(Default)]
 struct Words {
     groups: Vec<BoxQuery>,
+    exclusions: Vec<BoxQuery>,
     highlight: Vec<BoxQuery>,
     expanded: Vec<Expanded>,
     corrections: Vec<(String, String)>,
+    /// The synonyms from the list that were also looked for, each once.
+    synonyms_used: Vec<String>,
 }
 
 impl Words {
@@ -207,6 +211,36 @@ impl Words {
             Box::new(BooleanQuery::with_minimum_required_clauses(any, at_least)),
         )]
     }
+}
+
+/// The clauses of one search, built from its request once and used by every query it runs.
+struct Clauses<'s> {
+    /// The request's filters with those typed in its text.
+    filters: BTreeMap<FacetField, BTreeSet<String>>,
+    /// The scope's relevance statistics, when the query has words.
+    statistics: Option<ScopedStatistics<'s>>,
+    words: Words,
+    /// Exclusions, scope and dates.
+    shared: Vec<(Occur, BoxQuery)>,
+    filter_clauses: Vec<FilterClause>,
+}
+
+/// What the queries of a search found: the strict query's answer, or the lenient fallback's.
+struct Collected {
+    found: Found,
+    /// Stories with every word.
+    all_words: usize,
+    relaxed: bool,
+    page: usize,
+    per_page: usize,
+}
+
+/// Whether a request counts a field's facet.
+fn facet_wanted(request: &SearchRequest, field: FacetField) -> bool {
+    request
+        .facets
+        .as_ref()
+        .is_none_or(|wanted| wanted.contains(&field))
 }
 
 /// What every query of one search shares.
@@ -385,13 +419,35 @@ impl SearchIndex {
     }
 
     /// [`Self::search`] with pages of up to `most` hits instead of [`MAX_PER_PAGE`]: for a download of
-    /// every story a search finds.
+    /// every story a search finds. Three steps: the request's clauses, the queries run with them, and
+    /// the results made of what those found.
     pub fn search_up_to(
         &self,
         store: &Store,
         request: &SearchRequest,
         most: usize,
     ) -> Result<SearchResults, IndexError> {
+        let searcher = self.reader.searcher();
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.segment_id())
+            .collect();
+        self.columns.keep_only(&live);
+        self.statistics.keep_only(&live);
+        let clauses = self.clauses(store, &searcher, request)?;
+        let collected = self.collect(&searcher, request, &clauses, most)?;
+        self.assemble(store, &searcher, request, clauses, collected)
+    }
+
+    /// The clauses of a request: its words with their alternatives, the exclusions, scope and dates
+    /// every query shares, and the filters (those typed in the text with the request's own).
+    fn clauses<'s>(
+        &self,
+        store: &Store,
+        searcher: &'s Searcher,
+        request: &SearchRequest,
+    ) -> Result<Clauses<'s>, IndexError> {
         let parsed = parse_query(&request.text);
         let mut filters = request.filters.clone();
         for (field, value) in &parsed.filters {
@@ -401,14 +457,6 @@ impl SearchIndex {
                 .insert(normalise_value(*field, value));
         }
 
-        let searcher = self.reader.searcher();
-        let live: Vec<_> = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.segment_id())
-            .collect();
-        self.columns.keep_only(&live);
-        self.statistics.keep_only(&live);
         let scope_clause = self.scope_clause(&request.scope);
         // Scores, snippets, suggestions and the words `buurt*` stands for are all taken over what the
         // caller may see only; without search words nothing is weighed.
@@ -416,62 +464,85 @@ impl SearchIndex {
             None
         } else {
             Some(self.statistics.scoped(
-                &searcher,
+                searcher,
                 &request.scope,
                 scope_clause.as_deref(),
                 &self.text_fields(),
             )?)
         };
-
-        // Each required group: the alternatives of its items, and of their synonyms.
-        let mut words = Words::default();
-        let mut exclusions: Vec<BoxQuery> = Vec::new();
         let expansions = if request.synonyms {
             Some(self.synonyms.current(store)?)
         } else {
             None
         };
+        let words = match &statistics {
+            Some(statistics) => self.words(request, &parsed, statistics, expansions.as_deref())?,
+            None => Words::default(),
+        };
+        let shared = self.shared_clauses(request, scope_clause, &words);
+        let filter_clauses = self.filter_clauses(&filters);
+        Ok(Clauses {
+            filters,
+            statistics,
+            words,
+            shared,
+            filter_clauses,
+        })
+    }
+
+    /// The words of a query: each required group the alternatives of its items, and of their
+    /// synonyms when the request asks for them; and the exclusions.
+    fn words(
+        &self,
+        request: &SearchRequest,
+        parsed: &ParsedQuery,
+        statistics: &ScopedStatistics,
+        expansions: Option<&Expansions>,
+    ) -> Result<Words, IndexError> {
+        let mut words = Words::default();
         let typed: Vec<Item> = parsed.required.iter().flatten().cloned().collect();
         let mut synonyms = super::synonyms::Applied::default();
-        if let Some(statistics) = &statistics {
-            for group in &parsed.required {
-                let mut alternatives: Vec<BoxQuery> = Vec::new();
-                for item in group {
-                    let expansion = self.expand(item, statistics, request.lenient)?;
-                    alternatives.extend(expansion.queries);
-                    words.highlight.extend(expansion.highlight);
-                    words.expanded.extend(expansion.expanded);
-                    words.corrections.extend(expansion.correction);
-                }
-                if alternatives.is_empty() {
-                    continue;
-                }
-                if let Some(expansions) = &expansions {
-                    alternatives.extend(self.synonym_queries(
-                        group,
-                        &typed,
-                        expansions,
-                        &mut synonyms,
-                    ));
-                }
-                words
-                    .groups
-                    .push(Box::new(BooleanQuery::union(alternatives)));
+        for group in &parsed.required {
+            let mut alternatives: Vec<BoxQuery> = Vec::new();
+            for item in group {
+                let expansion = self.expand(item, statistics, request.lenient)?;
+                alternatives.extend(expansion.queries);
+                words.highlight.extend(expansion.highlight);
+                words.expanded.extend(expansion.expanded);
+                words.corrections.extend(expansion.correction);
             }
-            words.highlight.append(&mut synonyms.highlight);
-            for item in &parsed.excluded {
-                exclusions.extend(self.exclusion(item, statistics)?);
+            if alternatives.is_empty() {
+                continue;
             }
+            if let Some(expansions) = expansions {
+                alternatives.extend(self.synonym_queries(group, &typed, expansions, &mut synonyms));
+            }
+            words
+                .groups
+                .push(Box::new(BooleanQuery::union(alternatives)));
         }
-        let has_text = !words.groups.is_empty();
+        words.highlight.append(&mut synonyms.highlight);
+        words.synonyms_used = synonyms.used;
+        for item in &parsed.excluded {
+            words.exclusions.extend(self.exclusion(item, statistics)?);
+        }
+        Ok(words)
+    }
 
-        // Exclusions, scope and dates: the part of the query every count shares besides the words.
-        let mut shared: Vec<(Occur, BoxQuery)> = exclusions
-            .into_iter()
-            .map(|query| (Occur::MustNot, query))
+    /// Exclusions, scope and dates: the part of the query every count shares besides the words.
+    fn shared_clauses(
+        &self,
+        request: &SearchRequest,
+        scope_clause: Option<BoxQuery>,
+        words: &Words,
+    ) -> Vec<(Occur, BoxQuery)> {
+        let mut shared: Vec<(Occur, BoxQuery)> = words
+            .exclusions
+            .iter()
+            .map(|query| (Occur::MustNot, query.box_clone()))
             .collect();
-        if let Some(scope) = &scope_clause {
-            shared.push(filter_clause(scope.box_clone()));
+        if let Some(scope) = scope_clause {
+            shared.push(filter_clause(scope));
         }
         if request.from.is_some() || request.to.is_some() {
             let bound = |date: Option<Date>| match date {
@@ -494,6 +565,14 @@ impl SearchIndex {
                 )),
             ));
         }
+        shared
+    }
+
+    /// One clause per filtered field; an answer's values one per question.
+    fn filter_clauses(
+        &self,
+        filters: &BTreeMap<FacetField, BTreeSet<String>>,
+    ) -> Vec<FilterClause> {
         let mut filter_clauses: Vec<FilterClause> = Vec::new();
         for (field, values) in filters.iter().filter(|(_, values)| !values.is_empty()) {
             if *field == FacetField::Answer {
@@ -519,24 +598,32 @@ impl SearchIndex {
                 });
             }
         }
+        filter_clauses
+    }
 
+    /// Runs the request's page with its clauses: with every word, and for a lenient search where no
+    /// story has them all, with the most words some story has.
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        clauses: &Clauses,
+        most: usize,
+    ) -> Result<Collected, IndexError> {
+        let words = &clauses.words;
+        let has_text = !words.groups.is_empty();
         let per_page = request.per_page.clamp(1, most.max(1));
         let page = request.page.max(1);
         let sort = match (request.sort, has_text) {
             (SortOrder::Relevance, false) => SortOrder::Newest,
             (sort, _) => sort,
         };
-        let wanted = |field: FacetField| {
-            request
-                .facets
-                .as_ref()
-                .is_none_or(|wanted| wanted.contains(&field))
-        };
+        let wanted = |field: FacetField| facet_wanted(request, field);
         let run = Run {
-            searcher: &searcher,
-            shared: &shared,
-            filter_clauses: &filter_clauses,
-            statistics: statistics.as_ref().filter(|_| has_text),
+            searcher,
+            shared: &clauses.shared,
+            filter_clauses: &clauses.filter_clauses,
+            statistics: clauses.statistics.as_ref().filter(|_| has_text),
             sort,
             per_page,
             offset: (page - 1) * per_page,
@@ -567,11 +654,43 @@ impl SearchIndex {
                 }
             }
         }
+        Ok(Collected {
+            found,
+            all_words,
+            relaxed,
+            page,
+            per_page,
+        })
+    }
 
+    /// The results of what was collected: facet counts most frequent first (selected values
+    /// marked), the hits read from the store with their snippets, and what the words were
+    /// searched as.
+    fn assemble(
+        &self,
+        store: &Store,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        clauses: Clauses,
+        collected: Collected,
+    ) -> Result<SearchResults, IndexError> {
+        let Clauses {
+            filters,
+            statistics,
+            words,
+            ..
+        } = clauses;
+        let Collected {
+            found,
+            all_words,
+            relaxed,
+            page,
+            per_page,
+        } = collected;
         let facets = found
             .counts
             .into_iter()
-            .filter(|(field, _)| wanted(*field))
+            .filter(|(field, _)| facet_wanted(request, *field))
             .map(|(field, values)| {
                 let selected = filters.get(&field);
                 let mut list: Vec<FacetCount> = values
@@ -587,9 +706,9 @@ impl SearchIndex {
             })
             .collect();
 
-        let mut hits = self.hits(store, &searcher, &found.addresses)?;
+        let mut hits = self.hits(store, searcher, &found.addresses)?;
         if request.snippets {
-            self.mark(&searcher, &words.highlight, statistics.as_ref(), &mut hits)?;
+            self.mark(searcher, &words.highlight, statistics.as_ref(), &mut hits)?;
         }
         Ok(SearchResults {
             total: found.total,
@@ -601,7 +720,7 @@ impl SearchIndex {
             all_words,
             suggestion: corrected(&request.text, &words.corrections),
             expanded: words.expanded,
-            synonyms_used: synonyms.used,
+            synonyms_used: words.synonyms_used,
         })
     }
 
