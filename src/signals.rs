@@ -19,7 +19,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::source::{LineError, line_at};
+use crate::source::{LineError, TomlProblem, line_at};
 
 /// The file's name, in an imported folder and in an export.
 pub const FILE_NAME: &str = "signals.toml";
@@ -209,34 +209,17 @@ impl Signals {
 
 /// A parser error as a problem: an unknown key gets its own kind, with the key as its field.
 fn syntax(text: &str, error: &toml::de::Error) -> Problem {
-    let message = error.message().trim().to_string();
-    let line = error.span().map_or(1, |span| line_at(text, span.start));
-    let group = error
-        .span()
-        .map(|span| {
-            text[..span.start.min(text.len())]
-                .lines()
-                .filter(|line| line.trim() == "[[signaal]]")
-                .count()
-        })
-        .filter(|count| *count > 0);
-    if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some((key, _)) = rest.split_once('`')
-    {
-        return Problem {
-            line,
-            group,
-            field: Some(key.to_string()),
-            value: None,
-            kind: ProblemKind::UnknownKey,
-        };
-    }
+    let found = TomlProblem::of(text, error, "[[signaal]]");
+    let (field, kind) = match found.unknown_key {
+        Some(key) => (Some(key), ProblemKind::UnknownKey),
+        None => (None, ProblemKind::Syntax(found.message)),
+    };
     Problem {
-        line,
-        group,
-        field: None,
+        line: found.line,
+        group: found.table,
+        field,
         value: None,
-        kind: ProblemKind::Syntax(message),
+        kind,
     }
 }
 

@@ -48,6 +48,44 @@ pub fn line_at(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// A TOML parser error of a list file made of `[[header]]` tables, as the file's author needs it:
+/// the line, which of the tables it is in (1-based, when it is in one), and either the unknown key
+/// or the parser's own words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TomlProblem {
+    pub line: usize,
+    pub table: Option<usize>,
+    pub unknown_key: Option<String>,
+    pub message: String,
+}
+
+impl TomlProblem {
+    /// `error`, found in `text`, whose tables start with the line `header` (e.g. `[[groep]]`).
+    pub fn of(text: &str, error: &toml::de::Error, header: &str) -> TomlProblem {
+        let message = error.message().trim().to_string();
+        let line = error.span().map_or(1, |span| line_at(text, span.start));
+        let table = error
+            .span()
+            .map(|span| {
+                text[..span.start.min(text.len())]
+                    .lines()
+                    .filter(|line| line.trim() == header)
+                    .count()
+            })
+            .filter(|count| *count > 0);
+        let unknown_key = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(key, _)| key.to_string());
+        TomlProblem {
+            line,
+            table,
+            unknown_key,
+            message,
+        }
+    }
+}
+
 /// The key a `key = value` (TOML) or `key: value` (YAML) line sets, if it is such a line.
 pub fn key_of_line(line: &str) -> Option<&str> {
     let line = line.trim_start().trim_start_matches("- ");

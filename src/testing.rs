@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::goals::GoalTree;
 use crate::municipality::Municipality;
+use crate::questions::QuestionSet;
+use crate::story::Catalog;
 use crate::story::{Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
 
 pub const MUNICIPALITY_TOML: &str = r#"
@@ -313,4 +315,32 @@ pub fn wav_with(seconds: u32, marker: &str) -> Vec<u8> {
         out[at] = byte;
     }
     out
+}
+
+/// The demo's municipality and goal tree with no questions, for a [`Catalog`] without sessions or
+/// rounds.
+pub struct CatalogParts {
+    pub municipality: Municipality,
+    pub goals: GoalTree,
+    pub questions: QuestionSet,
+}
+
+impl CatalogParts {
+    pub fn demo() -> CatalogParts {
+        CatalogParts {
+            municipality: municipality(),
+            goals: goal_tree(),
+            questions: QuestionSet::default(),
+        }
+    }
+
+    pub fn catalog(&self) -> Catalog<'_> {
+        Catalog {
+            municipality: &self.municipality,
+            goals: &self.goals,
+            sessions: &[],
+            rounds: &[],
+            questions: &self.questions,
+        }
+    }
 }

@@ -135,15 +135,8 @@ mod tests {
 
     #[test]
     fn reads_good_rows_and_reports_bad_ones() {
-        let municipality = testing::municipality();
-        let goals = testing::goal_tree();
-        let catalog = Catalog {
-            municipality: &municipality,
-            goals: &goals,
-            sessions: &[],
-            rounds: &[],
-            questions: &crate::questions::QuestionSet::default(),
-        };
+        let demo = testing::CatalogParts::demo();
+        let catalog = demo.catalog();
         let text = "indicator,period,area,value,numerator,denominator,source\n\
 bezoekers-koffie-inloop,2025-Q1,noord,120,,,Registratie\n\
 bezoekers-koffie-inloop,2025-Q2,,\"130,5\",,,\n\
@@ -165,15 +158,8 @@ bezoekers-koffie-inloop,2025-Q3,,veel,,,\n";
         );
     }
     fn read(text: &str) -> (Vec<Measurement>, Vec<LineError>) {
-        let municipality = testing::municipality();
-        let goals = testing::goal_tree();
-        let catalog = Catalog {
-            municipality: &municipality,
-            goals: &goals,
-            sessions: &[],
-            rounds: &[],
-            questions: &crate::questions::QuestionSet::default(),
-        };
+        let demo = testing::CatalogParts::demo();
+        let catalog = demo.catalog();
         read_measurements(text, catalog)
     }
 

@@ -145,15 +145,8 @@ mod tests {
 
     #[test]
     fn reads_rows_like_story_files() {
-        let municipality = testing::municipality();
-        let goals = testing::goal_tree();
-        let catalog = Catalog {
-            municipality: &municipality,
-            goals: &goals,
-            sessions: &[],
-            rounds: &[],
-            questions: &crate::questions::QuestionSet::default(),
-        };
+        let demo = testing::CatalogParts::demo();
+        let catalog = demo.catalog();
         let text = "titel;datum;verteller;valentie;toestemming;gebied;subdoelen;tags;scores;tekst\n\
 Hulp bij de post;2025-02-03;vrijwilliger;mixed;internal;zuid;grip-op-geld;schulden|post;;\"Ik help meneer\nelke week.\"\n\
 Koffie;2025-02-04;resident;positive;public;;sterker-netwerk;;ken-meer-mensen=5;Fijn.\n\

@@ -225,15 +225,8 @@ mod tests {
 
     #[test]
     fn a_round_survives_the_file_and_bad_references_name_their_line() {
-        let municipality = testing::municipality();
-        let goals = testing::goal_tree();
-        let catalog = Catalog {
-            municipality: &municipality,
-            goals: &goals,
-            sessions: &[],
-            rounds: &[],
-            questions: &crate::questions::QuestionSet::default(),
-        };
+        let demo = testing::CatalogParts::demo();
+        let catalog = demo.catalog();
         let round = Round {
             id: RoundId::parse("minder-alleen").unwrap(),
             title: "Minder alleen".to_string(),

@@ -410,15 +410,8 @@ mod tests {
 
     #[test]
     fn round_trips_and_checks_references() {
-        let municipality = testing::municipality();
-        let goals = testing::goal_tree();
-        let catalog = Catalog {
-            municipality: &municipality,
-            goals: &goals,
-            sessions: &[],
-            rounds: &[],
-            questions: &crate::questions::QuestionSet::default(),
-        };
+        let demo = testing::CatalogParts::demo();
+        let catalog = demo.catalog();
         let file = sample();
         let text = file.to_toml();
         assert_eq!(SessionsFile::from_toml(&text, catalog).unwrap(), file);

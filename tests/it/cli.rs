@@ -719,3 +719,44 @@ fn importing_an_export_made_before_an_erasure_says_what_it_left_out() {
         text(&output)
     );
 }
+
+#[test]
+fn a_bulk_import_gives_back_the_room_the_store_log_kept_and_keeps_every_story() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("bron");
+    fixture_folder(&source, 1_000);
+    let data = temp.path().join("data");
+    let output = run(&data, &["import", source.to_str().unwrap()]);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    let line = said
+        .lines()
+        .find(|line| line.starts_with("the store was rewritten after the import"))
+        .unwrap_or_else(|| panic!("a bulk import rewrites the store: {said}"));
+    let sizes: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    let [after, before] = sizes[..] else {
+        panic!("two sizes in {line}")
+    };
+    assert!(after < before, "{line}");
+    let out = temp.path().join("export");
+    let output = run(
+        &data,
+        &["export", "--format", "json", "--out", out.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let stories: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("stories.json")).unwrap()).unwrap();
+    assert_eq!(stories.as_array().unwrap().len(), 1_000);
+
+    // A small import leaves the store as it is.
+    let small = temp.path().join("klein");
+    fixture_folder(&small, 5);
+    let output = run(
+        &temp.path().join("data-klein"),
+        &["import", small.to_str().unwrap()],
+    );
+    assert!(!text(&output).contains("rewritten"), "{}", text(&output));
+}
