@@ -95,15 +95,13 @@ impl std::fmt::Display for Problem {
 impl Problem {
     /// The problem as a line error of an imported file.
     pub fn line_error(&self) -> LineError {
-        let mut message = String::new();
-        if let Some(group) = self.group {
-            message += &format!("signal {group}: ");
-        }
-        if let Some(value) = &self.value {
-            message += &format!("{value:?}: ");
-        }
-        message += &self.kind.expected();
-        LineError::new(self.line, self.field.as_deref(), message)
+        TomlProblem::line_error(
+            self.line,
+            self.group.map(|n| ("signal", n)),
+            self.field.as_deref(),
+            self.value.as_deref(),
+            &self.kind.expected(),
+        )
     }
 }
 

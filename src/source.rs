@@ -60,6 +60,26 @@ pub struct TomlProblem {
 }
 
 impl TomlProblem {
+    /// A list file's problem as the import words it: the table it is in (`group 2: `), the value
+    /// when one is at fault, then what was expected.
+    pub fn line_error(
+        line: usize,
+        table: Option<(&str, usize)>,
+        field: Option<&str>,
+        value: Option<&str>,
+        expected: &str,
+    ) -> LineError {
+        let mut message = String::new();
+        if let Some((name, number)) = table {
+            message += &format!("{name} {number}: ");
+        }
+        if let Some(value) = value {
+            message += &format!("{value:?}: ");
+        }
+        message += expected;
+        LineError::new(line, field, message)
+    }
+
     /// `error`, found in `text`, whose tables start with the line `header` (e.g. `[[groep]]`).
     pub fn of(text: &str, error: &toml::de::Error, header: &str) -> TomlProblem {
         let message = error.message().trim().to_string();
