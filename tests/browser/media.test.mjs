@@ -87,7 +87,13 @@ test('a story with a photo and a spoken story go through moderation to publicati
   const photoId = desk.url().split('/moderatie/')[1];
   const photo = desk.locator('.photo-list img');
   assert.equal(await photo.getAttribute('alt'), 'Dat is de moestuin');
-  assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth === 1600), 'the photo is resized to 1600 px');
+  // The photo loads lazily: it is looked at once it has loaded (or failed to).
+  await photo.scrollIntoViewIfNeeded();
+  await photo.evaluate((img) => img.complete || new Promise((done) => {
+    img.addEventListener('load', done);
+    img.addEventListener('error', done);
+  }));
+  assert.ok(await photo.evaluate((img) => img.naturalWidth === 1600), 'the photo is resized to 1600 px');
   assert.match(await desk.textContent('.moderation-media'), /gezichten of huisnummers/);
   await desk.getByLabel('Publiceren', { exact: true }).check();
   await desk.getByRole('button', { name: 'Opslaan' }).click();
