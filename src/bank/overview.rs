@@ -54,8 +54,8 @@ pub struct Overview {
 }
 
 impl Bank {
-    /// A search request limited to the filter's area and period.
-    pub(super) fn filtered(&self, scope: &Scope, filter: &EvidenceFilter) -> SearchRequest {
+    /// A search request limited to the filter's area and period, for what `scope` may see.
+    pub fn filtered(&self, scope: &Scope, filter: &EvidenceFilter) -> SearchRequest {
         let mut request = SearchRequest::new("", scope.clone());
         if let Some(area) = &filter.area {
             request = request.filter(FacetField::Area, area.as_str());

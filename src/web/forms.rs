@@ -60,6 +60,16 @@ impl FormData {
         self.get(name).unwrap_or("").to_string()
     }
 
+    /// A text box that holds a whole file (the synonyms list, the questions): its lines as typed,
+    /// with the CRLF browsers send as LF, ending in a newline as text files do; empty stays empty.
+    pub fn file_text(&self, name: &str) -> String {
+        let mut text = self.text(name).replace("\r\n", "\n");
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text
+    }
+
     /// Fields as a map of lists, to fill a form again after an error.
     pub fn values(&self) -> BTreeMap<String, Vec<String>> {
         let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -90,5 +100,26 @@ impl FormErrors {
             .iter()
             .find(|(name, _)| *name == field)
             .map(|(_, key)| *key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FormData;
+
+    fn form(value: &str) -> FormData {
+        FormData::new(vec![("inhoud".to_string(), value.to_string())])
+    }
+
+    #[test]
+    fn a_file_in_a_text_box_gets_lf_lines_and_a_final_newline() {
+        assert_eq!(form("a = 1\r\nb = 2").file_text("inhoud"), "a = 1\nb = 2\n");
+        assert_eq!(form("a = 1\n").file_text("inhoud"), "a = 1\n");
+        assert_eq!(form("").file_text("inhoud"), "");
+        assert_eq!(
+            form("x").file_text("ander"),
+            "",
+            "a field not sent is empty"
+        );
     }
 }

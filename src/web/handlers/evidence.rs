@@ -12,7 +12,7 @@ use crate::bank::Within;
 use crate::export::{Audience, measurements_table, stories_table};
 use crate::goals::{Direction, IndicatorLevel};
 use crate::ids::IndicatorId;
-use crate::index::{FacetField, Scope, SearchRequest, SortOrder};
+use crate::index::{FacetField, Scope, SortOrder};
 use crate::present::session_views::{
     ActionView, InterpretationView, action_view, interpretation_view,
 };
@@ -552,15 +552,9 @@ async fn download(
                 .collect();
             let mut tables = vec![measurements_table(&figures)];
             if sheet == Sheet::Xlsx {
-                let mut request = SearchRequest::new("", Scope::Public)
+                let mut request = bank
+                    .filtered(&Scope::Public, &filter)
                     .filter(FacetField::Subgoal, indicator.subgoal.as_str());
-                if let Some(area) = &filter.area {
-                    request = request.filter(FacetField::Area, area.as_str());
-                }
-                if let Some(period) = filter.period {
-                    request.from = Some(period.first_day());
-                    request.to = Some(period.last_day());
-                }
                 request.sort = SortOrder::Newest;
                 let stories = bank.all_stories(request)?;
                 tables.push(stories_table(

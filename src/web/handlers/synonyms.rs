@@ -90,12 +90,7 @@ pub async fn save(
     let t = ctx.t;
     let form = FormData::new(pairs);
     let version = form.version()?;
-    // Browsers send a text box's lines with CRLF; the file keeps the lines as typed, ending in a
-    // newline as text files do.
-    let mut text = form.text("inhoud").replace("\r\n", "\n");
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
-    }
+    let text = form.file_text("inhoud");
     let sent = text.clone();
     let (settings, saved) = ctx
         .state
