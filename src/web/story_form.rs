@@ -539,6 +539,24 @@ pub fn read_paper_story(
     }
 }
 
+/// The tags of the form's tags field (words separated by commas) as a story holds them: each
+/// normalised, empty ones and repeats left out.
+pub fn tags_field(field: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in field.split(',').map(normalise_tag) {
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+/// One tag chosen with a suggestion's button, as a story holds it; `None` for an empty value or
+/// one that would be read as several tags.
+pub fn chosen_tag(value: &str) -> Option<String> {
+    Some(normalise_tag(value)).filter(|tag| !tag.is_empty() && !tag.contains(','))
+}
+
 /// Reads the full form of provider staff and moderators. A new story gets a fresh id and enters
 /// moderation; an edited one keeps its id and moderation state (the moderator's decision is separate).
 pub fn read_full_story(
@@ -590,12 +608,7 @@ pub fn read_full_story(
     let area = area_field(form, settings, &mut errors);
     let mut subgoals = subgoals_field(form, settings, &mut errors);
     let indicator = indicator_field(form, settings, &mut subgoals, &mut errors);
-    let mut tags: Vec<String> = Vec::new();
-    for tag in form.text("tags").split(',').map(normalise_tag) {
-        if !tag.is_empty() && !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
+    let tags = tags_field(&form.text("tags"));
     let language = form.get("taal").and_then(|code| Language::parse(code).ok());
     let mut scores = BTreeMap::new();
     for statement in &settings.goals.statements {

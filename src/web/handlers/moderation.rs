@@ -18,7 +18,7 @@ use crate::web::media_view::{PhotoView, RecordingView, photo_views, recording_vi
 use crate::web::page::{Nav, Page};
 use crate::web::page_ctx::PageCtx;
 use crate::web::paths;
-use crate::web::story_form::{FormView, read_full_story, values_of};
+use crate::web::story_form::{FormView, chosen_tag, read_full_story, values_of};
 use crate::web::suggestion_view::{
     SubgoalSuggestionView, TagSuggestionView, subgoal_views, tag_views,
 };
@@ -454,10 +454,7 @@ pub async fn save(
         .and_then(|id| crate::ids::SubgoalId::parse(id).ok())
         .filter(|id| settings.goals.subgoal(id).is_some());
     // A suggested tag accepted with its button, in the same way.
-    let accepted_tag = form
-        .get("voorstel-onderwerp")
-        .map(crate::story::normalise_tag)
-        .filter(|tag| !tag.is_empty() && !tag.contains(','));
+    let accepted_tag = form.get("voorstel-onderwerp").and_then(chosen_tag);
     let suggestion_accepted = accepted_subgoal.is_some() || accepted_tag.is_some();
     let decision = match form.get("besluit") {
         _ if suggestion_accepted => Ok(None),

@@ -13,13 +13,13 @@ use axum::response::{IntoResponse, Response};
 
 use crate::bank::Settings;
 use crate::ids::SubgoalId;
-use crate::story::{Coded, Scope, Valence, normalise_tag};
+use crate::story::{Coded, Scope, Valence};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::i18n::Texts;
 use crate::web::page::{Nav, Page};
 use crate::web::page_ctx::PageCtx;
 use crate::web::receipt::{store_with_receipt, with_media_errors};
-use crate::web::story_form::{FormView, read_full_story};
+use crate::web::story_form::{FormView, chosen_tag, read_full_story, tags_field};
 use crate::web::suggestion_view::{subgoal_views, tag_views, valence_view};
 use crate::web::upload::Upload;
 use crate::web::{AppError, AppState, unprocessable};
@@ -72,11 +72,7 @@ impl Step {
             .and_then(|id| SubgoalId::parse(id).ok())
         {
             Step::TickSubgoal(subgoal)
-        } else if let Some(tag) = form
-            .get("kies-onderwerp")
-            .map(normalise_tag)
-            .filter(|tag| !tag.is_empty() && !tag.contains(','))
-        {
+        } else if let Some(tag) = form.get("kies-onderwerp").and_then(chosen_tag) {
             Step::AddTag(tag)
         } else if form.get("stap") == Some("voorstellen") {
             Step::Suggest
@@ -110,7 +106,7 @@ async fn with_suggestions(
         .flatten()
         .filter_map(|id| SubgoalId::parse(id).ok())
         .collect();
-    let tags = typed_tags(form.value("tags"));
+    let tags = tags_field(form.value("tags"));
     // A valence is suggested only while none is chosen.
     let wants_valence = form.value("gevoel").is_empty();
     let (valence, links) = state
@@ -132,15 +128,6 @@ async fn with_suggestions(
         subgoal_views(t, settings, &ticked, &links.subgoals),
         tag_views(t, &tags, &links.tags),
     ))
-}
-
-/// The tags typed in the form's tags field, as a sent story would hold them.
-fn typed_tags(field: &str) -> Vec<String> {
-    field
-        .split(',')
-        .map(normalise_tag)
-        .filter(|tag| !tag.is_empty())
-        .collect()
 }
 
 pub async fn submit(
@@ -171,7 +158,7 @@ pub async fn submit(
             Step::AddTag(tag) => {
                 let field = values.entry("tags".to_string()).or_default();
                 let typed = field.first().map(String::as_str).unwrap_or_default();
-                if !typed_tags(typed).contains(tag) {
+                if !tags_field(typed).contains(tag) {
                     let joined = if typed.trim().is_empty() {
                         tag.clone()
                     } else {
