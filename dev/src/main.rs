@@ -1,6 +1,7 @@
 //! `vb-dev`, the dev tooling's command line (`cargo dev ...`, an alias in `.cargo/config.toml`):
 //! `gen-corpus` writes a reproducible corpus for benchmarks, `bench` measures import, indexing, search
-//! and page times on one. Kept out of the product's binary and manual pages.
+//! and page times on one, `pages` the page times on a data folder that holds a bank already. Kept out
+//! of the product's binary and manual pages.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +51,16 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Measure the main pages' server time on a data folder that already holds a bank (imported
+    /// with `verhalenbank import`), so that two builds can be compared on the same data.
+    Pages {
+        /// The bank's data folder.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// Requests per page.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -88,6 +99,16 @@ fn main() -> anyhow::Result<ExitCode> {
             let work = tempfile::tempdir().context("making a folder for the bench")?;
             verhalenbank_dev::search_bench(&corpus, work.path(), rebuilds, rounds, seed)?.print();
             for (path, p) in verhalenbank_dev::pages::page_bench(work.path(), rounds * 10)? {
+                println!(
+                    "page {path} (server time, {} requests): p50 {}  p99 {}",
+                    p.count,
+                    millis(p.p50),
+                    millis(p.p99)
+                );
+            }
+        }
+        Command::Pages { data_dir, rounds } => {
+            for (path, p) in verhalenbank_dev::pages::page_bench(&data_dir, rounds)? {
                 println!(
                     "page {path} (server time, {} requests): p50 {}  p99 {}",
                     p.count,

@@ -14,6 +14,7 @@
 //! command line both drive it through `catch_up`. Readers reload after every commit, and waiters on
 //! [`SearchIndex::wait_until_indexed`] are woken, so "searchable after submit" is a signal, not a sleep.
 
+mod aggregates;
 pub mod analysis;
 mod compound;
 mod document;
@@ -106,6 +107,8 @@ pub struct SearchIndex {
     context: Mutex<Arc<DocumentContext>>,
     /// Segments' keyword columns for facet counting, opened once per segment.
     columns: facets::ColumnCache,
+    /// Per segment, what searches without words found there ([`aggregates`]).
+    aggregates: aggregates::AggregateCache,
     /// Per segment and scope, what relevance statistics are taken over.
     statistics: statistics::StatisticsCache,
     /// The bank's synonyms list, analysed once per version.
@@ -191,6 +194,7 @@ impl SearchIndex {
             indexed: (Mutex::new(committed.seq), Condvar::new()),
             context: Mutex::new(context),
             columns: facets::ColumnCache::default(),
+            aggregates: aggregates::AggregateCache::default(),
             statistics: statistics::StatisticsCache::default(),
             synonyms: synonyms::SynonymCache::default(),
             signals: signals::SignalCache::default(),

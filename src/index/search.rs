@@ -22,6 +22,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, Term};
 
+use super::aggregates::Kept;
 use super::analysis::{
     ANALYSED_LANGUAGES, AnalysedLanguage, analyse, dutch, dutch_with_parts_analyzer,
 };
@@ -434,6 +435,7 @@ impl SearchIndex {
             .map(|segment| segment.segment_id())
             .collect();
         self.columns.keep_only(&live);
+        self.aggregates.keep_only(&live);
         self.statistics.keep_only(&live);
         let clauses = self.clauses(store, &searcher, request)?;
         let collected = self.collect(&searcher, request, &clauses, most)?;
@@ -742,6 +744,8 @@ impl SearchIndex {
             BooleanQuery::new(all)
         };
         let query = query_without(None);
+        // Without words nothing is weighed, and what a query finds in a segment can be kept.
+        let aggregate_key = |key: String| run.statistics.is_none().then_some(key);
         let counter = FacetCounter {
             fields: run.counted.iter().map(|f| f.name()).collect(),
             cache: &self.columns,
@@ -770,10 +774,18 @@ impl SearchIndex {
                 } else {
                     Order::Asc
                 };
-                let (docs, total, tally) = searcher.search(
-                    &query,
-                    &(top.order_by_fast_field::<u64>("day", order), Count, counter),
-                )?;
+                let top = top.order_by_fast_field::<u64>("day", order);
+                let (docs, total, tally) =
+                    match aggregate_key(format!("{query:?} {:?}", run.counted)) {
+                        // Only the page of stories is looked for; the counts are kept per segment.
+                        Some(key) => {
+                            let docs = searcher.search(&query, &top)?;
+                            let kept = self.kept((Count, counter), Some(key));
+                            let (total, tally) = searcher.search(&query, &kept)?;
+                            (docs, total, tally)
+                        }
+                        None => searcher.search(&query, &(top, Count, counter))?,
+                    };
                 (
                     docs.into_iter()
                         .map(|(_, address)| (None, address))
@@ -804,7 +816,9 @@ impl SearchIndex {
                 fields: vec![counted_field.name()],
                 cache: &self.columns,
             };
-            let mut tally = searcher.search(&query_without(Some(index)), &counter)?;
+            let query = query_without(Some(index));
+            let key = aggregate_key(format!("{query:?} {counted_field:?}"));
+            let mut tally = searcher.search(&query, &self.kept(counter, key))?;
             let values = tally.pop().unwrap_or_default();
             if field == FacetField::Indicator {
                 counts.insert(FacetField::Indicator, self.indicator_counts(&values));
@@ -832,6 +846,15 @@ impl SearchIndex {
             total,
             counts,
         })
+    }
+
+    /// `collector`, its answer per segment kept under `key` when there is one ([`super::aggregates`]).
+    fn kept<C>(&self, collector: C, key: Option<String>) -> Kept<'_, C> {
+        Kept {
+            inner: collector,
+            cache: &self.aggregates,
+            key,
+        }
     }
 
     /// Indicator counts from subgoal counts: an indicator counts the stories of its subgoal.

@@ -33,6 +33,7 @@ mod story_indicator;
 mod suggestions;
 mod support;
 mod synonyms;
+mod told_figures;
 mod tree;
 mod upgrade;
 mod versions;
