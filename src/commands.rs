@@ -71,7 +71,40 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Redact { apply, evaluate } => redact(apply, evaluate.as_deref()),
         Command::Reindex => reindex(&config),
+        Command::GenCorpus {
+            stories,
+            seed,
+            out,
+            sample,
+        } => gen_corpus(stories, seed, &out, &sample),
     }
+}
+
+/// Writes a generated practice bank and says what it holds.
+fn gen_corpus(
+    stories: usize,
+    seed: u64,
+    out: &std::path::Path,
+    sample: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let sample = crate::config::beside_sources(sample.to_path_buf());
+    let progress =
+        ProgressBar::with_draw_target(Some(stories as u64), ProgressDrawTarget::stderr());
+    let report = crate::corpus::generate(&sample, out, stories, seed, &progress)?;
+    let languages: Vec<String> = report
+        .languages
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    println!(
+        "wrote {} stories ({:.1} MB of text; {}) and {} figures to {}",
+        report.stories,
+        report.text_bytes as f64 / 1e6,
+        languages.join(", "),
+        report.measurements,
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Single sign-on's settings from `serve`'s options: `None` without an issuer; an error that names the
