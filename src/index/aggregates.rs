@@ -110,17 +110,6 @@ impl AggregateCache {
             .by_segment
             .retain(|state, _| live.contains(&state.segment));
     }
-
-    /// How many answers are kept for `segment`, over all its states.
-    #[cfg(test)]
-    pub fn kept(&self, segment: SegmentId) -> usize {
-        self.lock()
-            .by_segment
-            .iter()
-            .filter(|(state, _)| state.segment == segment)
-            .map(|(_, answers)| answers.len())
-            .sum()
-    }
 }
 
 /// A collector whose per-segment answers are kept in an [`AggregateCache`] under `key`, which must
