@@ -225,7 +225,11 @@ fn a_format_2_store_is_migrated_to_compressed_records() {
     // Written again after the migration, compressed, at the next version.
     store.put_story(&stories[0]).unwrap();
     assert_eq!(
-        store.get_story_versioned(stories[0].id).unwrap().unwrap().version,
+        store
+            .get_story_versioned(stories[0].id)
+            .unwrap()
+            .unwrap()
+            .version,
         2
     );
     assert!(all_packed(&store));

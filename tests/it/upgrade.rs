@@ -206,7 +206,11 @@ fn a_backup_of_format_2_restores_into_a_migrated_bank() {
     let file = repo_root().join("tests/fixtures/backup-format-2.backup");
     let output = run(&data, &["restore", file.to_str().unwrap()]);
     assert!(output.status.success(), "{}", text(&output));
-    assert!(text(&output).contains("restored 102 stories"), "{}", text(&output));
+    assert!(
+        text(&output).contains("restored 102 stories"),
+        "{}",
+        text(&output)
+    );
 
     let bank = Bank::open(&Config::new(&data)).unwrap();
     let store = bank.raw_store();
