@@ -238,6 +238,24 @@ pub enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Write a generated practice bank into a folder: realistic stories built from the demo's
+    /// sentences and a Dutch word list, linked to the demo's goals, areas and providers, ready for
+    /// `import`. For trying import, search and a machine's capacity before real stories come; the same
+    /// number and seed always give the same stories.
+    GenCorpus {
+        /// How many stories to write.
+        #[arg(long)]
+        stories: usize,
+        /// Another seed gives other stories.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// The folder to write into; made when missing.
+        #[arg(long)]
+        out: PathBuf,
+        /// The demo municipality whose settings, sentences and tags the stories draw on.
+        #[arg(long, env = "VERHALENBANK_SAMPLE", default_value = "stories-sample")]
+        sample: PathBuf,
+    },
     /// Write the manual pages (roff, section 1) of verhalenbank and each of its commands into a folder,
     /// as the Debian package installs them.
     Man {

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -15,6 +16,7 @@ use crate::config::Config;
 use crate::export::{ExportFormat, export};
 use crate::ids::ProviderId;
 use crate::import::import_paths;
+use crate::index::indexer::Indexer;
 use crate::index::{FacetField, Scope, SearchRequest};
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -79,7 +81,40 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Redact { apply, evaluate } => redact(apply, evaluate.as_deref()),
         Command::Reindex => reindex(&config),
+        Command::GenCorpus {
+            stories,
+            seed,
+            out,
+            sample,
+        } => gen_corpus(stories, seed, &out, &sample),
     }
+}
+
+/// Writes a generated practice bank and says what it holds.
+fn gen_corpus(
+    stories: usize,
+    seed: u64,
+    out: &std::path::Path,
+    sample: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let sample = crate::config::beside_sources(sample.to_path_buf());
+    let progress =
+        ProgressBar::with_draw_target(Some(stories as u64), ProgressDrawTarget::stderr());
+    let report = crate::corpus::generate(&sample, out, stories, seed, &progress)?;
+    let languages: Vec<String> = report
+        .languages
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    println!(
+        "wrote {} stories ({:.1} MB of text; {}) and {} figures to {}",
+        report.stories,
+        report.text_bytes as f64 / 1e6,
+        languages.join(", "),
+        report.measurements,
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Single sign-on's settings from `serve`'s options: `None` without an issuer; an error that names the
@@ -593,14 +628,20 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     for path in paths {
         anyhow::ensure!(path.exists(), "{} does not exist", path.display());
     }
-    let store = open_store(config)?;
+    let store = Arc::new(open_store(config)?);
     let progress = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     progress.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} bestanden ({eta})")
             .expect("valid progress template"),
     );
     let started = Instant::now();
-    let report = import_paths(&store, paths, &progress).map_err(|stopped| {
+    // The index follows the outbox while stories are read and stored, on the other core, as the
+    // server's indexer does; stopping it catches up on the last ones.
+    let index = Arc::new(open_index(config, &store)?);
+    let indexer = Indexer::start(store.clone(), index.clone());
+    let imported = import_paths(&store, paths, &progress);
+    indexer.stop();
+    let report = imported.map_err(|stopped| {
         progress.finish_and_clear();
         let kept = stopped.stored;
         match stopped.error.unwritable() {
@@ -621,7 +662,6 @@ fn import(config: &Config, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
             report.stories, report.measurements
         ),
     );
-    let index = open_index(config, &store)?;
     index.catch_up(&store)?;
     // A bulk import leaves sled's log holding every page it wrote over and the outbox the index has
     // consumed: the rewrite an erasure uses gives that room back.

@@ -116,11 +116,17 @@ impl LanguageDetector {
         // Loan words with western accents ("café", "ideeën") can tip whatlang towards French in an English
         // text; the same text without those accents is asked too, and the surer answer wins. Letters that
         // mark Turkish and Polish (ş, ğ, ı, ą, ł, ...) are kept in both.
+        // Most texts have no such accent; asking whatlang twice about the same text would double the
+        // work of every import and edit for the same answer.
         let folded = fold_western_accents(text);
-        let best = [self.detector.detect(text), self.detector.detect(&folded)]
-            .into_iter()
-            .flatten()
-            .max_by(|a, b| a.confidence().total_cmp(&b.confidence()));
+        let best = if folded == text {
+            self.detector.detect(text)
+        } else {
+            [self.detector.detect(text), self.detector.detect(&folded)]
+                .into_iter()
+                .flatten()
+                .max_by(|a, b| a.confidence().total_cmp(&b.confidence()))
+        };
         best.and_then(|info| {
             KNOWN_LANGUAGES
                 .iter()

@@ -17,6 +17,7 @@ pub mod commands;
 pub mod config;
 pub mod config_file;
 pub mod control;
+pub mod corpus;
 pub mod duplicates;
 pub mod evidence;
 pub mod export;

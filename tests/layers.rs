@@ -65,6 +65,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("bank", Layer::Bank),
     ("import", Layer::Files),
     ("export", Layer::Files),
+    ("corpus", Layer::Files),
     ("config", Layer::Program),
     ("control", Layer::Program),
     ("telemetry", Layer::Program),

@@ -1,15 +1,15 @@
-//! Verhalenbank's dev tooling, kept out of the product: the corpus generator (`corpus`, with its
-//! word list in `words/`), the seeded query set (`queries`), the in-process page timer (`pages`), the
-//! search measurement behind `vb-dev bench` (here), and what the benchmarks in `benches/` share: where
+//! Verhalenbank's dev tooling, kept out of the product: the seeded query set (`queries`), the
+//! in-process page timer (`pages`), the search measurement behind `vb-dev bench` (here), and what the benchmarks in `benches/` share: where
 //! the repository is ([`root`]) and the product's release binary ([`product_binary`]).
 //!
 //! Speed is measured here, never in unit tests, because machines are shared and noisy. The report gives
 //! percentiles over many repetitions, and every figure says what it measured.
 
-pub mod corpus;
 pub mod pages;
 pub mod queries;
-pub mod rng;
+
+/// The corpus generator and its seeded random numbers live in the product (`verhalenbank gen-corpus`).
+pub use verhalenbank::corpus::{self, rng};
 
 mod product;
 

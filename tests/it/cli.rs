@@ -760,3 +760,46 @@ fn a_bulk_import_gives_back_the_room_the_store_log_kept_and_keeps_every_story() 
     );
     assert!(!text(&output).contains("rewritten"), "{}", text(&output));
 }
+
+#[test]
+fn a_generated_practice_bank_is_the_same_for_a_seed_and_imports_whole() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let generate = |out: &std::path::Path, seed: &str| {
+        let output = run(
+            &data,
+            &[
+                "gen-corpus",
+                "--stories",
+                "120",
+                "--seed",
+                seed,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(output.status.success(), "{}", text(&output));
+        assert!(
+            text(&output).contains("wrote 120 stories"),
+            "{}",
+            text(&output)
+        );
+        read_tree(out)
+    };
+    let (a, b, c) = (
+        temp.path().join("a"),
+        temp.path().join("b"),
+        temp.path().join("c"),
+    );
+    let first = generate(&a, "7");
+    assert_eq!(first, generate(&b, "7"));
+    assert_ne!(first, generate(&c, "8"));
+
+    let output = run(&data, &["import", a.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("imported 120 stories"),
+        "{}",
+        text(&output)
+    );
+}

@@ -1,5 +1,6 @@
-//! The corpus generator behind `vb-dev gen-corpus`: a reproducible folder of realistic stories for
-//! benchmarks, linked to the demo municipality's goal tree, areas, providers and activities.
+//! The corpus generator behind `verhalenbank gen-corpus`: a reproducible folder of realistic stories
+//! for trying a machine's capacity and for the benchmarks, linked to the demo municipality's goal
+//! tree, areas, providers and activities.
 //!
 //! Text is not random letters. Sentences are the demo stories' own sentences (their patterns, function
 //! words and punctuation), and in Dutch ones a share of the content words is swapped for words drawn from
@@ -16,16 +17,16 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use jiff::civil::Date;
 
-use crate::rng::Rng;
-use verhalenbank::goals::GoalTree;
-use verhalenbank::ids::{ActivityId, AreaId, SubgoalId};
-use verhalenbank::language::{Language, LanguageDetector};
-use verhalenbank::municipality::{AreaKind, Municipality};
-use verhalenbank::story::file::story_to_file;
-use verhalenbank::story::front_matter::parse_story_file;
-use verhalenbank::story::{
-    Catalog, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence,
-};
+pub mod rng;
+
+use crate::goals::GoalTree;
+use crate::ids::{ActivityId, AreaId, SubgoalId};
+use crate::language::{Language, LanguageDetector};
+use crate::municipality::{AreaKind, Municipality};
+use crate::story::file::story_to_file;
+use crate::story::front_matter::parse_story_file;
+use crate::story::{Catalog, Consent, Markdown, Moderation, Story, StoryId, TellerRole, Valence};
+use rng::Rng;
 
 /// Frequency-ranked Dutch words, most frequent first.
 const DUTCH_WORDS: &str = include_str!("words/nl-common.txt");
@@ -97,12 +98,11 @@ impl Material {
         let goals = GoalTree::from_toml(&read("goals.toml")?)
             .map_err(|e| anyhow::anyhow!("goals.toml: {e}"))?;
         // Optional: a folder without questions has stories without answers.
-        let questions =
-            match std::fs::read_to_string(sample.join(verhalenbank::questions::FILE_NAME)) {
-                Ok(text) => verhalenbank::questions::QuestionSet::from_toml(&text)
-                    .map_err(|e| anyhow::anyhow!("questions.toml: {e:?}"))?,
-                Err(_) => verhalenbank::questions::QuestionSet::default(),
-            };
+        let questions = match std::fs::read_to_string(sample.join(crate::questions::FILE_NAME)) {
+            Ok(text) => crate::questions::QuestionSet::from_toml(&text)
+                .map_err(|e| anyhow::anyhow!("questions.toml: {e:?}"))?,
+            Err(_) => crate::questions::QuestionSet::default(),
+        };
         let catalog = Catalog {
             municipality: &municipality,
             goals: &goals,
@@ -126,7 +126,7 @@ impl Material {
             let Ok(story) = parse_story_file(&strip_links(&text), catalog) else {
                 continue;
             };
-            let plain = verhalenbank::story::render::plain_text(&story.text);
+            let plain = crate::story::render::plain_text(&story.text);
             let language =
                 story.language_or_detect(&plain, &detector, &municipality.default_language);
             let entry = by_language
@@ -566,7 +566,8 @@ mod tests {
     use super::*;
 
     fn material() -> Material {
-        Material::load(&crate::root().join("stories-sample")).expect("the demo loads")
+        Material::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("stories-sample"))
+            .expect("the demo loads")
     }
 
     #[test]
@@ -581,7 +582,7 @@ mod tests {
             goals: &material.goals,
             sessions: &[],
             rounds: &[],
-            questions: &verhalenbank::questions::QuestionSet::default(),
+            questions: &crate::questions::QuestionSet::default(),
         };
         let mut languages = std::collections::BTreeSet::new();
         let mut lengths = Vec::new();
