@@ -344,3 +344,68 @@ impl CatalogParts {
         }
     }
 }
+
+/// A file's bytes followed by the contents of every zstd frame found in them, for tests that look
+/// for a story's words in the files of a data folder: the store keeps story records compressed, so a
+/// word that is still there must be found behind its compression too.
+pub fn with_frames_unpacked(bytes: &[u8]) -> Vec<u8> {
+    const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+    let mut out = bytes.to_vec();
+    for (start, window) in bytes.windows(ZSTD_MAGIC.len()).enumerate() {
+        if window != ZSTD_MAGIC {
+            continue;
+        }
+        let rest = &bytes[start..];
+        if let Ok(size) = zstd::zstd_safe::find_frame_compressed_size(rest)
+            && let Ok(content) = zstd::stream::decode_all(&rest[..size])
+        {
+            out.extend_from_slice(&content);
+        }
+    }
+    out
+}
+
+/// Whether any file under `dir` holds `needle`, plainly or inside a zstd frame, with the paths of
+/// those that do.
+pub fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>, needle: &[u8]) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, found, needle);
+            } else if let Ok(bytes) = std::fs::read(&path)
+                && with_frames_unpacked(&bytes)
+                    .windows(needle.len())
+                    .any(|window| window == needle)
+            {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, &mut found, needle);
+    found
+}
+
+#[cfg(test)]
+mod frame_tests {
+    #[test]
+    fn a_word_inside_a_zstd_frame_in_a_file_is_found() {
+        // Long enough that zstd codes the letters too, rather than storing them as they are.
+        let text =
+            "Het woord Pluizelbraam staat in een verhaal over de buurt en de buren. ".repeat(30);
+        let frame = zstd::bulk::compress(text.as_bytes(), 3).unwrap();
+        let file = [b"voor".as_slice(), &frame, b"na"].concat();
+        let word = b"Pluizelbraam".as_slice();
+        assert!(!file.windows(word.len()).any(|window| window == word));
+        let unpacked = super::with_frames_unpacked(&file);
+        assert!(unpacked.windows(word.len()).any(|window| window == word));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("db"), &file).unwrap();
+        assert_eq!(super::files_holding(dir.path(), b"Pluizelbraam").len(), 1);
+        assert!(super::files_holding(dir.path(), b"Anderwoord").is_empty());
+    }
+}

@@ -12,6 +12,10 @@
 //! (u32) first, all big-endian; a tree number of 0xFFFF ends the entries, and the last 32 bytes are
 //! the SHA-256 of everything before them. Reading checks the checksum before it writes anything, so
 //! a damaged or cut-off file is refused whole.
+//!
+//! Entries are carried as the store keeps them: story records compressed since store format 3, plain
+//! JSON in a backup of an older store. Restoring writes them as they are, with the store format the
+//! backup names, and opening the restored store migrates it like any store of that format.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;

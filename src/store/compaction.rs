@@ -12,10 +12,18 @@
 //!
 //! A bulk import uses the same rewrite: sled's log then holds every page the import wrote over and the
 //! outbox entries the index has consumed, several times the live records, and the copy gives it back.
+//!
+//! The copy is always written in the current format: every story record compressed (those written
+//! plain before format 3 too) and the format number [`FORMAT_VERSION`]. Opening a store of an older
+//! format migrates it with this rewrite, so the migration is exactly as crash-safe as an erasure: the
+//! old database stays as it was, at its old format, until the finished copy replaces it.
 
 use std::path::{Path, PathBuf};
 
-use super::{ERASURE_PENDING_KEY, Store, StoreError, Trees, lock, open_sled};
+use super::{
+    ERASURE_PENDING_KEY, FORMAT_VERSION, FORMAT_VERSION_KEY, Store, StoreError, Trees, compression,
+    lock, open_sled,
+};
 
 /// Keys copied per batch while rewriting.
 const BATCH: usize = 10_000;
@@ -45,8 +53,9 @@ impl Store {
         Ok(())
     }
 
-    /// Copies every live key into a fresh database and puts it in the old one's place. Holds the
-    /// write lock on the trees throughout, so no operation runs against a database being copied.
+    /// Copies every live key into a fresh database, in the current format, and puts it in the old
+    /// one's place. Holds the write lock on the trees throughout, so no operation runs against a
+    /// database being copied.
     fn rewrite(&self) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         let mut trees = self.trees.write();
@@ -61,12 +70,17 @@ impl Store {
                 let target = fresh.open_tree(&name)?;
                 let mut batch = sled::Batch::default();
                 let mut pending = 0;
+                let stories = name.as_ref() == b"stories";
                 for item in source.iter() {
                     let (key, value) = item?;
                     if name.as_ref() == b"meta" && key.as_ref() == ERASURE_PENDING_KEY {
                         continue;
                     }
-                    batch.insert(key, value);
+                    if stories {
+                        batch.insert(key, compression::packed(&value).as_ref());
+                    } else {
+                        batch.insert(key, value);
+                    }
                     pending += 1;
                     if pending == BATCH {
                         target.apply_batch(std::mem::take(&mut batch))?;
@@ -75,6 +89,9 @@ impl Store {
                 }
                 target.apply_batch(batch)?;
             }
+            fresh
+                .open_tree("meta")?
+                .insert(FORMAT_VERSION_KEY, &FORMAT_VERSION.to_be_bytes())?;
             fresh.flush()?;
         }
         let io = |path: &Path| {

@@ -15,6 +15,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::compression;
 use super::records::StoryRecord;
 use super::{
     OutboxEntry, OutboxOp, Store, StoreError, decode, encode, receipt_hash_key, receipt_story_key,
@@ -140,7 +141,7 @@ impl Store {
             return Ok(Err(first));
         }
         let previous = self.t().idempotency.get(record_key(key))?;
-        let bytes = encode(&StoryRecord::from_story(story));
+        let bytes = compression::pack(&encode(&StoryRecord::from_story(story)));
         let value = encode(&Record::V1 {
             story: record.story.to_string(),
             fingerprint: to_hex(&record.fingerprint),

@@ -2,7 +2,8 @@
 //!
 //! Key layout (one sled tree per subject):
 //! - `meta`: `format_version` → u32 big-endian. Opening refuses a newer or unknown format.
-//! - `stories`: story id (16 bytes) → [`records::StoryRecord`] as JSON.
+//! - `stories`: story id (16 bytes) → [`records::StoryRecord`] as JSON, compressed into one zstd
+//!   frame since format 3 ([`compression`]; plain JSON records of earlier formats still read).
 //! - `outbox`: sequence number (u64 big-endian) → [`records::OutboxRecord`]: what the index must catch up on.
 //! - `measurements`: `indicator \0 period \0 area` → [`records::MeasurementRecord`].
 //! - `settings`: `municipality`, `goal_tree` → their TOML file text in a versioned record; `synonyms`,
@@ -19,6 +20,10 @@
 //! - `tokens`: SHA-256 of an API token → the provider it acts for (see `tokens`).
 //! - `idempotency`: the API's idempotency keys, a day long (see `idempotency`).
 //!
+//! The other records are small and stay plain JSON (`media` its own bytes behind a JSON header). Every
+//! reader of a JSON record takes a compressed one as well as a plain one (`decode`, `version_of`), so
+//! which records are compressed is the writer's choice alone.
+//!
 //! Invariants: every story write adds an outbox entry in the same transaction, so the search index can
 //! never miss a change; every write is flushed to disk before the call returns, so whatever the store
 //! acknowledged survives a crash; writes that touch the outbox are serialised, so outbox sequence
@@ -28,6 +33,7 @@
 mod audit;
 pub mod backup;
 mod compaction;
+mod compression;
 mod erasures;
 pub mod idempotency;
 mod media;
@@ -55,13 +61,14 @@ use crate::municipality::Municipality;
 use crate::story::receipt::ReceiptHash;
 use crate::story::{Story, StoryId};
 use records::{
-    MeasurementRecord, OutboxRecord, StoryRecord, TomlDocumentRecord, encode_stamped, version_of,
+    MeasurementRecord, OutboxRecord, StoryRecord, TomlDocumentRecord, encode_story, version_of,
 };
 
 /// The on-disk format this build writes and reads. Format 2 added the answers to the questions about
 /// the story to story records; a build that reads only format 1 would drop them when it rewrites a
-/// story, so it must refuse a format-2 store. Opening a format-1 store migrates it ([`migrate`]).
-pub const FORMAT_VERSION: u32 = 2;
+/// story, so it must refuse a format-2 store. Format 3 stores story records compressed, which a
+/// build of format 2 cannot read. Opening an older store migrates it ([`migrate`]).
+pub const FORMAT_VERSION: u32 = 3;
 
 const FORMAT_VERSION_KEY: &[u8] = b"format_version";
 const SETTINGS_VERSION_KEY: &[u8] = b"settings_version";
@@ -219,19 +226,24 @@ impl Trees {
     }
 }
 
-/// Brings a store of an older format up to [`FORMAT_VERSION`], step by step, durably.
+/// Brings a store of an older format up to [`FORMAT_VERSION`], durably.
 ///
 /// 1 → 2: story records gained an optional `answers` field, which records of format 1 lack and read
-/// as no answers; nothing needs rewriting, only the format number changes.
-fn migrate(db: &sled::Db, meta: &sled::Tree, found: u32) -> Result<(), StoreError> {
+/// as no answers; nothing needs rewriting.
+///
+/// 2 → 3: story records are stored compressed ([`compression`]). The database is rewritten
+/// ([`compaction`]): the copy holds every story record compressed and the new format number, and
+/// takes the old database's place only once it is complete and on disk. A crash before that leaves
+/// the old database untouched at its old format, so the next open migrates again; a crash after it
+/// finds the migrated copy ([`compaction::recover`]). Plain records read as before meanwhile, so
+/// nothing depends on the rewrite having run.
+fn migrate(store: &Store, found: u32) -> Result<(), StoreError> {
     tracing::info!(
         from = found,
         to = FORMAT_VERSION,
         "migrating the store to a newer format"
     );
-    meta.insert(FORMAT_VERSION_KEY, &FORMAT_VERSION.to_be_bytes())?;
-    db.flush()?;
-    Ok(())
+    store.compact()
 }
 
 /// The format number written in the store; for tests and diagnostics.
@@ -251,7 +263,8 @@ impl Store {
         compaction::recover(path)?;
         let db = open_sled(path)?;
         let meta = db.open_tree("meta")?;
-        match meta.get(FORMAT_VERSION_KEY)? {
+        // The format of a store that must be migrated once it is open.
+        let older = match meta.get(FORMAT_VERSION_KEY)? {
             Some(bytes) => {
                 let found = u32::from_be_bytes(
                     bytes
@@ -268,9 +281,7 @@ impl Store {
                 if found == 0 {
                     return Err(StoreError::UnknownFormat);
                 }
-                if found < FORMAT_VERSION {
-                    migrate(&db, &meta, found)?;
-                }
+                (found < FORMAT_VERSION).then_some(found)
             }
             None => {
                 let has_data = db.tree_names().iter().any(|name| {
@@ -283,8 +294,9 @@ impl Store {
                 }
                 meta.insert(FORMAT_VERSION_KEY, &FORMAT_VERSION.to_be_bytes())?;
                 db.flush()?;
+                None
             }
-        }
+        };
         let store = Store {
             path: path.to_path_buf(),
             trees: parking_lot::RwLock::new(Trees::open(db)?),
@@ -298,7 +310,10 @@ impl Store {
         let last = store.last_outbox_seq()?.max(store.outbox_pruned_through()?);
         *lock(&store.outbox_writer) = last;
         *lock(&store.outbox_written.0) = last;
-        if store.t().meta.contains_key(ERASURE_PENDING_KEY)? {
+        if let Some(found) = older {
+            // The rewrite also covers an erasure still pending.
+            migrate(&store, found)?;
+        } else if store.t().meta.contains_key(ERASURE_PENDING_KEY)? {
             store.compact()?;
         }
         Ok(store)
@@ -634,7 +649,15 @@ impl Store {
     }
 
     /// Drops outbox entries up to and including `through`, once the index has durably taken them in.
+    /// The index calls it with every commit, so the outbox holds only what the index has yet to
+    /// take in.
     pub fn prune_outbox(&self, through: u64) -> Result<(), StoreError> {
+        // The mark first: were the entries gone and the mark not (a crash between the two), the
+        // next open would hand out their sequence numbers again, which the index believes it has.
+        let pruned = self.outbox_pruned_through()?.max(through);
+        self.t()
+            .meta
+            .insert(PRUNED_THROUGH_KEY, &pruned.to_be_bytes())?;
         let end = through.saturating_add(1).to_be_bytes();
         let keys: Vec<sled::IVec> = self
             .t()
@@ -647,10 +670,6 @@ impl Store {
             batch.remove(key);
         }
         self.t().outbox.apply_batch(batch)?;
-        let pruned = self.outbox_pruned_through()?.max(through);
-        self.t()
-            .meta
-            .insert(PRUNED_THROUGH_KEY, &pruned.to_be_bytes())?;
         Ok(())
     }
 
@@ -880,7 +899,7 @@ impl StoryTrees<'_> {
             return Err(ConflictableTransactionError::Abort(StoreError::Changed(id)));
         }
         self.stories
-            .insert(key.as_slice(), encode_stamped(record, version + 1))?;
+            .insert(key.as_slice(), encode_story(record, version + 1))?;
         Ok(())
     }
 }
@@ -913,8 +932,10 @@ fn encode<T: serde::Serialize>(record: &T) -> Vec<u8> {
     serde_json::to_vec(record).expect("records always serialise")
 }
 
+/// Reads a stored record, compressed ([`compression`]) or plain JSON.
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt {
+    let json = compression::unpack(bytes)?;
+    serde_json::from_slice(&json).map_err(|error| StoreError::Corrupt {
         what: what.to_string(),
         detail: error.to_string(),
     })

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::StoreError;
+use super::{StoreError, compression};
 use crate::evidence::Measurement;
 use crate::ids::{
     ActivityId, AreaId, ChoiceId, IndicatorId, ProviderId, QuestionId, RoundId, SessionId,
@@ -44,9 +44,19 @@ pub(super) fn encode_stamped<T: Serialize>(record: &T, version: u64) -> Vec<u8> 
     serde_json::to_vec(&Stamped { record, version }).expect("records always serialise")
 }
 
-/// The version of a stored record: 0 for records written before versions existed, or unreadable.
+/// A story record's bytes as stored since format 3: its JSON with the version beside its fields,
+/// compressed ([`compression`]).
+pub(super) fn encode_story(record: &StoryRecord, version: u64) -> Vec<u8> {
+    compression::pack(&encode_stamped(record, version))
+}
+
+/// The version of a stored record, compressed or not: 0 for records written before versions
+/// existed, or unreadable.
 pub(super) fn version_of(bytes: &[u8]) -> u64 {
-    serde_json::from_slice::<VersionOnly>(bytes).map_or(0, |only| only.version)
+    compression::unpack(bytes)
+        .ok()
+        .and_then(|json| serde_json::from_slice::<VersionOnly>(&json).ok())
+        .map_or(0, |only| only.version)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -500,5 +510,23 @@ mod tests {
         // A record written before versions existed.
         let old = serde_json::to_vec(&StoryRecord::from_story(&story)).unwrap();
         assert_eq!(version_of(&old), 0);
+    }
+
+    #[test]
+    fn a_story_record_is_stored_compressed_and_its_version_reads_through_it() {
+        let story = crate::testing::story(
+            "Koffie",
+            "Elke dinsdag drinken wij koffie in de buurtkamer van De Hoven, met de buren.",
+        );
+        let record = StoryRecord::from_story(&story);
+        let stored = encode_story(&record, 4);
+        assert!(compression::is_packed(&stored));
+        let word = b"buurtkamer".as_slice();
+        assert!(!stored.windows(word.len()).any(|window| window == word));
+        assert_eq!(version_of(&stored), 4);
+        let json = compression::unpack(&stored).unwrap();
+        assert_eq!(json.as_ref(), encode_stamped(&record, 4).as_slice());
+        let read: StoryRecord = serde_json::from_slice(&json).unwrap();
+        assert_eq!(read.into_story().unwrap(), story);
     }
 }

@@ -167,6 +167,96 @@ fn refuses_newer_and_unknown_formats() {
     assert!(matches!(error, StoreError::UnknownFormat), "{error}");
 }
 
+/// A store as format 2 left it: story records plain JSON, the format number 2. Made by writing with
+/// this build and turning the records back into the JSON they hold.
+fn format_2_store(path: &Path, stories: &[Story]) {
+    let store = Store::open(path).unwrap();
+    store.put_stories(stories).unwrap();
+    let t = store.t();
+    for item in t.stories.iter() {
+        let (key, bytes) = item.unwrap();
+        let json = compression::unpack(&bytes).unwrap().into_owned();
+        assert!(json.starts_with(b"{"));
+        t.stories.insert(key, json).unwrap();
+    }
+    t.meta
+        .insert(FORMAT_VERSION_KEY, &2u32.to_be_bytes())
+        .unwrap();
+    t.db.flush().unwrap();
+}
+
+/// Whether every story record in the store at `path` is compressed.
+fn all_packed(store: &Store) -> bool {
+    store
+        .t()
+        .stories
+        .iter()
+        .values()
+        .all(|bytes| compression::is_packed(&bytes.unwrap()))
+}
+
+#[test]
+fn a_format_2_store_is_migrated_to_compressed_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let stories = [
+        testing::story("Een", "Elke dinsdag koffie in de buurtkamer."),
+        testing::story("Twee", "De wijkcoach kwam langs en nu durf ik weer."),
+    ];
+    format_2_store(&path, &stories);
+    {
+        // Plain records read as they are, before any migration.
+        let db = sled::open(&path).unwrap();
+        let tree = db.open_tree("stories").unwrap();
+        let (_, bytes) = tree.first().unwrap().unwrap();
+        assert!(!compression::is_packed(&bytes));
+        let record: StoryRecord = decode(&bytes, "story").unwrap();
+        assert!(stories.contains(&record.into_story().unwrap()));
+    }
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(format_of(&store).unwrap(), Some(FORMAT_VERSION));
+    assert!(all_packed(&store));
+    for story in &stories {
+        let read = store.get_story_versioned(story.id).unwrap().unwrap();
+        assert_eq!(&read.item, story);
+        assert_eq!(read.version, 1, "the migration keeps each record's version");
+    }
+    // Written again after the migration, compressed, at the next version.
+    store.put_story(&stories[0]).unwrap();
+    assert_eq!(
+        store
+            .get_story_versioned(stories[0].id)
+            .unwrap()
+            .unwrap()
+            .version,
+        2
+    );
+    assert!(all_packed(&store));
+}
+
+#[test]
+fn a_migration_cut_short_by_a_crash_runs_again_on_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let story = testing::story("Blijft", "Dit verhaal blijft staan, na elke crash.");
+    format_2_store(&path, std::slice::from_ref(&story));
+    // Crashed while the migration's copy was being written: the old database is untouched, at
+    // format 2, beside half a copy.
+    let fresh = path.with_file_name("store.rewrite");
+    std::fs::create_dir_all(&fresh).unwrap();
+    std::fs::write(fresh.join("db"), b"half a copy").unwrap();
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(format_of(&store).unwrap(), Some(FORMAT_VERSION));
+    assert!(all_packed(&store));
+    assert_eq!(store.get_story(story.id).unwrap(), Some(story.clone()));
+    assert!(!fresh.exists());
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.get_story(story.id).unwrap(), Some(story));
+}
+
 #[test]
 fn damaged_records_are_reported_not_panicked_on() {
     let (_dir, store) = open_temp();
@@ -206,10 +296,12 @@ fn a_bsn_never_reaches_the_disk() {
         crate::story::Moderation::Rejected("bevat BSN [BSN]".to_string())
     );
     drop(store);
+    // The files are read with the compressed records unpacked: the text that stays is found there.
+    assert!(!testing::files_holding(dir.path(), b"klantnummer 123456789").is_empty());
     for entry in walkdir::WalkDir::new(dir.path()) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let bytes = std::fs::read(entry.path()).unwrap();
+            let bytes = testing::with_frames_unpacked(&std::fs::read(entry.path()).unwrap());
             let text = String::from_utf8_lossy(&bytes);
             for bsn in ["111222333", "123.456.782", "123456782", "111 222 333"] {
                 assert!(
@@ -230,6 +322,7 @@ fn an_erasure_rewrites_the_database_and_sequence_numbers_go_on() {
     let keep = testing::story("Blijft", "Dit verhaal blijft staan.");
     let gone = testing::story("Weg", "Mijn geheime woord is Snorrelpiet.");
     store.put_stories(&[keep.clone(), gone.clone()]).unwrap();
+    assert!(!testing::files_holding(&path, b"Snorrelpiet").is_empty());
     let before = store.last_outbox_seq().unwrap();
     store.prune_outbox(before).unwrap();
     assert!(
@@ -260,13 +353,10 @@ fn an_erasure_rewrites_the_database_and_sequence_numbers_go_on() {
     assert_eq!(store.story_count(), 1);
     assert!(!path.with_file_name("store.old").exists());
     assert!(!path.with_file_name("store.rewrite").exists());
-    let on_disk: Vec<u8> = walkdir::WalkDir::new(&path)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .flat_map(|entry| std::fs::read(entry.path()).unwrap())
-        .collect();
-    assert!(!on_disk.windows(11).any(|window| window == b"Snorrelpiet"));
+    assert_eq!(
+        testing::files_holding(&path, b"Snorrelpiet"),
+        Vec::<std::path::PathBuf>::new()
+    );
     drop(store);
 
     let store = Store::open(&path).unwrap();
@@ -325,11 +415,15 @@ fn an_erasure_left_pending_by_a_crash_is_rewritten_on_opening() {
         store.t().meta.insert(ERASURE_PENDING_KEY, &[1u8]).unwrap();
         store.flush().unwrap();
     }
+    // The removed record is still in sled's log, compressed.
+    assert!(!testing::files_holding(&path, b"Kriebelsnuit").is_empty());
     let store = Store::open(&path).unwrap();
     assert!(!store.t().meta.contains_key(ERASURE_PENDING_KEY).unwrap());
     drop(store);
-    let bytes = std::fs::read(path.join("db")).unwrap();
-    assert!(!bytes.windows(12).any(|window| window == b"Kriebelsnuit"));
+    assert_eq!(
+        testing::files_holding(&path, b"Kriebelsnuit"),
+        Vec::<std::path::PathBuf>::new()
+    );
 }
 
 #[test]
@@ -348,14 +442,25 @@ fn an_erasure_gives_the_space_back() {
     let small = testing::story("Klein", "Een kort verhaal.");
     store.put_story(&small).unwrap();
     let empty = size();
-    // Large stories, each written a few times as moderation does.
+    // Large stories, each written a few times as moderation does. Their letters are drawn at random
+    // (a fixed seed), so compressing the records cannot make them small.
+    let mut seed: u64 = 7;
+    let mut letters = |count: usize| -> String {
+        (0..count)
+            .map(|i| {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                if i % 8 == 7 {
+                    ' '
+                } else {
+                    char::from(b'a' + (seed >> 33) as u8 % 26)
+                }
+            })
+            .collect()
+    };
     let large: Vec<Story> = (0..4)
-        .map(|n| {
-            testing::story(
-                &format!("Groot {n}"),
-                &"Een lange zin over de buurt. ".repeat(40_000),
-            )
-        })
+        .map(|n| testing::story(&format!("Groot {n}"), &letters(1_200_000)))
         .collect();
     for _ in 0..3 {
         store.put_stories(&large).unwrap();

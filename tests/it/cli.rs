@@ -725,6 +725,32 @@ fn a_bulk_import_gives_back_the_room_the_store_log_kept_and_keeps_every_story() 
     let temp = tempfile::tempdir().unwrap();
     let source = temp.path().join("bron");
     fixture_folder(&source, 1_000);
+    // Stories of a few kilobytes of words drawn at random (a fixed seed), so that what the log keeps
+    // shows even with the records compressed.
+    let mut seed: u64 = 11;
+    for n in 0..1_000 {
+        let words: Vec<String> = (0..400)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let length = 3 + (seed >> 60) as usize % 6;
+                (0..length)
+                    .map(|i| char::from(b'a' + ((seed >> (8 + 5 * i)) % 26) as u8))
+                    .collect()
+            })
+            .collect();
+        let file = story_file(
+            &format!("Verhaal {n}"),
+            "area = \"de-hoven\"\nstatus = \"published\"\n",
+            &words.join(" "),
+        );
+        std::fs::write(
+            source.join("stories").join(format!("verhaal-{n:03}.md")),
+            file,
+        )
+        .unwrap();
+    }
     let data = temp.path().join("data");
     let output = run(&data, &["import", source.to_str().unwrap()]);
     let said = text(&output);

@@ -21,12 +21,14 @@ const ANSWER_CANARY: &str = "Snorpelwiebeltje";
 /// A third, as the option id of a choice answer, which the index counts and filters on.
 const CHOICE_CANARY: &str = "plonzelvinkje";
 
+/// The files under `dir` holding `needle` in any case, as it is or inside a compressed record (the
+/// store keeps story records compressed).
 fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
     let needle = needle.to_lowercase().into_bytes();
     read_tree(dir)
         .into_iter()
         .filter(|(_, bytes)| {
-            bytes
+            verhalenbank::testing::with_frames_unpacked(bytes)
                 .to_ascii_lowercase()
                 .windows(needle.len())
                 .any(|window| window == needle.as_slice())
