@@ -182,6 +182,11 @@ pub enum Command {
         page: usize,
         #[arg(long, default_value_t = 10)]
         per_page: usize,
+        /// Which fields to count values of: all (the default), none, or a comma list such as
+        /// area,valence,tag. With none, a search with words ordered by relevance counts its total
+        /// exactly only up to about a thousand stories and estimates beyond ("about N stories").
+        #[arg(long = "facets", value_name = "LIST", default_value = "all")]
+        count: String,
         /// Print the results (hits, snippets, facet counts, synonyms used) as JSON.
         #[arg(long)]
         json: bool,

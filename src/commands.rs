@@ -42,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search {
             query,
             facets,
+            count,
             scope,
             sort,
             from,
@@ -69,6 +70,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             request.page = page;
             request.per_page = per_page;
             request.synonyms = !no_synonyms;
+            request.facets =
+                FacetField::wanted(&count).map_err(|message| anyhow::anyhow!("--{message}"))?;
+            // Without facets nothing needs every match visited, so the total may be an estimate too.
+            request.exact_total = request
+                .facets
+                .as_ref()
+                .is_none_or(|facets| !facets.is_empty());
             search(&config, &request, json)
         }
         Command::Redact { apply, evaluate } => redact(apply, evaluate.as_deref()),
@@ -203,7 +211,8 @@ fn search(config: &Config, request: &SearchRequest, json: bool) -> anyhow::Resul
     let output = if json {
         serde_json::to_string_pretty(&results)? + "\n"
     } else {
-        let mut text = format!("{} stories\n", results.total);
+        let about = if results.total_exact { "" } else { "about " };
+        let mut text = format!("{about}{} stories\n", results.total);
         if results.relaxed {
             text += "no story has every word; these are the stories with the most words\n";
         }

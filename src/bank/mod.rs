@@ -432,6 +432,12 @@ impl Bank {
         Ok(self.index.search(&self.store, request)?)
     }
 
+    /// Sets up to how many matches per index segment a search that counts no facets counts its
+    /// total exactly; beyond, the total is estimated (1,000 unless set).
+    pub fn set_exact_total_up_to(&self, limit: usize) {
+        self.index.set_exact_total_up_to(limit);
+    }
+
     /// The provider an API token acts for, if the token is known and not revoked.
     pub fn token(
         &self,

@@ -19,6 +19,7 @@ pub mod analysis;
 mod compound;
 mod document;
 pub mod dutch;
+mod estimate;
 mod expand;
 mod facets;
 pub mod indexer;
@@ -115,6 +116,8 @@ pub struct SearchIndex {
     synonyms: synonyms::SynonymCache,
     /// The bank's urgent-signal list, read once per version.
     signals: signals::SignalCache,
+    /// Up to how many matches per segment a search that needs no exact total counts exactly.
+    total_limit: estimate::TotalLimit,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -198,6 +201,7 @@ impl SearchIndex {
             statistics: statistics::StatisticsCache::default(),
             synonyms: synonyms::SynonymCache::default(),
             signals: signals::SignalCache::default(),
+            total_limit: estimate::TotalLimit::default(),
         };
         let needs_rebuild = created
             || committed.seq < store.outbox_pruned_through()?
@@ -214,6 +218,12 @@ impl SearchIndex {
             }
         }
         Ok(search_index)
+    }
+
+    /// Sets up to how many matches per segment a search that counts no facets counts its total
+    /// exactly (beyond, the total is estimated; [`estimate::EXACT_TOTAL_UP_TO`] by default).
+    pub fn set_exact_total_up_to(&self, limit: usize) {
+        self.total_limit.set(limit);
     }
 
     /// The outbox sequence number everything up to which is searchable.

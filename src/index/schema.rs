@@ -134,6 +134,36 @@ impl FacetField {
         };
         Some(field)
     }
+
+    /// The facets a caller asks to have counted (`facets=` in the API, `--facets` on the command
+    /// line): `all` for every one (`None`), `none` or nothing for none, or a comma list of field
+    /// names as [`FacetField::name`] gives them (the API's schema holds the same as a pattern). An
+    /// unknown name is refused with a message naming it and the names accepted.
+    pub fn wanted(list: &str) -> Result<Option<Vec<FacetField>>, String> {
+        match list {
+            "all" => return Ok(None),
+            "" | "none" => return Ok(Some(Vec::new())),
+            _ => {}
+        }
+        let mut wanted = Vec::new();
+        for name in list.split(',') {
+            let field = FacetField::ALL
+                .into_iter()
+                .find(|field| field.name() == name)
+                .ok_or_else(|| {
+                    let names: Vec<&str> =
+                        FacetField::ALL.iter().map(|field| field.name()).collect();
+                    format!(
+                        "facets: {name:?} is not a facet; give all, none or a comma list of {}",
+                        names.join(", ")
+                    )
+                })?;
+            if !wanted.contains(&field) {
+                wanted.push(field);
+            }
+        }
+        Ok(Some(wanted))
+    }
 }
 
 /// The fields of the index schema.

@@ -27,6 +27,7 @@ use super::analysis::{
     ANALYSED_LANGUAGES, AnalysedLanguage, analyse, dutch, dutch_with_parts_analyzer,
 };
 use super::document::day_number;
+use super::estimate::count_up_to;
 use super::expand::{Expanded, corrected};
 use super::facets::FacetCounter;
 use super::query::{Item, ParsedQuery, parse_query};
@@ -65,6 +66,10 @@ pub struct SearchRequest {
     pub snippets: bool,
     /// Which facets to count; `None` counts them all. Counting only what a page shows saves time.
     pub facets: Option<Vec<FacetField>>,
+    /// Whether the total must be exact. When not, a relevance-ordered search for words that counts
+    /// no facets collects its top hits alone and counts its total exactly only up to a limit
+    /// ([`SearchResults::total_exact`] says which it got).
+    pub exact_total: bool,
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
@@ -98,6 +103,7 @@ impl SearchRequest {
             to: None,
             sort: SortOrder::Relevance,
             facets: None,
+            exact_total: true,
             snippets: true,
             page: 1,
             per_page: 10,
@@ -149,11 +155,18 @@ pub struct FacetCount {
 pub struct SearchResults {
     /// Stories that match, over all pages.
     pub total: usize,
+    /// Whether `total` was counted exactly. A relevance-ordered search for words that counts no
+    /// facets takes its top hits alone and counts exactly only up to a limit, beyond which `total`
+    /// is an estimate (see [`super::estimate`]).
+    pub total_exact: bool,
     pub page: usize,
     pub per_page: usize,
     pub hits: Vec<Hit>,
-    /// Counts per field, most frequent first.
+    /// Counts per field, most frequent first: the fields counted only.
     pub facets: BTreeMap<FacetField, Vec<FacetCount>>,
+    /// The fields counted ([`SearchRequest::facets`]): a field counted without values among the found
+    /// stories has an empty list in `facets`, one not counted is in neither.
+    pub facets_counted: Vec<FacetField>,
     /// Whether no story had every word, and these are the stories with the most of them (a lenient
     /// search only): ranked by how many of the words they have, then relevance.
     pub relaxed: bool,
@@ -257,6 +270,8 @@ struct Run<'a> {
     offset: usize,
     /// The keyword fields counted.
     counted: Vec<FacetField>,
+    /// Whether the total must be exact ([`SearchRequest::exact_total`]).
+    exact_total: bool,
     wanted: &'a dyn Fn(FacetField) -> bool,
 }
 
@@ -280,6 +295,7 @@ fn question_of(value: &str) -> &str {
 struct Found {
     addresses: Vec<(Option<f32>, DocAddress)>,
     total: usize,
+    total_exact: bool,
     counts: HashMap<FacetField, HashMap<String, u32>>,
 }
 
@@ -629,6 +645,7 @@ impl SearchIndex {
             sort,
             per_page,
             offset: (page - 1) * per_page,
+            exact_total: request.exact_total,
             counted: FacetField::indexed()
                 .filter(|field| {
                     wanted(*field)
@@ -689,7 +706,7 @@ impl SearchIndex {
             page,
             per_page,
         } = collected;
-        let facets = found
+        let facets: BTreeMap<FacetField, Vec<FacetCount>> = found
             .counts
             .into_iter()
             .filter(|(field, _)| facet_wanted(request, *field))
@@ -708,16 +725,19 @@ impl SearchIndex {
             })
             .collect();
 
+        let facets_counted = facets.keys().copied().collect();
         let mut hits = self.hits(store, searcher, &found.addresses)?;
         if request.snippets {
             self.mark(searcher, &words.highlight, statistics.as_ref(), &mut hits)?;
         }
         Ok(SearchResults {
             total: found.total,
+            total_exact: found.total_exact,
             page,
             per_page,
             hits,
             facets,
+            facets_counted,
             relaxed,
             all_words,
             suggestion: corrected(&request.text, &words.corrections),
@@ -744,6 +764,14 @@ impl SearchIndex {
             BooleanQuery::new(all)
         };
         let query = query_without(None);
+        if let (SortOrder::Relevance, Some(statistics), false, true) = (
+            run.sort,
+            run.statistics,
+            run.exact_total,
+            run.counted.is_empty(),
+        ) {
+            return self.top_only(run, &query, statistics);
+        }
         // Without words nothing is weighed, and what a query finds in a segment can be kept.
         let aggregate_key = |key: String| run.statistics.is_none().then_some(key);
         let counter = FacetCounter {
@@ -844,6 +872,7 @@ impl SearchIndex {
         Ok(Found {
             addresses,
             total,
+            total_exact: true,
             counts,
         })
     }
@@ -855,6 +884,32 @@ impl SearchIndex {
             cache: &self.aggregates,
             key,
         }
+    }
+
+    /// A page of hits by relevance with nothing counted but the total: the top hits collected alone,
+    /// so no match is visited for counting, and the total counted apart, exactly up to a limit.
+    fn top_only(
+        &self,
+        run: &Run,
+        query: &BooleanQuery,
+        statistics: &ScopedStatistics,
+    ) -> Result<Found, IndexError> {
+        let top = TopDocs::with_limit(run.per_page)
+            .and_offset(run.offset)
+            .order_by_score();
+        let docs = run
+            .searcher
+            .search_with_statistics_provider(query, &top, statistics)?;
+        let total = count_up_to(run.searcher, query, self.total_limit.get())?;
+        Ok(Found {
+            addresses: docs
+                .into_iter()
+                .map(|(score, address)| (Some(score), address))
+                .collect(),
+            total: total.count,
+            total_exact: total.exact,
+            counts: HashMap::new(),
+        })
     }
 
     /// Indicator counts from subgoal counts: an indicator counts the stories of its subgoal.

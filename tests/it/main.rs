@@ -26,6 +26,7 @@ mod retrieval;
 mod round_themes;
 mod round_trip;
 mod rounds;
+mod search_facets;
 mod sessions;
 mod signals;
 mod site;

@@ -176,8 +176,8 @@ impl Sqlite {
         out.join(" ")
     }
 
-    /// Top 10 with snippets, the total and the facet counts.
-    pub fn search(&mut self, query: &GeneratedQuery) -> anyhow::Result<usize> {
+    /// Top 10 with snippets, and with `facets` the total and the facet counts.
+    pub fn search(&mut self, query: &GeneratedQuery, facets: bool) -> anyhow::Result<usize> {
         let expression = self.expression(&query.text);
         let mut params = vec![expression];
         let mut clauses = String::new();
@@ -207,6 +207,9 @@ impl Sqlite {
         }
         drop(rows);
         drop(statement);
+        if !facets {
+            return Ok(seen);
+        }
         let mut counts = String::new();
         for facet in FACETS {
             counts.push_str(&format!(
@@ -449,8 +452,8 @@ pub struct PgSearcher {
 }
 
 impl PgSearcher {
-    /// Top 10 with headlines, the total and the facet counts.
-    pub fn search(&mut self, query: &GeneratedQuery) -> anyhow::Result<usize> {
+    /// Top 10 with headlines, and with `facets` the total and the facet counts.
+    pub fn search(&mut self, query: &GeneratedQuery, facets: bool) -> anyhow::Result<usize> {
         let mut params = vec![query.text.clone()];
         let mut clauses = String::new();
         for (column, value) in filters(query) {
@@ -476,6 +479,9 @@ impl PgSearcher {
         for row in self.client.query(top.as_str(), &refs)? {
             let headline: String = row.get(2);
             seen += headline.len().min(1);
+        }
+        if !facets {
+            return Ok(seen);
         }
         let mut counts = String::new();
         for facet in FACETS {

@@ -299,37 +299,49 @@ fn run_size(
     };
 
     eprintln!("[{size}] searching, side by side");
-    let mut ours = Vec::new();
-    let mut theirs_sqlite = Vec::new();
-    let mut theirs_pg = Vec::new();
-    // Verhalenbank runs the query set `rounds` times, the others once (at 1M stories one round of
-    // theirs takes many minutes); the rounds alternate, so all share the machine's state.
-    for round in 0..options.rounds {
-        for query in &queries {
-            let request = request_for(query);
-            let started = Instant::now();
-            std::hint::black_box(index.search(&store, &request)?);
-            ours.push(started.elapsed());
-        }
-        if round > 0 {
-            continue;
-        }
-        for query in &queries {
-            let started = Instant::now();
-            std::hint::black_box(sqlite.search(query)?);
-            theirs_sqlite.push(started.elapsed());
-        }
-        if let Some(pg) = pg.as_mut() {
+    let side = |facets: bool,
+                sqlite: &mut Sqlite,
+                pg: &mut Option<engines::PgSearcher>|
+     -> anyhow::Result<SideBySide> {
+        let mut ours = Vec::new();
+        let mut theirs_sqlite = Vec::new();
+        let mut theirs_pg = Vec::new();
+        // Verhalenbank runs the query set `rounds` times, the others once (at 1M stories one round
+        // of theirs takes many minutes); the rounds alternate, so all share the machine's state.
+        for round in 0..options.rounds {
+            for query in &queries {
+                let request = request_for(query);
+                let request = if facets { request } else { no_facets(request) };
+                let started = Instant::now();
+                std::hint::black_box(index.search(&store, &request)?);
+                ours.push(started.elapsed());
+            }
+            if round > 0 {
+                continue;
+            }
             for query in &queries {
                 let started = Instant::now();
-                std::hint::black_box(pg.search(query)?);
-                theirs_pg.push(started.elapsed());
+                std::hint::black_box(sqlite.search(query, facets)?);
+                theirs_sqlite.push(started.elapsed());
+            }
+            if let Some(pg) = pg.as_mut() {
+                for query in &queries {
+                    let started = Instant::now();
+                    std::hint::black_box(pg.search(query, facets)?);
+                    theirs_pg.push(started.elapsed());
+                }
             }
         }
-    }
-    let ours = Percentiles::of(ours);
-    let sqlite_p = Percentiles::of(theirs_sqlite);
-    let pg_p = (!theirs_pg.is_empty()).then(|| Percentiles::of(theirs_pg));
+        Ok((
+            Percentiles::of(ours),
+            Percentiles::of(theirs_sqlite),
+            (!theirs_pg.is_empty()).then(|| Percentiles::of(theirs_pg)),
+        ))
+    };
+    let (ours, sqlite_p, pg_p) = side(true, &mut sqlite, &mut pg)?;
+    // What a search without facets asks (an API call with `facets=none`): the top 10 with
+    // snippets; Verhalenbank also counts the total up to its limit, the others count nothing.
+    let (ours_top, sqlite_top, pg_top) = side(false, &mut sqlite, &mut pg)?;
     eprintln!(
         "[{size}] search p50/p99: ours {}/{}, SQLite {}/{} (loaded in {:.0} s){}",
         millis(ours.p50),
@@ -494,6 +506,14 @@ fn run_size(
         ));
         rows.push(ratio_row("PostgreSQL", &ours, pg_p));
     }
+    rows.push(row(
+        "search, top 10 with snippets, no facets: p50 / p99",
+        format!("{} / {}", millis(ours_top.p50), millis(ours_top.p99)),
+    ));
+    rows.push(ratio_row("SQLite FTS5, no facets", &ours_top, &sqlite_top));
+    if let Some(pg_top) = &pg_top {
+        rows.push(ratio_row("PostgreSQL, no facets", &ours_top, pg_top));
+    }
     rows.push(row("recall on the inflection cases", recall.describe()));
 
     println!("## {size} stories\n");
@@ -519,37 +539,89 @@ fn search_only(options: &Options, size: usize, material: &Material) -> anyhow::R
     let store = Store::open(&data.join("store"))?;
     let index = SearchIndex::open(&data.join("index"), &store)?;
     let queries = query_set(material, size, options.seed);
-    let mut by_kind: std::collections::BTreeMap<String, Vec<Duration>> = Default::default();
-    for _ in 0..options.rounds {
-        for query in &queries {
-            let request = request_for(query);
-            let started = Instant::now();
-            std::hint::black_box(index.search(&store, &request)?);
-            let kind = format!(
-                "{:?}{}",
-                query.kind,
-                if query.filters.is_empty() {
-                    ""
-                } else {
-                    " + filter"
-                }
+    for (variant, asks) in SEARCH_VARIANTS {
+        let mut by_kind: std::collections::BTreeMap<String, Vec<Duration>> = Default::default();
+        let mut estimated = 0;
+        for _ in 0..options.rounds {
+            for query in &queries {
+                let request = asks(request_for(query));
+                let started = Instant::now();
+                let results = std::hint::black_box(index.search(&store, &request)?);
+                let elapsed = started.elapsed();
+                estimated += usize::from(!results.total_exact);
+                let kind = format!(
+                    "{:?}{}",
+                    query.kind,
+                    if query.filters.is_empty() {
+                        ""
+                    } else {
+                        " + filter"
+                    }
+                );
+                by_kind.entry(kind).or_default().push(elapsed);
+            }
+        }
+        let all: Vec<Duration> = by_kind.values().flatten().copied().collect();
+        let all = Percentiles::of(all);
+        println!(
+            "{variant}: all: p50 {} p99 {} ({estimated} of {} totals estimated)",
+            millis(all.p50),
+            millis(all.p99),
+            all.count
+        );
+        for (kind, samples) in by_kind {
+            let p = Percentiles::of(samples);
+            println!(
+                "{variant}: {kind}: {} searches, p50 {} p99 {}",
+                p.count,
+                millis(p.p50),
+                millis(p.p99)
             );
-            by_kind.entry(kind).or_default().push(started.elapsed());
         }
     }
-    let all: Vec<Duration> = by_kind.values().flatten().copied().collect();
-    let all = Percentiles::of(all);
-    println!("all: p50 {} p99 {}", millis(all.p50), millis(all.p99));
-    for (kind, samples) in by_kind {
-        let p = Percentiles::of(samples);
-        println!(
-            "{kind}: {} searches, p50 {} p99 {}",
-            p.count,
-            millis(p.p50),
-            millis(p.p99)
-        );
-    }
     Ok(())
+}
+
+/// Verhalenbank's, SQLite's and (when it runs) PostgreSQL's search times on the same queries.
+type SideBySide = (Percentiles, Percentiles, Option<Percentiles>);
+
+/// What a search asks besides its words, side by side in `--search-only`: every facet counted (the
+/// API's default and the engines' comparison), the facets the search page shows, and none (an API
+/// call with `facets=none`: the top hits alone, the total exact up to a limit), and none with an
+/// exact total (how a search without facets ran before the top hits could be taken alone).
+type Asks = fn(SearchRequest) -> SearchRequest;
+const SEARCH_VARIANTS: [(&str, Asks); 4] = [
+    ("all facets", |request| request),
+    ("search page facets", search_page_facets),
+    ("no facets", no_facets),
+    ("no facets, exact total", |request| SearchRequest {
+        exact_total: true,
+        ..no_facets(request)
+    }),
+];
+
+/// The facets the search page counts (its `SHOWN` and the answers to questions).
+fn search_page_facets(mut request: SearchRequest) -> SearchRequest {
+    use verhalenbank::index::FacetField;
+    request.facets = Some(vec![
+        FacetField::Goal,
+        FacetField::Subgoal,
+        FacetField::Area,
+        FacetField::Provider,
+        FacetField::Teller,
+        FacetField::Valence,
+        FacetField::Tag,
+        FacetField::Language,
+        FacetField::Year,
+        FacetField::Answer,
+    ]);
+    request
+}
+
+fn no_facets(mut request: SearchRequest) -> SearchRequest {
+    request.facets = Some(Vec::new());
+    request.exact_total = false;
+    request
 }
 
 /// Cold start, submits, searchable, HTTP searches, peak memory and page server times on an earlier

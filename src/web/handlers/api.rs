@@ -29,7 +29,7 @@ use crate::evidence::signals::{Signal, ToldSummary};
 use crate::evidence::statements::ScoreFigures;
 use crate::goals::{Goal, GoalTree, Indicator, Statement, Subgoal};
 use crate::index::search::{Hit, SearchResults};
-use crate::index::{Expanded, ExpansionKind, Scope};
+use crate::index::{Expanded, ExpansionKind, FacetField, Scope};
 use crate::language::Language;
 use crate::story::front_matter::{RawStory, RawValue};
 use crate::story::receipt::ReceiptCode;
@@ -802,16 +802,25 @@ pub struct FacetCount {
     selected: bool,
 }
 
-/// One page of search results with the facet counts over all of them.
+/// One page of search results with the facet counts asked for over all of them.
 #[derive(Serialize, ToSchema)]
 pub struct StoryList {
-    /// Stories that match, over all pages.
+    /// Stories that match, over all pages: exact when `total_exact` is true, else an estimate.
     total: usize,
+    /// Whether `total` is exact. It is unless `facets=none` was asked for a search with words
+    /// ordered by relevance and more than about a thousand stories match: then `total` is an
+    /// estimate ("about N"), rounded to two significant digits.
+    total_exact: bool,
     page: usize,
     per_page: usize,
     hits: Vec<StoryHit>,
-    /// Counts per field (area, valence, tag, …), most frequent first.
+    /// Counts per field (area, valence, tag, …), most frequent first: only the fields named in
+    /// `facets_counted`.
     facets: BTreeMap<String, Vec<FacetCount>>,
+    /// The fields whose values were counted (as the `facets` parameter asked; every field by
+    /// default). A field counted with no value among the found stories has an empty list in
+    /// `facets`; a field not counted is absent from both.
+    facets_counted: Vec<String>,
     /// Whether no story, or too few, had every word of the query, and these are the stories with
     /// the most of its words (ranked by how many they have, then relevance).
     relaxed: bool,
@@ -848,10 +857,12 @@ impl StoryList {
     fn of(results: SearchResults, audience: Audience) -> StoryList {
         let SearchResults {
             total,
+            total_exact,
             page,
             per_page,
             hits,
             facets,
+            facets_counted,
             relaxed,
             all_words,
             suggestion,
@@ -865,8 +876,13 @@ impl StoryList {
             suggestion,
             expanded,
             total,
+            total_exact,
             page,
             per_page,
+            facets_counted: facets_counted
+                .into_iter()
+                .map(|field| field.name().to_string())
+                .collect(),
             hits: hits
                 .into_iter()
                 .map(|hit| StoryHit::of(hit, audience))
@@ -931,6 +947,9 @@ fn check_search(pairs: &[(String, String)]) -> Result<(), String> {
             return Err(format!("{name} is a date as YYYY-MM-DD"));
         }
     }
+    if let Some(list) = raw(pairs, "facets") {
+        FacetField::wanted(list)?;
+    }
     check_synonyms(pairs)
 }
 
@@ -990,8 +1009,10 @@ fn check_synonyms(pairs: &[(String, String)]) -> Result<(), String> {
 }
 
 /// Search stories: `q` in the query language, facet filters as `field=value` (repeatable),
-/// `van`/`tot` dates, `sorteer` (relevant, nieuw, oud), `pagina`. Returns hits with snippets and
-/// facet counts.
+/// `van`/`tot` dates, `sorteer` (relevant, nieuw, oud), `pagina`, `facets` (which fields to count).
+/// Returns hits with snippets and the facet counts asked for (every field unless `facets` says
+/// otherwise), with `facets_counted` naming them and `total_exact` saying whether `total` was
+/// counted exactly.
 #[utoipa::path(get, path = "/api/v1/stories", operation_id = "list_stories", params(
     ("q" = Option<String>, Query, description = "Words, \"phrases\", -exclusions, OR, field:value"),
     ("goal" = Option<String>, Query, description = "Goal id"),
@@ -1016,6 +1037,7 @@ fn check_synonyms(pairs: &[(String, String)]) -> Result<(), String> {
     ("sorteer" = Option<Sorteer>, Query, description = "Order: relevant (best match first), nieuw or oud"),
     ("pagina" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Page, from 1 to 1000"),
     ("synoniemen" = Option<Synoniemen>, Query, description = "aan (the default): words also find their synonyms from the bank's list; uit: only the words as typed"),
+    ("facets" = Option<String>, Query, pattern = "^(all|none|(goal|indicator|subgoal|area|provider|teller|valence|tag|language|year|quarter|status|consent|session|round|score|activity|about|answer)(,(goal|indicator|subgoal|area|provider|teller|valence|tag|language|year|quarter|status|consent|session|round|score|activity|about|answer))*)?$", description = "Which fields to count values of: all (the default), none, or a comma list of field names such as area,valence,tag (goal, indicator, subgoal, area, provider, teller, valence, tag, language, year, quarter, status, consent, session, round, score, activity, about, answer). Counting fewer is faster; with none, a search with words ordered by relevance counts its total exactly only up to about a thousand stories and estimates beyond (total_exact says which). An unknown name is refused with 400"),
 ),
     security((), ("bearer" = [])),
     responses(
@@ -1038,8 +1060,16 @@ async fn list_stories(
     if let Err(detail) = check_answers(&pairs, &answer_filters(&questions)) {
         return bad_request(&detail);
     }
+    let facets = match raw(&pairs, "facets").map(FacetField::wanted) {
+        Some(Ok(facets)) => facets,
+        Some(Err(detail)) => return bad_request(&detail),
+        None => None,
+    };
     let form = FormData::new(pairs);
-    let request = read_request(&form, caller.scope());
+    let mut request = read_request(&form, caller.scope());
+    // Without facets nothing needs every match visited, so the total may be an estimate too.
+    request.exact_total = facets.as_ref().is_none_or(|facets| !facets.is_empty());
+    request.facets = facets;
     let audience = caller.audience();
     match state.run(move |bank| bank.search(&request)).await {
         Ok(results) => Json(StoryList::of(results, audience)).into_response(),

@@ -92,7 +92,9 @@ pub async fn page(
 ) -> Result<SearchPage, AppError> {
     let t = ctx.t;
     let form = FormData::new(pairs.clone());
-    let request = read_request(&form, user.scope());
+    let mut request = read_request(&form, user.scope());
+    // Only what the page shows is counted: the facets and the answers to questions.
+    request.facets = Some(SHOWN.into_iter().chain([FacetField::Answer]).collect());
     let download_query = query_string(&pairs, &["pagina"]);
     let (settings, results, questions) = {
         let request = request.clone();
