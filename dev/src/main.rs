@@ -1,6 +1,6 @@
 //! `vb-dev`, the dev tooling's command line (`cargo dev ...`, an alias in `.cargo/config.toml`):
-//! `gen-corpus` writes a reproducible corpus for benchmarks, `bench` measures import, indexing, search
-//! and page times on one, `pages` the page times on a data folder that holds a bank already. Kept out
+//! `bench` measures import, indexing, search and page times on a corpus (`verhalenbank gen-corpus`
+//! writes one), `pages` the page times on a data folder that holds a bank already. Kept out
 //! of the product's binary and manual pages.
 
 use std::path::PathBuf;
@@ -22,21 +22,6 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Write a reproducible corpus of realistic stories and figures for benchmarks, linked to the demo's
-    /// goal tree, areas and providers.
-    GenCorpus {
-        /// How many stories to write.
-        #[arg(long)]
-        stories: usize,
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
-        /// The folder to write into.
-        #[arg(long)]
-        out: PathBuf,
-        /// The demo municipality whose settings, sentences and tags the corpus draws on.
-        #[arg(long, default_value = "stories-sample")]
-        sample: PathBuf,
-    },
     /// Measure import, indexing and search on a corpus folder and print a report.
     Bench {
         /// The corpus to measure on (a folder of story files with its goal tree).
@@ -65,30 +50,6 @@ enum Command {
 
 fn main() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
-        Command::GenCorpus {
-            stories,
-            seed,
-            out,
-            sample,
-        } => {
-            let sample = in_repository(sample);
-            let progress = indicatif::ProgressBar::new(stories as u64);
-            let report =
-                verhalenbank_dev::corpus::generate(&sample, &out, stories, seed, &progress)?;
-            let languages: Vec<String> = report
-                .languages
-                .iter()
-                .map(|(code, n)| format!("{code} {n}"))
-                .collect();
-            println!(
-                "wrote {} stories ({:.1} MB of text; {}) and {} figures to {}",
-                report.stories,
-                report.text_bytes as f64 / 1e6,
-                languages.join(", "),
-                report.measurements,
-                out.display()
-            );
-        }
         Command::Bench {
             corpus,
             rebuilds,

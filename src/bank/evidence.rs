@@ -12,7 +12,7 @@ use crate::evidence::{
 };
 use crate::goals::{Goal, Indicator, Statement, Subgoal};
 use crate::ids::IndicatorId;
-use crate::index::{FacetCount, FacetField, Hit, Scope, SearchResults, SortOrder};
+use crate::index::{FacetCount, FacetField, Hit, Scope, SearchRequest, SearchResults, SortOrder};
 
 /// A search within an indicator's stories on its evidence page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +81,14 @@ impl Bank {
         let base = self
             .filtered(scope, filter)
             .filter(FacetField::Subgoal, subgoal.id.as_str());
-        let results = self.index.search(&self.store, &base)?;
+        // Counts only: the stories shown are looked for per valence below.
+        let results = self.index.search(
+            &self.store,
+            &SearchRequest {
+                per_page: 0,
+                ..base.clone()
+            },
+        )?;
         let facet = |field: FacetField| -> Vec<(String, u32)> {
             results
                 .facets

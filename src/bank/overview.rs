@@ -104,6 +104,8 @@ impl Bank {
                 .filtered(scope, filter)
                 .filter(FacetField::Valence, valence);
             request.facets = Some(vec![FacetField::Subgoal, FacetField::Goal]);
+            // Counts only: no story is read.
+            request.per_page = 0;
             let results = self.index.search(&self.store, &request)?;
             add_valence(&mut total, valence, results.total as u32);
             for count in results.facets.get(&FacetField::Goal).into_iter().flatten() {

@@ -242,6 +242,24 @@ fn only_the_facets_asked_for_are_counted() {
 }
 
 #[test]
+fn a_search_without_words_can_ask_for_its_counts_alone() {
+    let fixture = fixture(&corpus());
+    let mut request = SearchRequest::new("", Scope::Municipality);
+    request.facets = Some(vec![FacetField::Valence]);
+    let full = fixture.index.search(&fixture.store, &request).unwrap();
+    request.per_page = 0;
+    let counts = fixture.index.search(&fixture.store, &request).unwrap();
+    assert!(counts.hits.is_empty());
+    assert!(!full.hits.is_empty());
+    assert_eq!(counts.total, full.total);
+    assert_eq!(counts.facets, full.facets);
+    // With words a page has at least one story.
+    request.text = "schulden".to_string();
+    let with_words = fixture.index.search(&fixture.store, &request).unwrap();
+    assert_eq!(with_words.hits.len(), 1);
+}
+
+#[test]
 fn snippets_are_escaped_then_marked() {
     let fixture = fixture(&corpus());
     let results = fixture

@@ -9,6 +9,7 @@
 //! No dictionary: each record is a frame of its own, readable without anything else from the store.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use super::StoreError;
 
@@ -20,16 +21,40 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
 /// this small.
 const LEVEL: i32 = 3;
 
+/// More than any record holds: a frame that says it holds more is damaged, and is not given the
+/// memory it asks for.
+const LARGEST_RECORD: usize = 256 * 1024 * 1024;
+
 /// Whether `bytes` are a compressed record.
 pub(super) fn is_packed(bytes: &[u8]) -> bool {
     bytes.starts_with(&ZSTD_MAGIC)
 }
 
-/// A record's JSON as a zstd frame.
+thread_local! {
+    /// One compression and one decompression context per thread, made once: making a context for
+    /// every record cost more than the record's own work (an evidence page reads over a hundred).
+    static CONTEXTS: RefCell<Contexts> = const { RefCell::new(Contexts { packer: None, unpacker: None }) };
+}
+
+struct Contexts {
+    packer: Option<zstd::bulk::Compressor<'static>>,
+    unpacker: Option<zstd::bulk::Decompressor<'static>>,
+}
+
+/// A record's JSON as a zstd frame, which records its size.
 pub(super) fn pack(json: &[u8]) -> Vec<u8> {
     // Compressing from memory into memory fails only when zstd cannot allocate its context, and
     // then nothing else would work either.
-    zstd::bulk::compress(json, LEVEL).expect("zstd compresses a record held in memory")
+    CONTEXTS
+        .with(|contexts| {
+            let packer = &mut contexts.borrow_mut().packer;
+            let packer = match packer {
+                Some(packer) => packer,
+                None => packer.insert(zstd::bulk::Compressor::new(LEVEL)?),
+            };
+            packer.compress(json)
+        })
+        .expect("zstd compresses a record held in memory")
 }
 
 /// A stored record compressed if it was not yet, for the rewrite that migrates a store.
@@ -46,12 +71,33 @@ pub(super) fn unpack(bytes: &[u8]) -> Result<Cow<'_, [u8]>, StoreError> {
     if !is_packed(bytes) {
         return Ok(Cow::Borrowed(bytes));
     }
-    zstd::stream::decode_all(bytes)
-        .map(Cow::Owned)
-        .map_err(|error| StoreError::Corrupt {
-            what: "compressed record".to_string(),
-            detail: error.to_string(),
+    let corrupt = |error: std::io::Error| StoreError::Corrupt {
+        what: "compressed record".to_string(),
+        detail: error.to_string(),
+    };
+    // Every frame `pack` writes says how large its content is; one that does not is read as a
+    // stream instead of into a buffer of a guessed size.
+    let Some(size) = zstd::bulk::Decompressor::upper_bound(bytes) else {
+        return zstd::stream::decode_all(bytes)
+            .map(Cow::Owned)
+            .map_err(corrupt);
+    };
+    if size > LARGEST_RECORD {
+        return Err(corrupt(std::io::Error::other(format!(
+            "the frame says it holds {size} bytes"
+        ))));
+    }
+    CONTEXTS
+        .with(|contexts| {
+            let unpacker = &mut contexts.borrow_mut().unpacker;
+            let unpacker = match unpacker {
+                Some(unpacker) => unpacker,
+                None => unpacker.insert(zstd::bulk::Decompressor::new()?),
+            };
+            unpacker.decompress(bytes, size)
         })
+        .map(Cow::Owned)
+        .map_err(corrupt)
 }
 
 #[cfg(test)]
