@@ -5,6 +5,7 @@ use crate::bank::Balance;
 use crate::evidence::counted::target_progress;
 use crate::evidence::{CountedEvidence, Measurement, Signal, Trend};
 use crate::goals::{Direction, Indicator};
+use crate::index::FacetField;
 use crate::municipality::Municipality;
 use crate::present::i18n::Texts;
 use crate::story::render::SafeHtml;
@@ -27,6 +28,20 @@ pub fn value_text(t: &Texts, value: f64, unit: &str) -> String {
 
 /// Below this many people or stories a share is not shown as a percentage: "80%" of five says more
 /// than it knows, "4 van 5" does not.
+/// The facets the search page shows, in this order; it counts these and the answers to questions
+/// (the scale benchmark asks for the same).
+pub const SEARCH_PAGE_FACETS: [FacetField; 9] = [
+    FacetField::Goal,
+    FacetField::Subgoal,
+    FacetField::Area,
+    FacetField::Provider,
+    FacetField::Teller,
+    FacetField::Valence,
+    FacetField::Tag,
+    FacetField::Language,
+    FacetField::Year,
+];
+
 pub const FEW_FOR_A_SHARE: f64 = 10.0;
 
 /// A share in words: "68,3% (41 van 60)", or for a small group the counts with a warning instead of a

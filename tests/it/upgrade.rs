@@ -52,22 +52,8 @@ fn a_format_1_data_folder_opens_with_everything_in_it() {
     assert_eq!(told.title, "Vaste proef voor het opslagformaat");
     assert!(told.text.as_str().contains("formaatproef"));
 
-    let analyst = store
-        .user(&UserName::parse("analist").unwrap())
-        .unwrap()
-        .unwrap();
-    assert!(analyst.password.verify(DEMO_PASSWORD));
+    the_analyst_and_the_token_still_work(store, "vbk_kdv9u878fj6mkb9m9y6sk9tbyfsnc2ee");
     assert_eq!(store.users().unwrap().len(), 5);
-    let token = ApiToken::parse("vbk_kdv9u878fj6mkb9m9y6sk9tbyfsnc2ee").unwrap();
-    assert_eq!(
-        store
-            .token(&token.hash())
-            .unwrap()
-            .unwrap()
-            .provider
-            .as_str(),
-        "welzijn"
-    );
 
     let settings = bank.settings().unwrap();
     assert_eq!(settings.municipality.name, "Gemeente Veenstede");
@@ -150,21 +136,7 @@ fn a_format_2_data_folder_opens_migrated_with_everything_in_it() {
     );
     assert!(!verhalenbank::testing::files_holding(&store_folder, b"formaatproef").is_empty());
 
-    let analyst = store
-        .user(&UserName::parse("analist").unwrap())
-        .unwrap()
-        .unwrap();
-    assert!(analyst.password.verify(DEMO_PASSWORD));
-    let token = ApiToken::parse("vbk_eksmbx435wd9qsrfv4xcrghjacu63znp").unwrap();
-    assert_eq!(
-        store
-            .token(&token.hash())
-            .unwrap()
-            .unwrap()
-            .provider
-            .as_str(),
-        "welzijn"
-    );
+    the_analyst_and_the_token_still_work(store, "vbk_eksmbx435wd9qsrfv4xcrghjacu63znp");
     assert!(store.measurement_count() > 0);
 
     let search = || {
@@ -234,4 +206,24 @@ fn a_backup_of_format_2_restores_into_a_migrated_bank() {
         )
         .unwrap();
     assert_eq!(found.total, 3);
+}
+
+/// The demo analyst still logs in with the demo password, and the fixture's API token still
+/// submits for its provider.
+fn the_analyst_and_the_token_still_work(store: &verhalenbank::store::Store, token: &str) {
+    let analyst = store
+        .user(&UserName::parse("analist").unwrap())
+        .unwrap()
+        .unwrap();
+    assert!(analyst.password.verify(DEMO_PASSWORD));
+    let token = ApiToken::parse(token).unwrap();
+    assert_eq!(
+        store
+            .token(&token.hash())
+            .unwrap()
+            .unwrap()
+            .provider
+            .as_str(),
+        "welzijn"
+    );
 }

@@ -603,18 +603,13 @@ const SEARCH_VARIANTS: [(&str, Asks); 4] = [
 /// The facets the search page counts (its `SHOWN` and the answers to questions).
 fn search_page_facets(mut request: SearchRequest) -> SearchRequest {
     use verhalenbank::index::FacetField;
-    request.facets = Some(vec![
-        FacetField::Goal,
-        FacetField::Subgoal,
-        FacetField::Area,
-        FacetField::Provider,
-        FacetField::Teller,
-        FacetField::Valence,
-        FacetField::Tag,
-        FacetField::Language,
-        FacetField::Year,
-        FacetField::Answer,
-    ]);
+    use verhalenbank::present::views::SEARCH_PAGE_FACETS;
+    request.facets = Some(
+        SEARCH_PAGE_FACETS
+            .into_iter()
+            .chain([FacetField::Answer])
+            .collect(),
+    );
     request
 }
 

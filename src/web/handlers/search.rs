@@ -24,17 +24,7 @@ use crate::web::search_request::{facet_label, read_request};
 use crate::web::{AppError, AppState};
 
 /// The facets shown on the public search page, in this order.
-const SHOWN: [FacetField; 9] = [
-    FacetField::Goal,
-    FacetField::Subgoal,
-    FacetField::Area,
-    FacetField::Provider,
-    FacetField::Teller,
-    FacetField::Valence,
-    FacetField::Tag,
-    FacetField::Language,
-    FacetField::Year,
-];
+const SHOWN: [FacetField; 9] = crate::present::views::SEARCH_PAGE_FACETS;
 /// At most this many values per facet (the selected ones always show).
 const MAX_VALUES: usize = 12;
 
