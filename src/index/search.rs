@@ -795,8 +795,9 @@ impl SearchIndex {
         ) {
             return self.top_only(run, &query, statistics);
         }
-        // Without words nothing is weighed, and what a query finds in a segment can be kept.
-        let aggregate_key = |key: String| run.statistics.is_none().then_some(key);
+        // Without words nothing is weighed, and what a query finds in a segment can be kept; a search
+        // with words does not write its query out for a key it would not use.
+        let aggregate_key = |key: &dyn Fn() -> String| run.statistics.is_none().then(key);
         let counter = FacetCounter {
             fields: run.counted.iter().map(|f| f.name()).collect(),
             cache: &self.columns,
@@ -827,7 +828,7 @@ impl SearchIndex {
                 };
                 let top = top.order_by_fast_field::<u64>("day", order);
                 let (docs, total, tally) =
-                    match aggregate_key(format!("{query:?} {:?}", run.counted)) {
+                    match aggregate_key(&|| format!("{query:?} {:?}", run.counted)) {
                         // Only the page of stories is looked for; the counts are kept per segment.
                         Some(key) => {
                             let docs = if run.per_page == 0 {
@@ -872,7 +873,7 @@ impl SearchIndex {
                 cache: &self.columns,
             };
             let query = query_without(Some(index));
-            let key = aggregate_key(format!("{query:?} {counted_field:?}"));
+            let key = aggregate_key(&|| format!("{query:?} {counted_field:?}"));
             let mut tally = searcher.search(&query, &self.kept(counter, key))?;
             let values = tally.pop().unwrap_or_default();
             if field == FacetField::Indicator {
